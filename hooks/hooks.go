@@ -1,0 +1,101 @@
+// Package hooks holds the post-checkout hook that git-worktree-ports installs, embedded in
+// the binary, and renders it for a given binary path.
+//
+// The hook is a POSIX sh block between two marker lines. The block is safe to paste into
+// any sh, bash, zsh, dash or ksh hook, including one running under `set -eu`:
+//   - it never calls exit, and does all its work in a subshell whose failure is ignored,
+//     so it cannot end or fail the surrounding script and never changes its variables;
+//   - it costs two shell builtins and no process when the worktree already has a
+//     reservation (.worktree-ports.json in the current directory, which git makes the
+//     worktree's top level) or when the checkout is a file checkout ($3 = 0);
+//   - it unsets GIT_DIR and the other variables git sets for a hook, because they are set
+//     for a checkout inside a linked worktree and unset under `git worktree add`;
+//   - it calls the binary at the absolute path recorded at install time, falling back to
+//     git-worktree-ports on PATH, so git clients with a minimal PATH still work. When
+//     neither exists it prints one line to stderr and carries on.
+//
+// The binary is run as `<binary> hook post-checkout <prev> <new> <flag>` with stdin from
+// /dev/null and stdout sent to stderr. Its exit status is ignored.
+package hooks
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Version is the version of the hook block, written into its start marker. Increase it
+// whenever the block changes, so installs can tell an old block from the current one.
+const Version = 1
+
+// StartMarkerPrefix begins the first line of every version of the block. The full start
+// line is StartMarkerPrefix + " (vN) >>>".
+const StartMarkerPrefix = "# >>> git-worktree-ports post-checkout"
+
+// EndMarker is the last line of the block, the same in every version.
+const EndMarker = "# <<< git-worktree-ports post-checkout <<<"
+
+// NotFoundMessage is the line the hook prints to stderr when it finds no binary.
+const NotFoundMessage = "git-worktree-ports: not found; ports not allocated for this worktree"
+
+// binaryPlaceholder is the single-quoted word in post-checkout.sh that Block replaces
+// with the quoted binary path; it is quoted so the embedded file is itself valid sh.
+const binaryPlaceholder = "'@BINARY@'"
+
+//go:embed post-checkout.sh
+var script string
+
+// StartMarker returns the start line of the current block, without a newline.
+func StartMarker() string {
+	return fmt.Sprintf("%s (v%d) >>>", StartMarkerPrefix, Version)
+}
+
+// ParseStartMarker reports whether line (without its newline) is the start marker of some
+// version of the block, and which version.
+func ParseStartMarker(line string) (version int, ok bool) {
+	rest, found := strings.CutPrefix(line, StartMarkerPrefix+" (v")
+	if !found {
+		return 0, false
+	}
+	num, found := strings.CutSuffix(rest, ") >>>")
+	if !found {
+		return 0, false
+	}
+	v, err := strconv.Atoi(num)
+	if err != nil || v < 0 || strconv.Itoa(v) != num {
+		return 0, false
+	}
+	return v, true
+}
+
+// Block returns the marked block that calls the binary at binaryPath, from its start
+// marker line to its end marker line, ending in a newline.
+func Block(binaryPath string) string {
+	start := strings.Index(script, StartMarkerPrefix)
+	end := strings.Index(script, EndMarker)
+	if start < 0 || end < start {
+		panic("hooks: post-checkout.sh lacks its markers")
+	}
+	block := script[start : end+len(EndMarker)+1]
+	return strings.Replace(block, binaryPlaceholder, ShellQuote(binaryPath), 1)
+}
+
+// File returns a whole post-checkout hook that holds only the block: a shebang, a
+// one-line comment, the block and `exit 0`.
+func File(binaryPath string) string {
+	return Header + Block(binaryPath) + Footer
+}
+
+// Header is what File puts before the block: the shebang and the one-line comment.
+var Header = script[:strings.Index(script, StartMarkerPrefix)]
+
+// Footer is what File puts after the block.
+var Footer = script[strings.Index(script, EndMarker)+len(EndMarker)+1:]
+
+// ShellQuote quotes s as one word for any POSIX shell: it wraps s in single quotes, and
+// writes each single quote inside s as a closing quote, a backslash-escaped quote and an
+// opening quote.
+func ShellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,395 @@
+// Package hook installs and removes the post-checkout hook of git-worktree-ports.
+//
+// It never clobbers a hook that is already there. Where git really looks for hooks
+// (Options.HooksDir, which honours core.hooksPath) it:
+//   - writes a whole hook of its own when there is none;
+//   - upgrades its own marked block in place, wherever it sits;
+//   - adds its marked block to a foreign shell hook;
+//   - refuses, with the exact line to add by hand, a hook it cannot edit safely: another
+//     language, a binary, CRLF line endings, or a file git does not run;
+//   - edits husky's committed .husky/post-checkout rather than husky's generated folder;
+//   - leaves lefthook and pre-commit repositories alone, and returns the snippet to add to
+//     their configuration instead.
+//
+// The block goes right after the shebang line of a foreign hook, not at its end. That is
+// the one place that is always at the top level of the script and always reached: an
+// appended block would never run after an `exit` or `exec` anywhere in the script, would
+// run inside whatever directory the script cd'd into, and would reset the `$?` that a
+// final bare `exit` returns. Running first, the block cannot change what the foreign
+// script does: it never exits and sets nothing outside its own subshell.
+//
+// Uninstall removes exactly the lines it added, so a foreign hook comes back byte for
+// byte. The one exception is a hook that is a single shebang line without a final
+// newline: it keeps the newline the block needed.
+package hook
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
+)
+
+// HookName is the git hook that git-worktree-ports installs.
+const HookName = "post-checkout"
+
+// Options says where to install the hook and what it calls.
+type Options struct {
+	// HooksDir is where git looks for hooks: the output of
+	// `git rev-parse --path-format=absolute --git-path hooks`, which honours core.hooksPath.
+	HooksDir string
+	// HooksPath is the raw core.hooksPath value, or "" when it is unset. It is used only
+	// to recognise husky.
+	HooksPath string
+	// Toplevel is the worktree's top level, where lefthook and pre-commit keep their
+	// configuration. When empty (a global install) no hook manager is looked for.
+	Toplevel string
+	// Binary is the absolute path of the running binary with symlinks resolved. The hook
+	// records it, so that git clients with a minimal PATH still find it.
+	Binary string
+}
+
+// The actions a Result reports.
+const (
+	ActionCreated   = "created"   // a whole hook of ours was written where there was none
+	ActionUpdated   = "updated"   // our block was upgraded in place
+	ActionAdded     = "added"     // our block was added to a foreign hook
+	ActionUnchanged = "unchanged" // nothing needed doing; no file was written
+	ActionRemoved   = "removed"   // our block was removed from a foreign hook
+	ActionDeleted   = "deleted"   // a whole hook of ours was deleted
+)
+
+// Result says what Install or Uninstall did.
+type Result struct {
+	// Path is the hook file acted on, with symlinks resolved.
+	Path string
+	// Action is one of the Action constants.
+	Action string
+	// Message is one or two human-readable lines for stderr.
+	Message string
+}
+
+// ManualError is a refusal to edit a hook: the caller prints it and exits with the
+// usage-class code. No file has been changed.
+type ManualError struct {
+	// Path is the file the user should edit.
+	Path string
+	// Line is the exact text to add to it by hand.
+	Line string
+	// Why says why it was not added automatically, and ends with what to do with Line.
+	Why string
+}
+
+// Error returns the path, the reason with what to do, and the indented text to add.
+func (e *ManualError) Error() string {
+	return fmt.Sprintf("%s: %s:\n\n%s", e.Path, e.Why, indent(e.Line))
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "    " + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// huskyKind tells how git or husky runs the hook file we edit.
+type huskyKind int
+
+const (
+	noHusky   huskyKind = iota
+	husky9              // .husky/_/post-checkout runs .husky/post-checkout through `sh -e`
+	husky4to8           // core.hooksPath is .husky itself, so git runs the file directly
+)
+
+// target returns the file to edit and how it is run.
+func target(o Options) (string, huskyKind) {
+	dir := filepath.Clean(o.HooksDir)
+	raw := strings.TrimRight(filepath.ToSlash(o.HooksPath), "/")
+	switch {
+	case raw == "":
+	case path.Base(raw) == "_" && path.Base(path.Dir(raw)) == ".husky":
+		// husky v9 regenerates .husky/_ (and gitignores it); the committed user file is
+		// one level up.
+		return filepath.Join(filepath.Dir(dir), HookName), husky9
+	case path.Base(raw) == ".husky":
+		return filepath.Join(dir, HookName), husky4to8
+	}
+	return filepath.Join(dir, HookName), noHusky
+}
+
+func checkOptions(o Options) error {
+	if o.HooksDir == "" {
+		return errors.New("hook: no hooks directory given")
+	}
+	if !filepath.IsAbs(o.Binary) {
+		return fmt.Errorf("hook: binary path %q is not absolute", o.Binary)
+	}
+	if strings.ContainsAny(o.Binary, "\n\r\x00") {
+		return fmt.Errorf("hook: binary path %q contains a newline or NUL", o.Binary)
+	}
+	return nil
+}
+
+// hookFile is the current state of the file to edit.
+type hookFile struct {
+	path   string // symlinks resolved
+	data   []byte
+	mode   fs.FileMode
+	exists bool
+}
+
+// readHook reads name, following a symlink so that the file it points to is edited and
+// the link stays a link.
+func readHook(name string) (hookFile, error) {
+	real, err := filepath.EvalSymlinks(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(name); lerr == nil {
+			return hookFile{}, fmt.Errorf("%s is a dangling symlink; remove it or fix it first", name)
+		}
+		return hookFile{path: name}, nil
+	}
+	if err != nil {
+		return hookFile{}, err
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return hookFile{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return hookFile{}, fmt.Errorf("%s is not a regular file", real)
+	}
+	data, err := os.ReadFile(real)
+	if err != nil {
+		return hookFile{}, err
+	}
+	return hookFile{path: real, data: data, mode: fi.Mode().Perm(), exists: true}, nil
+}
+
+// Install puts the post-checkout hook where git (or husky) runs it. A second identical
+// Install writes nothing and reports ActionUnchanged. A refusal is a *ManualError.
+func Install(o Options) (Result, error) {
+	if err := checkOptions(o); err != nil {
+		return Result{}, err
+	}
+	name, husky := target(o)
+	h, err := readHook(name)
+	if err != nil {
+		return Result{}, err
+	}
+	block := []byte(hooks.Block(o.Binary))
+
+	if h.exists {
+		start, end, found, err := findBlock(h.data)
+		if err != nil {
+			return Result{}, fmt.Errorf("%s: %w; fix it by hand", h.path, err)
+		}
+		if found {
+			return upgrade(h, start, end, block)
+		}
+	}
+	if husky == noHusky {
+		if merr := managed(o, h); merr != nil {
+			return Result{}, merr
+		}
+	}
+	if !h.exists {
+		return create(h.path, husky, o)
+	}
+	if merr := checkEditable(h, husky, o.Binary); merr != nil {
+		return Result{}, merr
+	}
+	at := insertAt(h.data)
+	var out []byte
+	out = append(out, h.data[:at]...)
+	if at > 0 && h.data[at-1] != '\n' {
+		out = append(out, '\n')
+	}
+	out = append(out, block...)
+	out = append(out, h.data[at:]...)
+	if err := writeFile(h.path, out, h.mode); err != nil {
+		return Result{}, err
+	}
+	return Result{Path: h.path, Action: ActionAdded,
+		Message: fmt.Sprintf("added the git-worktree-ports block to the existing post-checkout hook %s", h.path)}, nil
+}
+
+func upgrade(h hookFile, start, end int, block []byte) (Result, error) {
+	old := h.data[start:end]
+	if v, _ := hooks.ParseStartMarker(firstLine(old)); v > hooks.Version {
+		return Result{}, fmt.Errorf("%s holds a newer hook block (v%d) than this git-worktree-ports writes (v%d); upgrade git-worktree-ports", h.path, v, hooks.Version)
+	}
+	// Keep a missing final newline missing, so Uninstall can still restore the rest.
+	if !bytes.HasSuffix(old, []byte("\n")) {
+		block = bytes.TrimSuffix(block, []byte("\n"))
+	}
+	if bytes.Equal(old, block) {
+		return Result{Path: h.path, Action: ActionUnchanged,
+			Message: fmt.Sprintf("post-checkout hook %s is already up to date", h.path)}, nil
+	}
+	out := make([]byte, 0, len(h.data)-len(old)+len(block))
+	out = append(out, h.data[:start]...)
+	out = append(out, block...)
+	out = append(out, h.data[end:]...)
+	if err := writeFile(h.path, out, h.mode); err != nil {
+		return Result{}, err
+	}
+	return Result{Path: h.path, Action: ActionUpdated,
+		Message: fmt.Sprintf("updated the git-worktree-ports block in post-checkout hook %s", h.path)}, nil
+}
+
+func create(name string, husky huskyKind, o Options) (Result, error) {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return Result{}, err
+	}
+	if err := writeFile(name, []byte(hooks.File(o.Binary)), 0o755); err != nil {
+		return Result{}, err
+	}
+	msg := fmt.Sprintf("installed post-checkout hook %s", name)
+	if husky == husky9 {
+		if _, err := os.Stat(filepath.Join(filepath.Clean(o.HooksDir), HookName)); err != nil {
+			msg += fmt.Sprintf("\nhusky has not generated %s yet; run husky (npm install) so it runs this file",
+				filepath.Join(filepath.Clean(o.HooksDir), HookName))
+		}
+	}
+	if husky != noHusky {
+		msg += "\nit is husky's committed hook file: commit it to share it"
+	}
+	return Result{Path: name, Action: ActionCreated, Message: msg}, nil
+}
+
+// Uninstall removes our block from the hook, or the whole hook when it holds nothing
+// else. With nothing of ours there it reports ActionUnchanged and no error.
+func Uninstall(o Options) (Result, error) {
+	if o.HooksDir == "" {
+		return Result{}, errors.New("hook: no hooks directory given")
+	}
+	name, _ := target(o)
+	h, err := readHook(name)
+	if err != nil {
+		return Result{}, err
+	}
+	if !h.exists {
+		return Result{Path: name, Action: ActionUnchanged, Message: uninstallNothing(o, name)}, nil
+	}
+	start, end, found, err := findBlock(h.data)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s: %w; fix it by hand", h.path, err)
+	}
+	if !found {
+		return Result{Path: h.path, Action: ActionUnchanged, Message: uninstallNothing(o, h.path)}, nil
+	}
+	rest := append(append([]byte{}, h.data[:start]...), h.data[end:]...)
+	if isOwnSkeleton(rest) {
+		if err := os.Remove(h.path); err != nil {
+			return Result{}, err
+		}
+		return Result{Path: h.path, Action: ActionDeleted,
+			Message: fmt.Sprintf("deleted post-checkout hook %s", h.path)}, nil
+	}
+	if err := writeFile(h.path, rest, h.mode); err != nil {
+		return Result{}, err
+	}
+	return Result{Path: h.path, Action: ActionRemoved,
+		Message: fmt.Sprintf("removed the git-worktree-ports block from post-checkout hook %s", h.path)}, nil
+}
+
+func uninstallNothing(o Options, name string) string {
+	msg := fmt.Sprintf("no git-worktree-ports hook in %s", name)
+	if cfg := managerConfig(o.Toplevel, lefthookConfigs); cfg != "" {
+		msg += fmt.Sprintf("\nif you added git worktree-ports to %s, remove it there by hand", cfg)
+	}
+	if cfg := managerConfig(o.Toplevel, preCommitConfigs); cfg != "" {
+		msg += fmt.Sprintf("\nif you added git worktree-ports to %s, remove it there by hand", cfg)
+	}
+	return msg
+}
+
+// isOwnSkeleton reports whether rest is what File leaves once its block is cut out, so
+// the whole file is ours to delete. Any other byte means someone edited it: keep it.
+func isOwnSkeleton(rest []byte) bool {
+	return string(rest) == hooks.Header+hooks.Footer
+}
+
+// findBlock returns the byte range of our block, from the start of its start marker line
+// to the end of its end marker line (including the newline, when there is one).
+func findBlock(data []byte) (start, end int, found bool, err error) {
+	open := -1 // offset of a start marker whose end marker is still to come
+	for off := 0; off < len(data); {
+		next := len(data)
+		if i := bytes.IndexByte(data[off:], '\n'); i >= 0 {
+			next = off + i + 1
+		}
+		line := strings.TrimSuffix(string(data[off:next]), "\n")
+		if _, ok := hooks.ParseStartMarker(line); ok {
+			if open >= 0 || found {
+				return 0, 0, false, errors.New("more than one git-worktree-ports start marker")
+			}
+			open = off
+		} else if line == hooks.EndMarker {
+			if open < 0 {
+				return 0, 0, false, errors.New("a git-worktree-ports end marker without its start marker")
+			}
+			start, end, found, open = open, next, true, -1
+		}
+		off = next
+	}
+	if open >= 0 {
+		return 0, 0, false, errors.New("a git-worktree-ports start marker without its end marker")
+	}
+	return start, end, found, nil
+}
+
+func firstLine(b []byte) string {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return string(b[:i])
+	}
+	return string(b)
+}
+
+// insertAt returns where the block goes in a foreign hook: right after the shebang line,
+// or at the very top when there is none.
+func insertAt(data []byte) int {
+	if !bytes.HasPrefix(data, []byte("#!")) {
+		return 0
+	}
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1
+	}
+	return len(data)
+}
+
+// writeFile replaces name atomically with data and the given permission bits, so git
+// never runs a half-written hook and a running hook keeps its old inode.
+func writeFile(name string, data []byte, perm fs.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
