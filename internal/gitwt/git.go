@@ -1,0 +1,278 @@
+package gitwt
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ErrNotRepository is matched (with errors.Is) by the error Git returns when
+// its directory is not inside a git repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// Error is a failed git command. Its message names the command and carries
+// git's own stderr, e.g. "git worktree list: fatal: not a git repository (or
+// any of the parent directories): .git".
+type Error struct {
+	Args     []string // arguments after "git"
+	ExitCode int      // -1 when git did not run or was killed
+	Stderr   string   // git's stderr, trimmed
+	Err      error    // the underlying *exec.ExitError, exec or context error
+}
+
+// Error returns "git SUBCOMMAND: STDERR", with stderr joined onto one line.
+func (e *Error) Error() string {
+	msg := oneLine(e.Stderr)
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	}
+	return commandName(e.Args) + ": " + msg
+}
+
+// Unwrap returns the underlying error, plus ErrNotRepository when git said
+// the directory is not in a repository.
+func (e *Error) Unwrap() []error {
+	errs := []error{e.Err}
+	if strings.Contains(e.Stderr, "not a git repository") {
+		errs = append(errs, ErrNotRepository)
+	}
+	return errs
+}
+
+// commandName is "git" plus the subcommand's words up to its first flag,
+// which names the command without the noise of options.
+func commandName(args []string) string {
+	words := []string{"git"}
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			if len(words) > 1 {
+				break
+			}
+			continue // a global option such as --literal-pathspecs
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
+}
+
+func oneLine(s string) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
+}
+
+// Location says where a command runs.
+type Location struct {
+	// Toplevel is the worktree's top directory; "" in a bare repository or
+	// inside the git directory, where there is no worktree.
+	Toplevel  string
+	GitDir    string // absolute; a linked worktree's is .../worktrees/<id>
+	CommonDir string // absolute; shared by all worktrees of the repository
+	Bare      bool
+}
+
+// Git runs git in Dir with Env (nil means os.Environ()).
+type Git struct {
+	Dir string
+	Env []string
+}
+
+// run runs git with args and returns its stdout. A non-zero exit status
+// listed in okCodes is not an error; its code is returned instead.
+func (g Git) run(ctx context.Context, args []string, okCodes ...int) (stdout []byte, code int, err error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = g.Dir
+	env := g.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	// GIT_OPTIONAL_LOCKS=0 stops git from taking index.lock merely to refresh
+	// the index as a side effect of a read. Our reads run from hooks and
+	// shells while the user's own git commands (or a parallel `git worktree
+	// add`) are running, and an optional lock we took would make their
+	// command fail with "index.lock: File exists". Appending works because
+	// os/exec keeps the last value of a duplicated key.
+	cmd.Env = append(env[:len(env):len(env)], "GIT_OPTIONAL_LOCKS=0")
+	var out, errb bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &errb
+	// Stdin stays nil (/dev/null), so git can never wait for input, and
+	// WaitDelay bounds the wait for pipes held open by a killed git's
+	// children after ctx is done.
+	cmd.WaitDelay = 2 * time.Second
+	err = cmd.Run()
+	if err == nil {
+		return out.Bytes(), 0, nil
+	}
+	code = -1
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+		for _, ok := range okCodes {
+			if code == ok && ctx.Err() == nil {
+				return out.Bytes(), code, nil
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	return out.Bytes(), code, &Error{Args: args, ExitCode: code, Stderr: strings.TrimSpace(errb.String()), Err: err}
+}
+
+// Locate asks git, in one process, where Dir is: `git rev-parse
+// --path-format=absolute --git-dir --git-common-dir --is-bare-repository
+// --show-toplevel`. In a bare repository or inside a git directory
+// --show-toplevel fails after the other three lines are printed; that is
+// accepted and gives a Location with an empty Toplevel. Outside a repository
+// the error matches ErrNotRepository.
+func (g Git) Locate(ctx context.Context) (Location, error) {
+	args := []string{"rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir", "--is-bare-repository", "--show-toplevel"}
+	out, _, err := g.run(ctx, args)
+	noTop := false
+	if err != nil {
+		var ge *Error
+		// Git fails --show-toplevel only after printing the other three
+		// answers, so those mean "no worktree here", not failure.
+		if !errors.As(err, &ge) || ge.ExitCode <= 0 || ctx.Err() != nil || len(out) == 0 {
+			return Location{}, err
+		}
+		noTop = true
+	}
+	loc, perr := parseLocate(string(out), noTop)
+	if perr != nil {
+		if err != nil {
+			return Location{}, err
+		}
+		return Location{}, fmt.Errorf("%s: %w", commandName(args), perr)
+	}
+	return loc, nil
+}
+
+// parseLocate splits Locate's output. rev-parse has no -z, so a path holding
+// a newline spans several lines; the "true"/"false" line and the fact that
+// both git paths are absolute tell where each path ends.
+func parseLocate(out string, noTop bool) (Location, error) {
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	for k := 2; k < len(lines); k++ {
+		if lines[k] != "true" && lines[k] != "false" {
+			continue
+		}
+		if noTop != (k == len(lines)-1) {
+			continue
+		}
+		var found []Location
+		for j := 1; j < k; j++ {
+			gd, cd := strings.Join(lines[:j], "\n"), strings.Join(lines[j:k], "\n")
+			if filepath.IsAbs(gd) && filepath.IsAbs(cd) {
+				found = append(found, Location{GitDir: gd, CommonDir: cd, Bare: lines[k] == "true"})
+			}
+		}
+		if len(found) != 1 {
+			continue
+		}
+		loc := found[0]
+		if !noTop {
+			loc.Toplevel = strings.Join(lines[k+1:], "\n")
+		}
+		return loc, nil
+	}
+	return Location{}, fmt.Errorf("unexpected output %q", out)
+}
+
+// Worktrees lists the repository's worktrees with `git worktree list
+// --porcelain -z`: the main worktree first, then the linked ones in the
+// order git reads its worktrees directory, which is not sorted.
+func (g Git) Worktrees(ctx context.Context) ([]Worktree, error) {
+	out, _, err := g.run(ctx, []string{"worktree", "list", "--porcelain", "-z"})
+	if err != nil {
+		return nil, err
+	}
+	return ParseWorktreesZ(out)
+}
+
+// Config returns the entries matching regexp from `git config -z
+// --get-regexp`, in git's order (system, global, local, worktree). No match
+// (git's exit status 1) gives no entries and no error.
+func (g Git) Config(ctx context.Context, regexp string) ([]ConfigEntry, error) {
+	out, code, err := g.run(ctx, []string{"config", "-z", "--get-regexp", regexp}, 1)
+	if err != nil {
+		return nil, err
+	}
+	if code == 1 {
+		return nil, nil
+	}
+	return ParseConfigZ(out), nil
+}
+
+// HooksDir returns the absolute directory where git looks for hooks, from
+// `git rev-parse --path-format=absolute --git-path hooks`. It honours
+// core.hooksPath; a relative core.hooksPath is resolved against the
+// worktree's top level, so in a linked worktree it names that worktree's
+// copy (e.g. its own .husky/_).
+func (g Git) HooksDir(ctx context.Context) (string, error) {
+	out, _, err := g.run(ctx, []string{"rev-parse", "--path-format=absolute", "--git-path", "hooks"})
+	if err != nil {
+		return "", err
+	}
+	dir := strings.TrimSuffix(string(out), "\n")
+	if dir == "" || strings.Contains(dir, "\n") {
+		return "", fmt.Errorf("git rev-parse: unexpected --git-path output %q", out)
+	}
+	return dir, nil
+}
+
+// IsTracked reports whether path is in the index, using `git
+// --literal-pathspecs ls-files -z -- path`. Like any path given to git, a
+// relative path is relative to Dir (run from the top level, or pass an
+// absolute path, to name a file at the top); it is taken literally, not as a
+// glob. A directory counts as tracked when any file under it is. In a bare
+// repository, which has no index, nothing is tracked.
+func (g Git) IsTracked(ctx context.Context, path string) (bool, error) {
+	out, _, err := g.run(ctx, []string{"--literal-pathspecs", "ls-files", "-z", "--", path})
+	if err != nil {
+		return false, err
+	}
+	return len(out) > 0, nil
+}
+
+// IsIgnored reports whether git's ignore rules (.gitignore files,
+// info/exclude, core.excludesFile) match path, using `git check-ignore -q
+// --no-index -- path`. Path is relative to Dir, or absolute.
+//
+// --no-index makes the answer about the rules alone: without it git says a
+// tracked file is never ignored, so a caller that appends to info/exclude
+// whenever the path "is not ignored" would append again on every run while
+// the file stays tracked. Use IsTracked for the other half of the question.
+func (g Git) IsIgnored(ctx context.Context, path string) (bool, error) {
+	if strings.HasPrefix(path, ":") {
+		// check-ignore accepts pathspec magic such as ":(top)" but not
+		// --literal-pathspecs, so keep a leading colon literal this way.
+		path = "./" + path
+	}
+	_, code, err := g.run(ctx, []string{"check-ignore", "-q", "--no-index", "--", path}, 1)
+	if err != nil {
+		return false, err
+	}
+	return code == 0, nil
+}
+
+// Version returns the major and minor version of the git binary, from `git
+// version`.
+func (g Git) Version(ctx context.Context) (major, minor int, err error) {
+	out, _, err := g.run(ctx, []string{"version"})
+	if err != nil {
+		return 0, 0, err
+	}
+	return ParseVersion(string(out))
+}
