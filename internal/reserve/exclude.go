@@ -1,0 +1,69 @@
+package reserve
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ExcludePatterns are the lines EnsureExcluded adds to info/exclude: the
+// reservation file and WriteAtomic's temporary files, at the top level of
+// every worktree.
+var ExcludePatterns = []string{"/" + FileName, "/" + TempPattern}
+
+const excludeComment = "# git-worktree-ports: per-worktree port reservations"
+
+// EnsureExcluded makes git ignore reservation files and their temporary
+// files in every worktree, by appending ExcludePatterns to
+// <commonDir>/info/exclude where they are missing. It creates info/ and the
+// file when needed, keeps the file's existing bytes, and starts on a new
+// line when the file does not end with one. It reports whether it added
+// anything; a second call adds nothing. Call it under the repository lock,
+// so two processes do not both append.
+func EnsureExcluded(commonDir string) (bool, error) {
+	info := filepath.Join(commonDir, "info")
+	path := filepath.Join(info, "exclude")
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return false, err
+	}
+	have := map[string]bool{}
+	for line := range strings.Lines(string(old)) {
+		// Git strips trailing spaces and a CR, so a line written on
+		// Windows or by hand with padding still counts.
+		have[strings.TrimRight(line, " \t\r\n")] = true
+	}
+	var add bytes.Buffer
+	for _, p := range ExcludePatterns {
+		if !have[p] {
+			add.WriteString(p + "\n")
+		}
+	}
+	if add.Len() == 0 {
+		return false, nil
+	}
+	var buf bytes.Buffer
+	if len(old) > 0 && old[len(old)-1] != '\n' {
+		buf.WriteByte('\n')
+	}
+	if !have[excludeComment] {
+		buf.WriteString(excludeComment + "\n")
+	}
+	buf.Write(add.Bytes())
+
+	if err := os.MkdirAll(info, 0o755); err != nil {
+		return false, err
+	}
+	// Appending, rather than rewriting, keeps whatever the user has in the
+	// file even if another program edits it meanwhile.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return false, err
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return false, err
+	}
+	return true, f.Close()
+}

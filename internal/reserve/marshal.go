@@ -1,0 +1,154 @@
+package reserve
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// Marshal renders r as the content of a reservation file: a JSON object
+// with a 2-space indent and a trailing newline.
+//
+// prev is the previous file's bytes and may be nil. When it is a valid JSON
+// object, every key the user added is kept in place and in order, with its
+// key and value byte for byte; our keys (version, worktree, base, width,
+// slot, ports, env) are replaced in place, a repeated one is dropped, and
+// the missing ones are appended. An invalid prev is treated as nil.
+//
+// Marshal refuses a reservation that Parse would not read back unchanged:
+// a base or width outside the port range, a negative version or slot, a
+// port outside 1-65535, a repeated port or env name, or a string that is
+// not valid UTF-8.
+func Marshal(prev []byte, r Reservation) ([]byte, error) {
+	if err := validate(r); err != nil {
+		return nil, err
+	}
+	ours := map[string]string{
+		"version":  strconv.Itoa(r.Version),
+		"worktree": quote(r.Worktree),
+		"base":     strconv.Itoa(r.Base),
+		"width":    strconv.Itoa(r.Width),
+		"slot":     strconv.Itoa(r.Slot),
+		"ports":    portsJSON(r.Ports),
+		"env":      envJSON(r.Env),
+	}
+
+	var members []string
+	done := map[string]bool{}
+	if len(prev) > 0 && json.Valid(prev) {
+		if root := gjson.ParseBytes(prev); root.IsObject() {
+			root.ForEach(func(k, v gjson.Result) bool {
+				name := k.String()
+				switch {
+				case !isOurKey(name):
+					members = append(members, "  "+k.Raw+": "+v.Raw)
+				case !done[name]:
+					done[name] = true
+					members = append(members, "  "+quote(name)+": "+ours[name])
+				}
+				return true
+			})
+		}
+	}
+	for _, name := range ourKeys {
+		if !done[name] {
+			members = append(members, "  "+quote(name)+": "+ours[name])
+		}
+	}
+	return []byte("{\n" + strings.Join(members, ",\n") + "\n}\n"), nil
+}
+
+func validate(r Reservation) error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf(format, args...))
+	}
+	if r.Version < 0 || r.Version > maxExact {
+		bad("reservation: version %d out of range", r.Version)
+	}
+	if r.Base < 1 || r.Base > maxPort {
+		bad("reservation: base %d is not a port number", r.Base)
+	} else if r.Width < 1 || r.Width > maxPort+1-r.Base {
+		bad("reservation: width %d does not fit above base %d", r.Width, r.Base)
+	}
+	if r.Slot < 0 || r.Slot > maxExact {
+		bad("reservation: slot %d out of range", r.Slot)
+	}
+	if !utf8.ValidString(r.Worktree) {
+		bad("reservation: worktree name %q is not valid UTF-8", r.Worktree)
+	}
+	seen := map[string]bool{}
+	for _, p := range r.Ports {
+		switch {
+		case !utf8.ValidString(p.Name):
+			bad("reservation: port name %q is not valid UTF-8", p.Name)
+		case seen[p.Name]:
+			bad("reservation: port %q listed twice", p.Name)
+		case p.Port < 1 || p.Port > maxPort:
+			bad("reservation: port %q = %d is not a port number", p.Name, p.Port)
+		}
+		seen[p.Name] = true
+	}
+	clear(seen)
+	for _, e := range r.Env {
+		switch {
+		case !utf8.ValidString(e.Name) || !utf8.ValidString(e.Value):
+			bad("reservation: env %q is not valid UTF-8", e.Name)
+		case seen[e.Name]:
+			bad("reservation: env %q listed twice", e.Name)
+		}
+		seen[e.Name] = true
+	}
+	return errors.Join(errs...)
+}
+
+func portsJSON(ports []Port) string {
+	if len(ports) == 0 {
+		return "{}"
+	}
+	var b strings.Builder
+	b.WriteString("{")
+	for i, p := range ports {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    " + quote(p.Name) + ": " + strconv.Itoa(p.Port))
+	}
+	b.WriteString("\n  }")
+	return b.String()
+}
+
+func envJSON(env []EnvVar) string {
+	if len(env) == 0 {
+		return "{}"
+	}
+	var b strings.Builder
+	b.WriteString("{")
+	for i, e := range env {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    " + quote(e.Name) + ": " + quote(e.Value))
+	}
+	b.WriteString("\n  }")
+	return b.String()
+}
+
+// quote renders s as a JSON string. HTML escaping is off because the file
+// is read by people and shells, not embedded in HTML: "a&b" stays readable.
+func quote(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		// Encoding a string cannot fail.
+		panic(err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}

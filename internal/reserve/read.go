@@ -1,0 +1,296 @@
+package reserve
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"syscall"
+
+	"github.com/tidwall/gjson"
+)
+
+// maxPort is the highest TCP port.
+const maxPort = 65535
+
+// maxExact is the largest integer that every JSON reader (float64) keeps exact.
+const maxExact = 1 << 53
+
+// FileError reports a reservation file that cannot be used. Its message is
+// one line that names the file, so a caller can print it as a warning and
+// skip the file.
+type FileError struct {
+	Path   string
+	Reason string
+	// Err is the underlying error, if any. A missing file wraps
+	// fs.ErrNotExist, so errors.Is(err, fs.ErrNotExist) tells it apart.
+	Err error
+}
+
+// Error returns the one-line warning, for example
+// "skipping ../x/.worktree-ports.json: not a regular file (FIFO)".
+func (e *FileError) Error() string {
+	return "skipping " + e.Path + ": " + e.Reason
+}
+
+// Unwrap returns the underlying error.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Read reads the reservation file at path safely and leniently. It never
+// blocks, never hangs and never writes.
+//
+// A symlink is followed, but anything that is not a regular file (FIFO,
+// directory, device, socket, symlink loop) is refused without being opened.
+// A file that is missing, empty, larger than MaxSize, unreadable, not valid
+// JSON, not an object, or without a usable base and width gives a
+// *FileError. A missing file's error satisfies errors.Is(err,
+// fs.ErrNotExist).
+//
+// Read also returns the file's bytes, so a rewrite can keep the user's
+// fields. They are returned whenever the file could be read, even when it
+// does not parse.
+func Read(path string) (Reservation, []byte, error) {
+	data, err := readBounded(path)
+	if err != nil {
+		return Reservation{}, nil, err
+	}
+	r, err := Parse(path, data)
+	return r, data, err
+}
+
+// readBounded returns at most MaxSize bytes of the regular file at path,
+// refusing everything else before it could block.
+func readBounded(path string) ([]byte, error) {
+	fail := func(reason string, err error) ([]byte, error) {
+		return nil, &FileError{Path: path, Reason: reason, Err: err}
+	}
+	fi, err := os.Lstat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fail("missing", err)
+		}
+		return fail("cannot stat: "+errnoText(err), err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		fi, err = os.Stat(path)
+		switch {
+		case errors.Is(err, syscall.ELOOP):
+			return fail("symlink loop", err)
+		case errors.Is(err, fs.ErrNotExist):
+			return fail("symlink to a missing file", err)
+		case err != nil:
+			return fail("cannot follow symlink: "+errnoText(err), err)
+		}
+	}
+	if reason := checkRegular(fi); reason != "" {
+		return fail(reason, nil)
+	}
+
+	// O_NONBLOCK: should the file be swapped for a FIFO after the Stat
+	// above, open must still return at once; the Fstat below then refuses
+	// it. O_NOCTTY keeps a swapped-in terminal from becoming ours.
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
+	if err != nil {
+		err = &fs.PathError{Op: "open", Path: path, Err: err}
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return fail("missing", err)
+		case errors.Is(err, fs.ErrPermission):
+			return fail("unreadable: permission denied", err)
+		case errors.Is(err, syscall.ELOOP):
+			return fail("symlink loop", err)
+		}
+		return fail("cannot open: "+errnoText(err), err)
+	}
+	f := os.NewFile(uintptr(fd), path)
+	defer f.Close()
+	fi, err = f.Stat()
+	if err != nil {
+		return fail("cannot stat: "+errnoText(err), err)
+	}
+	if reason := checkRegular(fi); reason != "" {
+		return fail(reason, nil)
+	}
+	// The limit guards against a file that grows after the Fstat.
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fail("unreadable: permission denied", err)
+		}
+		return fail("unreadable: "+errnoText(err), err)
+	}
+	if len(data) > MaxSize {
+		return fail(tooLarge, nil)
+	}
+	return data, nil
+}
+
+const tooLarge = "larger than 1 MiB"
+
+// checkRegular returns why fi cannot be read as a reservation, or "".
+func checkRegular(fi fs.FileInfo) string {
+	m := fi.Mode()
+	if !m.IsRegular() {
+		return "not a regular file (" + kind(m) + ")"
+	}
+	if fi.Size() > MaxSize {
+		return tooLarge
+	}
+	return ""
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "block device"
+	case m&fs.ModeSymlink != 0:
+		return "symlink"
+	}
+	return "irregular file"
+}
+
+// errnoText drops the operation and path from err, since FileError names
+// the file already.
+func errnoText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Parse parses the bytes of a reservation file. path only names the file in
+// errors. Parse is lenient: it needs a JSON object with a base in 1-65535
+// and a positive width that keeps the bundle within port 65535. Everything
+// else is optional: a value of the wrong type is ignored, entries of
+// "ports" that are not port numbers are dropped, and for a key given twice
+// the first one counts. Unknown keys and versions are accepted.
+func Parse(path string, data []byte) (Reservation, error) {
+	fail := func(reason string) (Reservation, error) {
+		return Reservation{}, &FileError{Path: path, Reason: reason}
+	}
+	if len(data) == 0 {
+		return fail("empty")
+	}
+	if len(data) > MaxSize {
+		return fail(tooLarge)
+	}
+	// encoding/json is the stricter validator; gjson then only walks
+	// bytes that are known to be well-formed.
+	if !json.Valid(data) {
+		return fail("invalid or truncated JSON")
+	}
+	root := gjson.ParseBytes(data)
+	if !root.IsObject() {
+		return fail("not a JSON object")
+	}
+	fields := firstFields(root)
+
+	var r Reservation
+	base, ok := intValue(fields["base"])
+	if !ok || base < 1 || base > maxPort {
+		return fail(`"base" missing or not a port number`)
+	}
+	width, ok := intValue(fields["width"])
+	if !ok || width < 1 {
+		return fail(`"width" missing or not a positive integer`)
+	}
+	if width > maxPort+1-base {
+		return fail(fmt.Sprintf("bundle %d+%d runs past port %d", base, width, maxPort))
+	}
+	r.Base, r.Width = base, width
+	if v, ok := intValue(fields["version"]); ok && v >= 0 {
+		r.Version = v
+	}
+	if v, ok := intValue(fields["slot"]); ok && v >= 0 {
+		r.Slot = v
+	}
+	if w := fields["worktree"]; w.Type == gjson.String {
+		r.Worktree = w.String()
+	}
+	if p := fields["ports"]; p.IsObject() {
+		seen := map[string]bool{}
+		p.ForEach(func(k, v gjson.Result) bool {
+			name := k.String()
+			port, ok := intValue(v)
+			if !seen[name] && ok && port >= 1 && port <= maxPort {
+				seen[name] = true
+				r.Ports = append(r.Ports, Port{Name: name, Port: port})
+			}
+			return true
+		})
+	}
+	if e := fields["env"]; e.IsObject() {
+		seen := map[string]bool{}
+		e.ForEach(func(k, v gjson.Result) bool {
+			name := k.String()
+			var val string
+			switch v.Type {
+			case gjson.String:
+				val = v.String()
+			case gjson.Number:
+				val = v.Raw
+			default:
+				return true
+			}
+			if !seen[name] {
+				seen[name] = true
+				r.Env = append(r.Env, EnvVar{Name: name, Value: val})
+			}
+			return true
+		})
+	}
+	return r, nil
+}
+
+// ourKeys are the keys this package owns, in the order Marshal appends them.
+var ourKeys = []string{"version", "worktree", "base", "width", "slot", "ports", "env"}
+
+func isOurKey(k string) bool {
+	for _, o := range ourKeys {
+		if k == o {
+			return true
+		}
+	}
+	return false
+}
+
+// firstFields returns the first value of each of our keys in obj. It walks
+// the object itself rather than using gjson paths, so keys are compared
+// after unescaping and never read as path syntax; Marshal walks the same
+// way, so both agree on which duplicate counts.
+func firstFields(obj gjson.Result) map[string]gjson.Result {
+	m := make(map[string]gjson.Result, len(ourKeys))
+	obj.ForEach(func(k, v gjson.Result) bool {
+		name := k.String()
+		if _, dup := m[name]; !dup && isOurKey(name) {
+			m[name] = v
+		}
+		return true
+	})
+	return m
+}
+
+// intValue returns v as an int when it is a JSON number with an integral
+// value that float64 holds exactly.
+func intValue(v gjson.Result) (int, bool) {
+	if v.Type != gjson.Number {
+		return 0, false
+	}
+	f := v.Num
+	if f != math.Trunc(f) || f < -maxExact || f > maxExact {
+		return 0, false
+	}
+	return int(f), true
+}

@@ -1,0 +1,97 @@
+// Package reserve reads and writes reservation files (.worktree-ports.json),
+// holds the repository-wide lock around an allocation, and probes whether a
+// TCP port is in use.
+//
+// Reads are lenient and safe because sibling worktrees' files are untrusted:
+// a hostile or broken file is reported as a *FileError and skipped, never
+// followed into a hang. Writes are atomic and only ever touch this worktree's
+// own file.
+package reserve
+
+// FileName is the name of the reservation file at a worktree's top level.
+const FileName = ".worktree-ports.json"
+
+// MaxSize is the largest reservation file Read accepts, in bytes.
+const MaxSize = 1 << 20
+
+// FormatVersion is the value of the "version" key that this code writes.
+// Read accepts any version, so an older binary can still see which ports a
+// newer one reserved.
+const FormatVersion = 1
+
+// Port is one service's port, as listed under "ports".
+type Port struct {
+	Name string
+	Port int
+}
+
+// EnvVar is one rendered environment variable, as listed under "env".
+type EnvVar struct {
+	Name, Value string
+}
+
+// Reservation is the content of a reservation file that this package
+// understands. Keys added by users are not part of it; Marshal keeps them
+// from the previous file's bytes.
+type Reservation struct {
+	Version  int
+	Worktree string
+	Base     int
+	Width    int
+	Slot     int
+	Ports    []Port   // in file order
+	Env      []EnvVar // in file order
+}
+
+// Claimed reports whether p is claimed by r: inside [Base, Base+Width) or
+// listed in Ports.
+func (r Reservation) Claimed(p int) bool {
+	if p >= r.Base && p-r.Base < r.Width {
+		return true
+	}
+	for _, q := range r.Ports {
+		if q.Port == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Overlaps reports whether r and o claim a common port.
+func (r Reservation) Overlaps(o Reservation) bool {
+	if r.Width > 0 && o.Width > 0 && r.Base < o.Base+o.Width && o.Base < r.Base+r.Width {
+		return true
+	}
+	for _, q := range r.Ports {
+		if o.Claimed(q.Port) {
+			return true
+		}
+	}
+	for _, q := range o.Ports {
+		if r.Claimed(q.Port) {
+			return true
+		}
+	}
+	return false
+}
+
+// Equal reports whether r and o hold the same values, including the order
+// of Ports and Env.
+func (r Reservation) Equal(o Reservation) bool {
+	if r.Version != o.Version || r.Worktree != o.Worktree || r.Base != o.Base ||
+		r.Width != o.Width || r.Slot != o.Slot ||
+		len(r.Ports) != len(o.Ports) || len(r.Env) != len(o.Env) {
+		return false
+	}
+	for i := range r.Ports {
+		if r.Ports[i] != o.Ports[i] {
+			return false
+		}
+	}
+	for i := range r.Env {
+		if r.Env[i] != o.Env[i] {
+			return false
+		}
+	}
+	return true
+}
