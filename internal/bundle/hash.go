@@ -1,0 +1,113 @@
+package bundle
+
+import (
+	"hash/fnv"
+	"net/url"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// Hash returns FNV-1a 64 over the UTF-8 bytes of repoID, a NUL byte and
+// worktree. The NUL keeps ("ab", "c") and ("a", "bc") apart.
+//
+// The values are pinned in tests: changing them moves every worktree's
+// preferred slot, which is a breaking change.
+func Hash(repoID, worktree string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(repoID))
+	h.Write([]byte{0})
+	h.Write([]byte(worktree))
+	return h.Sum64()
+}
+
+// Preferred returns the preferred slot of worktree in a range of slots
+// slots: Hash modulo slots. It returns 0 when slots is not positive.
+func Preferred(repoID, worktree string, slots int) int {
+	if slots <= 0 {
+		return 0
+	}
+	return int(Hash(repoID, worktree) % uint64(slots))
+}
+
+// RepoID returns the repository identity that the preferred slot hashes.
+//
+// For a remote URL it is host/path: scheme, user, password and port are
+// dropped, the host is lower-cased, and trailing "/" and ".git" are
+// dropped; scp-like "git@host:path" reads as host/path. So
+// "git@github.com:Acme/API.git", "https://github.com/Acme/API" and
+// "ssh://git@github.com:22/Acme/API.git" all give "github.com/Acme/API".
+//
+// A file:// URL or a local path gives the cleaned path, without a trailing
+// ".git". A relative path is kept relative: making it absolute would depend
+// on the current directory.
+//
+// With no origin URL, it is the base name of mainWorktreePath, without
+// ".git" (a bare main worktree "x.git" gives "x").
+func RepoID(originURL, mainWorktreePath string) string {
+	originURL = strings.TrimSpace(originURL)
+	if originURL == "" {
+		name := filepath.Base(filepath.Clean(mainWorktreePath))
+		return trimGit(name)
+	}
+	if isLocal(originURL) {
+		return localID(filepath.ToSlash(originURL))
+	}
+	ep, err := transport.NewEndpoint(originURL)
+	if err != nil {
+		// Unparseable URLs still need a stable identity; git would refuse
+		// to fetch from it, so normalise what can be normalised.
+		return trimGit(strings.TrimRight(originURL, "/"))
+	}
+	if ep.Protocol == "file" {
+		p := ep.Path
+		if u, err := url.Parse(originURL); err == nil && u.Scheme == "file" {
+			p = u.Path
+		}
+		return localID(p)
+	}
+	// Only the separator after the host goes; the rest of the path is
+	// kept byte for byte, as DESIGN.md specifies.
+	p := trimGit(strings.TrimLeft(ep.Path, "/"))
+	host := strings.ToLower(ep.Host)
+	if p == "" {
+		return host
+	}
+	return host + "/" + p
+}
+
+// isLocal reports whether a remote URL names a local path the way git
+// reads it: no "scheme://", and not scp-like "host:path" (a "/" before the
+// first ":" makes it a path). transport.NewEndpoint would make such a path
+// absolute against the current directory, which is not stable.
+func isLocal(u string) bool {
+	before, after, hasColon := strings.Cut(u, ":")
+	if !hasColon {
+		return true
+	}
+	if before != "" && strings.HasPrefix(after, "//") {
+		return false // scheme://
+	}
+	return strings.Contains(before, "/")
+}
+
+func localID(p string) string {
+	if p == "" {
+		return ""
+	}
+	p = path.Clean(p)
+	if p == "/" {
+		return p
+	}
+	return trimGit(p)
+}
+
+// trimGit drops trailing slashes and then one ".git", as git itself treats
+// "x", "x/", "x.git" and "x.git/" as one repository.
+func trimGit(s string) string {
+	s = strings.TrimRight(s, "/")
+	s = strings.TrimSuffix(s, ".git")
+	return strings.TrimRight(s, "/")
+}

@@ -1,0 +1,216 @@
+// Package config reads the service spec: the committed
+// .worktree-ports.config.json (JSONC) and the per-machine overrides in
+// `git config worktree-ports.*`. It validates everything it reads, and its
+// errors name the file and the key at fault.
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+)
+
+// FileName is the name of the config file at the top of the repository.
+const FileName = ".worktree-ports.config.json"
+
+// MaxFileSize is the largest config file Load reads. A real config is a
+// few hundred bytes; the cap keeps a stray large file from being slurped.
+const MaxFileSize = 1 << 20
+
+// EnvRoot and EnvSlot are the env names the tool exports next to the
+// services and vars. They are reserved: no service or var may use them.
+const (
+	EnvRoot = "WORKTREE_PORTS_ROOT"
+	EnvSlot = "WORKTREE_PORTS_SLOT"
+)
+
+// Default values, used for keys the file leaves out and when there is no
+// file.
+const (
+	DefaultRange = "20000-29999"
+	DefaultWidth = 10
+)
+
+// MaxWidth bounds width: a bundle is a handful of services, and a larger
+// width is far more likely a typo than a plan.
+const MaxWidth = 1000
+
+// Var is a derived value: Name is exported with Template rendered.
+type Var struct {
+	Name     string
+	Template string
+}
+
+// Config is the validated service spec and derived vars.
+type Config struct {
+	Spec   bundle.Spec
+	Vars   []Var  // ordered as in the file
+	Source string // the file read, "" when defaults
+}
+
+// Error is a configuration error. Error() reads
+// "FILE: KEY: MSG", for example
+// ".worktree-ports.config.json: services.api.offset: offset 12 is not below width 10",
+// with File as it was given. Key is a dotted path into the file, with
+// "[i]" for array elements; it is empty for errors about the whole file.
+// For git config errors File is GitConfig and Key is the git key, and
+// Error() reads "git config worktree-ports.width: MSG".
+type Error struct {
+	File string
+	Key  string
+	Msg  string
+}
+
+// GitConfig is Error.File for errors in `git config worktree-ports.*`.
+const GitConfig = "git config"
+
+// Error formats e as described on the type.
+func (e *Error) Error() string {
+	switch {
+	case e.File == GitConfig && e.Key != "":
+		return e.File + " " + e.Key + ": " + e.Msg
+	case e.Key == "":
+		return e.File + ": " + e.Msg
+	default:
+		return e.File + ": " + e.Key + ": " + e.Msg
+	}
+}
+
+// Default returns the config used when the repository has none: range
+// 20000-29999, width 10, and one service "app" at offset 0 exported as PORT.
+func Default() Config {
+	r, _ := bundle.ParseRange(DefaultRange)
+	return Config{Spec: bundle.Spec{
+		Range:    r,
+		Width:    DefaultWidth,
+		Services: defaultServices(),
+	}}
+}
+
+// defaultServices is the service set of a config without "services". PORT
+// rather than APP_PORT because that is the name hosting platforms and most
+// frameworks read.
+func defaultServices() []bundle.Service {
+	return []bundle.Service{{Name: "app", Offset: 0, Env: "PORT"}}
+}
+
+// DefaultEnvName returns the env name of a service without an explicit
+// "env": upper-cased, "-" and "." turned into "_", and "_PORT" appended
+// (api -> API_PORT, web-ui -> WEB_UI_PORT).
+func DefaultEnvName(service string) string {
+	r := strings.NewReplacer("-", "_", ".", "_")
+	return r.Replace(strings.ToUpper(service)) + "_PORT"
+}
+
+var (
+	serviceNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	envNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// builtinPlaceholders are the template placeholders that are not service
+// names. A service may not take one of these names, or "{repo}" would be
+// ambiguous.
+var builtinPlaceholders = []string{"repo", "worktree", "slot", "base", "root"}
+
+func isBuiltin(name string) bool {
+	for _, b := range builtinPlaceholders {
+		if name == b {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks c as Parse does, and reports the first problem as an
+// *Error naming c.Source (or FileName when c has no source). Callers that
+// change a Config, for example from flags, use it to re-check.
+func (c Config) Validate() error {
+	file := c.Source
+	if file == "" {
+		file = FileName
+	}
+	if k, msg := c.check(); msg != "" {
+		return &Error{File: file, Key: k, Msg: msg}
+	}
+	return nil
+}
+
+// check returns the key and message of the first semantic problem in c, or
+// "", "" when there is none. Keys are those of the file, so Parse and
+// ApplyGit can each attribute the problem to where it came from.
+func (c Config) check() (key, msg string) {
+	s := c.Spec
+	if s.Width < 1 || s.Width > MaxWidth {
+		return "width", fmt.Sprintf("width %d is outside 1-%d", s.Width, MaxWidth)
+	}
+	if s.Range.Lo < 1024 || s.Range.Hi > 65535 {
+		return "range", fmt.Sprintf("range %v is outside 1024-65535", s.Range)
+	}
+	if s.Range.Lo > s.Range.Hi {
+		return "range", fmt.Sprintf("range %d-%d is backwards", s.Range.Lo, s.Range.Hi)
+	}
+	if s.Range.Hi-s.Range.Lo+1 < s.Width {
+		return "range", fmt.Sprintf("range %v is narrower than width %d", s.Range, s.Width)
+	}
+	for i, r := range s.Avoid {
+		if r.Lo < 1 || r.Hi > 65535 || r.Lo > r.Hi {
+			return fmt.Sprintf("avoid[%d]", i), fmt.Sprintf("%v is not a port or a range in 1-65535", r)
+		}
+	}
+
+	envOwner := map[string]string{
+		EnvRoot: "reserved by git-worktree-ports",
+		EnvSlot: "reserved by git-worktree-ports",
+	}
+	offsetOwner := map[int]string{}
+	names := map[string]bool{}
+	for _, sv := range s.Services {
+		k := "services." + sv.Name
+		switch {
+		case !serviceNameRE.MatchString(sv.Name):
+			return k, fmt.Sprintf("service name %q is not [A-Za-z0-9][A-Za-z0-9_.-]*", sv.Name)
+		case isBuiltin(sv.Name):
+			return k, fmt.Sprintf("service name %q is taken by the {%s} placeholder", sv.Name, sv.Name)
+		case names[sv.Name]:
+			return k, fmt.Sprintf("service %q is listed twice", sv.Name)
+		}
+		names[sv.Name] = true
+		if sv.Offset < 0 || sv.Offset >= s.Width {
+			return k + ".offset", fmt.Sprintf("offset %d is not below width %d", sv.Offset, s.Width)
+		}
+		if other, ok := offsetOwner[sv.Offset]; ok {
+			return k + ".offset", fmt.Sprintf("offset %d is already used by service %s", sv.Offset, other)
+		}
+		offsetOwner[sv.Offset] = sv.Name
+		if !envNameRE.MatchString(sv.Env) {
+			return k + ".env", fmt.Sprintf("env name %q is not [A-Za-z_][A-Za-z0-9_]*", sv.Env)
+		}
+		if owner, ok := envOwner[sv.Env]; ok {
+			return k + ".env", fmt.Sprintf("env name %s is already %s", sv.Env, owner)
+		}
+		envOwner[sv.Env] = "used by service " + sv.Name
+		if sv.Health != "" && !strings.HasPrefix(sv.Health, "/") {
+			return k + ".health", fmt.Sprintf("health %q does not start with /", sv.Health)
+		}
+	}
+	for _, v := range c.Vars {
+		k := "vars." + v.Name
+		if !envNameRE.MatchString(v.Name) {
+			return k, fmt.Sprintf("env name %q is not [A-Za-z_][A-Za-z0-9_]*", v.Name)
+		}
+		if owner, ok := envOwner[v.Name]; ok {
+			return k, fmt.Sprintf("env name %s is already %s", v.Name, owner)
+		}
+		envOwner[v.Name] = "used by var " + v.Name
+		if strings.IndexByte(v.Template, 0) >= 0 {
+			// An environment variable cannot hold a NUL byte.
+			return k, "template contains a NUL byte"
+		}
+		if _, err := parseTemplate(v.Template, names); err != nil {
+			return k, err.Error()
+		}
+	}
+	return "", ""
+}

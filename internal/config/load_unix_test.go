@@ -1,0 +1,41 @@
+//go:build unix
+
+package config
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestLoadFIFO checks that a FIFO at the config path is refused at once. A
+// plain open would wait forever for a writer, hanging `git checkout`
+// through the hook.
+func TestLoadFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), FileName)
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Load(p)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file (a named pipe)") {
+			t.Errorf("Load(fifo) = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Load(fifo) blocked")
+	}
+}
+
+func TestLoadDevice(t *testing.T) {
+	_, err := Load("/dev/null")
+	if err == nil || !strings.Contains(err.Error(), "not a regular file (a device)") {
+		t.Errorf("Load(/dev/null) = %v", err)
+	}
+}

@@ -1,0 +1,247 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+)
+
+// Parse parses and validates the config file contents data. file is used
+// only in errors and as Config.Source. Keys the file leaves out take their
+// defaults; a file without "services" gets the default service, "app"
+// exported as PORT. Every error is an *Error that names file and the key.
+func Parse(file string, data []byte) (Config, error) {
+	p := parser{file: file}
+	c, err := p.parse(data)
+	if err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+type parser struct {
+	file string
+}
+
+func (p *parser) errorf(key, format string, args ...any) error {
+	return &Error{File: p.file, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) parse(data []byte) (Config, error) {
+	clean, err := stripJSONC(data)
+	if err != nil {
+		return Config{}, &Error{File: p.file, Msg: err.Error()}
+	}
+	if strings.TrimSpace(string(clean)) == "" {
+		return Config{}, p.errorf("", "file is empty; it must hold a JSON object")
+	}
+	// encoding/json validates strictly and says where the syntax breaks;
+	// gjson then walks the valid document in file order, duplicates and all.
+	if !json.Valid(clean) {
+		var v any
+		err := json.Unmarshal(clean, &v)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			// Offset counts the bytes read, the offending one included.
+			line, col := position(data, max(int(se.Offset)-1, 0))
+			return Config{}, p.errorf("", "line %d, column %d: %v", line, col, se)
+		}
+		return Config{}, p.errorf("", "not valid JSON")
+	}
+	root := gjson.ParseBytes(clean)
+	if !root.IsObject() {
+		return Config{}, p.errorf("", "must be a JSON object, not %s", typeName(root))
+	}
+
+	c := Default()
+	c.Source = p.file
+	c.Spec.Services = nil
+	haveServices := false
+	err = p.object(root, "", func(key string, v gjson.Result) error {
+		switch key {
+		case "range":
+			if v.Type != gjson.String {
+				return p.errorf(key, "must be a string like %q, not %s", DefaultRange, typeName(v))
+			}
+			r, err := bundle.ParseRange(v.Str)
+			if err != nil {
+				return p.errorf(key, "%v", err)
+			}
+			c.Spec.Range = r
+		case "width":
+			n, err := p.integer(key, v)
+			if err != nil {
+				return err
+			}
+			c.Spec.Width = n
+		case "services":
+			haveServices = true
+			return p.object(v, key, func(name string, v gjson.Result) error {
+				sv, err := p.service("services."+name, name, v)
+				c.Spec.Services = append(c.Spec.Services, sv)
+				return err
+			})
+		case "avoid":
+			if !v.IsArray() {
+				return p.errorf(key, "must be an array of ports and \"lo-hi\" ranges, not %s", typeName(v))
+			}
+			for i, item := range v.Array() {
+				k := fmt.Sprintf("avoid[%d]", i)
+				r, err := p.avoidItem(k, item)
+				if err != nil {
+					return err
+				}
+				c.Spec.Avoid = append(c.Spec.Avoid, r)
+			}
+		case "vars":
+			return p.object(v, key, func(name string, v gjson.Result) error {
+				if v.Type != gjson.String {
+					return p.errorf("vars."+name, "must be a template string, not %s", typeName(v))
+				}
+				c.Vars = append(c.Vars, Var{Name: name, Template: v.Str})
+				return nil
+			})
+		default:
+			return p.errorf(key, "unknown key (known: range, width, services, avoid, vars)")
+		}
+		return nil
+	})
+	if err != nil {
+		return Config{}, err
+	}
+	if !haveServices {
+		c.Spec.Services = defaultServices()
+	}
+	if k, msg := c.check(); msg != "" {
+		return Config{}, p.errorf(k, "%s", msg)
+	}
+	return c, nil
+}
+
+// object calls fn for each member of the JSON object v, in file order. It
+// refuses a non-object and a key seen twice: encoding/json would silently
+// keep the last one, hiding a mistake.
+func (p *parser) object(v gjson.Result, path string, fn func(key string, v gjson.Result) error) error {
+	if !v.IsObject() {
+		return p.errorf(path, "must be an object, not %s", typeName(v))
+	}
+	seen := map[string]bool{}
+	var err error
+	v.ForEach(func(k, val gjson.Result) bool {
+		key := join(path, k.Str)
+		if seen[k.Str] {
+			err = p.errorf(key, "duplicate key")
+			return false
+		}
+		seen[k.Str] = true
+		err = fn(k.Str, val)
+		return err == nil
+	})
+	return err
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// service parses one member of "services": an offset, or an object with
+// "offset" and optional "env" and "health".
+func (p *parser) service(key, name string, v gjson.Result) (bundle.Service, error) {
+	sv := bundle.Service{Name: name, Env: DefaultEnvName(name)}
+	if v.Type == gjson.Number {
+		n, err := p.integer(key, v)
+		sv.Offset = n
+		return sv, err
+	}
+	if !v.IsObject() {
+		return sv, p.errorf(key, "must be an offset or an object with \"offset\", not %s", typeName(v))
+	}
+	haveOffset := false
+	err := p.object(v, key, func(k string, v gjson.Result) error {
+		var err error
+		switch k {
+		case "offset":
+			haveOffset = true
+			sv.Offset, err = p.integer(key+".offset", v)
+		case "env":
+			sv.Env, err = p.str(key+".env", v)
+		case "health":
+			sv.Health, err = p.str(key+".health", v)
+		default:
+			err = p.errorf(key+"."+k, "unknown key (known: offset, env, health)")
+		}
+		return err
+	})
+	if err == nil && !haveOffset {
+		err = p.errorf(key+".offset", "missing")
+	}
+	return sv, err
+}
+
+func (p *parser) avoidItem(key string, v gjson.Result) (bundle.Range, error) {
+	switch v.Type {
+	case gjson.Number:
+		n, err := p.integer(key, v)
+		if err != nil {
+			return bundle.Range{}, err
+		}
+		if n < 1 || n > 65535 {
+			return bundle.Range{}, p.errorf(key, "port %d is outside 1-65535", n)
+		}
+		return bundle.Range{Lo: n, Hi: n}, nil
+	case gjson.String:
+		r, err := bundle.ParseRange(v.Str)
+		if err != nil {
+			return bundle.Range{}, p.errorf(key, "%v", err)
+		}
+		return r, nil
+	}
+	return bundle.Range{}, p.errorf(key, "must be a port or a \"lo-hi\" string, not %s", typeName(v))
+}
+
+// integer reads an integer. gjson would read 1.5 or 1e3 as a float and
+// truncate; the raw text is checked instead so those are refused.
+func (p *parser) integer(key string, v gjson.Result) (int, error) {
+	if v.Type != gjson.Number {
+		return 0, p.errorf(key, "must be an integer, not %s", typeName(v))
+	}
+	n, err := strconv.Atoi(v.Raw)
+	if err != nil || n < -1<<31 || n > 1<<31-1 {
+		return 0, p.errorf(key, "%s is not an integer in a sensible range", v.Raw)
+	}
+	return n, nil
+}
+
+func (p *parser) str(key string, v gjson.Result) (string, error) {
+	if v.Type != gjson.String {
+		return "", p.errorf(key, "must be a string, not %s", typeName(v))
+	}
+	return v.Str, nil
+}
+
+// typeName names a JSON value's type for error messages.
+func typeName(v gjson.Result) string {
+	switch v.Type {
+	case gjson.Null:
+		return "null"
+	case gjson.False, gjson.True:
+		return "a boolean"
+	case gjson.Number:
+		return "a number"
+	case gjson.String:
+		return "a string"
+	}
+	if v.IsArray() {
+		return "an array"
+	}
+	return "an object"
+}

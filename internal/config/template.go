@@ -1,0 +1,136 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// TemplateData is what a var's placeholders expand to, besides the
+// services' ports.
+type TemplateData struct {
+	Repo     string // {repo}
+	Worktree string // {worktree}
+	Root     string // {root}
+	Slot     int    // {slot}
+	Base     int    // {base}
+}
+
+// EnvVar is one exported variable. Value is raw data: it may hold quotes,
+// "$(...)" or anything else, and whoever prints it must quote it.
+type EnvVar struct {
+	Name  string
+	Value string
+}
+
+// Env returns the environment of the bundle at t.Base: each service's env
+// name with its port, in service order, then each var rendered, in file
+// order. It does not include EnvRoot and EnvSlot, which callers add.
+func (c Config) Env(t TemplateData) ([]EnvVar, error) {
+	ports := map[string]int{}
+	names := map[string]bool{}
+	env := make([]EnvVar, 0, len(c.Spec.Services)+len(c.Vars))
+	for _, p := range c.Spec.Ports(t.Base) {
+		ports[p.Service] = p.Port
+		names[p.Service] = true
+		env = append(env, EnvVar{Name: p.Env, Value: strconv.Itoa(p.Port)})
+	}
+	for _, v := range c.Vars {
+		segs, err := parseTemplate(v.Template, names)
+		if err != nil {
+			return nil, fmt.Errorf("vars.%s: %w", v.Name, err)
+		}
+		var b strings.Builder
+		for _, s := range segs {
+			if !s.placeholder {
+				b.WriteString(s.text)
+				continue
+			}
+			switch s.text {
+			case "repo":
+				b.WriteString(t.Repo)
+			case "worktree":
+				b.WriteString(t.Worktree)
+			case "root":
+				b.WriteString(t.Root)
+			case "slot":
+				b.WriteString(strconv.Itoa(t.Slot))
+			case "base":
+				b.WriteString(strconv.Itoa(t.Base))
+			default:
+				b.WriteString(strconv.Itoa(ports[s.text]))
+			}
+		}
+		env = append(env, EnvVar{Name: v.Name, Value: b.String()})
+	}
+	return env, nil
+}
+
+// segment is a piece of a parsed template: literal text, or the name of a
+// placeholder.
+type segment struct {
+	text        string
+	placeholder bool
+}
+
+var errLoneClose = errors.New(`"}" without "{" (write "}}" for a literal brace)`)
+
+// parseTemplate splits a template into segments. "{name}" is a placeholder,
+// where name is a builtin or one of services; "{{" and "}}" stand for
+// literal braces. Anything else with a brace is an error, so a typo never
+// reaches the environment silently.
+func parseTemplate(tmpl string, services map[string]bool) ([]segment, error) {
+	var segs []segment
+	var lit strings.Builder
+	for i := 0; i < len(tmpl); {
+		c := tmpl[i]
+		switch {
+		case c == '{' && strings.HasPrefix(tmpl[i:], "{{"):
+			lit.WriteByte('{')
+			i += 2
+		case c == '}' && strings.HasPrefix(tmpl[i:], "}}"):
+			lit.WriteByte('}')
+			i += 2
+		case c == '}':
+			return nil, errLoneClose
+		case c == '{':
+			end := strings.IndexByte(tmpl[i+1:], '}')
+			if end < 0 {
+				return nil, fmt.Errorf(`unclosed "{" in %q (write "{{" for a literal brace)`, tmpl[i:])
+			}
+			name := tmpl[i+1 : i+1+end]
+			if !isBuiltin(name) && !services[name] {
+				return nil, fmt.Errorf("unknown placeholder {%s} (known: %s)", name, known(services))
+			}
+			if lit.Len() > 0 {
+				segs = append(segs, segment{text: lit.String()})
+				lit.Reset()
+			}
+			segs = append(segs, segment{text: name, placeholder: true})
+			i += end + 2
+		default:
+			lit.WriteByte(c)
+			i++
+		}
+	}
+	if lit.Len() > 0 {
+		segs = append(segs, segment{text: lit.String()})
+	}
+	return segs, nil
+}
+
+// known lists the valid placeholders for an error message: services sorted,
+// then the builtins.
+func known(services map[string]bool) string {
+	var names []string
+	for n := range services {
+		names = append(names, "{"+n+"}")
+	}
+	slices.Sort(names)
+	for _, b := range builtinPlaceholders {
+		names = append(names, "{"+b+"}")
+	}
+	return strings.Join(names, ", ")
+}
