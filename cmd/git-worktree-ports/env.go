@@ -1,0 +1,60 @@
+package main
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+)
+
+// EnvOptions are the inputs of `env`.
+type EnvOptions struct {
+	F *Factory
+
+	Format     string
+	NoAllocate bool
+}
+
+// NewCmdEnv builds `env`.
+func NewCmdEnv(f *Factory, runF func(*EnvOptions) error) *cobra.Command {
+	opts := &EnvOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Print this worktree's ports as environment variables",
+		Long: `Print this worktree's ports (one variable per service), WORKTREE_PORTS_ROOT,
+WORKTREE_PORTS_SLOT and the config's vars, for the shell or for tools:
+
+  eval "$(git worktree-ports env)"                 bash, zsh, dash
+  git worktree-ports env --format fish | source    fish
+  git worktree-ports env --format dotenv > .env    docker compose --env-file, direnv dotenv
+  git worktree-ports env --format json             tools
+
+When the reservation exists, env reads only that file. When it does not, env allocates
+first, unless --no-allocate is given (then it exits 5). Names are validated and values
+quoted whatever the file says.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if !slices.Contains(render.Formats, opts.Format) {
+				return usageErrorf(c, "--format must be one of %s, got %q", strings.Join(render.Formats, ", "), opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return envRun(c, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Format, "format", "f", "sh", "output format: "+strings.Join(render.Formats, ", "))
+	cmd.Flags().BoolVar(&opts.NoAllocate, "no-allocate", false, "refuse (exit 5) instead of allocating when there is no reservation")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func envRun(c *cobra.Command, opts *EnvOptions) error {
+	vars, err := worktreeVars(c.Context(), opts.F, opts.NoAllocate)
+	if err != nil {
+		return err
+	}
+	return render.Render(opts.F.Out, opts.Format, vars)
+}

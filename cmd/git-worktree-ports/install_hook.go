@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
+)
+
+// InstallHookOptions are the inputs of `install-hook`.
+type InstallHookOptions struct {
+	F *Factory
+
+	Uninstall bool
+	Global    bool
+}
+
+// NewCmdInstallHook builds `install-hook`.
+func NewCmdInstallHook(f *Factory, runF func(*InstallHookOptions) error) *cobra.Command {
+	opts := &InstallHookOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "install-hook [--uninstall] [--global]",
+		Short: "Install the post-checkout hook that allocates on git worktree add",
+		Long: `Install a post-checkout hook, where git really looks for it (git rev-parse
+--git-path hooks, which honours core.hooksPath), so that git worktree add allocates the
+new worktree's bundle by itself. The hook records this binary's absolute path, allocates
+only when the worktree has no reservation, prints one line, and always exits 0.
+
+It never clobbers a hook: with no hook it writes one; into a foreign shell hook it adds a
+marked block; under husky it edits the committed .husky/post-checkout; for lefthook or
+pre-commit, and for hooks it cannot edit safely (python, binaries), it changes nothing,
+prints the exact line to add, and exits 2. --uninstall removes only its own block or file.
+
+--global installs for every repository. If your global git config sets core.hooksPath,
+the hook goes into that directory and works at once everywhere (except repositories that
+set their own core.hooksPath, such as husky's). Otherwise it goes into git's template
+directory (init.templateDir, set to ~/.config/git/template if unset), which git copies
+into repositories created or cloned from then on only; existing repositories still need
+install-hook. install-hook never sets a global core.hooksPath itself: that would switch
+off every repository's own hooks.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return installHookRun(c, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Uninstall, "uninstall", false, "remove the hook (only our block or our file)")
+	cmd.Flags().BoolVar(&opts.Global, "global", false, "install for every repository (see above for the trade-offs)")
+	return cmd
+}
+
+func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
+	f := opts.F
+	bin, err := f.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find this binary's path to record in the hook: %w", err)
+	}
+	var res hook.Result
+	if opts.Global {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return err
+		}
+		git := globalGit(c.Context())
+		if opts.Uninstall {
+			res, err = hook.UninstallGlobal(git, home)
+		} else {
+			res, err = hook.InstallGlobal(git, home, bin)
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		o, err := hookOptions(c.Context(), f, bin)
+		if err != nil {
+			return err
+		}
+		if opts.Uninstall {
+			res, err = hook.Uninstall(o)
+		} else {
+			res, err = hook.Install(o)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(f.ErrOut, strings.TrimRight(res.Message, "\n"))
+	return nil
+}
+
+func hookOptions(ctx context.Context, f *Factory, bin string) (hook.Options, error) {
+	g := gitwt.Git{Dir: f.Dir}
+	loc, err := g.Locate(ctx)
+	if err != nil {
+		return hook.Options{}, err
+	}
+	dir, err := g.HooksDir(ctx)
+	if err != nil {
+		return hook.Options{}, err
+	}
+	cfg, err := g.Config(ctx, `^core\.hookspath$`)
+	if err != nil {
+		return hook.Options{}, err
+	}
+	hooksPath := ""
+	if len(cfg) > 0 {
+		hooksPath = cfg[len(cfg)-1].Value
+	}
+	return hook.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin}, nil
+}
+
+// globalGit runs git outside any repository, for the global config only.
+func globalGit(ctx context.Context) hook.Git {
+	return func(args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, "git", args...)
+		cmd.Dir = os.TempDir()
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return string(out), fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+		}
+		return string(out), nil
+	}
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+// ListOptions are the inputs of `list`.
+type ListOptions struct {
+	F *Factory
+
+	JSON bool
+}
+
+// NewCmdList builds `list`.
+func NewCmdList(f *Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Show every worktree, its bundle, and which ports are listening",
+		Long: `Show one row per worktree, as git worktree list reports them: name, branch, slot,
+ports, flags and path. A port marked * has a listener on some local address.
+
+Flags: current (you are here), missing (no reservation), conflicting (its bundle overlaps
+another worktree's), invalid (its file was skipped; the warning says why), prunable (its
+directory is gone: its bundle is free again), locked, bare.
+
+--json prints {"version":1,"worktrees":[...]}; see docs/JSON.md for the schema.`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(c, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON (stable schema, see docs/JSON.md)")
+	return cmd
+}
+
+// ListPort is one reserved port in `list --json`.
+type ListPort struct {
+	Service   string `json:"service"`
+	Port      int    `json:"port"`
+	Listening bool   `json:"listening"`
+}
+
+// ListWorktree is one row of `list --json`.
+type ListWorktree struct {
+	Name           string     `json:"name"`
+	Path           string     `json:"path"`
+	Branch         string     `json:"branch"`
+	Head           string     `json:"head"`
+	Current        bool       `json:"current"`
+	Bare           bool       `json:"bare"`
+	Detached       bool       `json:"detached"`
+	Locked         bool       `json:"locked"`
+	LockReason     string     `json:"lock_reason,omitempty"`
+	Prunable       bool       `json:"prunable"`
+	PrunableReason string     `json:"prunable_reason,omitempty"`
+	Reserved       bool       `json:"reserved"`
+	Slot           int        `json:"slot"`
+	Base           int        `json:"base"`
+	Width          int        `json:"width"`
+	Ports          []ListPort `json:"ports"`
+	Flags          []string   `json:"flags"`
+	Error          string     `json:"error,omitempty"`
+}
+
+// ListOutput is the whole of `list --json`.
+type ListOutput struct {
+	Version   int            `json:"version"`
+	Worktrees []ListWorktree `json:"worktrees"`
+}
+
+func listRun(c *cobra.Command, opts *ListOptions) error {
+	f := opts.F
+	g := gitwt.Git{Dir: f.Dir}
+	loc, err := g.Locate(c.Context())
+	if err != nil {
+		return err
+	}
+	wts, err := g.Worktrees(c.Context())
+	if err != nil {
+		return err
+	}
+	out := buildList(wts, loc.Toplevel, f.Prober)
+	if opts.JSON {
+		enc := json.NewEncoder(f.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	return printList(f, out)
+}
+
+func buildList(wts []gitwt.Worktree, current string, prober reserve.Prober) ListOutput {
+	out := ListOutput{Version: 1, Worktrees: make([]ListWorktree, 0, len(wts))}
+	for _, w := range wts {
+		row := ListWorktree{
+			Name: w.Name(), Path: w.Path, Branch: w.ShortBranch(), Head: w.Head,
+			Current: current != "" && filepath.Clean(w.Path) == filepath.Clean(current),
+			Bare:    w.Bare, Detached: w.Detached, Locked: w.Locked, LockReason: w.LockReason,
+			Prunable: w.Prunable, PrunableReason: w.PrunableReason, Ports: []ListPort{}, Flags: []string{},
+		}
+		if !w.Bare && !w.Prunable {
+			res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
+			switch {
+			case err == nil:
+				row.Reserved, row.Slot, row.Base, row.Width = true, res.Slot, res.Base, res.Width
+				for _, p := range res.Ports {
+					row.Ports = append(row.Ports, ListPort{Service: p.Name, Port: p.Port, Listening: prober.Bound(p.Port)})
+				}
+			case errors.Is(err, fs.ErrNotExist):
+			default:
+				row.Error = err.Error()
+			}
+		}
+		out.Worktrees = append(out.Worktrees, row)
+	}
+	// Flags are derived last, because "conflicting" compares rows with each other.
+	for i := range out.Worktrees {
+		r := &out.Worktrees[i]
+		add := func(cond bool, flag string) {
+			if cond {
+				r.Flags = append(r.Flags, flag)
+			}
+		}
+		add(r.Current, "current")
+		add(!r.Reserved && !r.Bare && !r.Prunable && r.Error == "", "missing")
+		add(r.Error != "", "invalid")
+		add(r.Reserved && conflicts(out.Worktrees, i), "conflicting")
+		add(r.Prunable, "prunable")
+		add(r.Locked, "locked")
+		add(r.Bare, "bare")
+	}
+	return out
+}
+
+func conflicts(rows []ListWorktree, i int) bool {
+	a := rowReservation(rows[i])
+	for j, r := range rows {
+		if j != i && r.Reserved && a.Overlaps(rowReservation(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+func rowReservation(r ListWorktree) reserve.Reservation {
+	res := reserve.Reservation{Base: r.Base, Width: r.Width}
+	for _, p := range r.Ports {
+		res.Ports = append(res.Ports, reserve.Port{Name: p.Service, Port: p.Port})
+	}
+	return res
+}
+
+func printList(f *Factory, out ListOutput) error {
+	tw := tabwriter.NewWriter(f.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tNAME\tBRANCH\tSLOT\tPORTS\tFLAGS\tPATH")
+	for _, r := range out.Worktrees {
+		mark := " "
+		if r.Current {
+			mark = "*"
+		}
+		branch := r.Branch
+		if branch == "" {
+			branch = "(" + map[bool]string{true: "bare", false: "detached"}[r.Bare] + ")"
+		}
+		slot, ports := "-", "-"
+		if r.Reserved {
+			slot = strconv.Itoa(r.Slot)
+			var ps []string
+			for _, p := range r.Ports {
+				s := fmt.Sprintf("%s=%d", p.Service, p.Port)
+				if p.Listening {
+					s += "*"
+				}
+				ps = append(ps, s)
+			}
+			ports = strings.Join(ps, " ")
+		}
+		flags := strings.Join(withoutCurrent(r.Flags), ",")
+		if flags == "" {
+			flags = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, r.Name, branch, slot, ports, flags, quotePath(r.Path))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range out.Worktrees {
+		if r.Error != "" {
+			fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", r.Error)
+		}
+	}
+	return nil
+}
+
+func withoutCurrent(flags []string) []string {
+	var out []string
+	for _, f := range flags {
+		if f != "current" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// quotePath keeps one row per worktree even for a path with a newline or tab.
+func quotePath(p string) string {
+	if strings.ContainsAny(p, "\n\t\r") {
+		return strconv.Quote(p)
+	}
+	return p
+}

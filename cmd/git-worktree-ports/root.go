@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Factory holds what commands need from the outside world, so tests can swap it.
+type Factory struct {
+	In          io.Reader
+	Out, ErrOut io.Writer
+	// Dir is the directory the command acts on; "" means the process's working directory.
+	Dir string
+	// Getenv reads the environment.
+	Getenv func(string) string
+	// Environ lists the environment, for exec.
+	Environ func() []string
+	// Executable is the absolute path of this binary, recorded in hooks.
+	Executable func() (string, error)
+	// Prober says whether a port is bound.
+	Prober reserve.Prober
+}
+
+func defaultFactory() *Factory {
+	return &Factory{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		Getenv:     os.Getenv,
+		Environ:    os.Environ,
+		Executable: executable,
+		Prober:     reserve.SystemProber{},
+	}
+}
+
+// executable resolves symlinks so a hook keeps working when a package manager swaps the link.
+func executable() (string, error) {
+	p, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return evalSymlinks(p), nil
+}
+
+// Main runs the command line and returns the exit code. Nothing below it calls os.Exit,
+// except exec, which replaces the process.
+func Main(args []string, f *Factory) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	if err == nil {
+		return exitOK
+	}
+	var silent *silentError
+	if !errors.As(err, &silent) {
+		fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", strings.TrimRight(err.Error(), "\n"))
+		var usage *usageError
+		if errors.As(err, &usage) {
+			fmt.Fprintf(f.ErrOut, "Run 'git worktree-ports %s--help' for usage.\n", usage.cmdPath())
+		}
+	}
+	return exitCodeFor(err)
+}
+
+// NewCmdRoot builds the command tree.
+//
+// cobra's own error and usage printing is off (SilenceErrors, SilenceUsage): Main prints
+// each error exactly once, and only usage errors add the usage hint. Otherwise a port
+// problem would be followed by a screenful of flags.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "git-worktree-ports",
+		Short: "Give every git worktree its own stable, collision-free bundle of ports",
+		Long: `git worktree-ports gives every worktree of a repository its own bundle of TCP ports
+(api = base+0, web = base+1, ...). The bundle is chosen from a hash of the repository and
+the worktree name, skipping ports that other worktrees reserve or that something already
+listens on, and is written to .worktree-ports.json at the worktree's top level. Those
+files are the registry: nothing else records ports.
+
+  git worktree-ports allocate           reserve this worktree's bundle (idempotent)
+  eval "$(git worktree-ports env)"      export the ports into the shell
+  git worktree-ports exec -- npm start  run a program with them
+  git worktree-ports list               every worktree and its ports
+  git worktree-ports install-hook       allocate on every git worktree add
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 range exhausted, 4 lock timeout,
+5 no reservation (--no-allocate), 6 doctor found problems.`,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(f.In)
+	root.SetOut(f.Out)
+	root.SetErr(f.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &usageError{err: err, path: c}
+	})
+	root.AddCommand(
+		NewCmdAllocate(f, nil),
+		NewCmdEnv(f, nil),
+		NewCmdExec(f, nil),
+		NewCmdList(f, nil),
+		NewCmdRelease(f, nil),
+		NewCmdInit(f, nil),
+		NewCmdInstallHook(f, nil),
+		NewCmdHook(f),
+		NewCmdMan(f),
+	)
+	addCompletion(root)
+	return root
+}
+
+// noArgs is cobra.NoArgs as a usage error.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return &usageError{err: fmt.Errorf("%s takes no arguments, got %q", c.Name(), args[0]), path: c}
+	}
+	return nil
+}

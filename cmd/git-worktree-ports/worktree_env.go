@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+// worktreeVars returns this worktree's variables. When the reservation exists it reads
+// only that file: no git process and no config parse, because `env` runs on every prompt
+// of direnv users. Without one it allocates first, unless noAllocate.
+func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Var, error) {
+	root, err := findRoot(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(root, reserve.FileName)
+	res, _, err := reserve.Read(path)
+	switch {
+	case err == nil && len(res.Env) > 0:
+	case err == nil || errors.Is(err, fs.ErrNotExist):
+		// No file, or one written without env (by hand, or by an older version):
+		// allocate fills it in, keeping the base.
+		if noAllocate {
+			if err == nil {
+				return nil, fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", path)
+			}
+			return nil, &noReservationError{path: path}
+		}
+		a, err := alloc.Allocate(ctx, alloc.Options{Dir: root, Prober: f.Prober, Warn: warnTo(f)})
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(f.ErrOut, a.Message)
+		res = a.Reservation
+	default:
+		return nil, err
+	}
+	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && filepath.Clean(inherited) != root {
+		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: WORKTREE_PORTS_ROOT=%s was inherited from another worktree; printing the ports of %s\n", inherited, root)
+	}
+	vars := []render.Var{
+		{Name: "WORKTREE_PORTS_ROOT", Value: root},
+		{Name: "WORKTREE_PORTS_SLOT", Value: strconv.Itoa(res.Slot)},
+	}
+	for _, e := range res.Env {
+		// The file may have been copied or edited by anyone: exec puts these names
+		// straight into a process environment, so check them here for every consumer.
+		if !render.ValidName(e.Name) {
+			return nil, fmt.Errorf("%s: env: %q is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)", path, e.Name)
+		}
+		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
+	}
+	return vars, nil
+}
+
+// findRoot finds the worktree's top level. Without GIT_DIR or GIT_WORK_TREE in play it
+// walks up to the nearest .git, as git's discovery does; otherwise it asks git.
+func findRoot(ctx context.Context, f *Factory) (string, error) {
+	dir := f.Dir
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		dir = wd
+	}
+	if f.Getenv("GIT_DIR") == "" && f.Getenv("GIT_WORK_TREE") == "" {
+		for d := dir; ; d = filepath.Dir(d) {
+			if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+				return d, nil
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	loc, err := gitwt.Git{Dir: dir}.Locate(ctx)
+	if err != nil {
+		return "", err
+	}
+	if loc.Toplevel == "" {
+		return "", errors.New("not inside a worktree: a bare repository has no ports of its own")
+	}
+	return loc.Toplevel, nil
+}
+
+func evalSymlinks(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}

@@ -1,0 +1,592 @@
+// Package alloc chooses and writes a worktree's port bundle: it enumerates the sibling
+// worktrees through git, reads their reservations, picks the hash-preferred free slot and
+// writes the reservation atomically, all under the repository lock.
+package alloc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+// LockFile is the name of the repository lock inside the common git directory.
+const LockFile = "worktree-ports.lock"
+
+// DefaultLockTimeout is how long allocate waits for another allocation to finish.
+// Allocation holds the lock for milliseconds, so ten seconds means something is wrong.
+const DefaultLockTimeout = 10 * time.Second
+
+// Outcome says how a bundle was obtained.
+type Outcome string
+
+const (
+	Kept      Outcome = "kept"      // the existing reservation was valid and left untouched
+	Updated   Outcome = "updated"   // same base, but the config changed the ports or env
+	Preferred Outcome = "preferred" // the hash-preferred slot was free
+	Moved     Outcome = "moved"     // the preferred slot was taken; stepped to another
+	Pinned    Outcome = "pinned"    // --base
+)
+
+// Options control one allocation.
+type Options struct {
+	Dir    string // where to run git; "" is the working directory
+	Env    []string
+	DryRun bool
+	Force  bool
+	Base   int    // pin this base; 0 means choose
+	Range  string // flag override of the range, "" for none
+	Width  int    // flag override of the width, 0 for none
+	Prober reserve.Prober
+	// Warn receives one-line warnings (skipped files, tracked reservation).
+	Warn func(string)
+	// LockTimeout overrides git config and GIT_WORKTREE_PORTS_LOCK_TIMEOUT when non-zero.
+	LockTimeout time.Duration
+}
+
+// Result is what allocate decided.
+type Result struct {
+	Path        string // the reservation file
+	Root        string // the worktree's top level
+	Reservation reserve.Reservation
+	Data        []byte // the file's bytes: written, kept, or (dry run) that would be written
+	Outcome     Outcome
+	Message     string // one or two lines for stderr
+	Wrote       bool
+}
+
+// Repo is what allocation learns about the repository from git in one round of processes.
+type Repo struct {
+	Loc       gitwt.Location
+	Worktrees []gitwt.Worktree
+	Config    []gitwt.ConfigEntry
+	Tracked   bool
+}
+
+// Discover asks git about the repository. The four git processes run concurrently: they
+// are independent, and their start-up cost dominates allocation time.
+func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
+	var (
+		r          Repo
+		wg         sync.WaitGroup
+		locErr     error
+		wtErr      error
+		cfgErr     error
+		trackedErr error
+	)
+	wg.Add(4)
+	located := make(chan struct{})
+	go func() { defer wg.Done(); defer close(located); r.Loc, locErr = g.Locate(ctx) }()
+	go func() { defer wg.Done(); r.Worktrees, wtErr = g.Worktrees(ctx) }()
+	go func() {
+		defer wg.Done()
+		r.Config, cfgErr = g.Config(ctx, `^(worktree-ports\.|remote\.origin\.url$)`)
+	}()
+	go func() {
+		// ls-files takes the path relative to where it runs, so it waits for the top level.
+		defer wg.Done()
+		if <-located; locErr != nil || r.Loc.Toplevel == "" {
+			return
+		}
+		top := gitwt.Git{Dir: r.Loc.Toplevel, Env: g.Env}
+		r.Tracked, trackedErr = top.IsTracked(ctx, reserve.FileName)
+	}()
+	wg.Wait()
+	if locErr != nil {
+		return nil, locErr
+	}
+	if r.Loc.Toplevel == "" {
+		return nil, errors.New("not inside a worktree: a bare repository has no ports of its own; run this in one of its worktrees")
+	}
+	for _, err := range []error{wtErr, cfgErr} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if trackedErr != nil {
+		r.Tracked = false // only a warning depends on it
+	}
+	return &r, nil
+}
+
+// GitConfig returns the last value of key, as git would, and whether it was set.
+func (r *Repo) GitConfig(key string) (string, bool) {
+	val, ok := "", false
+	for _, e := range r.Config {
+		if strings.EqualFold(e.Key, key) {
+			val, ok = e.Value, true
+		}
+	}
+	return val, ok
+}
+
+// RepoID is the repository identity for the preferred-slot hash.
+func (r *Repo) RepoID() string {
+	origin, _ := r.GitConfig("remote.origin.url")
+	main := ""
+	if len(r.Worktrees) > 0 {
+		main = r.Worktrees[0].Path
+	}
+	return bundle.RepoID(origin, main)
+}
+
+// RepoName is the short repository name used for the {repo} placeholder.
+func (r *Repo) RepoName() string {
+	id := strings.TrimRight(r.RepoID(), "/")
+	return id[strings.LastIndex(id, "/")+1:]
+}
+
+// LoadConfig reads the spec from the worktree's config file and applies git config and
+// flag overrides, in that order of precedence (flags win).
+func (r *Repo) LoadConfig(rangeFlag string, widthFlag int) (config.Config, error) {
+	c, err := config.Load(filepath.Join(r.Loc.Toplevel, config.FileName))
+	if err != nil {
+		return c, err
+	}
+	var entries []config.Entry
+	for _, e := range r.Config {
+		entries = append(entries, config.Entry{Key: e.Key, Value: e.Value})
+	}
+	if err := c.ApplyGit(entries); err != nil {
+		return c, err
+	}
+	if rangeFlag != "" {
+		rg, err := bundle.ParseRange(rangeFlag)
+		if err != nil {
+			return c, fmt.Errorf("--range: %w", err)
+		}
+		c.Spec.Range = rg
+	}
+	if widthFlag != 0 {
+		c.Spec.Width = widthFlag
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// Current returns the worktree record for the top level the command runs in.
+func (r *Repo) Current() (gitwt.Worktree, bool) {
+	for _, w := range r.Worktrees {
+		if samePath(w.Path, r.Loc.Toplevel) {
+			return w, true
+		}
+	}
+	return gitwt.Worktree{Path: r.Loc.Toplevel}, false
+}
+
+func samePath(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ra, err1 := filepath.EvalSymlinks(a)
+	rb, err2 := filepath.EvalSymlinks(b)
+	return err1 == nil && err2 == nil && ra == rb
+}
+
+// Sibling is another worktree's reservation.
+type Sibling struct {
+	Worktree    gitwt.Worktree
+	Path        string
+	Reservation reserve.Reservation
+	ModTime     time.Time
+	Label       string // how messages name it, e.g. "../feature-x"
+}
+
+// ReadSiblings reads every other worktree's reservation. Files that are missing are
+// silently absent; files that cannot be used are reported through warn and skipped. The
+// reads run on a few goroutines, because with hundreds of worktrees they are the bulk of
+// allocate's own work.
+func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(string)) []Sibling {
+	type slot struct {
+		s   Sibling
+		ok  bool
+		msg string
+	}
+	out := make([]slot, len(worktrees))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, w := range worktrees {
+		if w.Bare || samePathFast(w.Path, self) {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			path := filepath.Join(w.Path, reserve.FileName)
+			res, _, err := reserve.Read(path)
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) {
+					out[i].msg = err.Error()
+				}
+				return
+			}
+			var mt time.Time
+			if fi, err := os.Stat(path); err == nil {
+				mt = fi.ModTime()
+			}
+			out[i] = slot{ok: true, s: Sibling{Worktree: w, Path: path, Reservation: res, ModTime: mt, Label: Label(labelBase, w.Path)}}
+		}()
+	}
+	wg.Wait()
+	var sibs []Sibling
+	for _, o := range out {
+		if o.msg != "" && warn != nil {
+			warn(o.msg)
+		}
+		if o.ok {
+			sibs = append(sibs, o.s)
+		}
+	}
+	return sibs
+}
+
+// samePathFast compares without touching the disk; git prints each worktree path the same
+// way every time, and the current worktree was already matched by Current.
+func samePathFast(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
+
+// Label names a worktree relative to base, the way a user would type it.
+func Label(base, path string) string {
+	if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "../../../") {
+		if !strings.HasPrefix(rel, "..") {
+			rel = "./" + rel
+		}
+		return rel
+	}
+	return path
+}
+
+// LockTimeout resolves the lock timeout: option, then environment, then git config.
+func (r *Repo) LockTimeout(opt time.Duration, getenv func(string) string) (time.Duration, error) {
+	if opt > 0 {
+		return opt, nil
+	}
+	if v := getenv("GIT_WORKTREE_PORTS_LOCK_TIMEOUT"); v != "" {
+		d, err := parseTimeout(v)
+		if err != nil {
+			return 0, fmt.Errorf("GIT_WORKTREE_PORTS_LOCK_TIMEOUT: %w", err)
+		}
+		return d, nil
+	}
+	if v, ok := r.GitConfig("worktree-ports.lockTimeout"); ok {
+		d, err := parseTimeout(v)
+		if err != nil {
+			return 0, fmt.Errorf("git config worktree-ports.lockTimeout: %w", err)
+		}
+		return d, nil
+	}
+	return DefaultLockTimeout, nil
+}
+
+func parseTimeout(v string) (time.Duration, error) {
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
+		return time.Duration(n * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is not a duration (use 10s, 1m or a number of seconds)", v)
+	}
+	return d, nil
+}
+
+// Allocate runs the whole algorithm of SPEC "Choosing a bundle".
+func Allocate(ctx context.Context, o Options) (*Result, error) {
+	warn := o.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
+	repo, err := Discover(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := repo.LoadConfig(o.Range, o.Width)
+	if err != nil {
+		return nil, err
+	}
+	root := repo.Loc.Toplevel
+	path := filepath.Join(root, reserve.FileName)
+	if repo.Tracked {
+		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", path, reserve.FileName))
+	}
+
+	var unlock func()
+	if !o.DryRun {
+		timeout, err := repo.LockTimeout(o.LockTimeout, getenvFrom(o.Env))
+		if err != nil {
+			return nil, err
+		}
+		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, LockFile), timeout)
+		if err != nil {
+			return nil, err
+		}
+		unlock = func() { _ = lock.Release() }
+		defer unlock()
+	}
+
+	prober := o.Prober
+	if prober == nil {
+		prober = reserve.SystemProber{}
+	}
+	a := &allocation{
+		repo: repo, cfg: cfg, root: root, path: path, prober: prober, warn: warn,
+		name: filepath.Base(root),
+	}
+	res, err := a.run(o)
+	if err != nil {
+		return nil, err
+	}
+	if !o.DryRun {
+		if res.Wrote || res.Outcome == Kept {
+			if _, err := reserve.EnsureExcluded(repo.Loc.CommonDir); err != nil {
+				warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, filepath.Join(repo.Loc.CommonDir, "info", "exclude"), err))
+			}
+		}
+	}
+	return res, nil
+}
+
+func getenvFrom(env []string) func(string) string {
+	if env == nil {
+		return os.Getenv
+	}
+	return func(k string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+}
+
+type allocation struct {
+	repo   *Repo
+	cfg    config.Config
+	root   string
+	path   string
+	name   string
+	prober reserve.Prober
+	warn   func(string)
+	sibs   []Sibling
+}
+
+func (a *allocation) run(o Options) (*Result, error) {
+	spec := a.cfg.Spec
+	a.sibs = ReadSiblings(a.repo.Worktrees, a.root, a.root, a.warn)
+
+	own, prev, ownErr := reserve.Read(a.path)
+	switch {
+	case ownErr == nil:
+	case errors.Is(ownErr, fs.ErrNotExist):
+		prev = nil
+	case o.Force:
+		a.warn(ownErr.Error() + "; replacing it (--force)")
+		prev = nil
+	default:
+		// Never overwrite a file we cannot read: it may hold a user's fields.
+		return nil, fmt.Errorf("%s: cannot use this worktree's reservation: %v; fix or remove it, or run `git worktree-ports allocate --force` to replace it", a.path, ownErr)
+	}
+	hasOwn := ownErr == nil
+	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())
+
+	if o.Base != 0 {
+		return a.pinned(o, prev, preferred)
+	}
+	if hasOwn && !o.Force {
+		if r, ok := a.keep(own, prev, preferred, o.DryRun); ok {
+			return r, nil
+		}
+	}
+
+	choice, err := bundle.Choose(spec, preferred, a.taken)
+	if err != nil {
+		var ex *bundle.ExhaustedError
+		if errors.As(err, &ex) {
+			return nil, fmt.Errorf("%w\nWiden the range (git config worktree-ports.range 20000-39999), narrow the width, or free slots with `git worktree-ports release` in worktrees you no longer use (`git worktree-ports list` shows them)", err)
+		}
+		return nil, err
+	}
+	outcome := Preferred
+	msg := fmt.Sprintf("%s: slot %d, ports %s (preferred slot)", a.name, choice.Slot, portRange(choice.Base, spec.Width))
+	if choice.Slot != choice.Preferred {
+		outcome = Moved
+		why := fmt.Sprintf("slot %d (%d) taken", choice.Preferred, spec.BaseOf(choice.Preferred))
+		if len(choice.FirstSkips) > 0 {
+			s := choice.FirstSkips[0]
+			why = fmt.Sprintf("slot %d (%d) %s", s.Slot, s.Base, s.Detail)
+		}
+		more := ""
+		if choice.Skipped > 1 {
+			more = fmt.Sprintf(" (%d slots skipped)", choice.Skipped)
+		}
+		msg = fmt.Sprintf("%s: %s; using slot %d, ports %s%s", a.name, why, choice.Slot, portRange(choice.Base, spec.Width), more)
+	}
+	return a.write(prev, choice.Slot, choice.Base, outcome, msg, o.DryRun)
+}
+
+// keep decides whether the existing reservation stays. It stays when it sits on a slot
+// of the current spec and overlaps no sibling (or wins the overlap rule); it is rewritten
+// at the same base when only the derived ports or env differ.
+func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, dryRun bool) (*Result, bool) {
+	spec := a.cfg.Spec
+	slot, aligned := spec.SlotOf(own.Base)
+	if !aligned || own.Width != spec.Width {
+		a.warn(fmt.Sprintf("%s: base %d width %d does not fit the current config (range %d-%d, width %d); choosing again", a.path, own.Base, own.Width, spec.Range.Lo, spec.Range.Hi, spec.Width))
+		return nil, false
+	}
+	if p, bad := spec.Avoided(own.Base); bad {
+		a.warn(fmt.Sprintf("%s: port %d is on the avoid list; choosing again", a.path, p))
+		return nil, false
+	}
+	ownMod := modTime(a.path)
+	for _, s := range a.sibs {
+		if !own.Overlaps(s.Reservation) {
+			continue
+		}
+		if keeps(slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
+			continue
+		}
+		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", a.name, portRange(own.Base, own.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width)))
+		return nil, false
+	}
+	want := a.reservation(slot, own.Base)
+	if sameContent(own, want) {
+		return &Result{
+			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
+			Message: fmt.Sprintf("%s: kept slot %d, ports %s", a.name, slot, portRange(own.Base, own.Width)),
+		}, true
+	}
+	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; updated ports/env from the config", a.name, slot, portRange(own.Base, own.Width)), dryRun)
+	if err != nil {
+		a.warn(err.Error())
+		return nil, false
+	}
+	return r, true
+}
+
+// keeps is the documented overlap rule (docs/DESIGN.md): when two reservations overlap,
+// the one on its own preferred slot keeps it; otherwise the older file keeps it; on a tie
+// the path that sorts first keeps it. Both sides evaluate the same rule, so exactly one
+// moves, and the winner's file is never touched.
+func keeps(ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
+	sibSlot, _ := spec.SlotOf(s.Reservation.Base)
+	sibPreferred := sibSlot == bundle.Preferred(repoID, s.Worktree.Name(), spec.Slots()) && s.Reservation.Width == spec.Width
+	if ownPreferred != sibPreferred {
+		return ownPreferred
+	}
+	if !ownMod.Equal(s.ModTime) {
+		return ownMod.Before(s.ModTime)
+	}
+	return ownPath < s.Worktree.Path
+}
+
+func modTime(path string) time.Time {
+	if fi, err := os.Stat(path); err == nil {
+		return fi.ModTime()
+	}
+	return time.Time{}
+}
+
+func (a *allocation) pinned(o Options, prev []byte, preferred int) (*Result, error) {
+	spec := a.cfg.Spec
+	slot, ok := spec.SlotOf(o.Base)
+	if !ok {
+		return nil, fmt.Errorf("--base %d: not a slot base of range %d-%d with width %d (bases are %d, %d, ...)", o.Base, spec.Range.Lo, spec.Range.Hi, spec.Width, spec.Range.Lo, spec.Range.Lo+spec.Width)
+	}
+	if p, bad := spec.Avoided(o.Base); bad {
+		return nil, fmt.Errorf("--base %d: port %d is on the avoid list", o.Base, p)
+	}
+	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
+		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width))
+	}
+	_ = preferred
+	return a.write(prev, slot, o.Base, Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", a.name, slot, portRange(o.Base, spec.Width)), o.DryRun)
+}
+
+func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
+	for _, s := range a.sibs {
+		for p := base; p < base+width; p++ {
+			if s.Reservation.Claimed(p) {
+				return s, true
+			}
+		}
+	}
+	return Sibling{}, false
+}
+
+// taken is the predicate bundle.Choose steps with: reserved first (cheap and
+// authoritative), then bound.
+func (a *allocation) taken(base int) bundle.Verdict {
+	w := a.cfg.Spec.Width
+	if s, ok := a.reservedBy(base, w); ok {
+		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: "reserved by " + s.Label}
+	}
+	for p := base; p < base+w; p++ {
+		if a.prober.Bound(p) {
+			return bundle.Verdict{Taken: true, Kind: "bound", Detail: fmt.Sprintf("port %d is in use", p)}
+		}
+	}
+	return bundle.Verdict{}
+}
+
+func (a *allocation) reservation(slot, base int) reserve.Reservation {
+	spec := a.cfg.Spec
+	r := reserve.Reservation{Version: 1, Worktree: a.name, Base: base, Width: spec.Width, Slot: slot}
+	for _, p := range spec.Ports(base) {
+		r.Ports = append(r.Ports, reserve.Port{Name: p.Service, Port: p.Port})
+	}
+	env, err := a.cfg.Env(config.TemplateData{Repo: a.repo.RepoName(), Worktree: a.name, Root: a.root, Slot: slot, Base: base})
+	if err != nil {
+		// Parse validated every template, so this is a programming error; keep the ports.
+		a.warn(err.Error())
+	}
+	for _, e := range env {
+		r.Env = append(r.Env, reserve.EnvVar{Name: e.Name, Value: e.Value})
+	}
+	return r
+}
+
+func sameContent(a, b reserve.Reservation) bool {
+	return a.Version == b.Version && a.Worktree == b.Worktree && a.Base == b.Base &&
+		a.Width == b.Width && a.Slot == b.Slot && slices.Equal(a.Ports, b.Ports) && slices.Equal(a.Env, b.Env)
+}
+
+func (a *allocation) write(prev []byte, slot, base int, outcome Outcome, msg string, dryRun bool) (*Result, error) {
+	r := a.reservation(slot, base)
+	data, err := reserve.Marshal(prev, r)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Path: a.path, Root: a.root, Reservation: r, Data: data, Outcome: outcome, Message: msg}
+	if dryRun {
+		res.Message = "dry run: " + msg
+		return res, nil
+	}
+	if err := reserve.WriteAtomic(a.path, data); err != nil {
+		return nil, err
+	}
+	res.Wrote = true
+	return res, nil
+}
+
+func portRange(base, width int) string {
+	if width == 1 {
+		return strconv.Itoa(base)
+	}
+	return fmt.Sprintf("%d-%d", base, base+width-1)
+}

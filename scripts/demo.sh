@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Shows git-worktree-ports on a throwaway repository: worktrees get disjoint bundles, a
+# listener on a preferred slot is stepped over, and the ports reach programs.
+set -euo pipefail
+command -v git-worktree-ports >/dev/null || { echo "git-worktree-ports is not on PATH" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/git-worktree-ports-demo.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 HOME="$tmp/home" XDG_STATE_HOME="$tmp/state"
+mkdir -p "$HOME"
+git config --global user.name demo; git config --global user.email demo@example.invalid
+git config --global init.defaultBranch main
+
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+run() { say "$*"; "$@"; }
+
+cd "$tmp" && git init -q shop && cd shop
+git commit -q --allow-empty -m init
+run git worktree-ports init --service api --service web --service db=5
+git add .worktree-ports.config.json && git commit -q -m "worktree-ports config"
+run git worktree-ports install-hook
+run git worktree add -q ../shop-feature-a
+run git worktree add -q ../shop-feature-b
+run git worktree-ports allocate
+run git worktree-ports list
+say 'cat ../shop-feature-a/.worktree-ports.json'; cat ../shop-feature-a/.worktree-ports.json
+run git -C ../shop-feature-b worktree-ports env
+say "git worktree-ports exec -- sh -c 'echo api on \$API_PORT, web on \$WEB_PORT'"
+git worktree-ports exec -- sh -c 'echo api on $API_PORT, web on $WEB_PORT'
+echo
+echo "demo repository was $tmp/shop (removed on exit)"

@@ -1,0 +1,237 @@
+// Package tests drives the real git-worktree-ports binary and real git end to end. The
+// scenarios are the testscript files in testdata/, named <command>_<scenario>.txtar; each
+// starts with a comment saying what behaviour it checks.
+package tests
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/tidwall/gjson"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+// binDir holds the binary built once for the whole package.
+var binDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "git-worktree-ports-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "git-worktree-ports"), "../cmd/git-worktree-ports")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building git-worktree-ports:", err)
+		return 1
+	}
+	binDir = dir
+	return m.Run()
+}
+
+// Setup isolates git and the tool from the machine: an empty HOME with a minimal global
+// config, no system config, a fixed identity, and a private XDG state directory.
+func Setup(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, ".home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	gitconfig := "[init]\n\tdefaultBranch = main\n[user]\n\tname = Test\n\temail = test@example.invalid\n[advice]\n\tdetachedHead = false\n"
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
+		return err
+	}
+	env.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env.Setenv("HOME", home)
+	env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, ".state"))
+	env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	env.Setenv("GIT_AUTHOR_NAME", "Test")
+	env.Setenv("GIT_AUTHOR_EMAIL", "test@example.invalid")
+	env.Setenv("GIT_COMMITTER_NAME", "Test")
+	env.Setenv("GIT_COMMITTER_EMAIL", "test@example.invalid")
+	env.Setenv("BIN", filepath.Join(binDir, "git-worktree-ports"))
+	if v := os.Getenv("CI"); v != "" {
+		env.Setenv("CI", v)
+	}
+	return nil
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		Setup:               Setup,
+		RequireExplicitExec: true,
+		Cmds:                commands,
+		Condition:           condition,
+	})
+}
+
+var commands = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"listen":   cmdListen,
+	"json":     cmdJSON,
+	"disjoint": cmdDisjoint,
+	"add":      cmdAdd,
+}
+
+// cmdListen holds a TCP listener until the script ends:
+//
+//	listen NETWORK ADDRESS PORT [VAR]
+//
+// NETWORK is tcp4, tcp6 or tcp (dual-stack wildcard). PORT 0 asks the kernel for a free
+// port; VAR, if given, receives the port. A fixed PORT that something else already holds
+// is accepted as bound: no test assumes a fixed port is free.
+func cmdListen(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 || len(args) > 4 {
+		ts.Fatalf("usage: listen NETWORK ADDRESS PORT [VAR]")
+	}
+	l, err := net.Listen(args[0], net.JoinHostPort(args[1], args[2]))
+	if err != nil {
+		if args[2] != "0" && errors.Is(err, syscall.EADDRINUSE) {
+			// Something else already listens there: the port is bound either way, which
+			// is all a script needs from this command.
+			ts.Logf("listen: port %s already in use by another process; using that listener", args[2])
+			return
+		}
+		ts.Fatalf("listen: %v", err)
+	}
+	ts.Defer(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	if len(args) == 4 {
+		ts.Setenv(args[3], strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	}
+}
+
+// cmdJSON reads a value from a JSON file with a gjson path:
+//
+//	json FILE PATH [VAR]
+//
+// With VAR it sets the variable; without, it prints the value to stdout for matching.
+func cmdJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: json FILE PATH [VAR]")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	v := gjson.GetBytes(data, args[1])
+	if !v.Exists() {
+		ts.Fatalf("json: %s has no %s", args[0], args[1])
+	}
+	if len(args) == 3 {
+		ts.Setenv(args[2], v.String())
+		return
+	}
+	fmt.Fprintln(ts.Stdout(), v.String())
+}
+
+// cmdDisjoint checks that the reservations in the given worktree directories exist and
+// claim no port in common:
+//
+//	disjoint DIR...   (shell globs allowed, e.g. wt-*)
+func cmdDisjoint(ts *testscript.TestScript, neg bool, args []string) {
+	var dirs []string
+	for _, a := range args {
+		m, err := filepath.Glob(ts.MkAbs(a))
+		ts.Check(err)
+		dirs = append(dirs, m...)
+	}
+	if len(dirs) == 0 {
+		ts.Fatalf("disjoint: no directories match %q", args)
+	}
+	overlaps, err := checkDisjoint(dirs)
+	if err != nil {
+		ts.Fatalf("disjoint: %v", err)
+	}
+	if (len(overlaps) > 0) != neg {
+		ts.Fatalf("disjoint: %d reservations, overlapping pairs: %q", len(dirs), overlaps)
+	}
+	fmt.Fprintf(ts.Stdout(), "%d disjoint reservations\n", len(dirs))
+}
+
+// checkDisjoint reads each directory's reservation and lists the overlapping pairs.
+func checkDisjoint(dirs []string) ([]string, error) {
+	rs := make([]reserve.Reservation, len(dirs))
+	for i, d := range dirs {
+		r, _, err := reserve.Read(filepath.Join(d, reserve.FileName))
+		if err != nil {
+			return nil, err
+		}
+		rs[i] = r
+	}
+	var overlaps []string
+	for i := range rs {
+		for j := i + 1; j < len(rs); j++ {
+			if rs[i].Overlaps(rs[j]) {
+				overlaps = append(overlaps, filepath.Base(dirs[i])+"~"+filepath.Base(dirs[j]))
+			}
+		}
+	}
+	return overlaps, nil
+}
+
+// cmdAdd creates N linked worktrees quickly, in the current repository:
+//
+//	add PREFIX N    creates ../PREFIX-1 ... ../PREFIX-N with `git worktree add --detach`
+func cmdAdd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: add PREFIX N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	for i := 1; i <= n; i++ {
+		cmd := exec.Command("git", "worktree", "add", "-q", "--detach", fmt.Sprintf("../%s-%d", args[0], i))
+		cmd.Dir = ts.Getenv("PWD")
+		cmd.Env = scriptEnv(ts)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			ts.Fatalf("git worktree add: %v: %s", err, stderr.String())
+		}
+	}
+}
+
+func scriptEnv(ts *testscript.TestScript) []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_NOSYSTEM",
+		"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "TMPDIR"} {
+		env = append(env, k+"="+ts.Getenv(k))
+	}
+	return env
+}
+
+// condition adds [ipv6] (the machine can listen on ::1) to testscript's conditions.
+func condition(cond string) (bool, error) {
+	switch cond {
+	case "ipv6":
+		l, err := net.Listen("tcp6", "[::1]:0")
+		if err != nil {
+			return false, nil
+		}
+		l.Close()
+		return true, nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
+}
