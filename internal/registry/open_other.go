@@ -1,0 +1,11 @@
+//go:build !unix
+
+package registry
+
+import "os"
+
+// openNonBlocking opens file for reading. Outside Unix there are no FIFOs
+// in the file system to block on.
+func openNonBlocking(file string) (*os.File, error) {
+	return os.Open(file)
+}
