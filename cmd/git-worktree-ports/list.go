@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -21,6 +24,7 @@ type ListOptions struct {
 	F *Factory
 
 	JSON bool
+	All  bool
 }
 
 // NewCmdList builds `list`.
@@ -46,6 +50,7 @@ directory is gone: its bundle is free again), locked, bare.
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON (stable schema, see docs/JSON.md)")
+	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "every registered repository's worktrees, not only this one's")
 	return cmd
 }
 
@@ -58,6 +63,7 @@ type ListPort struct {
 
 // ListWorktree is one row of `list --json`.
 type ListWorktree struct {
+	Repo           string     `json:"repo"`
 	Name           string     `json:"name"`
 	Path           string     `json:"path"`
 	Branch         string     `json:"branch"`
@@ -86,47 +92,71 @@ type ListOutput struct {
 
 func listRun(c *cobra.Command, opts *ListOptions) error {
 	f := opts.F
+	ctx := c.Context()
 	g := gitwt.Git{Dir: f.Dir}
-	loc, err := g.Locate(c.Context())
+	repo, err := alloc.Discover(ctx, g)
 	if err != nil {
 		return err
 	}
-	wts, err := g.Worktrees(c.Context())
-	if err != nil {
-		return err
+	sources := []listSource{{name: repo.RepoName(), worktrees: repo.Worktrees}}
+	if opts.All {
+		more, err := otherRepos(ctx, f, repo)
+		if err != nil {
+			return err
+		}
+		sources = append(sources, more...)
 	}
-	out := buildList(wts, loc.Toplevel, f.Prober)
+	out := buildList(sources, repo.Loc.Toplevel, f.Prober)
 	if opts.JSON {
 		enc := json.NewEncoder(f.Out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	return printList(f, out)
+	return printList(f, out, opts.All)
 }
 
-func buildList(wts []gitwt.Worktree, current string, prober reserve.Prober) ListOutput {
-	out := ListOutput{Version: 1, Worktrees: make([]ListWorktree, 0, len(wts))}
-	for _, w := range wts {
-		row := ListWorktree{
-			Name: w.Name(), Path: w.Path, Branch: w.ShortBranch(), Head: w.Head,
-			Current: current != "" && filepath.Clean(w.Path) == filepath.Clean(current),
-			Bare:    w.Bare, Detached: w.Detached, Locked: w.Locked, LockReason: w.LockReason,
-			Prunable: w.Prunable, PrunableReason: w.PrunableReason, Ports: []ListPort{}, Flags: []string{},
+// listSource is one repository's worktrees.
+type listSource struct {
+	name      string
+	worktrees []gitwt.Worktree
+}
+
+// otherRepos lists the worktrees of every other repository in the per-user index.
+func otherRepos(ctx context.Context, f *Factory, repo *alloc.Repo) ([]listSource, error) {
+	dir, err := registry.Dir(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	entries, _, warnings, err := registry.Index{Dir: dir}.Entries()
+	if err != nil {
+		return nil, err
+	}
+	warn := warnTo(f)
+	for _, w := range warnings {
+		warn(w)
+	}
+	own := registry.Canonical(repo.Loc.CommonDir)
+	var out []listSource
+	for _, e := range entries {
+		if e.CommonDir == own {
+			continue
 		}
-		if !w.Bare && !w.Prunable {
-			res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
-			switch {
-			case err == nil:
-				row.Reserved, row.Slot, row.Base, row.Width = true, res.Slot, res.Base, res.Width
-				for _, p := range res.Ports {
-					row.Ports = append(row.Ports, ListPort{Service: p.Name, Port: p.Port, Listening: prober.Bound(p.Port)})
-				}
-			case errors.Is(err, fs.ErrNotExist):
-			default:
-				row.Error = err.Error()
-			}
+		wts, err := gitwt.Git{Dir: e.CommonDir}.Worktrees(ctx)
+		if err != nil {
+			warn(fmt.Sprintf("cannot list repository %s (%s): %v", e.Name, e.MainPath, err))
+			continue
 		}
-		out.Worktrees = append(out.Worktrees, row)
+		out = append(out, listSource{name: e.Name, worktrees: wts})
+	}
+	return out, nil
+}
+
+func buildList(sources []listSource, current string, prober reserve.Prober) ListOutput {
+	out := ListOutput{Version: 1, Worktrees: []ListWorktree{}}
+	for _, src := range sources {
+		for _, w := range src.worktrees {
+			out.Worktrees = append(out.Worktrees, listRow(src.name, w, current, prober))
+		}
 	}
 	// Flags are derived last, because "conflicting" compares rows with each other.
 	for i := range out.Worktrees {
@@ -147,6 +177,30 @@ func buildList(wts []gitwt.Worktree, current string, prober reserve.Prober) List
 	return out
 }
 
+func listRow(repo string, w gitwt.Worktree, current string, prober reserve.Prober) ListWorktree {
+	row := ListWorktree{
+		Repo: repo, Name: w.Name(), Path: w.Path, Branch: w.ShortBranch(), Head: w.Head,
+		Current: current != "" && filepath.Clean(w.Path) == filepath.Clean(current),
+		Bare:    w.Bare, Detached: w.Detached, Locked: w.Locked, LockReason: w.LockReason,
+		Prunable: w.Prunable, PrunableReason: w.PrunableReason, Ports: []ListPort{}, Flags: []string{},
+	}
+	if w.Bare || w.Prunable {
+		return row
+	}
+	res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
+	switch {
+	case err == nil:
+		row.Reserved, row.Slot, row.Base, row.Width = true, res.Slot, res.Base, res.Width
+		for _, p := range res.Ports {
+			row.Ports = append(row.Ports, ListPort{Service: p.Name, Port: p.Port, Listening: prober.Bound(p.Port)})
+		}
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		row.Error = err.Error()
+	}
+	return row
+}
+
 func conflicts(rows []ListWorktree, i int) bool {
 	a := rowReservation(rows[i])
 	for j, r := range rows {
@@ -165,8 +219,13 @@ func rowReservation(r ListWorktree) reserve.Reservation {
 	return res
 }
 
-func printList(f *Factory, out ListOutput) error {
+func printList(f *Factory, out ListOutput, all bool) error {
 	tw := tabwriter.NewWriter(f.Out, 0, 4, 2, ' ', 0)
+	repoCol := func(r ListWorktree) string { return "" }
+	if all {
+		repoCol = func(r ListWorktree) string { return r.Repo + "\t" }
+		fmt.Fprint(tw, "\tREPO")
+	}
 	fmt.Fprintln(tw, "\tNAME\tBRANCH\tSLOT\tPORTS\tFLAGS\tPATH")
 	for _, r := range out.Worktrees {
 		mark := " "
@@ -194,7 +253,7 @@ func printList(f *Factory, out ListOutput) error {
 		if flags == "" {
 			flags = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, r.Name, branch, slot, ports, flags, quotePath(r.Path))
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t%s\n", mark, repoCol(r), r.Name, branch, slot, ports, flags, quotePath(r.Path))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -112,6 +112,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 range exhausted, 4 lock timeout,
 		NewCmdRelease(f, nil),
 		NewCmdInit(f, nil),
 		NewCmdInstallHook(f, nil),
+		NewCmdForget(f, nil),
 		NewCmdHook(f),
 		NewCmdMan(f),
 	)

@@ -19,6 +19,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -75,7 +76,7 @@ type Repo struct {
 	Tracked   bool
 }
 
-// Discover asks git about the repository. The four git processes run concurrently: they
+// Discover asks git about the repository; in a bare repository Loc.Toplevel is "". The four git processes run concurrently: they
 // are independent, and their start-up cost dominates allocation time.
 func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
 	var (
@@ -106,9 +107,6 @@ func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
 	wg.Wait()
 	if locErr != nil {
 		return nil, locErr
-	}
-	if r.Loc.Toplevel == "" {
-		return nil, errors.New("not inside a worktree: a bare repository has no ports of its own; run this in one of its worktrees")
 	}
 	for _, err := range []error{wtErr, cfgErr} {
 		if err != nil {
@@ -203,7 +201,9 @@ type Sibling struct {
 	Path        string
 	Reservation reserve.Reservation
 	ModTime     time.Time
-	Label       string // how messages name it, e.g. "../feature-x"
+	Label       string // how messages name it, e.g. "../feature-x" or "../api-wt (repo api)"
+	// Repo names the other repository a foreign sibling belongs to; "" for this one.
+	Repo string
 }
 
 // ReadSiblings reads every other worktree's reservation. Files that are missing are
@@ -314,6 +314,9 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if repo.Loc.Toplevel == "" {
+		return nil, errors.New("not inside a worktree: a bare repository has no ports of its own; run this in one of its worktrees")
+	}
 	cfg, err := repo.LoadConfig(o.Range, o.Width)
 	if err != nil {
 		return nil, err
@@ -324,18 +327,32 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", path, reserve.FileName))
 	}
 
-	var unlock func()
+	getenv := getenvFrom(o.Env)
+	cross, err := repo.CrossRepo(getenv)
+	if err != nil {
+		return nil, err
+	}
 	if !o.DryRun {
-		timeout, err := repo.LockTimeout(o.LockTimeout, getenvFrom(o.Env))
+		timeout, err := repo.LockTimeout(o.LockTimeout, getenv)
 		if err != nil {
 			return nil, err
+		}
+		// Lock order (docs/DESIGN.md): the user lock, then the repository lock.
+		if cross != nil {
+			if _, err := cross.Register(repo.Entry()); err != nil {
+				warn(fmt.Sprintf("could not register this repository in %s: %v", cross.Dir, err))
+			}
+			release, err := cross.LockUser(ctx, timeout)
+			if err != nil {
+				return nil, err
+			}
+			defer release()
 		}
 		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, LockFile), timeout)
 		if err != nil {
 			return nil, err
 		}
-		unlock = func() { _ = lock.Release() }
-		defer unlock()
+		defer func() { _ = lock.Release() }()
 	}
 
 	prober := o.Prober
@@ -344,7 +361,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	}
 	a := &allocation{
 		repo: repo, cfg: cfg, root: root, path: path, prober: prober, warn: warn,
-		name: filepath.Base(root),
+		name: filepath.Base(root), cross: cross, ctx: ctx, env: o.Env,
 	}
 	res, err := a.run(o)
 	if err != nil {
@@ -383,11 +400,20 @@ type allocation struct {
 	prober reserve.Prober
 	warn   func(string)
 	sibs   []Sibling
+	cross  *registry.Index // nil when cross-repository awareness is off
+	ctx    context.Context
+	env    []string
+	// holders counts, per repository name, the slots its worktrees' reservations took
+	// during stepping, for the "range exhausted" message.
+	holders map[string]int
 }
 
 func (a *allocation) run(o Options) (*Result, error) {
 	spec := a.cfg.Spec
 	a.sibs = ReadSiblings(a.repo.Worktrees, a.root, a.root, a.warn)
+	if a.cross != nil {
+		a.sibs = append(a.sibs, ForeignSiblings(a.ctx, *a.cross, a.repo.Loc.CommonDir, a.root, a.env, a.warn)...)
+	}
 
 	own, prev, ownErr := reserve.Read(a.path)
 	switch {
@@ -417,7 +443,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 	if err != nil {
 		var ex *bundle.ExhaustedError
 		if errors.As(err, &ex) {
-			return nil, fmt.Errorf("%w\nWiden the range (git config worktree-ports.range 20000-39999), narrow the width, or free slots with `git worktree-ports release` in worktrees you no longer use (`git worktree-ports list` shows them)", err)
+			return nil, fmt.Errorf("%w%s\nWiden the range (git config worktree-ports.range 20000-39999), narrow the width, or free slots with `git worktree-ports release` in worktrees you no longer use (`git worktree-ports list --all` shows them)", err, a.holdersText())
 		}
 		return nil, err
 	}
@@ -484,10 +510,15 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 // the path that sorts first keeps it. Both sides evaluate the same rule, so exactly one
 // moves, and the winner's file is never touched.
 func keeps(ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
-	sibSlot, _ := spec.SlotOf(s.Reservation.Base)
-	sibPreferred := sibSlot == bundle.Preferred(repoID, s.Worktree.Name(), spec.Slots()) && s.Reservation.Width == spec.Width
-	if ownPreferred != sibPreferred {
-		return ownPreferred
+	// Another repository's preferred slot depends on its identity and config, which
+	// this side cannot see; both sides then skip straight to the age rule, so they
+	// still agree.
+	if s.Repo == "" {
+		sibSlot, _ := spec.SlotOf(s.Reservation.Base)
+		sibPreferred := sibSlot == bundle.Preferred(repoID, s.Worktree.Name(), spec.Slots()) && s.Reservation.Width == spec.Width
+		if ownPreferred != sibPreferred {
+			return ownPreferred
+		}
 	}
 	if !ownMod.Equal(s.ModTime) {
 		return ownMod.Before(s.ModTime)
@@ -534,6 +565,14 @@ func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
 func (a *allocation) taken(base int) bundle.Verdict {
 	w := a.cfg.Spec.Width
 	if s, ok := a.reservedBy(base, w); ok {
+		if a.holders == nil {
+			a.holders = map[string]int{}
+		}
+		repo := s.Repo
+		if repo == "" {
+			repo = a.repo.RepoName()
+		}
+		a.holders[repo]++
 		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: "reserved by " + s.Label}
 	}
 	for p := base; p < base+w; p++ {
