@@ -112,4 +112,3 @@ func (a *allocation) holdersText() string {
 	}
 	return "\nSlots reserved by the worktrees of: " + strings.Join(parts, ", ")
 }
-
