@@ -113,6 +113,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 range exhausted, 4 lock timeout,
 		NewCmdInit(f, nil),
 		NewCmdInstallHook(f, nil),
 		NewCmdForget(f, nil),
+		NewCmdDoctor(f, nil),
 		NewCmdHook(f),
 		NewCmdMan(f),
 	)

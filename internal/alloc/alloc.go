@@ -262,6 +262,10 @@ func samePathFast(a, b string) bool { return filepath.Clean(a) == filepath.Clean
 // Label names a worktree relative to base, the way a user would type it.
 func Label(base, path string) string {
 	if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "../../../") {
+		if rel == "." {
+			// Name the worktree itself the way its siblings would see it.
+			return "../" + filepath.Base(path)
+		}
 		if !strings.HasPrefix(rel, "..") {
 			rel = "./" + rel
 		}
@@ -524,6 +528,21 @@ func keeps(ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec 
 		return ownMod.Before(s.ModTime)
 	}
 	return ownPath < s.Worktree.Path
+}
+
+// Winner applies the overlap rule to two reservations of this repository and returns
+// the one that keeps its bundle first.
+func Winner(repo *Repo, a, b Sibling) (keeper, loser Sibling) {
+	spec := bundle.Spec{Range: bundle.Range{Lo: 1, Hi: 65535}}
+	if c, err := repo.LoadConfig("", 0); err == nil {
+		spec = c.Spec
+	}
+	slotA, _ := spec.SlotOf(a.Reservation.Base)
+	aPreferred := a.Reservation.Width == spec.Width && slotA == bundle.Preferred(repo.RepoID(), a.Worktree.Name(), spec.Slots())
+	if keeps(aPreferred, a.ModTime, a.Worktree.Path, b, spec, repo.RepoID()) {
+		return a, b
+	}
+	return b, a
 }
 
 func modTime(path string) time.Time {
