@@ -10,11 +10,15 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/health"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
@@ -23,8 +27,10 @@ import (
 type ListOptions struct {
 	F *Factory
 
-	JSON bool
-	All  bool
+	JSON     bool
+	All      bool
+	Health   bool
+	NoOwners bool
 }
 
 // NewCmdList builds `list`.
@@ -51,6 +57,8 @@ directory is gone: its bundle is free again), locked, bare.
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON (stable schema, see docs/JSON.md)")
 	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "every registered repository's worktrees, not only this one's")
+	cmd.Flags().BoolVar(&opts.Health, "health", false, "probe each listening port's health path (200 ms timeout, in parallel)")
+	cmd.Flags().BoolVar(&opts.NoOwners, "no-owners", false, "skip looking up which process holds each listening port")
 	return cmd
 }
 
@@ -59,6 +67,16 @@ type ListPort struct {
 	Service   string `json:"service"`
 	Port      int    `json:"port"`
 	Listening bool   `json:"listening"`
+	// PID and Program name the listener where the OS tells; 0 and "" otherwise.
+	PID     int32  `json:"pid,omitempty"`
+	Program string `json:"program,omitempty"`
+	// Owner is the name of the worktree the listener runs in, "outside", or
+	// "unknown process" when the OS hides it; "" when nothing listens.
+	Owner     string `json:"owner,omitempty"`
+	OwnerPath string `json:"owner_path,omitempty"`
+	// Health is healthy, unhealthy, not-http or closed with --health, for services
+	// with a health path; "" otherwise.
+	Health string `json:"health,omitempty"`
 }
 
 // ListWorktree is one row of `list --json`.
@@ -107,6 +125,16 @@ func listRun(c *cobra.Command, opts *ListOptions) error {
 		sources = append(sources, more...)
 	}
 	out := buildList(sources, repo.Loc.Toplevel, f.Prober)
+	if !opts.NoOwners {
+		addOwners(ctx, f, &out)
+	}
+	if opts.Health {
+		cfg, err := repo.LoadConfig("", 0)
+		if err != nil {
+			return err
+		}
+		addHealth(ctx, &out, cfg.Spec.Services)
+	}
 	if opts.JSON {
 		enc := json.NewEncoder(f.Out)
 		enc.SetIndent("", "  ")
@@ -243,7 +271,7 @@ func printList(f *Factory, out ListOutput, all bool) error {
 			for _, p := range r.Ports {
 				s := fmt.Sprintf("%s=%d", p.Service, p.Port)
 				if p.Listening {
-					s += "*"
+					s += "*" + listenerText(p)
 				}
 				ps = append(ps, s)
 			}
@@ -282,4 +310,91 @@ func quotePath(p string) string {
 		return strconv.Quote(p)
 	}
 	return p
+}
+
+// addOwners fills in who listens on each listening port: one connection-table scan for
+// all of them, and none at all when nothing listens.
+func addOwners(ctx context.Context, f *Factory, out *ListOutput) {
+	var ports []int
+	var wtPaths []string
+	for _, r := range out.Worktrees {
+		wtPaths = append(wtPaths, r.Path)
+		for _, p := range r.Ports {
+			if p.Listening {
+				ports = append(ports, p.Port)
+			}
+		}
+	}
+	if len(ports) == 0 {
+		return
+	}
+	listeners, err := owner.Lookup(ctx, ports)
+	if err != nil {
+		warnTo(f)(fmt.Sprintf("cannot tell which processes hold the ports: %v", err))
+		return
+	}
+	for i := range out.Worktrees {
+		for j := range out.Worktrees[i].Ports {
+			p := &out.Worktrees[i].Ports[j]
+			ls := listeners[p.Port]
+			if !p.Listening {
+				continue
+			}
+			if len(ls) == 0 || ls[0].Hidden {
+				// Listening (the bind probe says so) but the OS will not say by whom.
+				p.Owner = "unknown process"
+				continue
+			}
+			l := ls[0]
+			p.PID, p.Program = l.PID, l.Program
+			if holder := owner.Attribute(l.Cwd, wtPaths); holder != "" {
+				p.OwnerPath = holder
+				p.Owner = filepath.Base(holder)
+			} else {
+				p.Owner = "outside"
+			}
+		}
+	}
+}
+
+// addHealth probes the health path of each listening service that declares one.
+func addHealth(ctx context.Context, out *ListOutput, services []bundle.Service) {
+	paths := map[string]string{}
+	for _, s := range services {
+		if s.Health != "" {
+			paths[s.Name] = s.Health
+		}
+	}
+	type ref struct{ i, j int }
+	var targets []health.Target
+	var refs []ref
+	for i, r := range out.Worktrees {
+		for j, p := range r.Ports {
+			if path, ok := paths[p.Service]; ok && p.Listening {
+				targets = append(targets, health.Target{Port: p.Port, Path: path})
+				refs = append(refs, ref{i, j})
+			}
+		}
+	}
+	for k, res := range health.ProbeAll(ctx, targets, 200*time.Millisecond) {
+		out.Worktrees[refs[k].i].Ports[refs[k].j].Health = string(res.Status)
+	}
+}
+
+// listenerText is the compact "[program:pid owner health]" after a listening port.
+func listenerText(p ListPort) string {
+	var parts []string
+	if p.PID != 0 {
+		parts = append(parts, fmt.Sprintf("%s:%d", p.Program, p.PID))
+	}
+	if p.Owner != "" {
+		parts = append(parts, p.Owner)
+	}
+	if p.Health != "" {
+		parts = append(parts, p.Health)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(parts, " ") + "]"
 }
