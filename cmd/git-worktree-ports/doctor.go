@@ -237,7 +237,10 @@ func checkHook(ctx context.Context, g gitwt.Git, repo *alloc.Repo) []Finding {
 	if err != nil {
 		return nil
 	}
-	hooksPath, _ := repo.GitConfig("core.hooksPath")
+	hooksPath := ""
+	if cfg, err := g.Config(ctx, `^core\.hookspath$`); err == nil && len(cfg) > 0 {
+		hooksPath = cfg[len(cfg)-1].Value
+	}
 	var out []Finding
 	if hooksPath != "" && !filepath.IsAbs(hooksPath) && !strings.HasPrefix(hooksPath, "~") {
 		// A relative core.hooksPath is resolved in each worktree. If that folder is not

@@ -9,23 +9,30 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
 // ReleaseOptions are the inputs of `release`.
 type ReleaseOptions struct {
 	F *Factory
+
+	Worktree string
+	Force    bool
 }
 
 // NewCmdRelease builds `release`.
 func NewCmdRelease(f *Factory, runF func(*ReleaseOptions) error) *cobra.Command {
 	opts := &ReleaseOptions{F: f}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "release",
 		Short: "Delete this worktree's reservation, freeing its bundle",
 		Long: `Delete this worktree's .worktree-ports.json, so its bundle is free for other
-worktrees. It never touches another worktree's file. Releasing a worktree that has no
-reservation succeeds and says so.`,
+worktrees. Releasing a worktree that has no reservation succeeds and says so.
+
+--worktree PATH releases a neighbour's bundle instead: PATH must be one of this
+repository's worktrees, and while any of its ports is in use it is refused unless
+--force is given. Nothing ever kills a process.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
@@ -34,6 +41,9 @@ reservation succeeds and says so.`,
 			return releaseRun(c, opts)
 		},
 	}
+	cmd.Flags().StringVarP(&opts.Worktree, "worktree", "w", "", "release this worktree's bundle instead of the current one's")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --worktree: release even while its ports are in use")
+	return cmd
 }
 
 func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
@@ -41,6 +51,11 @@ func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
 	root, err := findRoot(c.Context(), f)
 	if err != nil {
 		return err
+	}
+	if opts.Worktree != "" {
+		if root, err = neighbour(c, f, opts); err != nil {
+			return err
+		}
 	}
 	path := filepath.Join(root, reserve.FileName)
 	fi, err := os.Lstat(path)
@@ -59,4 +74,34 @@ func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
 	}
 	fmt.Fprintf(f.ErrOut, "%s: released\n", filepath.Base(root))
 	return nil
+}
+
+// neighbour resolves --worktree to one of this repository's worktrees, and refuses while
+// its ports are in use unless --force.
+func neighbour(c *cobra.Command, f *Factory, opts *ReleaseOptions) (string, error) {
+	wts, err := gitwt.Git{Dir: f.Dir}.Worktrees(c.Context())
+	if err != nil {
+		return "", err
+	}
+	want, err := filepath.Abs(opts.Worktree)
+	if err != nil {
+		return "", err
+	}
+	want = evalSymlinks(want)
+	for _, w := range wts {
+		if w.Bare || evalSymlinks(w.Path) != want {
+			continue
+		}
+		res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
+		if err != nil || opts.Force {
+			return w.Path, nil
+		}
+		for p := res.Base; p < res.Base+res.Width; p++ {
+			if f.Prober.Bound(p) {
+				return "", fmt.Errorf("%s: port %d of its bundle is in use; stop its servers first, or add --force to release it anyway", opts.Worktree, p)
+			}
+		}
+		return w.Path, nil
+	}
+	return "", usageErrorf(c, "--worktree %s: not a worktree of this repository (see git worktree list)", opts.Worktree)
 }

@@ -1,0 +1,119 @@
+package tests
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/tidwall/gjson"
+)
+
+// programs are commands the test binary itself provides to scripts, run as real child
+// processes (testscript re-executes the test binary), so they have their own pid and
+// working directory, as a dev server would.
+var programs = map[string]func(){
+	"tcpserver": tcpServer,
+}
+
+// tcpServer listens until killed:
+//
+//	tcpserver [-http] [-pidfile FILE] ADDRESS
+//
+// With -http it answers every request with 200 "ok"; without, it accepts connections and
+// says nothing, like a database. It prints "listening PORT" once the socket is bound.
+func tcpServer() {
+	fs := flag.NewFlagSet("tcpserver", flag.ExitOnError)
+	httpMode := fs.Bool("http", false, "answer HTTP requests with 200")
+	pidfile := fs.String("pidfile", "", `write {"pid":N,"port":P} here once listening`)
+	offset := fs.Int("offset", 0, "listen on ADDRESS's port plus this (scripts have no arithmetic)")
+	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: tcpserver [-http] [-pidfile FILE] ADDRESS")
+		os.Exit(2)
+	}
+	addr := fs.Arg(0)
+	if *offset != 0 {
+		host, port, _ := net.SplitHostPort(addr)
+		n, _ := strconv.Atoi(port)
+		addr = net.JoinHostPort(host, strconv.Itoa(n+*offset))
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tcpserver:", err)
+		os.Exit(1)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if *pidfile != "" {
+		// Written whole and renamed into place, so a waiting script never reads half of it.
+		data := fmt.Sprintf(`{"pid":%d,"port":%d}`, os.Getpid(), port)
+		err := os.WriteFile(*pidfile+".tmp", []byte(data), 0o644)
+		if err == nil {
+			err = os.Rename(*pidfile+".tmp", *pidfile)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tcpserver:", err)
+			os.Exit(1)
+		}
+	}
+	// testscript interrupts background programs at the end of a script: that is the
+	// normal way for this one to stop.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() { <-sig; os.Exit(0) }()
+	fmt.Printf("listening %d\n", port)
+	if *httpMode {
+		_ = http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") }))
+		return
+	}
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go func() { time.Sleep(10 * time.Second); c.Close() }()
+	}
+}
+
+// cmdWaitPort waits until something accepts connections on 127.0.0.1:PORT (at most 10 s):
+//
+//	waitport PORT|PIDFILE
+//
+// Given a tcpserver pidfile instead of a number, it first waits for the file and takes
+// the port from it.
+func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitport PORT|PIDFILE")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	port, err := strconv.Atoi(args[0])
+	for err != nil {
+		data, rerr := os.ReadFile(ts.MkAbs(args[0]))
+		if rerr == nil {
+			port, err = int(gjson.GetBytes(data, "port").Int()), nil
+			break
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitport: no %s after 10s", args[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 200*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("waitport: nothing listens on port %d after 10s", port)
+}
+
+func init() {
+	commands["waitport"] = cmdWaitPort
+}
