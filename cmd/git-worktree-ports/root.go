@@ -97,6 +97,14 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 range exhausted, 4 lock timeout,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// Without this cobra reports an unknown command as a plain error (exit 1).
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &usageError{err: fmt.Errorf("unknown command %q", args[0])}
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error { return c.Help() },
 	}
 	root.SetIn(f.In)
 	root.SetOut(f.Out)

@@ -163,17 +163,32 @@ func (r *Repo) LoadConfig(rangeFlag string, widthFlag int) (config.Config, error
 	if rangeFlag != "" {
 		rg, err := bundle.ParseRange(rangeFlag)
 		if err != nil {
-			return c, fmt.Errorf("--range: %w", err)
+			return c, fmt.Errorf("--range %s: %w", rangeFlag, err)
 		}
 		c.Spec.Range = rg
+		if err := c.Validate(); err != nil {
+			return c, flagError("--range "+rangeFlag, err)
+		}
 	}
 	if widthFlag != 0 {
 		c.Spec.Width = widthFlag
-	}
-	if err := c.Validate(); err != nil {
-		return c, err
+		if err := c.Validate(); err != nil {
+			return c, flagError(fmt.Sprintf("--width %d", widthFlag), err)
+		}
 	}
 	return c, nil
+}
+
+// flagError blames the flag, not the config file, for a spec the flag made invalid.
+func flagError(flag string, err error) error {
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		if ce.File != "" && ce.File != config.GitConfig && ce.Key != "" && ce.Key != "range" && ce.Key != "width" {
+			return fmt.Errorf("%s: %s (%s in %s)", flag, ce.Msg, ce.Key, ce.File)
+		}
+		return fmt.Errorf("%s: %s", flag, ce.Msg)
+	}
+	return fmt.Errorf("%s: %w", flag, err)
 }
 
 // Current returns the worktree record for the top level the command runs in.
@@ -429,7 +444,12 @@ func (a *allocation) run(o Options) (*Result, error) {
 		prev = nil
 	default:
 		// Never overwrite a file we cannot read: it may hold a user's fields.
-		return nil, fmt.Errorf("%s: cannot use this worktree's reservation: %v; fix or remove it, or run `git worktree-ports allocate --force` to replace it", a.path, ownErr)
+		reason := ownErr.Error()
+		var fe *reserve.FileError
+		if errors.As(ownErr, &fe) {
+			reason = fe.Reason
+		}
+		return nil, fmt.Errorf("%s: %s; refusing to overwrite it: fix or remove it, or run `git worktree-ports allocate --force` to replace it", a.path, reason)
 	}
 	hasOwn := ownErr == nil
 	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 )
 
 // FileName is the name of the config file at the top of the repository.
@@ -190,6 +191,9 @@ func (c Config) check() (key, msg string) {
 		if owner, ok := envOwner[sv.Env]; ok {
 			return k + ".env", fmt.Sprintf("env name %s is already %s", sv.Env, owner)
 		}
+		if render.Reserved(sv.Env) {
+			return k + ".env", fmt.Sprintf("env name %s would change how shells and programs run (PATH, PROMPT_COMMAND, LD_*, GIT_*, ...); choose another", sv.Env)
+		}
 		envOwner[sv.Env] = "used by service " + sv.Name
 		if sv.Health != "" && !strings.HasPrefix(sv.Health, "/") {
 			return k + ".health", fmt.Sprintf("health %q does not start with /", sv.Health)
@@ -202,6 +206,9 @@ func (c Config) check() (key, msg string) {
 		}
 		if owner, ok := envOwner[v.Name]; ok {
 			return k, fmt.Sprintf("env name %s is already %s", v.Name, owner)
+		}
+		if render.Reserved(v.Name) {
+			return k, fmt.Sprintf("env name %s would change how shells and programs run (PATH, PROMPT_COMMAND, LD_*, GIT_*, ...); choose another", v.Name)
 		}
 		envOwner[v.Name] = "used by var " + v.Name
 		if strings.IndexByte(v.Template, 0) >= 0 {

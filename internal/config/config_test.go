@@ -212,6 +212,8 @@ func TestParseErrors(t *testing.T) {
 		{"env name digit", `{"services": {"api": {"offset": 0, "env": "1API"}}}`, "services.api.env", "is not [A-Za-z_]"},
 		{"default env name collides", `{"services": {"web-ui": 0, "web.ui": 1}}`, "services.web.ui.env", "WEB_UI_PORT is already used by service web-ui"},
 		{"env names collide", `{"services": {"a": {"offset": 0, "env": "X"}, "b": {"offset": 1, "env": "X"}}}`, "services.b.env", "already used by service a"},
+		{"env name runs code", `{"services": {"api": {"offset": 0, "env": "LD_PRELOAD"}}}`, "services.api.env", "would change how shells and programs run"},
+		{"var name runs code", `{"vars": {"PROMPT_COMMAND": "x"}}`, "vars.PROMPT_COMMAND", "would change how shells and programs run"},
 		{"service env reserved", `{"services": {"a": {"offset": 0, "env": "WORKTREE_PORTS_SLOT"}}}`, "services.a.env", "reserved"},
 		{"var name bad", `{"vars": {"API-URL": "x"}}`, "vars.API-URL", "is not [A-Za-z_]"},
 		{"var like service env", `{"services": {"api": 0}, "vars": {"API_PORT": "x"}}`, "vars.API_PORT", "already used by service api"},
