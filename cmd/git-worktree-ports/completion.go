@@ -26,6 +26,15 @@ func addCompletion(root *cobra.Command) {
 			continue
 		}
 		c.Long += "\n\nThe bash script also defines _git_worktree_ports, so git's own completion\ncompletes `git worktree-ports <TAB>`."
+		// Without a RunE, cobra never checks Args and answers an unknown shell with this
+		// help on stdout and exit 0.
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf(cmd, "unknown shell %q: want bash, zsh, fish or powershell", args[0])
+			}
+			return nil
+		}
+		c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 		for _, sub := range c.Commands() {
 			if sub.Name() != "bash" {
 				continue

@@ -55,7 +55,7 @@ func execRun(c *cobra.Command, opts *ExecOptions) error {
 	}
 	path, err := exec.LookPath(opts.Argv[0])
 	if err != nil {
-		return fmt.Errorf("exec: %w", err)
+		return err // already says `exec: "NAME": ...`
 	}
 	env := opts.F.Environ()
 	for _, v := range vars {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -28,12 +29,37 @@ func NewCmdMan(f *Factory) *cobra.Command {
 			}
 			root := c.Root()
 			root.DisableAutoGenTag = true
-			hdr := &doc.GenManHeader{Title: "GIT-WORKTREE-PORTS", Section: "1", Source: "git-worktree-ports " + version, Manual: "Git Manual"}
+			fenceExamples(root)
+			// No Title: cobra then titles each page after its own command, as
+			// git-worktree-ports-env(1) rather than all of them git-worktree-ports(1).
+			hdr := &doc.GenManHeader{Section: "1", Source: "git-worktree-ports " + version, Manual: "Git Manual"}
 			if err := doc.GenManTree(root, hdr, args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(f.ErrOut, "wrote man pages to %s\n", args[0])
 			return nil
 		},
+	}
+}
+
+// fenceExamples wraps the indented example lines of every Long text in a code fence.
+// cobra's man generator reads Long as markdown, where a two-space indent is no code
+// block, so the examples would be reflowed into the paragraph around them.
+func fenceExamples(c *cobra.Command) {
+	var b strings.Builder
+	in := false
+	for _, line := range strings.Split(c.Long, "\n") {
+		if indented := strings.HasPrefix(line, "  "); indented != in {
+			b.WriteString("```\n")
+			in = indented
+		}
+		b.WriteString(line + "\n")
+	}
+	if in {
+		b.WriteString("```\n")
+	}
+	c.Long = strings.TrimSuffix(b.String(), "\n")
+	for _, sub := range c.Commands() {
+		fenceExamples(sub)
 	}
 }

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -54,13 +56,30 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	}
 	for _, e := range res.Env {
 		// The file may have been copied or edited by anyone: exec puts these names
-		// straight into a process environment, so check them here for every consumer.
-		if !render.ValidName(e.Name) {
-			return nil, fmt.Errorf("%s: env: %q is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)", path, e.Name)
+		// straight into a process environment, where render's checks never run, so
+		// check them here for every consumer.
+		if why := refuseEnvVar(e.Name, e.Value); why != "" {
+			return nil, fmt.Errorf("%s: env: %q %s", path, e.Name, why)
 		}
 		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
 	}
 	return vars, nil
+}
+
+// refuseEnvVar says why a variable from a reservation file must not reach an
+// environment, or returns "".
+func refuseEnvVar(name, value string) string {
+	switch {
+	case !render.ValidName(name):
+		return "is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"
+	case render.Reserved(name):
+		return "is a reserved name: setting it could make shells or programs run other code"
+	case name == config.EnvRoot || name == config.EnvSlot:
+		return "is set by git-worktree-ports itself"
+	case strings.IndexByte(value, 0) >= 0:
+		return "has a value with a NUL byte"
+	}
+	return ""
 }
 
 // findRoot finds the worktree's top level. Without GIT_DIR or GIT_WORK_TREE in play it
