@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/gofrs/flock"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/tidwall/gjson"
 
@@ -25,8 +26,14 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	testscript.Main(buildFirst{m}, programs)
 }
+
+// buildFirst builds the binary before the tests run. testscript.Main runs it only in the
+// test process itself, not when it re-executes the test binary as one of the programs.
+type buildFirst struct{ m *testing.M }
+
+func (b buildFirst) Run() int { return run(b.m) }
 
 func run(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "git-worktree-ports-bin-")
@@ -203,7 +210,8 @@ func cmdAdd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	for i := 1; i <= n; i++ {
 		cmd := exec.Command("git", "worktree", "add", "-q", "--detach", fmt.Sprintf("../%s-%d", args[0], i))
-		cmd.Dir = ts.Getenv("PWD")
+		// testscript's cd does not update $PWD; MkAbs(".") is the script's current directory.
+		cmd.Dir = ts.MkAbs(".")
 		cmd.Env = scriptEnv(ts)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
@@ -233,5 +241,183 @@ func condition(cond string) (bool, error) {
 		l.Close()
 		return true, nil
 	}
+	if f, ok := extraConditions[cond]; ok {
+		return f()
+	}
 	return false, fmt.Errorf("unknown condition %q", cond)
+}
+
+// ---- Additions for the allocate, config and exit-code scenarios ----
+//
+// The commands and conditions below register themselves in init, so the tables above
+// stay as they are.
+
+func init() {
+	commands["exits"] = cmdExits
+	commands["holdlock"] = cmdHoldLock
+}
+
+// extraConditions are conditions beyond [ipv6], looked up by condition.
+var extraConditions = map[string]func() (bool, error){
+	// [root]: the tests run as uid 0, which reads files whatever their mode says.
+	"root": func() (bool, error) { return os.Geteuid() == 0, nil },
+}
+
+// cmdExits runs a program like exec and checks its exact exit status:
+//
+//	exits CODE PROGRAM [ARG...]
+//
+// Its stdout and stderr are kept for the stdout and stderr commands that follow.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROGRAM [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exits: %s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdHoldLock takes the exclusive flock on FILE and holds it until the script ends, as
+// a stuck allocate in another process would:
+//
+//	holdlock FILE
+func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: holdlock FILE")
+	}
+	l := flock.New(ts.MkAbs(args[0]))
+	ok, err := l.TryLock()
+	ts.Check(err)
+	if !ok {
+		ts.Fatalf("holdlock: %s is already locked", args[0])
+	}
+	ts.Defer(func() { _ = l.Unlock() })
+}
+
+// ---- Hook scenarios (hook_*.txtar, install-hook_*.txtar) ----
+//
+// They also use holdlock, registered above.
+
+func init() {
+	commands["progdir"] = cmdProgDir
+}
+
+// cmdProgDir sets VAR to the directory that holds PROG on the script's PATH, so a script
+// can narrow PATH down to, say, git's own directory:
+//
+//	progdir VAR PROG
+func cmdProgDir(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: progdir VAR PROG")
+	}
+	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+		if dir == "" {
+			continue
+		}
+		if fi, err := os.Stat(filepath.Join(dir, args[1])); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			ts.Setenv(args[0], dir)
+			return
+		}
+	}
+	ts.Fatalf("progdir: %s is not on PATH", args[1])
+}
+
+// ---- env, exec, init, help and completion scenarios (env_*, exec_*, init_*, help_*,
+// completion_*.txtar) ----
+//
+// They also use exits, registered above.
+
+func init() {
+	commands["killedby"] = cmdKilledBy
+	commands["validjson"] = cmdValidJSON
+	for _, prog := range []string{"bash", "zsh", "dash", "fish", "direnv", "man"} {
+		extraConditions["have:"+prog] = haveProg(prog)
+	}
+	extraConditions["have:git-completion"] = haveFile(gitBashCompletion)
+}
+
+// gitBashCompletion is git's own bash completion, as Debian's git package installs it.
+const gitBashCompletion = "/usr/share/bash-completion/completions/git"
+
+// haveProg is the condition [have:PROG]: PROG is on PATH. The shell scenarios skip
+// without it, except under CI, where a missing program fails the run instead: .ci/run
+// installs them all, and a silently skipped injection test proves nothing.
+func haveProg(prog string) func() (bool, error) {
+	return func() (bool, error) {
+		if _, err := exec.LookPath(prog); err != nil {
+			if os.Getenv("CI") != "" {
+				return false, fmt.Errorf("%s is not installed, and CI must run every shell test", prog)
+			}
+			return false, nil
+		}
+		return true, nil
+	}
+}
+
+// haveFile is like haveProg for a file that must exist.
+func haveFile(path string) func() (bool, error) {
+	return func() (bool, error) {
+		if _, err := os.Stat(path); err != nil {
+			if os.Getenv("CI") != "" {
+				return false, fmt.Errorf("%s is missing, and CI must run every shell test", path)
+			}
+			return false, nil
+		}
+		return true, nil
+	}
+}
+
+// signals are the names killedby accepts.
+var signals = map[string]syscall.Signal{
+	"SIGHUP": syscall.SIGHUP, "SIGINT": syscall.SIGINT, "SIGKILL": syscall.SIGKILL,
+	"SIGTERM": syscall.SIGTERM, "SIGUSR1": syscall.SIGUSR1,
+}
+
+// cmdKilledBy runs a program like exec and checks that a signal ended it:
+//
+//	killedby SIGNAL PROGRAM [ARG...]
+//
+// SIGNAL is SIGHUP, SIGINT, SIGKILL, SIGTERM or SIGUSR1. Its stdout and stderr are kept
+// for the stdout and stderr commands that follow.
+func cmdKilledBy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: killedby SIGNAL PROGRAM [ARG...]")
+	}
+	want, ok := signals[args[0]]
+	if !ok {
+		ts.Fatalf("killedby: unknown signal %q", args[0])
+	}
+	err := ts.Exec(args[1], args[2:]...)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		ts.Fatalf("killedby: %s: want killed by %s, got error %v", args[1], args[0], err)
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != want {
+		ts.Fatalf("killedby: %s: %v, want killed by %s", args[1], err, args[0])
+	}
+}
+
+// cmdValidJSON checks that FILE holds exactly one valid JSON value:
+//
+//	validjson FILE
+func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: validjson FILE")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if gjson.ValidBytes(data) == neg {
+		ts.Fatalf("validjson: %s: valid is %v", args[0], !neg)
+	}
 }
