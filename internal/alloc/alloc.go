@@ -76,9 +76,14 @@ type Repo struct {
 	Tracked   bool
 }
 
-// Discover asks git about the repository; in a bare repository Loc.Toplevel is "". The four git processes run concurrently: they
-// are independent, and their start-up cost dominates allocation time.
+// Discover asks git about the repository; in a bare repository Loc.Toplevel is "".
 func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
+	return discover(ctx, g, true)
+}
+
+// discover runs its git processes concurrently: they are independent, and their start-up
+// cost dominates allocation time. Allocation lists the worktrees itself, under the lock.
+func discover(ctx context.Context, g gitwt.Git, withWorktrees bool) (*Repo, error) {
 	var (
 		r          Repo
 		wg         sync.WaitGroup
@@ -90,7 +95,12 @@ func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
 	wg.Add(4)
 	located := make(chan struct{})
 	go func() { defer wg.Done(); defer close(located); r.Loc, locErr = g.Locate(ctx) }()
-	go func() { defer wg.Done(); r.Worktrees, wtErr = g.Worktrees(ctx) }()
+	go func() {
+		defer wg.Done()
+		if withWorktrees {
+			r.Worktrees, wtErr = g.Worktrees(ctx)
+		}
+	}()
 	go func() {
 		defer wg.Done()
 		r.Config, cfgErr = g.Config(ctx, `^(worktree-ports\.|remote\.origin\.url$)`)
@@ -329,7 +339,10 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		warn = func(string) {}
 	}
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
-	repo, err := Discover(ctx, g)
+	// Without the lock there is no critical section to protect, so a dry run lists the
+	// worktrees at once; a real run lists them only once it holds the lock, or a worktree
+	// added and allocated in between would go unseen.
+	repo, err := discover(ctx, g, o.DryRun)
 	if err != nil {
 		return nil, err
 	}
@@ -358,9 +371,6 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		}
 		// Lock order (docs/DESIGN.md): the user lock, then the repository lock.
 		if cross != nil {
-			if _, err := cross.Register(repo.Entry()); err != nil {
-				warn(fmt.Sprintf("could not register this repository in %s: %v", cross.Dir, err))
-			}
 			release, err := cross.LockUser(ctx, timeout)
 			if err != nil {
 				return nil, err
@@ -372,6 +382,14 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 		defer func() { _ = lock.Release() }()
+		if repo.Worktrees, err = g.Worktrees(ctx); err != nil {
+			return nil, err
+		}
+		if cross != nil {
+			if _, err := cross.Register(repo.Entry()); err != nil {
+				warn(fmt.Sprintf("could not register this repository in %s: %v", cross.Dir, err))
+			}
+		}
 	}
 
 	prober := o.Prober

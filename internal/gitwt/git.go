@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -194,12 +195,35 @@ func parseLocate(out string, noTop bool) (Location, error) {
 // --porcelain -z`: the main worktree first, then the linked ones in the
 // order git reads its worktrees directory, which is not sorted.
 func (g Git) Worktrees(ctx context.Context) ([]Worktree, error) {
-	out, _, err := g.run(ctx, []string{"worktree", "list", "--porcelain", "-z"})
-	if err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		out, _, err := g.run(ctx, []string{"worktree", "list", "--porcelain", "-z"})
+		if err == nil {
+			return ParseWorktreesZ(out)
+		}
+		var gerr *Error
+		if attempt == raceAttempts || !errors.As(err, &gerr) || !worktreeRace.MatchString(gerr.Stderr) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Duration(attempt) * 20 * time.Millisecond):
+		}
 	}
-	return ParseWorktreesZ(out)
 }
+
+// raceAttempts bounds the retries of a `git worktree list` that lost git's own race
+// (worktreeRace); the waits add up to under a second.
+const raceAttempts = 10
+
+// worktreeRace matches git dying because it read the administrative files of a worktree
+// (commondir, locked, ...) that a concurrent `git worktree add` is still writing: the file
+// exists but is still empty (git then reports an errno nothing set: "Success" on Linux,
+// "Undefined error: 0" on macOS), or is already gone again. git (2.39 to at least 2.55)
+// does this in any command that lists worktrees, so when several worktrees are added at
+// once, the post-checkout hook of one meets the half-made entry of another. It passes in
+// milliseconds, and listing has no side effects, so retrying is safe.
+var worktreeRace = regexp.MustCompile(`failed to read '?.*/worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$`)
 
 // Config returns the entries matching regexp from `git config -z
 // --get-regexp`, in git's order (system, global, local, worktree). No match

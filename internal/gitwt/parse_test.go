@@ -302,3 +302,22 @@ func TestErrorMessage(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestWorktreeRacePattern(t *testing.T) {
+	tests := []struct {
+		stderr string
+		want   bool
+	}{
+		{"fatal: failed to read /r/.git/worktrees/wt-9/commondir: Success", true},
+		{"fatal: failed to read '/r/my repo/.git/worktrees/wt 9/locked': No such file or directory", true},
+		{"fatal: failed to read '/r/.git/worktrees/wt-9/locked': No such file or directory", true},
+		{"fatal: failed to read /r/.git/worktrees/x/commondir: Undefined error: 0", true},
+		{"fatal: not a git repository (or any of the parent directories): .git", false},
+		{"fatal: failed to read /r/.git/worktrees/x/commondir: Permission denied", false},
+	}
+	for _, tt := range tests {
+		if got := worktreeRace.MatchString(tt.stderr); got != tt.want {
+			t.Errorf("worktreeRace(%q) = %v, want %v", tt.stderr, got, tt.want)
+		}
+	}
+}
