@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 )
@@ -87,6 +88,9 @@ func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
 			res, err = hook.Uninstall(o)
 		} else {
 			res, err = hook.Install(o)
+			if err == nil {
+				registerRepo(c.Context(), f)
+			}
 		}
 		if err != nil {
 			return err
@@ -129,5 +133,21 @@ func globalGit(ctx context.Context) hook.Git {
 			return string(out), fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 		}
 		return string(out), nil
+	}
+}
+
+// registerRepo records the repository in the per-user index, as its first allocate would,
+// so other repositories avoid its bundles from now on. Failing that is only a warning.
+func registerRepo(ctx context.Context, f *Factory) {
+	repo, err := alloc.Discover(ctx, gitwt.Git{Dir: f.Dir})
+	if err != nil {
+		return
+	}
+	idx, err := repo.CrossRepo(f.Getenv)
+	if err != nil || idx == nil {
+		return
+	}
+	if _, err := idx.Register(repo.Entry()); err != nil {
+		warnTo(f)(fmt.Sprintf("could not register this repository in %s: %v", idx.Dir, err))
 	}
 }
