@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -174,6 +175,12 @@ func TestProbeFallsBackToIPv6(t *testing.T) {
 	s.Start()
 	defer s.Close()
 	port := portOf(t, ln.Addr())
+	// The kernel chose the port for ::1 only; 127.0.0.1 on it may belong to anyone. Hold
+	// it bound but not listening: connections to it are refused, which is the case under
+	// test, and no other process can take it meanwhile.
+	if !holdRefusing(t, port) {
+		t.Skipf("127.0.0.1:%d is in use by another process", port)
+	}
 
 	got := Probe(context.Background(), port, "/", timeout)
 	if got.Status != Unhealthy || got.Code != http.StatusTeapot {
@@ -231,4 +238,20 @@ func TestProbeAll(t *testing.T) {
 	if ProbeAll(context.Background(), nil, timeout) == nil {
 		t.Error("ProbeAll(nil) = nil, want an empty slice")
 	}
+}
+
+// holdRefusing binds 127.0.0.1:port without listening, until the test ends, so that
+// connecting there is refused. It reports false when the port is taken.
+func holdRefusing(t *testing.T, port int) bool {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		return false
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	return true
 }
