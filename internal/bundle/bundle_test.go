@@ -79,6 +79,7 @@ func TestRepoID(t *testing.T) {
 		{"ssh absolute path", "ssh://example.com/srv/git/x.git", "", "example.com/srv/git/x"},
 		{"host only", "https://github.com/", "", "github.com"},
 		{"ipv6", "ssh://git@[::1]:22/a/b.git", "", "[::1]/a/b"},
+		{"ipv6 scp-like", "git@[::1]:a/b.git", "", "[::1]/a/b"},
 		{"surrounding space", "  https://github.com/Acme/API\n", "", "github.com/Acme/API"},
 		{"file url", "file:///srv/git/x.git", "/src/x", "/srv/git/x"},
 		{"file url slash", "file:///srv/git/x.git/", "", "/srv/git/x"},

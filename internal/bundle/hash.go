@@ -6,8 +6,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing/transport"
 )
 
 // Hash returns FNV-1a 64 over the UTF-8 bytes of repoID, a NUL byte and
@@ -55,33 +53,72 @@ func RepoID(originURL, mainWorktreePath string) string {
 	if isLocal(originURL) {
 		return localID(filepath.ToSlash(originURL))
 	}
-	ep, err := transport.NewEndpoint(originURL)
-	if err != nil {
+	host, p, ok := splitRemote(originURL)
+	if !ok {
 		// Unparseable URLs still need a stable identity; git would refuse
 		// to fetch from it, so normalise what can be normalised.
 		return trimGit(strings.TrimRight(originURL, "/"))
 	}
-	if ep.Protocol == "file" {
-		p := ep.Path
-		if u, err := url.Parse(originURL); err == nil && u.Scheme == "file" {
-			p = u.Path
-		}
-		return localID(p)
+	if host == "" {
+		return localID(p) // file://
 	}
 	// Only the separator after the host goes; the rest of the path is
 	// kept byte for byte, as DESIGN.md specifies.
-	p := trimGit(strings.TrimLeft(ep.Path, "/"))
-	host := strings.ToLower(ep.Host)
+	p = trimGit(strings.TrimLeft(p, "/"))
 	if p == "" {
 		return host
 	}
 	return host + "/" + p
 }
 
+// splitRemote splits a remote URL that is not a local path into its lower-cased host
+// (without user, password or port) and its path, the way git reads the two forms:
+// "scheme://[user[:password]@]host[:port]/path" and scp-like "[user@]host:path". A
+// file:// URL gives an empty host.
+//
+// This is a few lines rather than go-git's transport.NewEndpoint: that package's
+// initialisers (a config parser with encoding/gob, URL regexps) cost about 0.3 ms on
+// every start of the binary, including `env` on every shell prompt.
+func splitRemote(remote string) (host, path string, ok bool) {
+	if scheme, _, found := strings.Cut(remote, "://"); found {
+		u, err := url.Parse(remote)
+		if err != nil {
+			return "", "", false
+		}
+		if strings.EqualFold(scheme, "file") {
+			return "", u.Path, true
+		}
+		return bracketIPv6(strings.ToLower(u.Hostname())), u.Path, u.Hostname() != ""
+	}
+	userHost, p := remote, ""
+	if i := strings.Index(remote, "]:"); strings.Contains(remote[:max(i, 0)], "[") {
+		userHost, p = remote[:i+1], remote[i+2:] // [user@]::1]:path
+	} else if before, after, found := strings.Cut(remote, ":"); found {
+		userHost, p = before, after
+	} else {
+		return "", "", false
+	}
+	if i := strings.LastIndex(userHost, "@"); i >= 0 {
+		userHost = userHost[i+1:]
+	}
+	hostPart := strings.Trim(userHost, "[]")
+	if hostPart == "" {
+		return "", "", false
+	}
+	return bracketIPv6(strings.ToLower(hostPart)), p, true
+}
+
+// bracketIPv6 writes an IPv6 host in brackets, as in URLs, so "[::1]/a/b" stays readable.
+func bracketIPv6(host string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
 // isLocal reports whether a remote URL names a local path the way git
 // reads it: no "scheme://", and not scp-like "host:path" (a "/" before the
-// first ":" makes it a path). transport.NewEndpoint would make such a path
-// absolute against the current directory, which is not stable.
+// first ":" makes it a path).
 func isLocal(u string) bool {
 	before, after, hasColon := strings.Cut(u, ":")
 	if !hasColon {
