@@ -49,7 +49,7 @@ func (SystemProber) Bound(port int) bool {
 // tryBind binds a fresh TCP socket of family to sa. It returns true when
 // the address is in use, and an error when the probe itself failed.
 func tryBind(family int, sa syscall.Sockaddr) (bool, error) {
-	fd, err := syscall.Socket(family, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, syscall.IPPROTO_TCP)
+	fd, err := newSocket(family)
 	if err != nil {
 		return false, err
 	}
