@@ -4,6 +4,9 @@ GO      ?= go
 BIN     := bin/git-worktree-ports
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
+# A static binary starts faster (no dynamic loader), and env runs on every shell prompt
+# of direnv users. Nothing here needs cgo.
+export CGO_ENABLED ?= 0
 # Bounded runs for `make test` (and so CI); the dedicated targets run the full sizes.
 FUZZTIME ?= 5s
 
@@ -31,12 +34,13 @@ fuzz-short:
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags manpages ./cmd/...
 
 install: build ## install the binary, man pages and completions under $(PREFIX) (default ~/.local)
 	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
 	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 $(BIN) $(PREFIX)/bin/git-worktree-ports
-	$(PREFIX)/bin/git-worktree-ports man $(PREFIX)/share/man/man1
+	$(GO) run -tags manpages ./cmd/git-worktree-ports man $(PREFIX)/share/man/man1
 	$(PREFIX)/bin/git-worktree-ports completion bash > $(PREFIX)/share/bash-completion/completions/git-worktree-ports
 	$(PREFIX)/bin/git-worktree-ports completion zsh  > $(PREFIX)/share/zsh/site-functions/_git-worktree-ports
 	$(PREFIX)/bin/git-worktree-ports completion fish > $(PREFIX)/share/fish/vendor_completions.d/git-worktree-ports.fish

@@ -42,7 +42,10 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "git-worktree-ports"), "../cmd/git-worktree-ports")
+	// Built as make builds it (static), plus the man page generator, which the installed
+	// binary leaves out (see cmd/git-worktree-ports/man.go) and help_man.txtar uses.
+	build := exec.Command("go", "build", "-tags", "manpages", "-o", filepath.Join(dir, "git-worktree-ports"), "../cmd/git-worktree-ports")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building git-worktree-ports:", err)

@@ -1,3 +1,10 @@
+//go:build manpages
+
+// The man page generator is built only with -tags manpages (make install and the tests
+// use it): cobra/doc pulls in a markdown renderer and a YAML library whose package
+// initialisers cost about half a millisecond on every start, and `env` runs on every
+// shell prompt of direnv users.
+
 package main
 
 import (
@@ -8,6 +15,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 )
+
+func addManCommand(root *cobra.Command, f *Factory) { root.AddCommand(NewCmdMan(f)) }
 
 // NewCmdMan builds the hidden `man DIR`, which `make install` uses to write the man pages.
 // `git worktree-ports --help` becomes `git help worktree-ports`, which opens

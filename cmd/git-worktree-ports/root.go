@@ -123,8 +123,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 range exhausted, 4 lock timeout,
 		NewCmdForget(f, nil),
 		NewCmdDoctor(f, nil),
 		NewCmdHook(f),
-		NewCmdMan(f),
 	)
+	addManCommand(root, f)
 	addCompletion(root)
 	return root
 }
