@@ -93,8 +93,7 @@ func discover(ctx context.Context, g gitwt.Git, withWorktrees bool) (*Repo, erro
 		trackedErr error
 	)
 	wg.Add(4)
-	located := make(chan struct{})
-	go func() { defer wg.Done(); defer close(located); r.Loc, locErr = g.Locate(ctx) }()
+	go func() { defer wg.Done(); r.Loc, locErr = g.Locate(ctx) }()
 	go func() {
 		defer wg.Done()
 		if withWorktrees {
@@ -105,15 +104,7 @@ func discover(ctx context.Context, g gitwt.Git, withWorktrees bool) (*Repo, erro
 		defer wg.Done()
 		r.Config, cfgErr = g.Config(ctx, `^(worktree-ports\.|remote\.origin\.url$)`)
 	}()
-	go func() {
-		// ls-files takes the path relative to where it runs, so it waits for the top level.
-		defer wg.Done()
-		if <-located; locErr != nil || r.Loc.Toplevel == "" {
-			return
-		}
-		top := gitwt.Git{Dir: r.Loc.Toplevel, Env: g.Env}
-		r.Tracked, trackedErr = top.IsTracked(ctx, reserve.FileName)
-	}()
+	go func() { defer wg.Done(); r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName) }()
 	wg.Wait()
 	if locErr != nil {
 		return nil, locErr
@@ -339,10 +330,12 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		warn = func(string) {}
 	}
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
-	// Without the lock there is no critical section to protect, so a dry run lists the
-	// worktrees at once; a real run lists them only once it holds the lock, or a worktree
-	// added and allocated in between would go unseen.
-	repo, err := discover(ctx, g, o.DryRun)
+	// The worktrees are listed together with everything else, before the lock, because one
+	// more git process in sequence is a third of allocate's time. Under the lock the list
+	// is checked (listedBefore) and taken again only if a worktree may have been added
+	// since, or one added and allocated in between would go unseen.
+	listStart := time.Now()
+	repo, err := Discover(ctx, g)
 	if err != nil {
 		return nil, err
 	}
@@ -382,8 +375,10 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 		defer func() { _ = lock.Release() }()
-		if repo.Worktrees, err = g.Worktrees(ctx); err != nil {
-			return nil, err
+		if !listedBefore(repo.Loc.CommonDir, len(repo.Worktrees)-1, listStart) {
+			if repo.Worktrees, err = g.Worktrees(ctx); err != nil {
+				return nil, err
+			}
 		}
 		if cross != nil {
 			if _, err := cross.Register(repo.Entry()); err != nil {
@@ -412,6 +407,37 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// listedBefore reports whether a worktree list taken at (or after) start is still
+// complete: every worktree of the repository has an administrative directory
+// <common>/worktrees/<id>, created by `git worktree add` before its checkout (and so before
+// its hook allocates). The list is complete when there are exactly as many such
+// directories as linked worktrees listed (git silently skips a half-made one) and none was
+// created or changed since start. Directory timestamps come from a coarse kernel clock, so
+// start is taken a margin early. Anything unexpected means "no": the caller lists again.
+func listedBefore(commonDir string, linked int, start time.Time) bool {
+	dir := filepath.Join(commonDir, "worktrees")
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return linked == 0
+	}
+	if err != nil {
+		return false
+	}
+	since := start.Add(-50 * time.Millisecond)
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		n++
+		fi, err := os.Lstat(filepath.Join(dir, e.Name()))
+		if err != nil || !changedBefore(fi, since) {
+			return false
+		}
+	}
+	return n == linked
 }
 
 func getenvFrom(env []string) func(string) string {

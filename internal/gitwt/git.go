@@ -270,6 +270,17 @@ func (g Git) IsTracked(ctx context.Context, path string) (bool, error) {
 	return len(out) > 0, nil
 }
 
+// IsTrackedAtTop reports whether the file name at the top level of the worktree is in
+// the index, from wherever Dir is inside it, with the pathspec ":(top,literal)name". It
+// needs no Locate first, so callers can ask both at once.
+func (g Git) IsTrackedAtTop(ctx context.Context, name string) (bool, error) {
+	out, _, err := g.run(ctx, []string{"ls-files", "-z", "--", ":(top,literal)" + name})
+	if err != nil {
+		return false, err
+	}
+	return len(out) > 0, nil
+}
+
 // IsIgnored reports whether git's ignore rules (.gitignore files,
 // info/exclude, core.excludesFile) match path, using `git check-ignore -q
 // --no-index -- path`. Path is relative to Dir, or absolute.

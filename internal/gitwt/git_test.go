@@ -674,3 +674,35 @@ func TestOptionalLocksOff(t *testing.T) {
 		t.Errorf("error %v does not show GIT_OPTIONAL_LOCKS=0", err)
 	}
 }
+
+func TestIsTrackedAtTop(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	m := s.repo("main")
+	s.write(filepath.Join(m, "sub", "README"), "")
+	s.write(filepath.Join(m, "*star"), "")
+	s.run(m, "add", "-f", "--", "sub/README", "*star")
+	ctx := context.Background()
+	tests := []struct {
+		dir, name string
+		want      bool
+	}{
+		{m, "README", true},
+		{s.path("main", "sub"), "README", true}, // the top's README, not sub/README's
+		{s.path("main", "sub"), "*star", true},
+		{m, "*", false}, // literal, not a glob
+		{s.path("main", "sub"), "missing", false},
+	}
+	for _, tt := range tests {
+		got, err := s.g(tt.dir).IsTrackedAtTop(ctx, tt.name)
+		if err != nil || got != tt.want {
+			t.Errorf("IsTrackedAtTop(%s, %s) = %v, %v; want %v", tt.dir, tt.name, got, err, tt.want)
+		}
+	}
+	// Only the top counts: sub/README exists, the top has no "only-in-sub".
+	s.write(filepath.Join(m, "sub", "only-in-sub"), "")
+	s.run(m, "add", "--", "sub/only-in-sub")
+	if got, _ := s.g(s.path("main", "sub")).IsTrackedAtTop(ctx, "only-in-sub"); got {
+		t.Error("IsTrackedAtTop found sub/only-in-sub at the top")
+	}
+}

@@ -1,0 +1,15 @@
+package alloc
+
+import (
+	"io/fs"
+	"syscall"
+	"time"
+)
+
+func ctime(fi fs.FileInfo) (time.Time, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(st.Ctim.Sec), int64(st.Ctim.Nsec)), true
+}

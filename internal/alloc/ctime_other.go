@@ -1,0 +1,12 @@
+//go:build !linux && !darwin
+
+package alloc
+
+import (
+	"io/fs"
+	"time"
+)
+
+// changedBefore cannot tell here, so allocate always lists the worktrees again under the
+// lock: slower, never wrong.
+func changedBefore(fs.FileInfo, time.Time) bool { return false }
