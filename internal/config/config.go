@@ -6,7 +6,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
@@ -105,10 +104,17 @@ func DefaultEnvName(service string) string {
 	return r.Replace(strings.ToUpper(service)) + "_PORT"
 }
 
-var (
-	serviceNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-	envNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-)
+// validServiceName reports whether s matches [A-Za-z0-9][A-Za-z0-9_.-]*. (A loop, not a
+// package-level regexp: those are compiled on every start of the binary.)
+func validServiceName(s string) bool {
+	for i, r := range s {
+		alnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		if !alnum && (i == 0 || r != '_' && r != '.' && r != '-') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // builtinPlaceholders are the template placeholders that are not service
 // names. A service may not take one of these names, or "{repo}" would be
@@ -170,7 +176,7 @@ func (c Config) check() (key, msg string) {
 	for _, sv := range s.Services {
 		k := "services." + sv.Name
 		switch {
-		case !serviceNameRE.MatchString(sv.Name):
+		case !validServiceName(sv.Name):
 			return k, fmt.Sprintf("service name %q is not [A-Za-z0-9][A-Za-z0-9_.-]*", sv.Name)
 		case isBuiltin(sv.Name):
 			return k, fmt.Sprintf("service name %q is taken by the {%s} placeholder", sv.Name, sv.Name)
@@ -185,7 +191,7 @@ func (c Config) check() (key, msg string) {
 			return k + ".offset", fmt.Sprintf("offset %d is already used by service %s", sv.Offset, other)
 		}
 		offsetOwner[sv.Offset] = sv.Name
-		if !envNameRE.MatchString(sv.Env) {
+		if !render.ValidName(sv.Env) {
 			return k + ".env", fmt.Sprintf("env name %q is not [A-Za-z_][A-Za-z0-9_]*", sv.Env)
 		}
 		if owner, ok := envOwner[sv.Env]; ok {
@@ -201,7 +207,7 @@ func (c Config) check() (key, msg string) {
 	}
 	for _, v := range c.Vars {
 		k := "vars." + v.Name
-		if !envNameRE.MatchString(v.Name) {
+		if !render.ValidName(v.Name) {
 			return k, fmt.Sprintf("env name %q is not [A-Za-z_][A-Za-z0-9_]*", v.Name)
 		}
 		if owner, ok := envOwner[v.Name]; ok {

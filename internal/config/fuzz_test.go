@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"testing"
 )
 
@@ -8,6 +9,24 @@ import (
 // a spec the allocator can use safely: every offset inside the bundle, the
 // range inside 1024-65535 and at least one bundle wide, and templates that
 // render.
+// The regular expressions the spec states the rules in, as oracles for the hand-written
+// checks the package uses.
+var (
+	envNameRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	serviceNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+)
+
+func FuzzServiceName(f *testing.F) {
+	for _, s := range []string{"api", "web-ui", "a.b_c", "-x", "_x", "", "é", "a b", "9", "a/b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validServiceName(s), serviceNameRE.MatchString(s); got != want {
+			t.Fatalf("validServiceName(%q) = %v, the regexp says %v", s, got, want)
+		}
+	})
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(Starter))
 	f.Add([]byte(`{"range": "8080", "width": 1, "services": {"x": 0}}`))

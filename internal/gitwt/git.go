@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -201,7 +202,7 @@ func (g Git) Worktrees(ctx context.Context) ([]Worktree, error) {
 			return ParseWorktreesZ(out)
 		}
 		var gerr *Error
-		if attempt == raceAttempts || !errors.As(err, &gerr) || !worktreeRace.MatchString(gerr.Stderr) {
+		if attempt == raceAttempts || !errors.As(err, &gerr) || !worktreeRace().MatchString(gerr.Stderr) {
 			return nil, err
 		}
 		select {
@@ -223,7 +224,12 @@ const raceAttempts = 10
 // does this in any command that lists worktrees, so when several worktrees are added at
 // once, the post-checkout hook of one meets the half-made entry of another. It passes in
 // milliseconds, and listing has no side effects, so retrying is safe.
-var worktreeRace = regexp.MustCompile(`failed to read '?.*/worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$`)
+//
+// It is compiled on first use: a package-level regexp would cost every start of the
+// binary, env included, for an error that is rare.
+var worktreeRace = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`failed to read '?.*/worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$`)
+})
 
 // Config returns the entries matching regexp from `git config -z
 // --get-regexp`, in git's order (system, global, local, worktree). No match

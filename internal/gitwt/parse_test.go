@@ -316,7 +316,7 @@ func TestWorktreeRacePattern(t *testing.T) {
 		{"fatal: failed to read /r/.git/worktrees/x/commondir: Permission denied", false},
 	}
 	for _, tt := range tests {
-		if got := worktreeRace.MatchString(tt.stderr); got != tt.want {
+		if got := worktreeRace().MatchString(tt.stderr); got != tt.want {
 			t.Errorf("worktreeRace(%q) = %v, want %v", tt.stderr, got, tt.want)
 		}
 	}
