@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// These tables check flag parsing only: each verb runs with a runF that records the
+// options instead of doing the work. The behaviour itself is tested end to end with real
+// git in tests/.
+
+func testFactory() *Factory {
+	return &Factory{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+}
+
+// parse runs cmd with args and reports whether it was a usage error.
+func parse(t *testing.T, cmd *cobra.Command, args []string) (usage bool, err error) {
+	t.Helper()
+	root := &cobra.Command{Use: "git-worktree-ports", SilenceErrors: true, SilenceUsage: true}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err: err, path: c} })
+	root.AddCommand(cmd)
+	root.SetOut(&bytes.Buffer{})
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs(append([]string{cmd.Name()}, args...))
+	err = root.Execute()
+	var ue *usageError
+	return errors.As(err, &ue), err
+}
+
+func TestAllocateFlags(t *testing.T) {
+	tests := []struct {
+		args  []string
+		want  AllocateOptions
+		usage bool
+	}{
+		{args: nil, want: AllocateOptions{}},
+		{args: []string{"--dry-run", "--json"}, want: AllocateOptions{DryRun: true, JSON: true}},
+		{args: []string{"-n"}, want: AllocateOptions{DryRun: true}},
+		{args: []string{"--force", "--base", "21340"}, want: AllocateOptions{Force: true, Base: 21340}},
+		{args: []string{"--range", "30000-30999", "--width", "4"}, want: AllocateOptions{Range: "30000-30999", Width: 4}},
+		{args: []string{"--base", "-5"}, usage: true},
+		{args: []string{"--base", "x"}, usage: true},
+		{args: []string{"extra"}, usage: true},
+		{args: []string{"--nope"}, usage: true},
+	}
+	for _, tt := range tests {
+		var got *AllocateOptions
+		cmd := NewCmdAllocate(testFactory(), func(o *AllocateOptions) error { got = o; return nil })
+		usage, err := parse(t, cmd, tt.args)
+		if usage != tt.usage || (!tt.usage && err != nil) {
+			t.Errorf("allocate %q: usage error %v, err %v; want usage %v", tt.args, usage, err, tt.usage)
+			continue
+		}
+		if tt.usage {
+			continue
+		}
+		got.F = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("allocate %q: %+v, want %+v", tt.args, *got, tt.want)
+		}
+	}
+}
+
+func TestEnvFlags(t *testing.T) {
+	tests := []struct {
+		args  []string
+		want  EnvOptions
+		usage bool
+	}{
+		{args: nil, want: EnvOptions{Format: "sh"}},
+		{args: []string{"--format", "fish"}, want: EnvOptions{Format: "fish"}},
+		{args: []string{"-f", "dotenv", "--no-allocate"}, want: EnvOptions{Format: "dotenv", NoAllocate: true}},
+		{args: []string{"--format", "json"}, want: EnvOptions{Format: "json"}},
+		{args: []string{"--format", "tcsh"}, usage: true},
+		{args: []string{"x"}, usage: true},
+	}
+	for _, tt := range tests {
+		var got *EnvOptions
+		cmd := NewCmdEnv(testFactory(), func(o *EnvOptions) error { got = o; return nil })
+		usage, err := parse(t, cmd, tt.args)
+		if usage != tt.usage || (!tt.usage && err != nil) {
+			t.Errorf("env %q: usage error %v, err %v; want usage %v", tt.args, usage, err, tt.usage)
+			continue
+		}
+		if tt.usage {
+			continue
+		}
+		got.F = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("env %q: %+v, want %+v", tt.args, *got, tt.want)
+		}
+	}
+}
+
+func TestExecFlags(t *testing.T) {
+	tests := []struct {
+		args  []string
+		want  ExecOptions
+		usage bool
+	}{
+		{args: []string{"--", "npm", "run", "dev"}, want: ExecOptions{Argv: []string{"npm", "run", "dev"}}},
+		{args: []string{"sh", "-c", "exit 7"}, want: ExecOptions{Argv: []string{"sh", "-c", "exit 7"}}},
+		// Flags after the command belong to the command.
+		{args: []string{"--no-allocate", "--", "ls", "--no-allocate"}, want: ExecOptions{NoAllocate: true, Argv: []string{"ls", "--no-allocate"}}},
+		{args: []string{"vite", "--port", "1"}, want: ExecOptions{Argv: []string{"vite", "--port", "1"}}},
+		{args: nil, usage: true},
+		{args: []string{"--"}, usage: true},
+	}
+	for _, tt := range tests {
+		var got *ExecOptions
+		cmd := NewCmdExec(testFactory(), func(o *ExecOptions) error { got = o; return nil })
+		usage, err := parse(t, cmd, tt.args)
+		if usage != tt.usage || (!tt.usage && err != nil) {
+			t.Errorf("exec %q: usage error %v, err %v; want usage %v", tt.args, usage, err, tt.usage)
+			continue
+		}
+		if tt.usage {
+			continue
+		}
+		got.F = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("exec %q: %+v, want %+v", tt.args, *got, tt.want)
+		}
+	}
+}
+
+func TestListReleaseInitFlags(t *testing.T) {
+	var lo *ListOptions
+	if _, err := parse(t, NewCmdList(testFactory(), func(o *ListOptions) error { lo = o; return nil }), []string{"--json", "--all", "--health", "--no-owners"}); err != nil {
+		t.Fatal(err)
+	}
+	if !lo.JSON || !lo.All || !lo.Health || !lo.NoOwners {
+		t.Errorf("list flags: %+v", *lo)
+	}
+	var ro *ReleaseOptions
+	if _, err := parse(t, NewCmdRelease(testFactory(), func(o *ReleaseOptions) error { ro = o; return nil }), []string{"--worktree", "../x", "--force"}); err != nil {
+		t.Fatal(err)
+	}
+	if ro.Worktree != "../x" || !ro.Force {
+		t.Errorf("release flags: %+v", *ro)
+	}
+	var io *InitOptions
+	if _, err := parse(t, NewCmdInit(testFactory(), func(o *InitOptions) error { io = o; return nil }), []string{"-s", "api", "--service", "db=5", "--force"}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(io.Services, []string{"api", "db=5"}) || !io.Force {
+		t.Errorf("init flags: %+v", *io)
+	}
+	var ho *InstallHookOptions
+	if _, err := parse(t, NewCmdInstallHook(testFactory(), func(o *InstallHookOptions) error { ho = o; return nil }), []string{"--uninstall", "--global"}); err != nil {
+		t.Fatal(err)
+	}
+	if !ho.Uninstall || !ho.Global {
+		t.Errorf("install-hook flags: %+v", *ho)
+	}
+	for _, c := range []*cobra.Command{NewCmdList(testFactory(), nil), NewCmdRelease(testFactory(), nil), NewCmdInit(testFactory(), nil), NewCmdDoctor(testFactory(), nil)} {
+		if usage, _ := parse(t, c, []string{"stray"}); !usage {
+			t.Errorf("%s stray: want a usage error", c.Name())
+		}
+	}
+}
+
+func TestParseServices(t *testing.T) {
+	tests := []struct {
+		flags []string
+		want  []initService
+		bad   bool
+	}{
+		{nil, []initService{{"api", 0}, {"web", 1}}, false},
+		{[]string{"api", "web", "db=5"}, []initService{{"api", 0}, {"web", 1}, {"db", 5}}, false},
+		{[]string{"db=0", "api"}, []initService{{"db", 0}, {"api", 1}}, false},
+		{[]string{"a=1", "b=1"}, nil, true},
+		{[]string{"=3"}, nil, true},
+		{[]string{"a=-1"}, nil, true},
+		{[]string{"a=x"}, nil, true},
+	}
+	for _, tt := range tests {
+		got, err := parseServices(tt.flags)
+		if (err != nil) != tt.bad || !tt.bad && !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseServices(%q) = %v, %v; want %v (bad %v)", tt.flags, got, err, tt.want, tt.bad)
+		}
+	}
+}
+
+func TestExitCodeFor(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{errors.New("boom"), exitError},
+		{&usageError{err: errors.New("bad flag")}, exitUsage},
+		{&silentError{code: 7}, 7},
+		{&noReservationError{path: "x"}, exitNoReservation},
+	}
+	for _, tt := range tests {
+		if got := exitCodeFor(tt.err); got != tt.want {
+			t.Errorf("exitCodeFor(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
