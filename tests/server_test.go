@@ -6,8 +6,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -116,4 +118,17 @@ func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
 
 func init() {
 	commands["waitport"] = cmdWaitPort
+}
+
+func init() {
+	// [git-config-hooks]: the installed git runs config-based hooks (hook.<name>.*, 2.54+).
+	extraConditions["git-config-hooks"] = func() (bool, error) {
+		out, err := exec.Command("git", "version").Output()
+		if err != nil {
+			return false, err
+		}
+		var major, minor int
+		fmt.Sscanf(strings.TrimPrefix(strings.TrimSpace(string(out)), "git version "), "%d.%d", &major, &minor)
+		return major > 2 || major == 2 && minor >= 54, nil
+	}
 }

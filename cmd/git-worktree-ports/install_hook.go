@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
@@ -20,6 +21,7 @@ type InstallHookOptions struct {
 
 	Uninstall bool
 	Global    bool
+	Config    bool
 }
 
 // NewCmdInstallHook builds `install-hook`.
@@ -44,7 +46,12 @@ set their own core.hooksPath, such as husky's). Otherwise it goes into git's tem
 directory (init.templateDir, set to ~/.config/git/template if unset), which git copies
 into repositories created or cloned from then on only; existing repositories still need
 install-hook. install-hook never sets a global core.hooksPath itself: that would switch
-off every repository's own hooks.`,
+off every repository's own hooks.
+
+--config (git 2.54 or later) touches no file: it sets hook.worktree-ports.event and
+hook.worktree-ports.command in the repository's config. It is not the default because
+only git 2.54 and later run such hooks: a GUI client or IDE that bundles an older git
+would create worktrees without ports. --uninstall removes both kinds.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
@@ -55,6 +62,7 @@ off every repository's own hooks.`,
 	}
 	cmd.Flags().BoolVar(&opts.Uninstall, "uninstall", false, "remove the hook (only our block or our file)")
 	cmd.Flags().BoolVar(&opts.Global, "global", false, "install for every repository (see above for the trade-offs)")
+	cmd.Flags().BoolVar(&opts.Config, "config", false, "git 2.54+: a config-based hook (hook.worktree-ports.*) instead of a hook file")
 	return cmd
 }
 
@@ -63,6 +71,9 @@ func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
 	bin, err := f.Executable()
 	if err != nil {
 		return fmt.Errorf("cannot find this binary's path to record in the hook: %w", err)
+	}
+	if opts.Config {
+		return configHookRun(c, opts, bin)
 	}
 	var res hook.Result
 	if opts.Global {
@@ -86,6 +97,9 @@ func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
 		}
 		if opts.Uninstall {
 			res, err = hook.Uninstall(o)
+			if err == nil {
+				err = removeConfigHook(c.Context(), gitwt.Git{Dir: f.Dir})
+			}
 		} else {
 			res, err = hook.Install(o)
 			if err == nil {
@@ -150,4 +164,52 @@ func registerRepo(ctx context.Context, f *Factory) {
 	if _, err := idx.Register(repo.Entry()); err != nil {
 		warnTo(f)(fmt.Sprintf("could not register this repository in %s: %v", idx.Dir, err))
 	}
+}
+
+// configHookName is the name of our config-based hook: hook.<name>.event and .command.
+const configHookName = "worktree-ports"
+
+// configHooksSince is the first git version that runs config-based hooks.
+var configHooksSince = [2]int{2, 54}
+
+func configHookRun(c *cobra.Command, opts *InstallHookOptions, bin string) error {
+	f := opts.F
+	if opts.Global {
+		return usageErrorf(c, "--config and --global: set the two keys with git config --global yourself (see --help)")
+	}
+	g := gitwt.Git{Dir: f.Dir}
+	if opts.Uninstall {
+		if err := removeConfigHook(c.Context(), g); err != nil {
+			return err
+		}
+		fmt.Fprintln(f.ErrOut, "removed the config-based hook (hook."+configHookName+".*)")
+		return nil
+	}
+	major, minor, err := g.Version(c.Context())
+	if err != nil {
+		return err
+	}
+	if major < configHooksSince[0] || major == configHooksSince[0] && minor < configHooksSince[1] {
+		return usageErrorf(c, "--config needs git %d.%d or later, which runs config-based hooks; this is git %d.%d. Run install-hook without --config for a hook file", configHooksSince[0], configHooksSince[1], major, minor)
+	}
+	if err := setConfigHook(c.Context(), g, bin); err != nil {
+		return err
+	}
+	registerRepo(c.Context(), f)
+	fmt.Fprintf(f.ErrOut, "set hook.%s.event=post-checkout and hook.%s.command in this repository's config\n", configHookName, configHookName)
+	return nil
+}
+
+// setConfigHook writes the two keys. git runs the command through the shell with the
+// hook's arguments appended, so the binary's path is quoted for sh.
+func setConfigHook(ctx context.Context, g gitwt.Git, bin string) error {
+	if err := g.SetConfig(ctx, "hook."+configHookName+".event", "post-checkout"); err != nil {
+		return err
+	}
+	return g.SetConfig(ctx, "hook."+configHookName+".command", hooks.ShellQuote(bin)+" hook post-checkout")
+}
+
+// removeConfigHook removes our config-based hook, if any.
+func removeConfigHook(ctx context.Context, g gitwt.Git) error {
+	return g.RemoveConfigSection(ctx, "hook."+configHookName)
 }

@@ -308,6 +308,20 @@ func (g Git) IsIgnored(ctx context.Context, path string) (bool, error) {
 	return code == 0, nil
 }
 
+// SetConfig sets key to value in the repository's own config (git config --local).
+func (g Git) SetConfig(ctx context.Context, key, value string) error {
+	_, _, err := g.run(ctx, []string{"config", "--local", key, value})
+	return err
+}
+
+// RemoveConfigSection removes a section from the repository's own config; a section that
+// is not there is not an error.
+func (g Git) RemoveConfigSection(ctx context.Context, section string) error {
+	// git config exits 128 when the section does not exist.
+	_, _, err := g.run(ctx, []string{"config", "--local", "--remove-section", section}, 128)
+	return err
+}
+
 // Version returns the major and minor version of the git binary, from `git
 // version`.
 func (g Git) Version(ctx context.Context) (major, minor int, err error) {
