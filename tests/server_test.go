@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -131,4 +132,62 @@ func init() {
 		fmt.Sscanf(strings.TrimPrefix(strings.TrimSpace(string(out)), "git version "), "%d.%d", &major, &minor)
 		return major > 2 || major == 2 && minor >= 54, nil
 	}
+}
+
+// cmdListAgrees checks a saved `list --json` against git and the files, independently of
+// the tool's own parsers:
+//
+//	listagrees FILE
+//
+// The set of worktree paths must equal what `git worktree list --porcelain -z` reports
+// (split here by hand), and every port of every worktree must equal its reservation file's
+// "ports" (read here with gjson).
+func cmdListAgrees(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: listagrees FILE")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	cmd := exec.Command("git", "worktree", "list", "--porcelain", "-z")
+	cmd.Dir, cmd.Env = ts.MkAbs("."), scriptEnv(ts)
+	out, err := cmd.Output()
+	ts.Check(err)
+	want := map[string]bool{}
+	for _, attr := range strings.Split(string(out), "\x00") {
+		if p, ok := strings.CutPrefix(attr, "worktree "); ok {
+			want[p] = true
+		}
+	}
+	rows := gjson.GetBytes(data, "worktrees").Array()
+	if len(rows) != len(want) {
+		ts.Fatalf("list --json has %d worktrees, git %d", len(rows), len(want))
+	}
+	ports := 0
+	for _, r := range rows {
+		path := r.Get("path").String()
+		if !want[path] {
+			ts.Fatalf("list --json has %q, git does not", path)
+		}
+		file, err := os.ReadFile(filepath.Join(path, ".worktree-ports.json"))
+		fileCount := int(gjson.GetBytes(file, "ports.#").Int())
+		fileMap := gjson.GetBytes(file, "ports").Map()
+		if err != nil || !gjson.ValidBytes(file) {
+			fileMap = nil
+		}
+		got := r.Get("ports").Array()
+		if len(got) != len(fileMap) {
+			ts.Fatalf("%s: list --json shows %d ports, its file %d", path, len(got), fileCount)
+		}
+		for _, p := range got {
+			if fileMap[p.Get("service").String()].Int() != p.Get("port").Int() {
+				ts.Fatalf("%s: list --json says %s=%d, the file says %d", path, p.Get("service"), p.Get("port").Int(), fileMap[p.Get("service").String()].Int())
+			}
+			ports++
+		}
+	}
+	fmt.Fprintf(ts.Stdout(), "%d worktrees and %d ports agree\n", len(rows), ports)
+}
+
+func init() {
+	commands["listagrees"] = cmdListAgrees
 }
