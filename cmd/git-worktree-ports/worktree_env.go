@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -82,28 +81,13 @@ func refuseEnvVar(name, value string) string {
 	return ""
 }
 
-// findRoot finds the worktree's top level. Without GIT_DIR or GIT_WORK_TREE in play it
-// walks up to the nearest .git, as git's discovery does; otherwise it asks git.
+// findRoot finds the worktree's top level: by walking up to the nearest .git when it can
+// (gitwt.GuessToplevel), otherwise by asking git.
 func findRoot(ctx context.Context, f *Factory) (string, error) {
-	dir := f.Dir
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", err
-		}
-		dir = wd
+	if top, ok := gitwt.GuessToplevel(f.Dir, f.Getenv); ok {
+		return top, nil
 	}
-	if f.Getenv("GIT_DIR") == "" && f.Getenv("GIT_WORK_TREE") == "" {
-		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-				return d, nil
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	loc, err := gitwt.Git{Dir: dir}.Locate(ctx)
+	loc, err := gitwt.Git{Dir: f.Dir}.Locate(ctx)
 	if err != nil {
 		return "", err
 	}

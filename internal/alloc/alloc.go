@@ -104,8 +104,22 @@ func discover(ctx context.Context, g gitwt.Git, withWorktrees bool) (*Repo, erro
 		defer wg.Done()
 		r.Config, cfgErr = g.Config(ctx, `^(worktree-ports\.|remote\.origin\.url$)`)
 	}()
-	go func() { defer wg.Done(); r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName) }()
+	// Only an existing reservation can be tracked (a committed one is checked out into
+	// every new worktree), and the hook runs only where there is none: skip the process
+	// then. The guess of the top level is checked against git's answer below.
+	getenv := getenvFrom(g.Env)
+	guess, guessed := gitwt.GuessToplevel(g.Dir, getenv)
+	skipTracked := guessed && !exists(filepath.Join(guess, reserve.FileName))
+	go func() {
+		defer wg.Done()
+		if !skipTracked {
+			r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
+		}
+	}()
 	wg.Wait()
+	if skipTracked && locErr == nil && r.Loc.Toplevel != guess && exists(filepath.Join(r.Loc.Toplevel, reserve.FileName)) {
+		r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
+	}
 	if locErr != nil {
 		return nil, locErr
 	}
@@ -375,7 +389,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 		defer func() { _ = lock.Release() }()
-		if !listedBefore(repo.Loc.CommonDir, len(repo.Worktrees)-1, listStart) {
+		if !listedBefore(repo.Loc.CommonDir, repo.Loc.GitDir, len(repo.Worktrees)-1, listStart) {
 			if repo.Worktrees, err = g.Worktrees(ctx); err != nil {
 				return nil, err
 			}
@@ -415,8 +429,10 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 // its hook allocates). The list is complete when there are exactly as many such
 // directories as linked worktrees listed (git silently skips a half-made one) and none was
 // created or changed since start. Directory timestamps come from a coarse kernel clock, so
-// start is taken a margin early. Anything unexpected means "no": the caller lists again.
-func listedBefore(commonDir string, linked int, start time.Time) bool {
+// start is taken a margin early. Our own directory (gitDir) is exempt from the time check:
+// in a post-checkout hook git has only just written it, and we are certainly listed.
+// Anything unexpected means "no": the caller lists again.
+func listedBefore(commonDir, gitDir string, linked int, start time.Time) bool {
 	dir := filepath.Join(commonDir, "worktrees")
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -432,12 +448,21 @@ func listedBefore(commonDir string, linked int, start time.Time) bool {
 			continue
 		}
 		n++
-		fi, err := os.Lstat(filepath.Join(dir, e.Name()))
+		path := filepath.Join(dir, e.Name())
+		if path == gitDir {
+			continue
+		}
+		fi, err := os.Lstat(path)
 		if err != nil || !changedBefore(fi, since) {
 			return false
 		}
 	}
 	return n == linked
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 func getenvFrom(env []string) func(string) string {

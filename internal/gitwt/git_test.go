@@ -706,3 +706,39 @@ func TestIsTrackedAtTop(t *testing.T) {
 		t.Error("IsTrackedAtTop found sub/only-in-sub at the top")
 	}
 }
+
+func TestGuessToplevel(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", s.path("linked"))
+	s.write(filepath.Join(m, "sub", "deeper", "f"), "")
+	none := func(string) string { return "" }
+	tests := []struct{ dir, want string }{
+		{m, m},
+		{s.path("main", "sub", "deeper"), m},
+		{s.path("linked"), s.path("linked")},
+	}
+	for _, tt := range tests {
+		got, ok := GuessToplevel(tt.dir, none)
+		loc, err := s.g(tt.dir).Locate(context.Background())
+		if !ok || got != tt.want || err != nil || evalOrSelf(loc.Toplevel) != evalOrSelf(got) {
+			t.Errorf("GuessToplevel(%s) = %q, %v; git says %q (%v)", tt.dir, got, ok, loc.Toplevel, err)
+		}
+	}
+	if _, ok := GuessToplevel(m, func(k string) string {
+		if k == "GIT_DIR" {
+			return "/elsewhere"
+		}
+		return ""
+	}); ok {
+		t.Error("GuessToplevel with GIT_DIR set: want no guess")
+	}
+}
+
+func evalOrSelf(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
