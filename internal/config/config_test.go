@@ -560,7 +560,7 @@ func TestLoad(t *testing.T) {
 	}
 
 	// A directory.
-	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "not a regular file (a directory)") {
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "not a regular file (directory)") {
 		t.Errorf("Load(dir) = %v", err)
 	}
 

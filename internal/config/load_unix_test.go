@@ -25,7 +25,7 @@ func TestLoadFIFO(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "not a regular file (a named pipe)") {
+		if err == nil || !strings.Contains(err.Error(), "not a regular file (FIFO)") {
 			t.Errorf("Load(fifo) = %v", err)
 		}
 	case <-time.After(5 * time.Second):
@@ -35,7 +35,7 @@ func TestLoadFIFO(t *testing.T) {
 
 func TestLoadDevice(t *testing.T) {
 	_, err := Load("/dev/null")
-	if err == nil || !strings.Contains(err.Error(), "not a regular file (a device)") {
+	if err == nil || !strings.Contains(err.Error(), "not a regular file (character device)") {
 		t.Errorf("Load(/dev/null) = %v", err)
 	}
 }

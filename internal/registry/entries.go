@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"syscall"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // Entries lists the registered repositories, sorted by Name and then
@@ -47,7 +47,7 @@ func (x Index) Entries() (entries []Entry, dropped []Entry, warnings []string, e
 			continue
 		}
 		path := filepath.Join(x.Dir, de.Name())
-		e, err := readEntry(path, de.Type().IsRegular())
+		e, err := readEntry(path)
 		if err != nil {
 			warnings = append(warnings, err.Error())
 			continue
@@ -103,10 +103,9 @@ func (e *fileError) Error() string { return "skipping index entry " + e.path + "
 
 func (e *fileError) Unwrap() error { return e.err }
 
-// readEntry reads and parses the entry file at path. regular is
-// readEntryFile's.
-func readEntry(path string, regular bool) (Entry, error) {
-	data, err := readEntryFile(path, regular)
+// readEntry reads and parses the entry file at path.
+func readEntry(path string) (Entry, error) {
+	data, err := readEntryFile(path)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -124,117 +123,18 @@ func readEntry(path string, regular bool) (Entry, error) {
 	return f.Entry, nil
 }
 
-// readEntryFile returns the bytes of the regular file at path, refusing
-// everything else before it could block: the same rules as for reservation
-// files, with a smaller size limit. regular says that the directory
-// listing already showed a regular file, which saves the first lstat: the
-// fstat after the open still checks what was opened.
-func readEntryFile(path string, regular bool) ([]byte, error) {
-	fail := func(reason string, err error) ([]byte, error) {
-		return nil, &fileError{path: path, reason: reason, err: err}
+// readEntryFile returns the bytes of the entry file at path with the same rules as for
+// reservation files (safefile.Read), and a smaller size limit.
+func readEntryFile(path string) ([]byte, error) {
+	data, err := safefile.Read(path, MaxEntrySize)
+	var se *safefile.Error
+	if errors.As(err, &se) {
+		return nil, &fileError{path: path, reason: se.Reason, err: se.Err}
 	}
-	if !regular {
-		if err := checkPath(path); err != nil {
-			return nil, err
-		}
+	if err == nil && len(data) == 0 {
+		return nil, &fileError{path: path, reason: "corrupt: empty"}
 	}
-	// O_NONBLOCK: should the file be swapped for a FIFO after the check
-	// above, the open still returns at once and the Fstat below refuses it.
-	f, err := openNonBlocking(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fail("missing", err)
-		}
-		if errors.Is(err, fs.ErrPermission) {
-			return fail("unreadable: permission denied", err)
-		}
-		if errors.Is(err, syscall.ELOOP) {
-			return fail("symlink loop", err)
-		}
-		return fail("cannot open: "+errnoText(err), err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fail("cannot stat: "+errnoText(err), err)
-	}
-	if reason := checkRegular(fi); reason != "" {
-		return fail(reason, nil)
-	}
-	// The limit guards against a file that grows after the Fstat.
-	data, err := io.ReadAll(io.LimitReader(f, MaxEntrySize+1))
-	if err != nil {
-		return fail("unreadable: "+errnoText(err), err)
-	}
-	if len(data) > MaxEntrySize {
-		return fail(tooLarge, nil)
-	}
-	if len(data) == 0 {
-		return fail("corrupt: empty", nil)
-	}
-	return data, nil
-}
-
-// checkPath refuses, without opening it, a path that is not a regular file
-// or is too large, following a symlink. Its error is a *fileError.
-func checkPath(path string) error {
-	fail := func(reason string, err error) error {
-		return &fileError{path: path, reason: reason, err: err}
-	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fail("missing", err)
-		}
-		return fail("cannot stat: "+errnoText(err), err)
-	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		fi, err = os.Stat(path)
-		switch {
-		case errors.Is(err, syscall.ELOOP):
-			return fail("symlink loop", err)
-		case errors.Is(err, fs.ErrNotExist):
-			return fail("symlink to a missing file", err)
-		case err != nil:
-			return fail("cannot follow symlink: "+errnoText(err), err)
-		}
-	}
-	if reason := checkRegular(fi); reason != "" {
-		return fail(reason, nil)
-	}
-	return nil
-}
-
-const tooLarge = "larger than 64 KiB"
-
-// checkRegular returns why fi cannot be read as an entry file, or "".
-func checkRegular(fi fs.FileInfo) string {
-	m := fi.Mode()
-	if !m.IsRegular() {
-		return "not a regular file (" + kind(m) + ")"
-	}
-	if fi.Size() > MaxEntrySize {
-		return tooLarge
-	}
-	return ""
-}
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "FIFO"
-	case m.IsDir():
-		return "directory"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character device"
-	case m&fs.ModeDevice != 0:
-		return "block device"
-	case m&fs.ModeSymlink != 0:
-		return "symlink"
-	}
-	return "irregular file"
+	return data, err
 }
 
 // errnoText drops the operation and path from err, since the messages

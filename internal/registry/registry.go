@@ -166,7 +166,7 @@ func (x Index) Register(e Entry) (added bool, err error) {
 	data = append(data, '\n')
 
 	path := filepath.Join(x.Dir, fileName(e.CommonDir))
-	old, err := readEntryFile(path, false)
+	old, err := readEntryFile(path)
 	if err == nil && bytes.Equal(old, data) {
 		return false, nil
 	}
@@ -256,7 +256,7 @@ func (x Index) Forget(commonDir string) (bool, error) {
 			continue
 		}
 		path := filepath.Join(x.Dir, de.Name())
-		e, err := readEntry(path, false)
+		e, err := readEntry(path)
 		if err == nil && (e.CommonDir == cleaned || e.CommonDir == Canonical(commonDir)) {
 			return x.remove(path)
 		}

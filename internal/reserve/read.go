@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"math"
-	"os"
-	"syscall"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // maxPort is the highest TCP port.
@@ -61,113 +59,15 @@ func Read(path string) (Reservation, []byte, error) {
 	return r, data, err
 }
 
-// readBounded returns at most MaxSize bytes of the regular file at path,
-// refusing everything else before it could block.
+// readBounded returns at most MaxSize bytes of the regular file at path, refusing
+// everything else before it could block (safefile.Read), as a *FileError.
 func readBounded(path string) ([]byte, error) {
-	fail := func(reason string, err error) ([]byte, error) {
-		return nil, &FileError{Path: path, Reason: reason, Err: err}
+	data, err := safefile.Read(path, MaxSize)
+	var se *safefile.Error
+	if errors.As(err, &se) {
+		return nil, &FileError{Path: path, Reason: se.Reason, Err: se.Err}
 	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fail("missing", err)
-		}
-		return fail("cannot stat: "+errnoText(err), err)
-	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		fi, err = os.Stat(path)
-		switch {
-		case errors.Is(err, syscall.ELOOP):
-			return fail("symlink loop", err)
-		case errors.Is(err, fs.ErrNotExist):
-			return fail("symlink to a missing file", err)
-		case err != nil:
-			return fail("cannot follow symlink: "+errnoText(err), err)
-		}
-	}
-	if reason := checkRegular(fi); reason != "" {
-		return fail(reason, nil)
-	}
-
-	// O_NONBLOCK: should the file be swapped for a FIFO after the Stat
-	// above, open must still return at once; the Fstat below then refuses
-	// it. O_NOCTTY keeps a swapped-in terminal from becoming ours.
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
-	if err != nil {
-		err = &fs.PathError{Op: "open", Path: path, Err: err}
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return fail("missing", err)
-		case errors.Is(err, fs.ErrPermission):
-			return fail("unreadable: permission denied", err)
-		case errors.Is(err, syscall.ELOOP):
-			return fail("symlink loop", err)
-		}
-		return fail("cannot open: "+errnoText(err), err)
-	}
-	f := os.NewFile(uintptr(fd), path)
-	defer f.Close()
-	fi, err = f.Stat()
-	if err != nil {
-		return fail("cannot stat: "+errnoText(err), err)
-	}
-	if reason := checkRegular(fi); reason != "" {
-		return fail(reason, nil)
-	}
-	// The limit guards against a file that grows after the Fstat.
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return fail("unreadable: permission denied", err)
-		}
-		return fail("unreadable: "+errnoText(err), err)
-	}
-	if len(data) > MaxSize {
-		return fail(tooLarge, nil)
-	}
-	return data, nil
-}
-
-const tooLarge = "larger than 1 MiB"
-
-// checkRegular returns why fi cannot be read as a reservation, or "".
-func checkRegular(fi fs.FileInfo) string {
-	m := fi.Mode()
-	if !m.IsRegular() {
-		return "not a regular file (" + kind(m) + ")"
-	}
-	if fi.Size() > MaxSize {
-		return tooLarge
-	}
-	return ""
-}
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "FIFO"
-	case m.IsDir():
-		return "directory"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character device"
-	case m&fs.ModeDevice != 0:
-		return "block device"
-	case m&fs.ModeSymlink != 0:
-		return "symlink"
-	}
-	return "irregular file"
-}
-
-// errnoText drops the operation and path from err, since FileError names
-// the file already.
-func errnoText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
+	return data, err
 }
 
 // Parse parses the bytes of a reservation file. path only names the file in
@@ -184,7 +84,7 @@ func Parse(path string, data []byte) (Reservation, error) {
 		return fail("empty")
 	}
 	if len(data) > MaxSize {
-		return fail(tooLarge)
+		return fail("larger than 1 MiB")
 	}
 	// encoding/json is the stricter validator; gjson then only walks
 	// bytes that are known to be well-formed.
