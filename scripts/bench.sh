@@ -37,9 +37,12 @@ printf '[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n' >"$H
 echo "bench: $(nproc) cores, $(uname -r), $(git --version), $(go version 2>/dev/null | cut -d' ' -f3), $("$bin" --version 2>/dev/null | head -1)" >&2
 echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
+# Each fixture has its own per-user state, so cross-repository awareness does not make
+# the 10-worktree figures list the 1,000-worktree repository too; the cross-repository
+# cost is measured on its own below.
 for n in $sizes; do
 	echo "bench: building the fixture with $n worktrees" >&2
-	"$root/scripts/mkfixture.sh" "$tmp/w$n" "$n" "$bin"
+	XDG_STATE_HOME=$tmp/state-$n "$root/scripts/mkfixture.sh" "$tmp/w$n" "$n" "$bin"
 done
 
 csv=$tmp/results.csv # size,label,median seconds
@@ -50,6 +53,7 @@ collect() { # collect SIZE FILE.csv: append "size,label,median" rows
 
 for n in $sizes; do
 	w=$tmp/w$n
+	export XDG_STATE_HOME=$tmp/state-$n
 	echo "bench: $n worktrees: allocate, env, list" >&2
 	# wt-2 holds no reservation in the fixture; after the first command it does.
 	(cd "$w/wt-2" && hyperfine -N "${hf[@]}" --style basic \
@@ -60,6 +64,7 @@ for n in $sizes; do
 		--prepare true -n "env" "$bin env" \
 		--prepare true -n "git rev-parse --show-toplevel" "git rev-parse --show-toplevel" \
 		--prepare true -n "list" "$bin list" \
+		--prepare true -n "list --no-owners" "$bin list --no-owners" \
 		--prepare true -n "git worktree list --porcelain" "git worktree list --porcelain") >&2
 	collect "$n" "$tmp/cmds-$n.csv"
 
@@ -80,8 +85,24 @@ for n in $sizes; do
 	collect "$n" "$tmp/add-$n.csv"
 done
 
+# Cross-repository awareness (issue 6): 10 registered repositories of 50 worktrees each.
+# allocate in one of them with awareness on reads all ten; with it off, only its own.
+cross_repos=${BENCH_CROSS_REPOS:-10}
+cross_wts=${BENCH_CROSS_WORKTREES:-50}
+export XDG_STATE_HOME=$tmp/state-cross
+echo "bench: building $cross_repos repositories of $cross_wts worktrees, registered together" >&2
+for ((r = 1; r <= cross_repos; r++)); do
+	"$root/scripts/mkfixture.sh" "$tmp/x$r" "$cross_wts" "$bin"
+done
+(cd "$tmp/x1/wt-2" && hyperfine -N "${hf[@]}" --style basic \
+	--export-csv "$tmp/cross.csv" --export-json "$tmp/cross.json" \
+	--prepare "rm -f $tmp/x1/wt-2/.worktree-ports.json" -n "allocate (all $cross_repos repositories)" "$bin allocate" \
+	--prepare "rm -f $tmp/x1/wt-2/.worktree-ports.json" -n "allocate (this repository only)" "env GIT_WORKTREE_PORTS_CROSS_REPO=0 $bin allocate" \
+	--prepare true -n "git worktree list --porcelain -z (one repository)" "git worktree list --porcelain -z") >&2
+collect "cross" "$tmp/cross.csv"
+
 # The table: each command's median next to its yardstick's, and the targets.
-awk -F, -v sizes="$sizes" '
+awk -F, -v sizes="$sizes" -v repos="$cross_repos" -v wts="$cross_wts" '
 function ms(s) { return sprintf("%.1f", s * 1000) }
 { med[$1 SUBSEP $2] = $3 }
 function row(n, cmd, yard, target, limit,    a, b, r, ok) {
@@ -103,6 +124,7 @@ END {
 		row(n, "allocate (keep)", "git worktree list --porcelain -z", "(info)", "")
 		row(n, "env", "git rev-parse --show-toplevel", "<= 2x", 2)
 		row(n, "list", "git worktree list --porcelain", "(info)", "")
+		row(n, "list --no-owners", "git worktree list --porcelain", "(info)", "")
 		row(n, "git worktree add (hook)", "git worktree add (no hook)", "<= 1.5x", 1.5)
 	}
 	print ""
@@ -120,6 +142,19 @@ END {
 		printf "| %s | %s | %s | %s | %.3f | %.3f | %.3f (git worktree list: %.3f) | linear %s |\n", n1, n2, ms(a), ms(b), a * 1000 / n1, b * 1000 / n2, (b - a) * 1000 / (n2 - n1), (g2 - g1) * 1000 / (n2 - n1), ok
 	}
 	print ""
+	on = med["cross" SUBSEP "allocate (all " repos " repositories)"]; off = med["cross" SUBSEP "allocate (this repository only)"]
+	gl = med["cross" SUBSEP "git worktree list --porcelain -z (one repository)"]
+	if (on != "" && off != "") {
+		per = (on - off) / (repos - 1)
+		ok = (per <= off) ? "pass" : "**miss**"
+		if (ok == "**miss**") misses++
+		print "Cross-repository awareness: allocate in one of " repos " registered repositories of " wts " worktrees each."
+		print ""
+		print "| allocate, all " repos " repositories | allocate, this repository only | git worktree list, one repository | cost per other repository | target |"
+		print "|---:|---:|---:|---:|---|"
+		printf "| %s ms | %s ms | %s ms | %s ms (%.2fx of allocating in one repository) | each other repository costs at most one allocation %s |\n", ms(on), ms(off), ms(gl), ms(per), per / off, ok
+		print ""
+	}
 	printf "Targets missed: %d\n", misses
 }' "$csv"
 echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg); raw results in $tmp/*.json (BENCH_KEEP=1 keeps them)" >&2
