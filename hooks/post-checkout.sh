@@ -1,6 +1,6 @@
 #!/bin/sh
 # post-checkout hook of git-worktree-ports; `git worktree-ports install-hook --uninstall` removes it.
-# >>> git-worktree-ports post-checkout (v1) >>>
+# >>> git-worktree-ports post-checkout (v2) >>>
 # Gives a new worktree its own ports (git worktree-ports). Never fails the
 # checkout and never touches this script's variables: all work is in a subshell.
 if [ "${3-}" != 0 ] && [ ! -e .worktree-ports.json ]; then
@@ -11,7 +11,9 @@ if [ "${3-}" != 0 ] && [ ! -e .worktree-ports.json ]; then
 			gwp_bin=$(command -v git-worktree-ports 2>/dev/null) || gwp_bin=
 		fi
 		if [ -n "$gwp_bin" ]; then
-			"$gwp_bin" hook post-checkout "${1-}" "${2-}" "${3-}" </dev/null >&2 || :
+			# exec: the subshell becomes the binary, one process fewer per checkout; a
+			# failed exec ends only the subshell, and the || : below catches it.
+			exec "$gwp_bin" hook post-checkout "${1-}" "${2-}" "${3-}" </dev/null >&2
 		else
 			echo 'git-worktree-ports: not found; ports not allocated for this worktree' >&2 || :
 		fi
