@@ -26,5 +26,11 @@ say 'cat ../shop-feature-a/.worktree-ports.json'; cat ../shop-feature-a/.worktre
 run git -C ../shop-feature-b worktree-ports env
 say "git worktree-ports exec -- sh -c 'echo api on \$API_PORT, web on \$WEB_PORT'"
 git worktree-ports exec -- sh -c 'echo api on $API_PORT, web on $WEB_PORT'
+# A copied worktree directory brings its reservation along: doctor spots the overlap.
+cp .worktree-ports.json ../shop-feature-b/.worktree-ports.json
+touch -d '+1 second' ../shop-feature-b/.worktree-ports.json
+say 'cp .worktree-ports.json ../shop-feature-b/ && git worktree-ports doctor'
+git worktree-ports doctor || echo "(doctor exited $?)"
+run git -C ../shop-feature-b worktree-ports allocate
 echo
 echo "demo repository was $tmp/shop (removed on exit)"
