@@ -188,15 +188,27 @@ func TestProbeFallsBackToIPv6(t *testing.T) {
 	}
 }
 
-func TestProbeIgnoresProxyEnvironment(t *testing.T) {
-	t.Parallel()
-	// http.ProxyFromEnvironment skips loopback anyway, so setting HTTP_PROXY
-	// in a test would prove nothing; the transport must not consult it at all.
-	if transport.Proxy != nil {
-		t.Error("the probe transport has a Proxy function")
+func TestParseStatusLine(t *testing.T) {
+	tests := []struct {
+		line string
+		code int // 0: refused as not HTTP
+	}{
+		{"HTTP/1.1 200 OK\r\n", 200},
+		{"HTTP/1.0 302 Found\r\n", 302},
+		{"HTTP/1.1 503\r\n", 503},
+		{"HTTP/2 204\r\n", 204},
+		{"HTTP/1.1 2000 OK\r\n", 0},
+		{"HTTP/1.1 abc OK\r\n", 0},
+		{"HTTP/1.1 099 Low\r\n", 0},
+		{"SSH-2.0-OpenSSH_9.2\r\n", 0},
+		{"garbage\n", 0},
+		{"", 0},
 	}
-	if client.CheckRedirect == nil {
-		t.Error("the probe client follows redirects")
+	for _, tt := range tests {
+		code, err := parseStatusLine(tt.line)
+		if code != tt.code || (tt.code == 0) != (err != nil) {
+			t.Errorf("parseStatusLine(%q) = %d, %v; want %d", tt.line, code, err, tt.code)
+		}
 	}
 }
 
