@@ -9,6 +9,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -19,7 +20,7 @@ const (
 	exitError         = 1 // any other failure: bad config, git failed, I/O error
 	exitUsage         = 2 // bad flags or arguments; install-hook refusing to edit a hook
 	exitExhausted     = 3 // every slot in the range is taken
-	exitLockTimeout   = 4 // another process held the repository lock too long
+	exitLockTimeout   = 4 // another process held the repository (or per-user) lock too long
 	exitNoReservation = 5 // env/exec --no-allocate and this worktree has no reservation
 	exitFindings      = 6 // doctor found something that needs action
 )
@@ -64,6 +65,7 @@ func exitCodeFor(err error) int {
 		usage     *usageError
 		exhausted *bundle.ExhaustedError
 		timeout   *reserve.LockTimeoutError
+		userLock  *registry.UserLockTimeoutError
 		noRes     *noReservationError
 		manual    *hook.ManualError
 	)
@@ -76,7 +78,7 @@ func exitCodeFor(err error) int {
 		return exitUsage
 	case errors.As(err, &exhausted):
 		return exitExhausted
-	case errors.As(err, &timeout):
+	case errors.As(err, &timeout), errors.As(err, &userLock):
 		return exitLockTimeout
 	case errors.As(err, &noRes):
 		return exitNoReservation
