@@ -200,13 +200,20 @@ func configHookRun(c *cobra.Command, opts *InstallHookOptions, bin string) error
 	return nil
 }
 
-// setConfigHook writes the two keys. git runs the command through the shell with the
-// hook's arguments appended, so the binary's path is quoted for sh.
+// configHookCommand is the hook.worktree-ports.command value. git runs it with sh as
+// `<command> "$@"`, the hook's arguments appended, so the binary's path is quoted for sh,
+// the arguments are passed on by position, and `|| :` (which receives the appended "$@")
+// keeps a missing or failing binary from failing the checkout: the hook always exits 0.
+func configHookCommand(bin string) string {
+	return hooks.ShellQuote(bin) + ` hook post-checkout "$1" "$2" "$3" </dev/null >&2 || :`
+}
+
+// setConfigHook writes the two keys.
 func setConfigHook(ctx context.Context, g gitwt.Git, bin string) error {
 	if err := g.SetConfig(ctx, "hook."+configHookName+".event", "post-checkout"); err != nil {
 		return err
 	}
-	return g.SetConfig(ctx, "hook."+configHookName+".command", hooks.ShellQuote(bin)+" hook post-checkout")
+	return g.SetConfig(ctx, "hook."+configHookName+".command", configHookCommand(bin))
 }
 
 // removeConfigHook removes our config-based hook, if any.

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -37,11 +36,31 @@ func TestConfigHookKeys(t *testing.T) {
 		t.Errorf("event = %q", got["hook.worktree-ports.event"])
 	}
 	cmd := got["hook.worktree-ports.command"]
-	// git runs the command with sh and appends the hook's arguments: the quoted path must
-	// come back as one word.
-	out, err := exec.Command("sh", "-c", "printf '%s\\n' "+strings.TrimSuffix(cmd, " hook post-checkout")).Output()
-	if err != nil || strings.TrimSpace(string(out)) != bin || !strings.HasSuffix(cmd, " hook post-checkout") {
-		t.Errorf("command %q: sh reads the binary as %q (%v), want %q", cmd, out, err, bin)
+	if cmd != configHookCommand(bin) {
+		t.Errorf("command = %q, want %q", cmd, configHookCommand(bin))
+	}
+	// Run it the way git does, sh -c '<command> "$@"' with the hook's three arguments,
+	// against a stand-in binary that records its arguments and then fails, and against a
+	// binary that is not there: the hook must pass the arguments and exit 0 either way.
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(dir, "args")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\nprintf '%s|' \"$@\" >"+log+"\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func() error {
+		return exec.Command("sh", "-c", cmd+` "$@"`, cmd, "0000", "abcd", "1").Run()
+	}
+	if err := run(); err != nil {
+		t.Errorf("hook with a failing binary: %v, want exit 0", err)
+	}
+	if b, _ := os.ReadFile(log); string(b) != "hook|post-checkout|0000|abcd|1|" {
+		t.Errorf("binary got %q", b)
+	}
+	os.Remove(bin)
+	if err := run(); err != nil {
+		t.Errorf("hook with the binary gone: %v, want exit 0", err)
 	}
 	for i := 0; i < 2; i++ { // the second removal finds nothing and is fine
 		if err := removeConfigHook(ctx, g); err != nil {
