@@ -293,7 +293,7 @@ func hookVersion(path string) (int, bool) {
 
 func checkInherited(f *Factory, repo *alloc.Repo) []Finding {
 	v := f.Getenv("WORKTREE_PORTS_ROOT")
-	if v == "" || filepath.Clean(v) == filepath.Clean(repo.Loc.Toplevel) || repo.Loc.Toplevel == "" {
+	if v == "" || repo.Loc.Toplevel == "" || sameDir(v, repo.Loc.Toplevel) {
 		return nil
 	}
 	return []Finding{{

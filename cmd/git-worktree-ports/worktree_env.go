@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -46,7 +47,7 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	default:
 		return nil, err
 	}
-	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && filepath.Clean(inherited) != root {
+	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && !sameDir(inherited, root) {
 		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: WORKTREE_PORTS_ROOT=%s was inherited from another worktree; printing the ports of %s\n", inherited, root)
 	}
 	vars := []render.Var{
@@ -102,4 +103,14 @@ func evalSymlinks(p string) string {
 		return r
 	}
 	return p
+}
+
+// sameDir reports whether two paths name one directory, through symlinks or not.
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

@@ -722,9 +722,17 @@ func TestGuessToplevel(t *testing.T) {
 	for _, tt := range tests {
 		got, ok := GuessToplevel(tt.dir, none)
 		loc, err := s.g(tt.dir).Locate(context.Background())
-		if !ok || got != tt.want || err != nil || evalOrSelf(loc.Toplevel) != evalOrSelf(got) {
+		if !ok || got != evalOrSelf(tt.want) || err != nil || evalOrSelf(loc.Toplevel) != got {
 			t.Errorf("GuessToplevel(%s) = %q, %v; git says %q (%v)", tt.dir, got, ok, loc.Toplevel, err)
 		}
+	}
+	// Through a symlink, the answer is the real path, as git gives it.
+	link := s.path("link")
+	if err := os.Symlink(s.path("linked"), link); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := GuessToplevel(filepath.Join(link), none); got != evalOrSelf(s.path("linked")) {
+		t.Errorf("GuessToplevel through a symlink = %q, want %q", got, evalOrSelf(s.path("linked")))
 	}
 	if _, ok := GuessToplevel(m, func(k string) string {
 		if k == "GIT_DIR" {
