@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -72,15 +73,4 @@ func hookPostCheckout(c *cobra.Command, f *Factory) string {
 // hookEnv drops the variables git sets for hooks. The installed block unsets them too, but
 // lines added by hand and lefthook or pre-commit call this command directly; inside a
 // linked worktree an inherited GIT_DIR would point git at the wrong place.
-func hookEnv(environ []string) []string {
-	var out []string
-	for _, kv := range environ {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
-}
+func hookEnv(environ []string) []string { return gitwt.WithoutLocation(environ) }

@@ -169,7 +169,7 @@ func otherRepos(ctx context.Context, f *Factory, repo *alloc.Repo) ([]listSource
 		if e.CommonDir == own {
 			continue
 		}
-		wts, err := gitwt.Git{Dir: e.CommonDir}.Worktrees(ctx)
+		wts, err := gitwt.Git{Dir: e.CommonDir, Env: gitwt.WithoutLocation(nil)}.Worktrees(ctx)
 		if err != nil {
 			warn(fmt.Sprintf("cannot list repository %s (%s): %v", e.Name, e.MainPath, err))
 			continue

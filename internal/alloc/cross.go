@@ -54,6 +54,10 @@ func ForeignSiblings(ctx context.Context, idx registry.Index, ownCommonDir, labe
 		msgs []string
 	}
 	results := make([]result, len(entries))
+	// Another repository is listed from its own common dir, with nothing inherited that
+	// names this one: an inherited GIT_DIR (git exports it to hooks) would make git list
+	// this repository again, under the other's name.
+	env = gitwt.WithoutLocation(env)
 	var wg sync.WaitGroup
 	for i, e := range entries {
 		if e.CommonDir == own {
@@ -67,7 +71,7 @@ func ForeignSiblings(ctx context.Context, idx registry.Index, ownCommonDir, labe
 				results[i].msgs = []string{fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", e.Name, e.MainPath, firstLine(err))}
 				return
 			}
-			sibs := ReadSiblings(wts, "", labelBase, func(m string) { results[i].msgs = append(results[i].msgs, m) })
+			sibs := ReadSiblings(wts, labelBase, labelBase, func(m string) { results[i].msgs = append(results[i].msgs, m) })
 			for j := range sibs {
 				sibs[j].Repo = e.Name
 				sibs[j].Label += " (repo " + e.Name + ")"

@@ -750,3 +750,11 @@ func evalOrSelf(p string) string {
 	}
 	return p
 }
+
+func TestWithoutLocation(t *testing.T) {
+	in := []string{"PATH=/bin", "GIT_DIR=/r/.git", "GIT_DIRECTORY=kept", "GIT_WORK_TREE=/r", "GIT_AUTHOR_NAME=A", "GIT_INDEX_FILE=/i", "GIT_COMMON_DIR=/c", "HOME=/h"}
+	got := strings.Join(WithoutLocation(in), " ")
+	if want := "PATH=/bin GIT_DIRECTORY=kept GIT_AUTHOR_NAME=A HOME=/h"; got != want {
+		t.Errorf("WithoutLocation = %q, want %q", got, want)
+	}
+}
