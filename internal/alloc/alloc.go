@@ -491,6 +491,9 @@ type allocation struct {
 	cross  *registry.Index // nil when cross-repository awareness is off
 	ctx    context.Context
 	env    []string
+	// keptSince is the modification time of a kept reservation that is being rewritten
+	// in place, restored after the write.
+	keptSince time.Time
 	// holders counts, per repository name, the slots its worktrees' reservations took
 	// during stepping, for the "range exhausted" message.
 	holders map[string]int
@@ -590,6 +593,7 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 			Message: fmt.Sprintf("%s: kept slot %d, ports %s", a.name, slot, portRange(own.Base, own.Width)),
 		}, true
 	}
+	a.keptSince = ownMod
 	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; updated ports/env from the config", a.name, slot, portRange(own.Base, own.Width)), dryRun)
 	if err != nil {
 		a.warn(err.Error())
@@ -728,6 +732,14 @@ func (a *allocation) write(prev []byte, slot, base int, outcome Outcome, msg str
 		return nil, err
 	}
 	res.Wrote = true
+	if outcome == Updated && !a.keptSince.IsZero() {
+		// The same bundle, rewritten: it keeps its age, which the overlap rule compares.
+		// A fresh mtime would hand the bundle to a newer copy elsewhere, and both would
+		// then keep it.
+		if err := os.Chtimes(a.path, a.keptSince, a.keptSince); err != nil {
+			a.warn(fmt.Sprintf("%s: could not keep its modification time: %v", a.path, err))
+		}
+	}
 	return res, nil
 }
 
