@@ -1,9 +1,13 @@
 #!/bin/sh
 # post-checkout hook of git-worktree-ports; `git worktree-ports install-hook --uninstall` removes it.
-# >>> git-worktree-ports post-checkout (v2) >>>
+# >>> git-worktree-ports post-checkout (v3) >>>
 # Gives a new worktree its own ports (git worktree-ports). Never fails the
 # checkout and never touches this script's variables: all work is in a subshell.
-if [ "${3-}" != 0 ] && [ ! -e .worktree-ports.json ]; then
+# A new worktree (previous HEAD all zeros) always goes to the binary: a reservation that
+# is already there was checked out from a commit, and must be warned about and moved.
+gwp_new=
+case ${1-} in *[!0]* | '') ;; *) gwp_new=1 ;; esac
+if [ "${3-}" != 0 ] && { [ -n "$gwp_new" ] || [ ! -e .worktree-ports.json ]; }; then
 	(
 		unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR
 		gwp_bin='@BINARY@'
@@ -19,5 +23,6 @@ if [ "${3-}" != 0 ] && [ ! -e .worktree-ports.json ]; then
 		fi
 	) || :
 fi
+unset gwp_new
 # <<< git-worktree-ports post-checkout <<<
 exit 0

@@ -38,19 +38,30 @@ func NewCmdHook(f *Factory) *cobra.Command {
 			if len(args) >= 4 && args[3] == "0" {
 				return nil // a file checkout, not a branch checkout
 			}
-			fmt.Fprintln(f.ErrOut, "git-worktree-ports: "+hookPostCheckout(c, f))
+			prev := ""
+			if len(args) >= 2 {
+				prev = args[1]
+			}
+			if line := hookPostCheckout(c, f, isNullID(prev)); line != "" {
+				fmt.Fprintln(f.ErrOut, "git-worktree-ports: "+line)
+			}
 			return nil
 		},
 	}
 }
 
-// hookPostCheckout allocates when the worktree has no reservation and returns the one
-// line to print.
-func hookPostCheckout(c *cobra.Command, f *Factory) string {
+// hookPostCheckout allocates when the worktree has no reservation, or is new (newWorktree:
+// git passed the null id as the previous HEAD), and returns the one line to print, or
+// "" when there is nothing to say.
+func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	// git runs the hook at the worktree's top level, with GIT_DIR set or not; the hook
 	// script unsets it, and so git's own discovery from here is the truth.
 	if _, err := os.Lstat(reserve.FileName); err == nil {
-		return "reservation already present"
+		// A reservation in a brand-new worktree came with the checkout: it is committed,
+		// and allocate warns about it and moves off the copy. Otherwise it is ours.
+		if !newWorktree {
+			return ""
+		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Sprintf("ports not allocated: %v", err)
 	}
@@ -64,6 +75,15 @@ func hookPostCheckout(c *cobra.Command, f *Factory) string {
 		return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded; run `git worktree-ports allocate` to retry)", first)
 	}
 	msg := res.Message
+	for i, w := range warnings {
+		// The one warning that must not be folded into a count: it is the reason the
+		// hook ran at all in a worktree that already had a file.
+		if strings.Contains(w, "is tracked by git") {
+			msg = "WARNING: " + reserve.FileName + " is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached " + reserve.FileName + " and commit)"
+			warnings = append(warnings[:i:i], warnings[i+1:]...)
+			break
+		}
+	}
 	if len(warnings) > 0 {
 		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", len(warnings), filepath.Base(res.Root))
 	}
@@ -74,3 +94,9 @@ func hookPostCheckout(c *cobra.Command, f *Factory) string {
 // lines added by hand and lefthook or pre-commit call this command directly; inside a
 // linked worktree an inherited GIT_DIR would point git at the wrong place.
 func hookEnv(environ []string) []string { return gitwt.WithoutLocation(environ) }
+
+// isNullID reports whether a commit id is git's null id (all zeros), which post-checkout
+// gets as the previous HEAD of a new worktree or clone.
+func isNullID(id string) bool {
+	return id != "" && strings.Trim(id, "0") == ""
+}

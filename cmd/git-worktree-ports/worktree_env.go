@@ -47,6 +47,12 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	default:
 		return nil, err
 	}
+	if res.Worktree != "" && res.Worktree != filepath.Base(root) {
+		// Copied with a worktree directory, or committed and checked out everywhere:
+		// another worktree may hold the same ports. Reading only this file, env cannot
+		// tell; allocate can, and moves if so.
+		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s was written for worktree %q, not %q (copied or committed?); run `git worktree-ports allocate` here\n", path, res.Worktree, filepath.Base(root))
+	}
 	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && !sameDir(inherited, root) {
 		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: WORKTREE_PORTS_ROOT=%s was inherited from another worktree; printing the ports of %s\n", inherited, root)
 	}
