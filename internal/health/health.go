@@ -173,12 +173,18 @@ func parseStatusLine(line string) (int, error) {
 	return code, nil
 }
 
-// ctxErr reports a deadline that ended the connection as the context's error.
+// ctxErr reports a deadline that ended the connection as the context's error. The
+// connection's deadline only ever comes from the context, but its timer can fire a hair
+// before the context's own, so a connection timeout is the context's deadline even when
+// ctx.Err() is still nil.
 func ctxErr(ctx context.Context, err error) error {
-	if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil {
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return err
+	return context.DeadlineExceeded
 }
 
 func truncate(s string, n int) string {
