@@ -73,8 +73,9 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 	var findings []Finding
 	add := func(fs ...Finding) { findings = append(findings, fs...) }
 	add(checkTracked(repo)...)
-	add(checkOverlaps(repo)...)
-	add(checkHeld(ctx, repo)...)
+	sibs := siblingsOf(repo) // read once: both checks look at every reservation
+	add(checkOverlaps(repo, sibs)...)
+	add(checkHeld(ctx, repo, sibs)...)
 	add(checkLeftovers(repo)...)
 	add(checkHook(ctx, g, repo)...)
 	add(checkInherited(f, repo)...)
@@ -120,8 +121,7 @@ func siblingsOf(repo *alloc.Repo) []alloc.Sibling {
 	return alloc.ReadSiblings(repo.Worktrees, "", repo.Loc.Toplevel, nil)
 }
 
-func checkOverlaps(repo *alloc.Repo) []Finding {
-	sibs := siblingsOf(repo)
+func checkOverlaps(repo *alloc.Repo, sibs []alloc.Sibling) []Finding {
 	var out []Finding
 	for i := range sibs {
 		for j := i + 1; j < len(sibs); j++ {
@@ -141,8 +141,7 @@ func checkOverlaps(repo *alloc.Repo) []Finding {
 	return out
 }
 
-func checkHeld(ctx context.Context, repo *alloc.Repo) []Finding {
-	sibs := siblingsOf(repo)
+func checkHeld(ctx context.Context, repo *alloc.Repo, sibs []alloc.Sibling) []Finding {
 	var ports []int
 	owners := map[int][]alloc.Sibling{} // overlapping bundles give a port two owners
 	claim := func(p int, s alloc.Sibling) {

@@ -23,9 +23,6 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
-// LockFile is the name of the repository lock inside the common git directory.
-const LockFile = "worktree-ports.lock"
-
 // DefaultLockTimeout is how long allocate waits for another allocation to finish.
 // Allocation holds the lock for milliseconds, so ten seconds means something is wrong.
 const DefaultLockTimeout = 10 * time.Second
@@ -384,7 +381,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 			}
 			defer release()
 		}
-		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, LockFile), timeout)
+		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout)
 		if err != nil {
 			return nil, err
 		}
@@ -527,7 +524,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())
 
 	if o.Base != 0 {
-		return a.pinned(o, prev, preferred)
+		return a.pinned(o, prev)
 	}
 	if hasOwn && !o.Force {
 		if r, ok := a.keep(own, prev, preferred, o.DryRun); ok {
@@ -645,7 +642,7 @@ func modTime(path string) time.Time {
 	return time.Time{}
 }
 
-func (a *allocation) pinned(o Options, prev []byte, preferred int) (*Result, error) {
+func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
 	spec := a.cfg.Spec
 	slot, ok := spec.SlotOf(o.Base)
 	if !ok {
@@ -657,7 +654,6 @@ func (a *allocation) pinned(o Options, prev []byte, preferred int) (*Result, err
 	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
 		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width))
 	}
-	_ = preferred
 	return a.write(prev, slot, o.Base, Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", a.name, slot, portRange(o.Base, spec.Width)), o.DryRun)
 }
 

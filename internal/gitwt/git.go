@@ -287,27 +287,6 @@ func (g Git) IsTrackedAtTop(ctx context.Context, name string) (bool, error) {
 	return len(out) > 0, nil
 }
 
-// IsIgnored reports whether git's ignore rules (.gitignore files,
-// info/exclude, core.excludesFile) match path, using `git check-ignore -q
-// --no-index -- path`. Path is relative to Dir, or absolute.
-//
-// --no-index makes the answer about the rules alone: without it git says a
-// tracked file is never ignored, so a caller that appends to info/exclude
-// whenever the path "is not ignored" would append again on every run while
-// the file stays tracked. Use IsTracked for the other half of the question.
-func (g Git) IsIgnored(ctx context.Context, path string) (bool, error) {
-	if strings.HasPrefix(path, ":") {
-		// check-ignore accepts pathspec magic such as ":(top)" but not
-		// --literal-pathspecs, so keep a leading colon literal this way.
-		path = "./" + path
-	}
-	_, code, err := g.run(ctx, []string{"check-ignore", "-q", "--no-index", "--", path}, 1)
-	if err != nil {
-		return false, err
-	}
-	return code == 0, nil
-}
-
 // SetConfig sets key to value in the repository's own config (git config --local).
 func (g Git) SetConfig(ctx context.Context, key, value string) error {
 	_, _, err := g.run(ctx, []string{"config", "--local", key, value})

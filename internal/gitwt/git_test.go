@@ -594,7 +594,7 @@ func TestHooksDir(t *testing.T) {
 	check(s.path("main", "sub"), s.path("shared-hooks"))
 }
 
-func TestIsTrackedIsIgnored(t *testing.T) {
+func TestIsTracked(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
 	m := s.repo("main")
@@ -607,28 +607,24 @@ func TestIsTrackedIsIgnored(t *testing.T) {
 
 	ctx := context.Background()
 	tests := []struct {
-		dir, path        string
-		tracked, ignored bool
+		dir, path string
+		tracked   bool
 	}{
-		{m, "README", true, false},
-		{m, "sub/tracked.json", true, true}, // --no-index: the rules match even though it is tracked
-		{s.path("main", "sub"), "tracked.json", true, true},
-		{s.path("main", "sub"), ":colon.json", true, true},
-		{s.path("main", "sub"), filepath.Join(m, "README"), true, false},
-		{m, "untracked.json", false, true},
-		{m, "plain.txt", false, false},
-		{m, "missing.json", false, true},
-		{m, "sub/*.json", false, true}, // a literal name, not a glob
-		{m, "sub", true, false},
+		{m, "README", true},
+		{m, "sub/tracked.json", true},
+		{s.path("main", "sub"), "tracked.json", true},
+		{s.path("main", "sub"), ":colon.json", true},
+		{s.path("main", "sub"), filepath.Join(m, "README"), true},
+		{m, "untracked.json", false},
+		{m, "plain.txt", false},
+		{m, "missing.json", false},
+		{m, "sub/*.json", false}, // a literal name, not a glob
+		{m, "sub", true},
 	}
 	for _, tt := range tests {
 		tr, err := s.g(tt.dir).IsTracked(ctx, tt.path)
 		if err != nil || tr != tt.tracked {
 			t.Errorf("IsTracked(%s, %s) = %v, %v; want %v", tt.dir, tt.path, tr, err, tt.tracked)
-		}
-		ig, err := s.g(tt.dir).IsIgnored(ctx, tt.path)
-		if err != nil || ig != tt.ignored {
-			t.Errorf("IsIgnored(%s, %s) = %v, %v; want %v", tt.dir, tt.path, ig, err, tt.ignored)
 		}
 	}
 
@@ -643,9 +639,6 @@ func TestIsTrackedIsIgnored(t *testing.T) {
 	}
 	if _, err := s.g(s.path("nope")).IsTracked(ctx, "README"); !errors.Is(err, ErrNotRepository) {
 		t.Errorf("IsTracked outside a repository = %v", err)
-	}
-	if _, err := s.g(b).IsIgnored(ctx, "README"); err == nil {
-		t.Error("IsIgnored in a bare repository: no error")
 	}
 }
 
