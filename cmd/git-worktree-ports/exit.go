@@ -11,6 +11,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // Exit codes. They are part of the interface: scripts and the hook rely on them, the
@@ -18,7 +19,7 @@ import (
 const (
 	exitOK            = 0 // success
 	exitError         = 1 // any other failure: bad config, git failed, I/O error
-	exitUsage         = 2 // bad flags or arguments; install-hook refusing to edit a hook
+	exitUsage         = 2 // bad flags or arguments; install-hook refusing to edit a hook; a write refused because a symlink leads out
 	exitExhausted     = 3 // every slot in the range is taken
 	exitLockTimeout   = 4 // another process held the repository (or per-user) lock too long
 	exitNoReservation = 5 // env/exec --no-allocate and this worktree has no reservation
@@ -68,13 +69,14 @@ func exitCodeFor(err error) int {
 		userLock  *registry.UserLockTimeoutError
 		noRes     *noReservationError
 		manual    *hook.ManualError
+		escape    *safefile.EscapeError
 	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &silent):
 		return silent.code
-	case errors.As(err, &usage), errors.As(err, &manual):
+	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape):
 		return exitUsage
 	case errors.As(err, &exhausted):
 		return exitExhausted

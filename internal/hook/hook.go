@@ -34,6 +34,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // HookName is the git hook that git-worktree-ports installs.
@@ -110,20 +111,66 @@ const (
 	husky4to8           // core.hooksPath is .husky itself, so git runs the file directly
 )
 
-// target returns the file to edit and how it is run.
-func target(o Options) (string, huskyKind) {
-	dir := filepath.Clean(o.HooksDir)
+// target returns the file to edit, how it is run, and the directories that file may lie
+// in or link into (see place).
+func target(o Options) (string, huskyKind, []string) {
+	dir, roots := place(o)
 	raw := strings.TrimRight(filepath.ToSlash(o.HooksPath), "/")
 	switch {
 	case raw == "":
 	case path.Base(raw) == "_" && path.Base(path.Dir(raw)) == ".husky":
 		// husky v9 regenerates .husky/_ (and gitignores it); the committed user file is
 		// one level up.
-		return filepath.Join(filepath.Dir(dir), HookName), husky9
+		return filepath.Join(filepath.Dir(dir), HookName), husky9, roots
 	case path.Base(raw) == ".husky":
-		return filepath.Join(dir, HookName), husky4to8
+		return filepath.Join(dir, HookName), husky4to8, roots
 	}
-	return filepath.Join(dir, HookName), noHusky
+	return filepath.Join(dir, HookName), noHusky, roots
+}
+
+// place returns the hooks directory as the repository spells it, and the directories a
+// hook file may lie in or lead into through a symlink: the working tree, and git's hooks
+// directory unless that lies in the working tree.
+//
+// A hooks directory inside the working tree (core.hooksPath = .husky/_ or .githooks) is
+// committed content, and so is any symlink in it: a committed .husky that links to
+// another directory, or a .husky/post-checkout that links to ~/.gitconfig, would
+// otherwise carry the write out of the repository. git resolves the symlinks of
+// core.hooksPath in `--git-path hooks`, which would hide exactly that, so the directory
+// is spelled here from the raw value. git's own .git/hooks and a core.hooksPath outside
+// the working tree (a global one, say) are the user's, and are a root of their own.
+func place(o Options) (string, []string) {
+	dir := filepath.Clean(o.HooksDir)
+	if o.Toplevel == "" {
+		return dir, []string{dir}
+	}
+	top := filepath.Clean(o.Toplevel)
+	raw := o.HooksPath
+	spelled := ""
+	switch {
+	case raw == "":
+	case raw == "~" || strings.HasPrefix(raw, "~/"):
+		if home, err := os.UserHomeDir(); err == nil {
+			spelled = filepath.Join(home, raw[1:])
+		}
+	case filepath.IsAbs(raw):
+		spelled = filepath.Clean(raw)
+	default:
+		spelled = filepath.Join(top, raw)
+	}
+	if spelled != "" && isUnder(spelled, top) {
+		return spelled, []string{top}
+	}
+	if isUnder(dir, top) && raw != "" {
+		return dir, []string{top}
+	}
+	return dir, []string{top, dir}
+}
+
+// isUnder reports whether p is dir or lies below it, both clean and absolute.
+func isUnder(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func checkOptions(o Options) error {
@@ -141,37 +188,39 @@ func checkOptions(o Options) error {
 
 // hookFile is the current state of the file to edit.
 type hookFile struct {
-	path   string // symlinks resolved
+	at     safefile.Target // where a write goes: symlinks resolved, checked to stay inside
+	path   string          // for messages: symlinks resolved when the file exists
 	data   []byte
 	mode   fs.FileMode
 	exists bool
 }
 
 // readHook reads name, following a symlink so that the file it points to is edited and
-// the link stays a link.
-func readHook(name string) (hookFile, error) {
-	real, err := filepath.EvalSymlinks(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		if _, lerr := os.Lstat(name); lerr == nil {
-			return hookFile{}, fmt.Errorf("%s is a dangling symlink; remove it or fix it first", name)
-		}
-		return hookFile{path: name}, nil
-	}
+// the link stays a link. A symlink, the file's own or a directory's on the way, that
+// leads out of roots is refused with a *safefile.EscapeError before anything is read.
+func readHook(name string, roots []string) (hookFile, error) {
+	at, err := safefile.Resolve(name, roots...)
 	if err != nil {
 		return hookFile{}, err
 	}
-	fi, err := os.Stat(real)
+	fi, err := os.Stat(at.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if lfi, lerr := os.Lstat(name); lerr == nil && lfi.Mode()&fs.ModeSymlink != 0 {
+			return hookFile{}, fmt.Errorf("%s is a dangling symlink; remove it or fix it first", name)
+		}
+		return hookFile{at: at, path: name}, nil
+	}
 	if err != nil {
 		return hookFile{}, err
 	}
 	if !fi.Mode().IsRegular() {
-		return hookFile{}, fmt.Errorf("%s is not a regular file", real)
+		return hookFile{}, fmt.Errorf("%s is not a regular file", at.Path)
 	}
-	data, err := os.ReadFile(real)
+	data, err := os.ReadFile(at.Path)
 	if err != nil {
 		return hookFile{}, err
 	}
-	return hookFile{path: real, data: data, mode: fi.Mode().Perm(), exists: true}, nil
+	return hookFile{at: at, path: at.Path, data: data, mode: fi.Mode().Perm(), exists: true}, nil
 }
 
 // Install puts the post-checkout hook where git (or husky) runs it. A second identical
@@ -180,8 +229,8 @@ func Install(o Options) (Result, error) {
 	if err := checkOptions(o); err != nil {
 		return Result{}, err
 	}
-	name, husky := target(o)
-	h, err := readHook(name)
+	name, husky, roots := target(o)
+	h, err := readHook(name, roots)
 	if err != nil {
 		return Result{}, err
 	}
@@ -202,7 +251,7 @@ func Install(o Options) (Result, error) {
 		}
 	}
 	if !h.exists {
-		return create(h.path, husky, o)
+		return create(h, husky, o)
 	}
 	if merr := checkEditable(h, husky, o.Binary); merr != nil {
 		return Result{}, merr
@@ -215,7 +264,7 @@ func Install(o Options) (Result, error) {
 	}
 	out = append(out, block...)
 	out = append(out, h.data[at:]...)
-	if err := writeFile(h.path, out, h.mode); err != nil {
+	if err := writeFile(h.at, out, h.mode); err != nil {
 		return Result{}, err
 	}
 	return Result{Path: h.path, Action: ActionAdded,
@@ -239,20 +288,18 @@ func upgrade(h hookFile, start, end int, block []byte) (Result, error) {
 	out = append(out, h.data[:start]...)
 	out = append(out, block...)
 	out = append(out, h.data[end:]...)
-	if err := writeFile(h.path, out, h.mode); err != nil {
+	if err := writeFile(h.at, out, h.mode); err != nil {
 		return Result{}, err
 	}
 	return Result{Path: h.path, Action: ActionUpdated,
 		Message: fmt.Sprintf("updated the git-worktree-ports block in post-checkout hook %s", h.path)}, nil
 }
 
-func create(name string, husky huskyKind, o Options) (Result, error) {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+func create(h hookFile, husky huskyKind, o Options) (Result, error) {
+	if err := writeFile(h.at, []byte(hooks.File(o.Binary)), 0o755); err != nil {
 		return Result{}, err
 	}
-	if err := writeFile(name, []byte(hooks.File(o.Binary)), 0o755); err != nil {
-		return Result{}, err
-	}
+	name := h.path
 	msg := fmt.Sprintf("installed post-checkout hook %s", name)
 	if husky == husky9 {
 		if _, err := os.Stat(filepath.Join(filepath.Clean(o.HooksDir), HookName)); err != nil {
@@ -272,8 +319,8 @@ func Uninstall(o Options) (Result, error) {
 	if o.HooksDir == "" {
 		return Result{}, errors.New("hook: no hooks directory given")
 	}
-	name, _ := target(o)
-	h, err := readHook(name)
+	name, _, roots := target(o)
+	h, err := readHook(name, roots)
 	if err != nil {
 		return Result{}, err
 	}
@@ -289,13 +336,13 @@ func Uninstall(o Options) (Result, error) {
 	}
 	rest := append(append([]byte{}, h.data[:start]...), h.data[end:]...)
 	if isOwnSkeleton(rest) {
-		if err := os.Remove(h.path); err != nil {
+		if err := safefile.Remove(h.at); err != nil {
 			return Result{}, err
 		}
 		return Result{Path: h.path, Action: ActionDeleted,
 			Message: fmt.Sprintf("deleted post-checkout hook %s", h.path)}, nil
 	}
-	if err := writeFile(h.path, rest, h.mode); err != nil {
+	if err := writeFile(h.at, rest, h.mode); err != nil {
 		return Result{}, err
 	}
 	return Result{Path: h.path, Action: ActionRemoved,
@@ -367,29 +414,11 @@ func insertAt(data []byte) int {
 	return len(data)
 }
 
-// writeFile replaces name atomically with data and the given permission bits, so git
-// never runs a half-written hook and a running hook keeps its old inode.
-func writeFile(name string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, name)
+// writeFile replaces the file at t atomically with data and exactly the given permission
+// bits, so git never runs a half-written hook and a running hook keeps its old inode. It
+// creates missing directories on the way, inside t's root only.
+func writeFile(t safefile.Target, data []byte, perm fs.FileMode) error {
+	return safefile.WriteAtomic(t, data, safefile.WriteOptions{
+		Perm: perm, ExactPerm: true, DirPerm: 0o755, TempPrefix: ".",
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 func TestInstallFresh(t *testing.T) {
@@ -450,5 +451,81 @@ func TestInterpreter(t *testing.T) {
 		if got := interpreter([]byte(line)); got != want {
 			t.Errorf("interpreter(%q) = %q; want %q", line, got, want)
 		}
+	}
+}
+
+// TestHookRoots checks, with real git, which directories a hook file may lie in or link
+// into: the working tree, and git's hooks directory when it is not in the working tree
+// (.git/hooks, or a core.hooksPath elsewhere), wherever that leads. A hooks directory in
+// the working tree is committed content, and a symlink in it that leads out is refused.
+func TestHookRoots(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	outside := filepath.Join(s.root, "outside")
+	put(t, filepath.Join(outside, "keep"), "keep\n", 0o644)
+	link := func(target, name string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused := func(o Options, linkPath string) {
+		t.Helper()
+		for _, f := range []func(Options) (Result, error){Install, Uninstall} {
+			_, err := f(o)
+			var esc *safefile.EscapeError
+			if !errors.As(err, &esc) || esc.Link != linkPath {
+				t.Errorf("got %v; want a refusal naming %s", err, linkPath)
+			}
+		}
+	}
+
+	// .git/hooks is the user's own symlink to a shared directory: it is git's hooks
+	// directory, a root of its own, so the hook goes there.
+	shared := filepath.Join(s.root, "shared-hooks")
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := s.repo("a")
+	if err := os.RemoveAll(filepath.Join(a, ".git", "hooks")); err != nil {
+		t.Fatal(err)
+	}
+	link(shared, filepath.Join(a, ".git", "hooks"))
+	r, err := Install(s.options(a))
+	wantAction(t, r, err, ActionCreated)
+	if _, err := os.Stat(filepath.Join(shared, HookName)); err != nil {
+		t.Errorf("no hook in the shared directory: %v", err)
+	}
+
+	// A global core.hooksPath outside the repository is a root too; a hook file in it
+	// that links further out is not.
+	b := s.repo("b")
+	global := filepath.Join(s.root, "global-hooks")
+	s.git(b, "config", "core.hooksPath", global)
+	r, err = Install(s.options(b))
+	wantAction(t, r, err, ActionCreated)
+	if err := os.Remove(filepath.Join(global, HookName)); err != nil {
+		t.Fatal(err)
+	}
+	link(filepath.Join(outside, "keep"), filepath.Join(global, HookName))
+	refused(s.options(b), filepath.Join(global, HookName))
+
+	// A committed hooks directory that links out, named by a relative or an absolute
+	// core.hooksPath: refused, and git's resolved --git-path hooks does not hide it.
+	c := s.repo("c")
+	link("../outside", filepath.Join(c, ".githooks"))
+	s.git(c, "config", "core.hooksPath", ".githooks")
+	refused(s.options(c), filepath.Join(c, ".githooks"))
+	s.git(c, "config", "core.hooksPath", filepath.Join(c, ".githooks"))
+	refused(s.options(c), filepath.Join(c, ".githooks"))
+
+	if got := readString(t, filepath.Join(outside, "keep")); got != "keep\n" {
+		t.Errorf("the outside file changed: %q", got)
+	}
+	if ents, _ := os.ReadDir(outside); len(ents) != 1 {
+		t.Errorf("the outside directory holds %d files, want 1", len(ents))
 	}
 }
