@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // lockPoll is how often LockUser retries a held lock. It is short because
@@ -35,7 +37,9 @@ func (e *UserLockTimeoutError) Error() string {
 // LockFileName in the index directory, both created (0700 and 0600) when
 // missing. The kernel drops the lock when its holder exits or dies, so a
 // crash never leaves a stale lock, and its descriptor is close-on-exec, so
-// child processes such as git hooks do not inherit it.
+// child processes such as git hooks do not inherit it. A lock file or index
+// directory that is a symlink leading out of the index directory's parent is
+// refused with a *safefile.EscapeError.
 //
 // It retries every few milliseconds until it gets the lock, ctx is done, or
 // timeout passes; a timeout of zero or less means a single attempt. On
@@ -46,10 +50,18 @@ func (e *UserLockTimeoutError) Error() string {
 // release both together. No process then holds a repository lock while it
 // waits for the user lock, so the two cannot deadlock.
 func (x Index) LockUser(ctx context.Context, timeout time.Duration) (release func(), err error) {
+	path := filepath.Join(x.Dir, LockFileName)
+	// flock opens the file by its path, creating it when missing and following
+	// a symlink, so a lock file or index directory that leads out of the
+	// state directory is refused first. This is a check, then an open: it
+	// keeps a planted link from creating files elsewhere, and the lock
+	// writes no bytes even if the tree changes in between.
+	if _, err := safefile.Resolve(path, filepath.Dir(filepath.Clean(x.Dir))); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(x.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the repository index: %w", err)
 	}
-	path := filepath.Join(x.Dir, LockFileName)
 	f := flock.New(path, flock.SetPermissions(0o600))
 	var ok bool
 	if timeout <= 0 {

@@ -23,7 +23,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/google/renameio/v2"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // DirName is the name of the index directory under $XDG_STATE_HOME.
@@ -140,7 +140,8 @@ func (x Index) Path(commonDir string) string {
 // 0700) when needed. e.CommonDir must be absolute; it is stored in its
 // Canonical form, and Mount is filled in. An empty Name defaults to the
 // base name of MainPath (or of the common directory's parent) without a
-// ".git" suffix.
+// ".git" suffix. An index directory that is a symlink leading out of its
+// parent is refused with a *safefile.EscapeError (see target).
 //
 // Register is idempotent: when the entry file already holds the same
 // content it is left untouched, not even rewritten. Otherwise it is
@@ -166,21 +167,33 @@ func (x Index) Register(e Entry) (added bool, err error) {
 	data = append(data, '\n')
 
 	path := filepath.Join(x.Dir, fileName(e.CommonDir))
+	at, err := x.target(path)
+	if err != nil {
+		return false, err
+	}
 	old, err := readEntryFile(path)
 	if err == nil && bytes.Equal(old, data) {
 		return false, nil
 	}
 	// A corrupt or hostile file under our name did not register the
-	// repository; the rename below replaces it, whatever it is.
+	// repository; the rename below replaces it, whatever it is (a symlink
+	// included: it is replaced, never written through).
 	var prev entryFile
 	added = err != nil || json.Unmarshal(old, &prev) != nil || filepath.Clean(prev.CommonDir) != e.CommonDir
-	if err := os.MkdirAll(x.Dir, 0o700); err != nil {
-		return false, fmt.Errorf("create the repository index: %w", err)
-	}
-	if err := writeAtomic(path, data); err != nil {
+	if err := safefile.WriteAtomic(at, data, safefile.WriteOptions{Perm: 0o600, DirPerm: 0o700}); err != nil {
 		return false, fmt.Errorf("register %s in the repository index: %w", e.CommonDir, err)
 	}
 	return added, nil
+}
+
+// target checks where a write to path, a file in the index directory, lands.
+// The root is the directory that holds the index directory ($XDG_STATE_HOME
+// or ~/.local/state), so that an index directory that is a symlink leading
+// somewhere else (put there by whoever could write the state directory) is
+// refused with a *safefile.EscapeError rather than written through. The
+// entry file itself is replaced, never followed.
+func (x Index) target(path string) (safefile.Target, error) {
+	return safefile.ResolveParent(path, filepath.Dir(filepath.Clean(x.Dir)))
 }
 
 // defaultName derives a short repository name from the entry's paths.
@@ -197,32 +210,6 @@ func defaultName(e Entry) string {
 		return filepath.Base(p)
 	}
 	return name
-}
-
-// writeAtomic replaces path with data, mode 0600 less the umask: a
-// temporary file in the same directory, fsync, rename, then an fsync of the
-// directory, without which the rename itself may not survive a crash.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	// Without WithTempDir, renameio would put the temporary file in
-	// $TMPDIR whenever that is on the same file system.
-	t, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithPermissions(0o600))
-	if err != nil {
-		return err
-	}
-	defer t.Cleanup()
-	if _, err := t.Write(data); err != nil {
-		return err
-	}
-	if err := t.CloseAtomicallyReplace(); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Forget removes the repository whose common directory is commonDir from

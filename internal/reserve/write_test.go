@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 func TestWriteAtomic(t *testing.T) {
@@ -118,13 +120,8 @@ func TestIsTempName(t *testing.T) {
 		}
 	}
 	// The names WriteAtomic really uses are recognised.
-	p := filepath.Join(t.TempDir(), FileName)
-	f, tmp, err := createTemp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	if !IsTempName(filepath.Base(tmp)) {
-		t.Errorf("IsTempName(%q) = false for a real temporary name", filepath.Base(tmp))
+	tmp := safefile.TempName(FileName, writeOptions)
+	if !IsTempName(tmp) {
+		t.Errorf("IsTempName(%q) = false for a real temporary name", tmp)
 	}
 }
