@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // These tables check flag parsing only: each verb runs with a runF that records the
@@ -196,6 +199,7 @@ func TestExitCodeFor(t *testing.T) {
 		{&usageError{err: errors.New("bad flag")}, exitUsage},
 		{&silentError{code: 7}, 7},
 		{&noReservationError{path: "x"}, exitNoReservation},
+		{fmt.Errorf("register: %w", &safefile.EscapeError{Path: "/r/x", Link: "/r/x"}), exitUsage},
 	}
 	for _, tt := range tests {
 		if got := exitCodeFor(tt.err); got != tt.want {

@@ -39,6 +39,9 @@ It never clobbers a hook: with no hook it writes one; into a foreign shell hook 
 marked block; under husky it edits the committed .husky/post-checkout; for lefthook or
 pre-commit, and for hooks it cannot edit safely (python, binaries), it changes nothing,
 prints the exact line to add, and exits 2. --uninstall removes only its own block or file.
+Neither ever writes through a symlink that leads out of the working tree or git's hooks
+directory (a committed .husky/post-checkout linking to ~/.gitconfig, say): it names the
+link and where it leads, changes nothing, and exits 2.
 
 --global installs for every repository. If your global git config sets core.hooksPath,
 the hook goes into that directory and works at once everywhere (except repositories that
