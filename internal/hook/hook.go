@@ -9,7 +9,9 @@
 //     language, a binary, CRLF line endings, or a file git does not run;
 //   - edits husky's committed .husky/post-checkout rather than husky's generated folder;
 //   - leaves lefthook and pre-commit repositories alone, and returns the snippet to add to
-//     their configuration instead.
+//     their configuration instead;
+//   - never writes through a symlink that leads out of the working tree or git's hooks
+//     directory (see place), on install or uninstall.
 //
 // The block goes right after the shebang line of a foreign hook, not at its end. That is
 // the one place that is always at the top level of the script and always reached: an
