@@ -1,0 +1,102 @@
+// Package untrusted makes text the program did not write safe to print on a terminal.
+//
+// Worktree names and paths are directory names anyone can choose; config keys come from
+// a committed file; names in a sibling's reservation from whoever wrote it. Printed raw,
+// an escape sequence in one of them reaches the terminal (it can recolour, retitle or
+// rewrite the screen, and on some terminals answer back), and a newline splits a message
+// or a table row in two. Text wraps such a string for the fmt verbs: its String method
+// escapes control characters, so `fmt.Sprintf("%s: ...", untrusted.New(name))` is safe
+// however the name was made. Lines is the last guard for a whole message that may span
+// lines on purpose. Machine output (JSON, the env formats) keeps the raw value: those
+// formats quote it themselves.
+//
+// What is escaped, and how, so the result is readable and never carries a control:
+//
+//	\n \r \t                          as \n \r \t
+//	other C0 controls, DEL            as \xHH: ESC as \x1b
+//	bytes that are not UTF-8          as \xHH: \xff
+//	C1 controls (U+0080-U+009F),      as \uHHHH: U+009B (a one-character CSI) as \u009b,
+//	bidi controls, U+2028, U+2029     U+202E (right-to-left override) as \u202e
+//
+// Everything else, backslashes and non-ASCII letters included, is printed as it is.
+package untrusted
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text is a string from outside the program, for printing through fmt.
+type Text struct{ raw string }
+
+// New labels s as untrusted text.
+func New(s string) Text { return Text{raw: s} }
+
+// String returns the text with every control character escaped (see the package
+// documentation). fmt calls it for %s and %v.
+func (t Text) String() string { return escape(t.raw, false) }
+
+// Lines escapes s like Text.String, except that it keeps line breaks ("\n"). It is for
+// whole messages the program composed, which may span lines on purpose, at the point
+// where they reach the terminal: a name quoted with Text keeps its newline escaped, and
+// anything a caller forgot to quote still cannot carry an escape sequence.
+func Lines(s string) string { return escape(s, true) }
+
+// escape is Text.String, and Lines when keepNewline.
+func escape(s string, keepNewline bool) string {
+	i := 0
+	for i < len(s) {
+		if c := s[i]; c >= 0x20 && c < 0x7f {
+			i++ // printable ASCII, the bulk of any name or path
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unsafeRune(r, size) && !(keepNewline && r == '\n') {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return s // the common case: nothing to escape, nothing allocated
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case !unsafeRune(r, size) || keepNewline && r == '\n':
+			b.WriteString(s[i : i+size])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == utf8.RuneError || r < 0x80:
+			// A byte that is not UTF-8 (size 1), or an ASCII control.
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// unsafeRune reports whether the rune at hand (size bytes of it) must be escaped.
+func unsafeRune(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return true // not UTF-8; a real U+FFFD (3 bytes) is printed as it is
+	case r < 0x20 || r == 0x7f:
+		return true
+	case r < 0x80:
+		return false
+	}
+	// C1 controls (unicode.Cc above ASCII), the bidi controls that reorder what the
+	// terminal shows ("Trojan source"), and the Unicode line and paragraph separators.
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
+}

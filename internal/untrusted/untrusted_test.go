@@ -1,0 +1,95 @@
+package untrusted
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "feature-x", "feature-x"},
+		{"empty", "", ""},
+		{"non-ASCII letters stay", "with space ünï 日本", "with space ünï 日本"},
+		{"backslash stays", `C:\dir\x1b`, `C:\dir\x1b`},
+		{"a real U+FFFD stays", "a\uFFFDb", "a\uFFFDb"},
+		{"colour escape", "e\x1b[31mred\x1b[0m", `e\x1b[31mred\x1b[0m`},
+		{"title escape with BEL", "\x1b]0;pwned\a", `\x1b]0;pwned\x07`},
+		{"newline", "nl\nx", `nl\nx`},
+		{"carriage return hides text", "ok\rEVIL", `ok\rEVIL`},
+		{"tab", "a\tb", `a\tb`},
+		{"NUL and DEL", "a\x00b\x7f", `a\x00b\x7f`},
+		{"invalid UTF-8", "bad\xff", `bad\xff`},
+		{"truncated UTF-8", "é"[:1] + "x", `\xc3x`},
+		{"C1 CSI", "a\u009b31mb", `a\u009b31mb`},
+		{"bidi override", "abc\u202egpj.exe", `abc\u202egpj.exe`},
+		{"bidi isolate", "\u2066x\u2069", `\u2066x\u2069`},
+		{"line separator", "a\u2028b\u2029c", `a\u2028b\u2029c`},
+		{"escape after non-ASCII", "ü\x1b", `ü\x1b`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := New(tt.in).String(); got != tt.want {
+				t.Errorf("New(%q).String() = %q, want %q", tt.in, got, tt.want)
+			}
+			// Every fmt path that prints a value goes through String.
+			if got := fmt.Sprintf("%s|%v", New(tt.in), New(tt.in)); got != tt.want+"|"+tt.want {
+				t.Errorf("Sprintf(%%s|%%v) = %q, want %q", got, tt.want+"|"+tt.want)
+			}
+		})
+	}
+}
+
+func TestLines(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "one line", "one line"},
+		{"keeps newlines", "first\nsecond\n", "first\nsecond\n"},
+		{"escapes the rest", "x\x1b[2J\ny\r\tz\xff", "x\\x1b[2J\ny\\r\\tz\\xff"},
+		{"already escaped text is unchanged", `n\x1b\n`, `n\x1b\n`},
+		{"a quoted name inside a message", "1: " + New("a\nb").String() + "\nhint", "1: a\\nb\nhint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Lines(tt.in); got != tt.want {
+				t.Errorf("Lines(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestNoControlSurvives checks every single byte and a range of runes: whatever goes in,
+// what comes out is valid UTF-8 without a control character, and escaping it again
+// changes nothing.
+func TestNoControlSurvives(t *testing.T) {
+	var in strings.Builder
+	for b := 0; b < 256; b++ {
+		in.WriteByte(byte(b))
+	}
+	for r := rune(0x80); r < 0x3000; r++ {
+		in.WriteRune(r)
+	}
+	out := New(in.String()).String()
+	if !utf8.ValidString(out) {
+		t.Fatal("output is not valid UTF-8")
+	}
+	for i, r := range out {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' || r == '\u2028' {
+			t.Fatalf("control %U survived at byte %d", r, i)
+		}
+	}
+	if again := New(out).String(); again != out {
+		t.Error("escaping twice changed the text")
+	}
+}
+
+func BenchmarkPlain(b *testing.B) {
+	s := "/home/user/src/project-feature-with-a-long-name/.worktree-ports.json"
+	for b.Loop() {
+		_ = New(s).String()
+	}
+}
