@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
@@ -19,7 +20,7 @@ import (
 const (
 	exitOK            = 0 // success
 	exitError         = 1 // any other failure: bad config, git failed, I/O error
-	exitUsage         = 2 // bad flags or arguments; install-hook refusing to edit a hook; a write refused because a symlink leads out
+	exitUsage         = 2 // bad flags or arguments; install-hook refusing to edit a hook; a write refused because a symlink leads out; run outside a worktree
 	exitExhausted     = 3 // every slot in the range is taken
 	exitLockTimeout   = 4 // another process held the repository (or per-user) lock too long
 	exitNoReservation = 5 // env/exec --no-allocate and this worktree has no reservation
@@ -70,13 +71,14 @@ func exitCodeFor(err error) int {
 		noRes     *noReservationError
 		manual    *hook.ManualError
 		escape    *safefile.EscapeError
+		noWT      *alloc.NotWorktreeError
 	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &silent):
 		return silent.code
-	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape):
+	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape), errors.As(err, &noWT):
 		return exitUsage
 	case errors.As(err, &exhausted):
 		return exitExhausted

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -200,6 +201,8 @@ func TestExitCodeFor(t *testing.T) {
 		{&silentError{code: 7}, 7},
 		{&noReservationError{path: "x"}, exitNoReservation},
 		{fmt.Errorf("register: %w", &safefile.EscapeError{Path: "/r/x", Link: "/r/x"}), exitUsage},
+		{fmt.Errorf("env: %w", &alloc.NotWorktreeError{Dir: "/r/.git", GitDir: "/r/.git"}), exitUsage},
+		{&alloc.NotWorktreeError{Bare: true}, exitUsage},
 	}
 	for _, tt := range tests {
 		if got := exitCodeFor(tt.err); got != tt.want {

@@ -32,7 +32,9 @@ worktrees. Releasing a worktree that has no reservation succeeds and says so.
 
 --worktree PATH releases a neighbour's bundle instead: PATH must be one of this
 repository's worktrees, and while any of its ports is in use it is refused unless
---force is given. Nothing ever kills a process.`,
+--force is given. With --worktree, release works from anywhere in the repository, a bare
+one included; without it, outside a worktree (a bare repository, inside .git) it exits 2.
+Nothing ever kills a process.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
@@ -48,19 +50,23 @@ repository's worktrees, and while any of its ports is in use it is refused unles
 
 func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
 	f := opts.F
-	root, err := findRoot(c.Context(), f)
+	var root string
+	var err error
+	if opts.Worktree != "" {
+		// A neighbour is named by its path, so this works from anywhere in the
+		// repository, a bare one included.
+		root, err = neighbour(c, f, opts)
+	} else {
+		root, err = findRoot(c.Context(), f)
+	}
 	if err != nil {
 		return err
 	}
-	if opts.Worktree != "" {
-		if root, err = neighbour(c, f, opts); err != nil {
-			return err
-		}
-	}
+	name := filepath.Base(root)
 	path := filepath.Join(root, reserve.FileName)
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(f.ErrOut, "%s: no reservation to release\n", filepath.Base(root))
+		fmt.Fprintf(f.ErrOut, "%s: no reservation to release\n", name)
 		return nil
 	}
 	if err != nil {
@@ -72,7 +78,7 @@ func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
 	if err := os.Remove(path); err != nil {
 		return err
 	}
-	fmt.Fprintf(f.ErrOut, "%s: released\n", filepath.Base(root))
+	fmt.Fprintf(f.ErrOut, "%s: released\n", name)
 	return nil
 }
 

@@ -92,7 +92,7 @@ files are the registry: nothing else records ports.
   git worktree-ports list               every worktree and its ports
   git worktree-ports install-hook       allocate on every git worktree add
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 range exhausted, 4 lock timeout,
+Exit codes: 0 ok, 1 error, 2 usage (or not inside a worktree), 3 range exhausted, 4 lock timeout,
 5 no reservation (--no-allocate), 6 doctor found problems.`,
 		Version:       version,
 		SilenceErrors: true,

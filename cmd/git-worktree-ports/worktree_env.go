@@ -89,7 +89,8 @@ func refuseEnvVar(name, value string) string {
 }
 
 // findRoot finds the worktree's top level: by walking up to the nearest .git when it can
-// (gitwt.GuessToplevel), otherwise by asking git.
+// (gitwt.GuessToplevel), otherwise by asking git. In a bare repository or inside a git
+// directory it returns an *alloc.NotWorktreeError.
 func findRoot(ctx context.Context, f *Factory) (string, error) {
 	if top, ok := gitwt.GuessToplevel(f.Dir, f.Getenv); ok {
 		return top, nil
@@ -98,10 +99,7 @@ func findRoot(ctx context.Context, f *Factory) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if loc.Toplevel == "" {
-		return "", errors.New("not inside a worktree: a bare repository has no ports of its own")
-	}
-	return loc.Toplevel, nil
+	return alloc.Toplevel(loc, f.Dir)
 }
 
 func evalSymlinks(p string) string {

@@ -350,14 +350,14 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if repo.Loc.Toplevel == "" {
-		return nil, errors.New("not inside a worktree: a bare repository has no ports of its own; run this in one of its worktrees")
+	root, err := Toplevel(repo.Loc, o.Dir)
+	if err != nil {
+		return nil, err
 	}
 	cfg, err := repo.LoadConfig(o.Range, o.Width)
 	if err != nil {
 		return nil, err
 	}
-	root := repo.Loc.Toplevel
 	path := filepath.Join(root, reserve.FileName)
 	if repo.Tracked {
 		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", path, reserve.FileName))

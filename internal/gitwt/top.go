@@ -7,7 +7,8 @@ import (
 
 // GuessToplevel finds the worktree top above dir without running git: the nearest
 // directory with a .git entry, as git's discovery finds it, with symlinks resolved as in
-// `git rev-parse --show-toplevel`. It gives up (ok false) when
+// `git rev-parse --show-toplevel`. It gives up (ok false) when it meets a git directory
+// first (dir is inside .git or a bare repository: there is no top level), and when
 // GIT_DIR or GIT_WORK_TREE is set, since they override discovery; getenv reads the
 // environment git would see. Callers use it where a process start would cost more than
 // the answer is worth, and fall back to Locate.
@@ -35,10 +36,30 @@ func GuessToplevel(dir string, getenv func(string) string) (top string, ok bool)
 			}
 			return d, true
 		}
+		if isGitDir(d) {
+			// Inside a git directory (a repository's .git, a bare repository, a separate
+			// git dir), where git's discovery stops with no worktree at all.
+			return "", false
+		}
 		if filepath.Dir(d) == d {
 			return "", false
 		}
 	}
+}
+
+// isGitDir reports whether dir looks like a git directory, as git's discovery checks
+// after finding no .git in it: a HEAD file, and an objects directory or a commondir file
+// (a linked worktree's). It may say yes to a directory git would reject; the caller then
+// asks git, which is only slower.
+func isGitDir(dir string) bool {
+	if fi, err := os.Lstat(filepath.Join(dir, "HEAD")); err != nil || fi.IsDir() {
+		return false
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "commondir")); err == nil {
+		return true
+	}
+	fi, err := os.Stat(filepath.Join(dir, "objects"))
+	return err == nil && fi.IsDir()
 }
 
 // locationVars are the variables with which git is told where a repository is, overriding
