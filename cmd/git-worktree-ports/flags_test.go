@@ -147,6 +147,12 @@ func TestListReleaseInitFlags(t *testing.T) {
 	if ro.Worktree != "../x" || !ro.Force {
 		t.Errorf("release flags: %+v", *ro)
 	}
+	// An empty --worktree (an unset variable in a script) must not mean this worktree.
+	for _, args := range [][]string{{"--worktree", ""}, {"--worktree="}, {"-w", ""}} {
+		if usage, _ := parse(t, NewCmdRelease(testFactory(), func(*ReleaseOptions) error { return nil }), args); !usage {
+			t.Errorf("release %q: want a usage error", args)
+		}
+	}
 	var io *InitOptions
 	if _, err := parse(t, NewCmdInit(testFactory(), func(o *InitOptions) error { io = o; return nil }), []string{"-s", "api", "--service", "db=5", "--force"}); err != nil {
 		t.Fatal(err)

@@ -32,11 +32,17 @@ worktrees. Releasing a worktree that has no reservation succeeds and says so.
 
 --worktree PATH releases a neighbour's bundle instead: PATH must be one of this
 repository's worktrees, and while any of its ports is in use it is refused unless
---force is given. With --worktree, release works from anywhere in the repository, a bare
-one included; without it, outside a worktree (a bare repository, inside .git) it exits 2.
-Nothing ever kills a process.`,
+--force is given. An empty PATH is a usage error (exit 2), never "this worktree". With
+--worktree, release works from anywhere in the repository, a bare one included; without
+it, outside a worktree (a bare repository, inside .git) it exits 2. Nothing ever kills a
+process.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if c.Flags().Changed("worktree") && opts.Worktree == "" {
+				// An empty path would otherwise mean "this worktree": a script with an
+				// unset variable must not release the wrong bundle.
+				return usageErrorf(c, "--worktree needs a worktree's path; leave the flag out to release this worktree")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
