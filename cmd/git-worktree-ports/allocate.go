@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // AllocateOptions are the inputs of `allocate`.
@@ -68,14 +69,14 @@ func allocateRun(c *cobra.Command, opts *AllocateOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(f.ErrOut, res.Message)
+	fmt.Fprintln(f.ErrOut, untrusted.Lines(res.Message))
 	if opts.JSON {
 		_, err = f.Out.Write(res.Data)
 	}
 	return err
 }
 
-// warnTo prints one-line warnings to stderr.
+// warnTo prints one-line warnings to stderr, with any control character escaped.
 func warnTo(f *Factory) func(string) {
-	return func(msg string) { fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", msg) }
+	return func(msg string) { fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(msg)) }
 }

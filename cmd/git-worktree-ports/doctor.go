@@ -16,6 +16,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // DoctorOptions are the inputs of `doctor`.
@@ -94,7 +95,8 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 		}
 	} else {
 		for _, fd := range findings {
-			fmt.Fprintf(f.Out, "%s: %s\n    fix: %s\n", fd.Check, fd.Message, fd.Fix)
+			// One finding, two lines, whatever the names in it hold; --json keeps them raw.
+			fmt.Fprintf(f.Out, "%s: %s\n    fix: %s\n", fd.Check, untrusted.New(fd.Message), untrusted.New(fd.Fix))
 		}
 	}
 	if len(findings) > 0 {

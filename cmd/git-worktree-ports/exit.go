@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // Exit codes. They are part of the interface: scripts and the hook rely on them, the
@@ -57,7 +58,7 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.co
 type noReservationError struct{ path string }
 
 func (e *noReservationError) Error() string {
-	return fmt.Sprintf("%s: no reservation (run `git worktree-ports allocate`, or drop --no-allocate)", e.path)
+	return fmt.Sprintf("%s: no reservation (run `git worktree-ports allocate`, or drop --no-allocate)", untrusted.New(e.path))
 }
 
 // exitCodeFor maps an error to the process exit code. It is the only place that does.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // ForgetOptions are the inputs of `forget`.
@@ -73,9 +74,9 @@ func forgetRun(c *cobra.Command, opts *ForgetOptions) error {
 		return err
 	}
 	if !removed {
-		fmt.Fprintf(f.ErrOut, "%s: not in the index %s\n", target, dir)
+		fmt.Fprintf(f.ErrOut, "%s: not in the index %s\n", untrusted.New(target), untrusted.New(dir))
 		return nil
 	}
-	fmt.Fprintf(f.ErrOut, "forgot %s\n", target)
+	fmt.Fprintf(f.ErrOut, "forgot %s\n", untrusted.New(target))
 	return nil
 }

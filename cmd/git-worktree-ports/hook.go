@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // NewCmdHook builds the hidden `hook post-checkout PREV NEW FLAG` that the installed hook
@@ -43,7 +44,7 @@ func NewCmdHook(f *Factory) *cobra.Command {
 				prev = args[1]
 			}
 			if line := hookPostCheckout(c, f, isNullID(prev)); line != "" {
-				fmt.Fprintln(f.ErrOut, "git-worktree-ports: "+line)
+				fmt.Fprintln(f.ErrOut, "git-worktree-ports: "+untrusted.Lines(line))
 			}
 			return nil
 		},
@@ -85,7 +86,7 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 		}
 	}
 	if len(warnings) > 0 {
-		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", len(warnings), filepath.Base(res.Root))
+		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", len(warnings), untrusted.New(filepath.Base(res.Root)))
 	}
 	return msg
 }

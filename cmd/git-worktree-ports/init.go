@@ -13,6 +13,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // InitOptions are the inputs of `init`.
@@ -155,13 +156,13 @@ func initRun(c *cobra.Command, opts *InitOptions) error {
 		return usageErrorf(c, "%v", err)
 	}
 	if _, err := os.Lstat(path); err == nil && !opts.Force {
-		return fmt.Errorf("%s already exists; use --force to overwrite it", path)
+		return fmt.Errorf("%s already exists; use --force to overwrite it", untrusted.New(path))
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	if err := reserve.WriteAtomic(path, []byte(text)); err != nil {
 		return err
 	}
-	fmt.Fprintf(f.ErrOut, "wrote %s; commit it so every worktree shares it\n", path)
+	fmt.Fprintf(f.ErrOut, "wrote %s; commit it so every worktree shares it\n", untrusted.New(path))
 	return nil
 }

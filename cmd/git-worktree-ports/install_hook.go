@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // InstallHookOptions are the inputs of `install-hook`.
@@ -113,7 +114,7 @@ func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
 			return err
 		}
 	}
-	fmt.Fprintln(f.ErrOut, strings.TrimRight(res.Message, "\n"))
+	fmt.Fprintln(f.ErrOut, untrusted.Lines(strings.TrimRight(res.Message, "\n")))
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // ListOptions are the inputs of `list`.
@@ -171,7 +172,7 @@ func otherRepos(ctx context.Context, f *Factory, repo *alloc.Repo) ([]listSource
 		}
 		wts, err := gitwt.Git{Dir: e.CommonDir, Env: gitwt.WithoutLocation(nil)}.Worktrees(ctx)
 		if err != nil {
-			warn(fmt.Sprintf("cannot list repository %s (%s): %v", e.Name, e.MainPath, err))
+			warn(fmt.Sprintf("cannot list repository %s (%s): %v", untrusted.New(e.Name), untrusted.New(e.MainPath), err))
 			continue
 		}
 		out = append(out, listSource{name: e.Name, worktrees: wts})
@@ -247,11 +248,14 @@ func rowReservation(r ListWorktree) reserve.Reservation {
 	return res
 }
 
+// printList prints the table. Every cell is escaped (untrusted): names, paths, service
+// and program names come from directory names, sibling files and other processes, and a
+// control character in one would reach the terminal or split the row.
 func printList(f *Factory, out ListOutput, all bool) error {
 	tw := tabwriter.NewWriter(f.Out, 0, 4, 2, ' ', 0)
 	repoCol := func(r ListWorktree) string { return "" }
 	if all {
-		repoCol = func(r ListWorktree) string { return r.Repo + "\t" }
+		repoCol = func(r ListWorktree) string { return cell(r.Repo) + "\t" }
 		fmt.Fprint(tw, "\tREPO")
 	}
 	fmt.Fprintln(tw, "\tNAME\tBRANCH\tSLOT\tPORTS\tFLAGS\tPATH")
@@ -263,13 +267,15 @@ func printList(f *Factory, out ListOutput, all bool) error {
 		branch := r.Branch
 		if branch == "" {
 			branch = "(" + map[bool]string{true: "bare", false: "detached"}[r.Bare] + ")"
+		} else {
+			branch = cell(branch)
 		}
 		slot, ports := "-", "-"
 		if r.Reserved {
 			slot = strconv.Itoa(r.Slot)
 			var ps []string
 			for _, p := range r.Ports {
-				s := fmt.Sprintf("%s=%d", p.Service, p.Port)
+				s := fmt.Sprintf("%s=%d", untrusted.New(p.Service), p.Port)
 				if p.Listening {
 					s += "*" + listenerText(p)
 				}
@@ -281,14 +287,14 @@ func printList(f *Factory, out ListOutput, all bool) error {
 		if flags == "" {
 			flags = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t%s\n", mark, repoCol(r), r.Name, branch, slot, ports, flags, quotePath(r.Path))
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t%s\n", mark, repoCol(r), cell(r.Name), branch, slot, ports, flags, cell(r.Path))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for _, r := range out.Worktrees {
 		if r.Error != "" {
-			fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", r.Error)
+			fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(r.Error))
 		}
 	}
 	return nil
@@ -304,13 +310,8 @@ func withoutCurrent(flags []string) []string {
 	return out
 }
 
-// quotePath keeps one row per worktree even for a path with a newline or tab.
-func quotePath(p string) string {
-	if strings.ContainsAny(p, "\n\t\r") {
-		return strconv.Quote(p)
-	}
-	return p
-}
+// cell is one table cell of untrusted text, on one line whatever it holds.
+func cell(s string) string { return untrusted.New(s).String() }
 
 // addOwners fills in who listens on each listening port: one connection-table scan for
 // all of them, and none at all when nothing listens.
@@ -385,10 +386,10 @@ func addHealth(ctx context.Context, out *ListOutput, services []bundle.Service) 
 func listenerText(p ListPort) string {
 	var parts []string
 	if p.PID != 0 {
-		parts = append(parts, fmt.Sprintf("%s:%d", p.Program, p.PID))
+		parts = append(parts, fmt.Sprintf("%s:%d", untrusted.New(p.Program), p.PID))
 	}
 	if p.Owner != "" {
-		parts = append(parts, p.Owner)
+		parts = append(parts, cell(p.Owner))
 	}
 	if p.Health != "" {
 		parts = append(parts, p.Health)

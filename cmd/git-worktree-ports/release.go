@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // ReleaseOptions are the inputs of `release`.
@@ -68,7 +69,7 @@ func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
 	if err != nil {
 		return err
 	}
-	name := filepath.Base(root)
+	name := untrusted.New(filepath.Base(root))
 	path := filepath.Join(root, reserve.FileName)
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -79,7 +80,7 @@ func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
 		return err
 	}
 	if fi.IsDir() {
-		return fmt.Errorf("%s: is a directory, not a reservation; not removing it", path)
+		return fmt.Errorf("%s: is a directory, not a reservation; not removing it", untrusted.New(path))
 	}
 	if err := os.Remove(path); err != nil {
 		return err
@@ -110,10 +111,10 @@ func neighbour(c *cobra.Command, f *Factory, opts *ReleaseOptions) (string, erro
 		}
 		for p := res.Base; p < res.Base+res.Width; p++ {
 			if f.Prober.Bound(p) {
-				return "", fmt.Errorf("%s: port %d of its bundle is in use; stop its servers first, or add --force to release it anyway", opts.Worktree, p)
+				return "", fmt.Errorf("%s: port %d of its bundle is in use; stop its servers first, or add --force to release it anyway", untrusted.New(opts.Worktree), p)
 			}
 		}
 		return w.Path, nil
 	}
-	return "", usageErrorf(c, "--worktree %s: not a worktree of this repository (see git worktree list)", opts.Worktree)
+	return "", usageErrorf(c, "--worktree %s: not a worktree of this repository (see git worktree list)", untrusted.New(opts.Worktree))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -62,7 +63,9 @@ func Main(args []string, f *Factory) int {
 	}
 	var silent *silentError
 	if !errors.As(err, &silent) {
-		fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", strings.TrimRight(err.Error(), "\n"))
+		// Lines is the last guard: a name an error quoted nothing about cannot reach the
+		// terminal as an escape sequence.
+		fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(strings.TrimRight(err.Error(), "\n")))
 		var usage *usageError
 		if errors.As(err, &usage) {
 			fmt.Fprintf(f.ErrOut, "Run 'git worktree-ports %s--help' for usage.\n", usage.cmdPath())

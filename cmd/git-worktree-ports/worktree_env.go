@@ -15,6 +15,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // worktreeVars returns this worktree's variables. When the reservation exists it reads
@@ -34,7 +35,7 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 		// allocate fills it in, keeping the base.
 		if noAllocate {
 			if err == nil {
-				return nil, fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", path)
+				return nil, fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", untrusted.New(path))
 			}
 			return nil, &noReservationError{path: path}
 		}
@@ -42,7 +43,7 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintln(f.ErrOut, a.Message)
+		fmt.Fprintln(f.ErrOut, untrusted.Lines(a.Message))
 		res = a.Reservation
 	default:
 		return nil, err
@@ -51,10 +52,10 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 		// Copied with a worktree directory, or committed and checked out everywhere:
 		// another worktree may hold the same ports. Reading only this file, env cannot
 		// tell; allocate can, and moves if so.
-		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s was written for worktree %q, not %q (copied or committed?); run `git worktree-ports allocate` here\n", path, res.Worktree, filepath.Base(root))
+		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s was written for worktree %q, not %q (copied or committed?); run `git worktree-ports allocate` here\n", untrusted.New(path), res.Worktree, filepath.Base(root))
 	}
 	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && !sameDir(inherited, root) {
-		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: WORKTREE_PORTS_ROOT=%s was inherited from another worktree; printing the ports of %s\n", inherited, root)
+		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: WORKTREE_PORTS_ROOT=%s was inherited from another worktree; printing the ports of %s\n", untrusted.New(inherited), untrusted.New(root))
 	}
 	vars := []render.Var{
 		{Name: "WORKTREE_PORTS_ROOT", Value: root},
@@ -65,7 +66,7 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 		// straight into a process environment, where render's checks never run, so
 		// check them here for every consumer.
 		if why := refuseEnvVar(e.Name, e.Value); why != "" {
-			return nil, fmt.Errorf("%s: env: %q %s", path, e.Name, why)
+			return nil, fmt.Errorf("%s: env: %q %s", untrusted.New(path), e.Name, why)
 		}
 		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // DefaultLockTimeout is how long allocate waits for another allocation to finish.
@@ -175,7 +176,7 @@ func (r *Repo) LoadConfig(rangeFlag string, widthFlag int) (config.Config, error
 	if rangeFlag != "" {
 		rg, err := bundle.ParseRange(rangeFlag)
 		if err != nil {
-			return c, fmt.Errorf("--range %s: %w", rangeFlag, err)
+			return c, fmt.Errorf("--range %s: %w", untrusted.New(rangeFlag), err)
 		}
 		c.Spec.Range = rg
 		if err := c.Validate(); err != nil {
@@ -286,8 +287,13 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 // way every time, and the current worktree was already matched by Current.
 func samePathFast(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
 
-// Label names a worktree relative to base, the way a user would type it.
+// Label names a worktree relative to base, the way a user would type it, for messages:
+// control characters in it are escaped (untrusted).
 func Label(base, path string) string {
+	return untrusted.New(label(base, path)).String()
+}
+
+func label(base, path string) string {
 	if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "../../../") {
 		if rel == "." {
 			// Name the worktree itself the way its siblings would see it.
@@ -360,7 +366,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	}
 	path := filepath.Join(root, reserve.FileName)
 	if repo.Tracked {
-		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", path, reserve.FileName))
+		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName))
 	}
 
 	getenv := getenvFrom(o.Env)
@@ -413,7 +419,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if !o.DryRun {
 		if res.Wrote || res.Outcome == Kept {
 			if _, err := reserve.EnsureExcluded(repo.Loc.CommonDir); err != nil {
-				warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, filepath.Join(repo.Loc.CommonDir, "info", "exclude"), err))
+				warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, untrusted.New(filepath.Join(repo.Loc.CommonDir, "info", "exclude")), err))
 			}
 		}
 	}
@@ -518,7 +524,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 		if errors.As(ownErr, &fe) {
 			reason = fe.Reason
 		}
-		return nil, fmt.Errorf("%s: %s; refusing to overwrite it: fix or remove it, or run `git worktree-ports allocate --force` to replace it", a.path, reason)
+		return nil, fmt.Errorf("%s: %s; refusing to overwrite it: fix or remove it, or run `git worktree-ports allocate --force` to replace it", untrusted.New(a.path), reason)
 	}
 	hasOwn := ownErr == nil
 	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())
@@ -541,7 +547,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 		return nil, err
 	}
 	outcome := Preferred
-	msg := fmt.Sprintf("%s: slot %d, ports %s (preferred slot)", a.name, choice.Slot, portRange(choice.Base, spec.Width))
+	msg := fmt.Sprintf("%s: slot %d, ports %s (preferred slot)", untrusted.New(a.name), choice.Slot, portRange(choice.Base, spec.Width))
 	if choice.Slot != choice.Preferred {
 		outcome = Moved
 		why := fmt.Sprintf("slot %d (%d) taken", choice.Preferred, spec.BaseOf(choice.Preferred))
@@ -553,7 +559,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 		if choice.Skipped > 1 {
 			more = fmt.Sprintf(" (%d slots skipped)", choice.Skipped)
 		}
-		msg = fmt.Sprintf("%s: %s; using slot %d, ports %s%s", a.name, why, choice.Slot, portRange(choice.Base, spec.Width), more)
+		msg = fmt.Sprintf("%s: %s; using slot %d, ports %s%s", untrusted.New(a.name), why, choice.Slot, portRange(choice.Base, spec.Width), more)
 	}
 	return a.write(prev, choice.Slot, choice.Base, outcome, msg, o.DryRun)
 }
@@ -565,11 +571,11 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 	spec := a.cfg.Spec
 	slot, aligned := spec.SlotOf(own.Base)
 	if !aligned || own.Width != spec.Width {
-		a.warn(fmt.Sprintf("%s: base %d width %d does not fit the current config (range %d-%d, width %d); choosing again", a.path, own.Base, own.Width, spec.Range.Lo, spec.Range.Hi, spec.Width))
+		a.warn(fmt.Sprintf("%s: base %d width %d does not fit the current config (range %d-%d, width %d); choosing again", untrusted.New(a.path), own.Base, own.Width, spec.Range.Lo, spec.Range.Hi, spec.Width))
 		return nil, false
 	}
 	if p, bad := spec.Avoided(own.Base); bad {
-		a.warn(fmt.Sprintf("%s: port %d is on the avoid list; choosing again", a.path, p))
+		a.warn(fmt.Sprintf("%s: port %d is on the avoid list; choosing again", untrusted.New(a.path), p))
 		return nil, false
 	}
 	ownMod := modTime(a.path)
@@ -580,18 +586,18 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 		if keeps(slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
 			continue
 		}
-		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", a.name, portRange(own.Base, own.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width)))
+		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width)))
 		return nil, false
 	}
 	want := a.reservation(slot, own.Base)
 	if sameContent(own, want) {
 		return &Result{
 			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
-			Message: fmt.Sprintf("%s: kept slot %d, ports %s", a.name, slot, portRange(own.Base, own.Width)),
+			Message: fmt.Sprintf("%s: kept slot %d, ports %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width)),
 		}, true
 	}
 	a.keptSince = ownMod
-	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; updated ports/env from the config", a.name, slot, portRange(own.Base, own.Width)), dryRun)
+	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; updated ports/env from the config", untrusted.New(a.name), slot, portRange(own.Base, own.Width)), dryRun)
 	if err != nil {
 		a.warn(err.Error())
 		return nil, false
@@ -654,7 +660,7 @@ func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
 	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
 		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width))
 	}
-	return a.write(prev, slot, o.Base, Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", a.name, slot, portRange(o.Base, spec.Width)), o.DryRun)
+	return a.write(prev, slot, o.Base, Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
 }
 
 func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
@@ -733,7 +739,7 @@ func (a *allocation) write(prev []byte, slot, base int, outcome Outcome, msg str
 		// A fresh mtime would hand the bundle to a newer copy elsewhere, and both would
 		// then keep it.
 		if err := os.Chtimes(a.path, a.keptSince, a.keptSince); err != nil {
-			a.warn(fmt.Sprintf("%s: could not keep its modification time: %v", a.path, err))
+			a.warn(fmt.Sprintf("%s: could not keep its modification time: %v", untrusted.New(a.path), err))
 		}
 	}
 	return res, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // FileName is the name of the config file at the top of the repository.
@@ -66,15 +67,17 @@ type Error struct {
 // GitConfig is Error.File for errors in `git config worktree-ports.*`.
 const GitConfig = "git config"
 
-// Error formats e as described on the type.
+// Error formats e as described on the type. A key comes from a committed file, so
+// control characters in it (and in the file's path) are escaped.
 func (e *Error) Error() string {
+	file, key := untrusted.New(e.File).String(), untrusted.New(e.Key).String()
 	switch {
 	case e.File == GitConfig && e.Key != "":
-		return e.File + " " + e.Key + ": " + e.Msg
+		return file + " " + key + ": " + e.Msg
 	case e.Key == "":
-		return e.File + ": " + e.Msg
+		return file + ": " + e.Msg
 	default:
-		return e.File + ": " + e.Key + ": " + e.Msg
+		return file + ": " + key + ": " + e.Msg
 	}
 }
 

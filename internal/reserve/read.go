@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // maxPort is the highest TCP port.
@@ -29,9 +30,10 @@ type FileError struct {
 }
 
 // Error returns the one-line warning, for example
-// "skipping ../x/.worktree-ports.json: not a regular file (FIFO)".
+// "skipping ../x/.worktree-ports.json: not a regular file (FIFO)", with control
+// characters in the path escaped.
 func (e *FileError) Error() string {
-	return "skipping " + e.Path + ": " + e.Reason
+	return "skipping " + untrusted.New(e.Path).String() + ": " + e.Reason
 }
 
 // Unwrap returns the underlying error.
