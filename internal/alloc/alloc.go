@@ -360,11 +360,15 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	path := filepath.Join(root, reserve.FileName)
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		// No write can replace a directory, --force or not: say so before anything else.
+		return nil, fmt.Errorf("%s is a directory, not a reservation file; remove it", untrusted.New(path))
+	}
 	cfg, err := repo.LoadConfig(o.Range, o.Width)
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(root, reserve.FileName)
 	if repo.Tracked {
 		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName))
 	}
