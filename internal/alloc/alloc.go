@@ -173,20 +173,24 @@ func (r *Repo) LoadConfig(rangeFlag string, widthFlag int) (config.Config, error
 	if err := c.ApplyGit(entries); err != nil {
 		return c, err
 	}
+	// Both flags apply before the check: --range A-B --width W is valid when B-A+1 >= W,
+	// whatever width the config has.
+	var flags []string
 	if rangeFlag != "" {
 		rg, err := bundle.ParseRange(rangeFlag)
 		if err != nil {
 			return c, fmt.Errorf("--range %s: %w", untrusted.New(rangeFlag), err)
 		}
 		c.Spec.Range = rg
-		if err := c.Validate(); err != nil {
-			return c, flagError("--range "+rangeFlag, err)
-		}
+		flags = append(flags, "--range "+rangeFlag)
 	}
 	if widthFlag != 0 {
 		c.Spec.Width = widthFlag
+		flags = append(flags, fmt.Sprintf("--width %d", widthFlag))
+	}
+	if len(flags) > 0 {
 		if err := c.Validate(); err != nil {
-			return c, flagError(fmt.Sprintf("--width %d", widthFlag), err)
+			return c, flagError(strings.Join(flags, " "), err)
 		}
 	}
 	return c, nil
