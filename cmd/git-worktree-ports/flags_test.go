@@ -209,6 +209,7 @@ func TestExitCodeFor(t *testing.T) {
 		{fmt.Errorf("register: %w", &safefile.EscapeError{Path: "/r/x", Link: "/r/x"}), exitUsage},
 		{fmt.Errorf("env: %w", &alloc.NotWorktreeError{Dir: "/r/.git", GitDir: "/r/.git"}), exitUsage},
 		{&alloc.NotWorktreeError{Bare: true}, exitUsage},
+		{&alloc.NameError{Root: "/r/x", Reason: "why"}, exitError},
 	}
 	for _, tt := range tests {
 		if got := exitCodeFor(tt.err); got != tt.want {

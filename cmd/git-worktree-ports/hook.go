@@ -73,6 +73,11 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	})
 	if err != nil {
 		first, _, _ := strings.Cut(err.Error(), "\n")
+		var nameErr *alloc.NameError
+		if errors.As(err, &nameErr) {
+			// Retrying cannot help; the message says what does.
+			return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded)", first)
+		}
 		return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded; run `git worktree-ports allocate` to retry)", first)
 	}
 	msg := res.Message

@@ -364,6 +364,9 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkName(root); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(root, reserve.FileName)
 	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
 		// No write can replace a directory, --force or not: say so before anything else.
