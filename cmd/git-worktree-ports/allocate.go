@@ -35,7 +35,12 @@ following slots, wrapping around, skipping slots that another worktree reserves,
 an avoided port, or where something already listens. The write is atomic and happens
 under a repository-wide lock, so concurrent allocations never overlap.
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 every slot is taken, 4 lock timeout.`,
+A worktree whose directory name is not UTF-8 cannot be given ports (the name goes into the
+JSON file): allocate says so and exits 1; git worktree move gives it a name that works.
+--range and --width apply together before the spec is checked.
+
+Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, or inside
+.git), 3 every slot is taken, 4 lock timeout.`,
 		Example: `  git worktree-ports allocate
   git worktree-ports allocate --dry-run --json
   git worktree-ports allocate --base 21340`,
