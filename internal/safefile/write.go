@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // The writing half of the package. Every file the tool writes (a hook, a reservation, a
@@ -45,15 +47,18 @@ type EscapeError struct {
 	Roots  []string // the directories the write must stay in
 }
 
+// Error names the paths with their control characters escaped: a symlink's target is
+// whatever a committed file says.
 func (e *EscapeError) Error() string {
-	where := strings.Join(e.Roots, " or ")
+	where := untrusted.New(strings.Join(e.Roots, " or "))
+	path, link, target := untrusted.New(e.Path), untrusted.New(e.Link), untrusted.New(e.Target)
 	switch e.Link {
 	case "":
-		return fmt.Sprintf("%s lies outside %s; refusing to write it", e.Path, where)
+		return fmt.Sprintf("%s lies outside %s; refusing to write it", path, where)
 	case e.Path:
-		return fmt.Sprintf("%s is a symlink to %s, outside %s; refusing to write through it", e.Path, e.Target, where)
+		return fmt.Sprintf("%s is a symlink to %s, outside %s; refusing to write through it", path, target, where)
 	}
-	return fmt.Sprintf("%s: %s is a symlink to %s, outside %s; refusing to write through it", e.Path, e.Link, e.Target, where)
+	return fmt.Sprintf("%s: %s is a symlink to %s, outside %s; refusing to write through it", path, link, target, where)
 }
 
 // Target is a place to write a file, checked by Resolve or ResolveParent.
