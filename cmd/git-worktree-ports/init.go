@@ -151,8 +151,9 @@ func initRun(c *cobra.Command, opts *InitOptions) error {
 	path := filepath.Join(root, config.FileName)
 	text := starterConfig(svcs)
 	// Validate what we are about to write with the same parser every command uses, so a
-	// bad --service name is refused here, naming the key, rather than on the next run.
-	if _, err := config.Parse(path, []byte(text)); err != nil {
+	// bad --service name is refused here, naming the key, rather than on the next run. It
+	// allows no refused env name: the file is for every teammate, whatever they allowed.
+	if _, err := config.Parse(path, []byte(text), nil); err != nil {
 		return usageErrorf(c, "%v", err)
 	}
 	if _, err := os.Lstat(path); err == nil && !opts.Force {

@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -61,12 +63,26 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 		{Name: "WORKTREE_PORTS_ROOT", Value: root},
 		{Name: "WORKTREE_PORTS_SLOT", Value: strconv.Itoa(res.Slot)},
 	}
+	// The file may have been copied, committed or edited by anyone, and exec puts these
+	// names straight into a process environment, so every entry is checked here, for every
+	// consumer. A refused one is dropped with a warning; the rest still work. The user's
+	// allowances are read from git config only when a name needs them, so `env` normally
+	// runs no git at all.
+	allow := sync.OnceValue(func() envname.Allow {
+		allow, err := userAllowEnv(ctx, root)
+		if err != nil {
+			fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %v; allowing no refused env name\n", err)
+		}
+		return allow
+	})
 	for _, e := range res.Env {
-		// The file may have been copied or edited by anyone: exec puts these names
-		// straight into a process environment, where render's checks never run, so
-		// check them here for every consumer.
-		if why := refuseEnvVar(e.Name, e.Value); why != "" {
-			return nil, fmt.Errorf("%s: env: %q %s", untrusted.New(path), e.Name, why)
+		if why := refuseEnvVar(e.Name, e.Value, allow); why != "" {
+			key := "env." + e.Name
+			if !envname.Valid(e.Name) {
+				key = "env." + envname.Quote(e.Name)
+			}
+			fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s: %s: dropped: %s\n", untrusted.New(path), key, why)
+			continue
 		}
 		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
 	}
@@ -74,19 +90,36 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 }
 
 // refuseEnvVar says why a variable from a reservation file must not reach an
-// environment, or returns "".
-func refuseEnvVar(name, value string) string {
+// environment, or returns "". allow gives the user's allowances.
+func refuseEnvVar(name, value string, allow func() envname.Allow) string {
 	switch {
-	case !render.ValidName(name):
-		return "is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"
-	case render.Reserved(name):
-		return "is a reserved name: setting it could make shells or programs run other code"
 	case name == config.EnvRoot || name == config.EnvSlot:
-		return "is set by git-worktree-ports itself"
+		return "it is set by git-worktree-ports itself"
 	case strings.IndexByte(value, 0) >= 0:
-		return "has a value with a NUL byte"
+		return "its value has a NUL byte"
+	}
+	err := envname.Check(name, nil)
+	if err != nil && envname.Valid(name) {
+		err = envname.Check(name, allow())
+	}
+	if err != nil {
+		return err.Error()
 	}
 	return ""
+}
+
+// userAllowEnv returns the env names the user allowed in their git config
+// (worktree-ports.allowEnv).
+func userAllowEnv(ctx context.Context, root string) (envname.Allow, error) {
+	got, err := gitwt.Git{Dir: root}.Config(ctx, `^worktree-ports\.allowenv$`)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]config.Entry, len(got))
+	for i, e := range got {
+		entries[i] = config.Entry{Key: e.Key, Value: e.Value}
+	}
+	return config.AllowEnv(entries)
 }
 
 // findRoot finds the worktree's top level: by walking up to the nearest .git when it can

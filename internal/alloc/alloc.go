@@ -162,13 +162,18 @@ func (r *Repo) RepoName() string {
 // LoadConfig reads the spec from the worktree's config file and applies git config and
 // flag overrides, in that order of precedence (flags win).
 func (r *Repo) LoadConfig(rangeFlag string, widthFlag int) (config.Config, error) {
-	c, err := config.Load(filepath.Join(r.Loc.Toplevel, config.FileName))
-	if err != nil {
-		return c, err
-	}
 	var entries []config.Entry
 	for _, e := range r.Config {
 		entries = append(entries, config.Entry{Key: e.Key, Value: e.Value})
+	}
+	// The user's own allowances, read before the file so that it is checked once, with them.
+	allow, err := config.AllowEnv(entries)
+	if err != nil {
+		return config.Config{}, err
+	}
+	c, err := config.Load(filepath.Join(r.Loc.Toplevel, config.FileName), allow)
+	if err != nil {
+		return c, err
 	}
 	if err := c.ApplyGit(entries); err != nil {
 		return c, err

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -49,6 +49,10 @@ type Config struct {
 	Spec   bundle.Spec
 	Vars   []Var  // ordered as in the file
 	Source string // the file read, "" when defaults
+
+	// allow holds the env names the user allowed in their own git config
+	// (AllowEnv); Validate and ApplyGit check again with it.
+	allow envname.Allow
 }
 
 // Error is a configuration error. Error() reads
@@ -194,14 +198,11 @@ func (c Config) check() (key, msg string) {
 			return k + ".offset", fmt.Sprintf("offset %d is already used by service %s", sv.Offset, other)
 		}
 		offsetOwner[sv.Offset] = sv.Name
-		if !render.ValidName(sv.Env) {
-			return k + ".env", fmt.Sprintf("env name %q is not [A-Za-z_][A-Za-z0-9_]*", sv.Env)
+		if err := envname.Check(sv.Env, c.allow); err != nil {
+			return k + ".env", err.Error()
 		}
 		if owner, ok := envOwner[sv.Env]; ok {
 			return k + ".env", fmt.Sprintf("env name %s is already %s", sv.Env, owner)
-		}
-		if render.Reserved(sv.Env) {
-			return k + ".env", fmt.Sprintf("env name %s would change how shells and programs run (PATH, PROMPT_COMMAND, LD_*, GIT_*, ...); choose another", sv.Env)
 		}
 		envOwner[sv.Env] = "used by service " + sv.Name
 		if sv.Health != "" && !strings.HasPrefix(sv.Health, "/") {
@@ -210,14 +211,11 @@ func (c Config) check() (key, msg string) {
 	}
 	for _, v := range c.Vars {
 		k := "vars." + v.Name
-		if !render.ValidName(v.Name) {
-			return k, fmt.Sprintf("env name %q is not [A-Za-z_][A-Za-z0-9_]*", v.Name)
+		if err := envname.Check(v.Name, c.allow); err != nil {
+			return k, err.Error()
 		}
 		if owner, ok := envOwner[v.Name]; ok {
 			return k, fmt.Sprintf("env name %s is already %s", v.Name, owner)
-		}
-		if render.Reserved(v.Name) {
-			return k, fmt.Sprintf("env name %s would change how shells and programs run (PATH, PROMPT_COMMAND, LD_*, GIT_*, ...); choose another", v.Name)
 		}
 		envOwner[v.Name] = "used by var " + v.Name
 		if strings.IndexByte(v.Template, 0) >= 0 {

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 )
 
 const file = ".worktree-ports.config.json"
@@ -127,7 +129,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(file, []byte(tt.in))
+			got, err := Parse(file, []byte(tt.in), nil)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -212,8 +214,12 @@ func TestParseErrors(t *testing.T) {
 		{"env name digit", `{"services": {"api": {"offset": 0, "env": "1API"}}}`, "services.api.env", "is not [A-Za-z_]"},
 		{"default env name collides", `{"services": {"web-ui": 0, "web.ui": 1}}`, "services.web.ui.env", "WEB_UI_PORT is already used by service web-ui"},
 		{"env names collide", `{"services": {"a": {"offset": 0, "env": "X"}, "b": {"offset": 1, "env": "X"}}}`, "services.b.env", "already used by service a"},
-		{"env name runs code", `{"services": {"api": {"offset": 0, "env": "LD_PRELOAD"}}}`, "services.api.env", "would change how shells and programs run"},
-		{"var name runs code", `{"vars": {"PROMPT_COMMAND": "x"}}`, "vars.PROMPT_COMMAND", "would change how shells and programs run"},
+		{"env name runs code", `{"services": {"api": {"offset": 0, "env": "LD_PRELOAD"}}}`, "services.api.env", "env name LD_PRELOAD is read by the dynamic loader (ld.so(8)"},
+		{"var name runs code", `{"vars": {"PROMPT_COMMAND": "x"}}`, "vars.PROMPT_COMMAND", "special to bash"},
+		{"var name runs code at the next prompt", `{"vars": {"MAILCHECK": "0", "MAILPATH": "{root}/log?$(touch {root}/PWNED)"}}`, "vars.MAILCHECK", "git config --global --add worktree-ports.allowEnv MAILCHECK"},
+		{"var name empties history", `{"vars": {"HISTFILESIZE": "0"}}`, "vars.HISTFILESIZE", "special to bash"},
+		{"var name runs code in zsh", `{"vars": {"PROMPT_EOL_MARK": "$(touch pwned)"}}`, "vars.PROMPT_EOL_MARK", "special to zsh"},
+		{"a file cannot allow", `{"allowEnv": ["MAILPATH"], "vars": {"MAILPATH": "x"}}`, "allowEnv", "a committed file cannot allow env names"},
 		{"service env reserved", `{"services": {"a": {"offset": 0, "env": "WORKTREE_PORTS_SLOT"}}}`, "services.a.env", "reserved"},
 		{"var name bad", `{"vars": {"API-URL": "x"}}`, "vars.API-URL", "is not [A-Za-z_]"},
 		{"var like service env", `{"services": {"api": 0}, "vars": {"API_PORT": "x"}}`, "vars.API_PORT", "already used by service api"},
@@ -234,7 +240,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse(file, []byte(tt.in))
+			_, err := Parse(file, []byte(tt.in), nil)
 			var ce *Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("Parse error = %v, want *Error", err)
@@ -262,7 +268,7 @@ func TestErrorString(t *testing.T) {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
 	}
-	_, err := Parse(file, []byte(`{"services": {"api": 12}}`))
+	_, err := Parse(file, []byte(`{"services": {"api": 12}}`), nil)
 	if want := ".worktree-ports.config.json: services.api.offset: offset 12 is not below width 10"; err == nil || err.Error() != want {
 		t.Errorf("Parse error = %v, want %q", err, want)
 	}
@@ -324,7 +330,7 @@ func compact(w *strings.Builder, data []byte) error {
 }
 
 func TestApplyGit(t *testing.T) {
-	base, err := Parse(file, []byte(`{"range": "20000-20999", "width": 10, "services": {"api": 0, "web": 7}, "avoid": [20005]}`))
+	base, err := Parse(file, []byte(`{"range": "20000-20999", "width": 10, "services": {"api": 0, "web": 7}, "avoid": [20005]}`), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +473,7 @@ func TestEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Parse(file, []byte(tt.in))
+			c, err := Parse(file, []byte(tt.in), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -509,7 +515,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestStarter(t *testing.T) {
-	c, err := Parse(FileName, []byte(Starter))
+	c, err := Parse(FileName, []byte(Starter), nil)
 	if err != nil {
 		t.Fatalf("Starter does not parse: %v", err)
 	}
@@ -531,37 +537,37 @@ func TestLoad(t *testing.T) {
 	}
 
 	// Missing file: the default, no error, no source.
-	c, err := Load(filepath.Join(dir, "missing.json"))
+	c, err := Load(filepath.Join(dir, "missing.json"), nil)
 	if err != nil || !reflect.DeepEqual(c, Default()) {
-		t.Errorf("Load(missing) = %+v, %v", c, err)
+		t.Errorf("Load(missing, nil) = %+v, %v", c, err)
 	}
 
 	// A good file.
 	good := write("good.json", `{"services": {"api": 0}}`)
-	c, err = Load(good)
+	c, err = Load(good, nil)
 	if err != nil || c.Source != good || c.Spec.Services[0].Env != "API_PORT" {
-		t.Errorf("Load(good) = %+v, %v", c, err)
+		t.Errorf("Load(good, nil) = %+v, %v", c, err)
 	}
 
 	// A bad file names the path as given.
 	bad := write("bad.json", `{"wdth": 10}`)
-	if _, err := Load(bad); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars)" {
-		t.Errorf("Load(bad) = %v", err)
+	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars)" {
+		t.Errorf("Load(bad, nil) = %v", err)
 	}
 
 	// Exactly 1 MiB is fine; one byte more is refused.
 	fits := write("fits.json", "{}"+strings.Repeat(" ", MaxFileSize-2))
-	if _, err := Load(fits); err != nil {
+	if _, err := Load(fits, nil); err != nil {
 		t.Errorf("Load(1 MiB) = %v", err)
 	}
 	big := write("big.json", "{}"+strings.Repeat(" ", MaxFileSize-1))
-	if _, err := Load(big); err == nil || !strings.Contains(err.Error(), "larger than 1 MiB") {
+	if _, err := Load(big, nil); err == nil || !strings.Contains(err.Error(), "larger than 1 MiB") {
 		t.Errorf("Load(1 MiB + 1) = %v", err)
 	}
 
 	// A directory.
-	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "not a regular file (directory)") {
-		t.Errorf("Load(dir) = %v", err)
+	if _, err := Load(dir, nil); err == nil || !strings.Contains(err.Error(), "not a regular file (directory)") {
+		t.Errorf("Load(dir, nil) = %v", err)
 	}
 
 	// A symlink to a good file is followed; a dangling one is an error.
@@ -569,14 +575,59 @@ func TestLoad(t *testing.T) {
 	if err := os.Symlink(good, link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(link); err != nil {
-		t.Errorf("Load(symlink) = %v", err)
+	if _, err := Load(link, nil); err != nil {
+		t.Errorf("Load(symlink, nil) = %v", err)
 	}
 	dangling := filepath.Join(dir, "dangling.json")
 	if err := os.Symlink(filepath.Join(dir, "nowhere"), dangling); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(dangling); err == nil || !strings.Contains(err.Error(), "symlink to a missing file") {
-		t.Errorf("Load(dangling) = %v", err)
+	if _, err := Load(dangling, nil); err == nil || !strings.Contains(err.Error(), "symlink to a missing file") {
+		t.Errorf("Load(dangling, nil) = %v", err)
+	}
+}
+
+// TestAllowEnv checks that a name the user allowed in their git config passes, in
+// the file and through the re-checks of ApplyGit and Validate, while other
+// refused names still fail.
+func TestAllowEnv(t *testing.T) {
+	allow, err := AllowEnv([]Entry{
+		{"worktree-ports.range", "30000-39999"},
+		{"worktree-ports.allowenv", "MAILCHECK"},
+		{"Worktree-Ports.AllowEnv", "HOST, LANG\tTZ"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := envname.Allow{"MAILCHECK": true, "HOST": true, "LANG": true, "TZ": true}
+	if !maps.Equal(allow, want) {
+		t.Errorf("AllowEnv = %v, want %v", allow, want)
+	}
+	if GitKeyAllowEnv != strings.ToLower(envname.GitKey) {
+		t.Errorf("GitKeyAllowEnv = %q, want %q lower-cased", GitKeyAllowEnv, envname.GitKey)
+	}
+
+	in := []byte(`{"services": {"api": {"offset": 0, "env": "HOST"}}, "vars": {"MAILCHECK": "0"}}`)
+	c, err := Parse(file, in, allow)
+	if err != nil {
+		t.Fatalf("Parse with MAILCHECK and HOST allowed: %v", err)
+	}
+	if err := c.ApplyGit([]Entry{{GitKeyWidth, "5"}}); err != nil {
+		t.Errorf("ApplyGit after allowing: %v", err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("Validate after allowing: %v", err)
+	}
+	if _, err := Parse(file, in, nil); err == nil || !strings.Contains(err.Error(), "services.api.env: env name HOST is special to zsh") {
+		t.Errorf("Parse without allowing = %v, want HOST refused", err)
+	}
+	in = []byte(`{"vars": {"MAILCHECK": "0", "MAILPATH": "x"}}`)
+	if _, err := Parse(file, in, allow); err == nil || !strings.Contains(err.Error(), "vars.MAILPATH: env name MAILPATH") {
+		t.Errorf("Parse with only MAILCHECK allowed = %v, want MAILPATH refused", err)
+	}
+
+	_, err = AllowEnv([]Entry{{"worktree-ports.allowenv", "MAIL-CHECK"}})
+	if err == nil || err.Error() != `git config worktree-ports.allowenv: env name "MAIL-CHECK" is not [A-Za-z_][A-Za-z0-9_]*` {
+		t.Errorf("AllowEnv(invalid) = %v", err)
 	}
 }

@@ -3,6 +3,8 @@ package config
 import (
 	"regexp"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 )
 
 // FuzzParse checks that Parse never panics, and that whatever it accepts is
@@ -33,7 +35,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"services": {"api": {"offset": 0, "env": "API", "health": "/h"}, "web": 1}, "vars": {"U": "{{x}} {api}"}}`))
 	f.Add([]byte("{\"a\": \"/* \\\" // */\", } // x"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := Parse(FileName, data)
+		c, err := Parse(FileName, data, nil)
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("Parse error %T is not *Error: %v", err, err)
@@ -71,6 +73,9 @@ func FuzzParse(f *testing.F) {
 		for _, e := range env {
 			if names[e.Name] || !envNameRE.MatchString(e.Name) {
 				t.Fatalf("env name %q duplicated or invalid", e.Name)
+			}
+			if _, refused := envname.Refused(e.Name); refused {
+				t.Fatalf("env name %s accepted, though a committed file may not set it", e.Name)
 			}
 			names[e.Name] = true
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 )
 
 // Entry is one line of `git config --get-regexp '^worktree-ports\.'`.
@@ -15,12 +16,40 @@ type Entry struct {
 	Value string
 }
 
-// The git config keys ApplyGit reads.
+// The git config keys ApplyGit and AllowEnv read, lower-cased as git prints them.
 const (
-	GitKeyRange = "worktree-ports.range"
-	GitKeyWidth = "worktree-ports.width"
-	GitKeyAvoid = "worktree-ports.avoid"
+	GitKeyRange    = "worktree-ports.range"
+	GitKeyWidth    = "worktree-ports.width"
+	GitKeyAvoid    = "worktree-ports.avoid"
+	GitKeyAllowEnv = "worktree-ports.allowenv" // envname.GitKey, as git prints it
 )
+
+// AllowEnv returns the env names the user allowed for themselves: every
+// worktree-ports.allowEnv value, each a comma- or space-separated list of
+// names (`git config --global --add worktree-ports.allowEnv MAILCHECK`).
+// Only git config can allow a name, never a committed file: git never reads
+// configuration from the working tree. An invalid name is an *Error naming
+// the key (File is GitConfig).
+func AllowEnv(entries []Entry) (envname.Allow, error) {
+	var allow envname.Allow
+	for _, e := range entries {
+		if strings.ToLower(e.Key) != GitKeyAllowEnv {
+			continue
+		}
+		for _, name := range strings.FieldsFunc(e.Value, func(r rune) bool {
+			return r == ',' || r == ' ' || r == '\t'
+		}) {
+			if !envname.Valid(name) {
+				return nil, &Error{File: GitConfig, Key: GitKeyAllowEnv, Msg: (&envname.Error{Name: name}).Error()}
+			}
+			if allow == nil {
+				allow = envname.Allow{}
+			}
+			allow[name] = true
+		}
+	}
+	return allow, nil
+}
 
 // ApplyGit applies per-machine overrides from git config on top of c:
 // worktree-ports.range ("lo-hi") and worktree-ports.width replace the

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -12,17 +13,20 @@ import (
 // Default() and no error. It refuses, without blocking, anything that is
 // not a regular file (a FIFO, directory, device or socket) and files larger
 // than MaxFileSize; a dangling symlink is an error, not a missing file.
-func Load(file string) (Config, error) {
+// allow is as for Parse.
+func Load(file string, allow envname.Allow) (Config, error) {
 	data, err := safefile.Read(file, MaxFileSize)
 	var se *safefile.Error
 	switch {
 	case err == nil:
-		return Parse(file, data)
+		return Parse(file, data, allow)
 	case errors.Is(err, fs.ErrNotExist):
 		if _, lerr := os.Lstat(file); lerr == nil {
 			return Config{}, &Error{File: file, Msg: "is a symlink to a missing file"}
 		}
-		return Default(), nil
+		c := Default()
+		c.allow = allow
+		return c, nil
 	case errors.As(err, &se):
 		return Config{}, &Error{File: file, Msg: "is " + se.Reason}
 	}

@@ -20,21 +20,21 @@ func TestLoadFIFO(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := Load(p)
+		_, err := Load(p, nil)
 		done <- err
 	}()
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "not a regular file (FIFO)") {
-			t.Errorf("Load(fifo) = %v", err)
+			t.Errorf("Load(fifo, nil) = %v", err)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("Load(fifo) blocked")
+		t.Fatal("Load(fifo, nil) blocked")
 	}
 }
 
 func TestLoadDevice(t *testing.T) {
-	_, err := Load("/dev/null")
+	_, err := Load("/dev/null", nil)
 	if err == nil || !strings.Contains(err.Error(), "not a regular file (character device)") {
 		t.Errorf("Load(/dev/null) = %v", err)
 	}

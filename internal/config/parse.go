@@ -10,14 +10,19 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 )
 
 // Parse parses and validates the config file contents data. file is used
 // only in errors and as Config.Source. Keys the file leaves out take their
 // defaults; a file without "services" gets the default service, "app"
 // exported as PORT. Every error is an *Error that names file and the key.
-func Parse(file string, data []byte) (Config, error) {
-	p := parser{file: file}
+//
+// An env name that envname refuses (MAILPATH, LD_PRELOAD, ...) is an error
+// unless allow, which comes from the user's own git config (AllowEnv), has
+// it: the file itself can never allow one.
+func Parse(file string, data []byte, allow envname.Allow) (Config, error) {
+	p := parser{file: file, allow: allow}
 	c, err := p.parse(data)
 	if err != nil {
 		return Config{}, err
@@ -26,7 +31,8 @@ func Parse(file string, data []byte) (Config, error) {
 }
 
 type parser struct {
-	file string
+	file  string
+	allow envname.Allow
 }
 
 func (p *parser) errorf(key, format string, args ...any) error {
@@ -61,6 +67,7 @@ func (p *parser) parse(data []byte) (Config, error) {
 
 	c := Default()
 	c.Source = p.file
+	c.allow = p.allow
 	c.Spec.Services = nil
 	haveServices := false
 	err = p.object(root, "", func(key string, v gjson.Result) error {
@@ -108,6 +115,9 @@ func (p *parser) parse(data []byte) (Config, error) {
 				return nil
 			})
 		default:
+			if strings.EqualFold(key, "allowEnv") {
+				return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", envname.GitKey)
+			}
 			return p.errorf(key, "unknown key (known: range, width, services, avoid, vars)")
 		}
 		return nil

@@ -66,8 +66,6 @@ func expectRefusal(format, name, value string) string {
 	switch {
 	case !nameRE.MatchString(name):
 		return "invalid name"
-	case Reserved(name):
-		return "reserved name"
 	case strings.Contains(value, "\x00"):
 		return "NUL"
 	case !utf8.ValidString(value):

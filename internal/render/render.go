@@ -2,9 +2,12 @@
 //
 // Names and values come from a reservation file that may be hostile (copied
 // from another worktree, committed, hand-edited), so this package is the last
-// line of defence before the output reaches `eval`: every name is validated and
-// every value quoted on every call, and anything a format cannot carry exactly
-// is refused rather than approximated.
+// line of defence before the output reaches `eval`: every name is checked to be
+// a valid name and every value quoted on every call, and anything a format
+// cannot carry exactly is refused rather than approximated. Which valid names
+// may reach a user's environment at all (not MAILPATH, LD_PRELOAD, ...) is
+// package envname's policy; the caller applies it, with the user's own
+// allowances, before rendering.
 package render
 
 import (
@@ -16,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 )
 
 // Var is one environment variable to render.
@@ -45,72 +50,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("refusing variable %s for --format %s: %s", strconv.Quote(name), e.Format, e.Reason)
 }
 
-// ValidName reports whether s is a portable environment variable name:
-// [A-Za-z_][A-Za-z0-9_]*.
-func ValidName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_', 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z':
-		case '0' <= c && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// reservedNames are valid names whose assignment alone lets a hostile file run
-// code: in the shell doing the eval (its prompt, its next rc file), in every
-// program it starts (the dynamic loader, interpreters) or in git itself
-// (GIT_CONFIG_*, GIT_SSH_COMMAND). Port variables never need them.
-var reservedNames = map[string]bool{
-	// Command lookup and the shells' own start-up and prompt machinery.
-	"PATH": true, "path": true, "CDPATH": true, "cdpath": true, "FPATH": true, "fpath": true,
-	"MANPATH": true, "manpath": true, "module_path": true, "MODULE_PATH": true,
-	"IFS": true, "ENV": true, "BASH_ENV": true, "SHELLOPTS": true, "BASHOPTS": true,
-	"GLOBIGNORE": true, "POSIXLY_CORRECT": true, "PROMPT_COMMAND": true,
-	"PS0": true, "PS1": true, "PS2": true, "PS3": true, "PS4": true,
-	"PROMPT": true, "prompt": true, "PROMPT2": true, "PROMPT3": true, "PROMPT4": true,
-	"RPROMPT": true, "RPROMPT2": true, "RPS1": true, "RPS2": true, "psvar": true, "PSVAR": true,
-	"ZDOTDIR": true, "HOME": true, "SHELL": true, "HISTFILE": true,
-	"XDG_CONFIG_HOME": true, "XDG_CONFIG_DIRS": true, "XDG_DATA_HOME": true, "XDG_DATA_DIRS": true,
-	// Programs that other programs start on the user's behalf.
-	"EDITOR": true, "VISUAL": true, "PAGER": true, "MANPAGER": true, "BROWSER": true,
-	"LESSOPEN": true, "LESSCLOSE": true, "SSH_ASKPASS": true, "SUDO_ASKPASS": true,
-	// Interpreter start-up hooks.
-	"NODE_OPTIONS": true, "PYTHONPATH": true, "PYTHONSTARTUP": true, "PYTHONHOME": true,
-	"PERL5OPT": true, "PERL5LIB": true, "PERLLIB": true, "RUBYOPT": true, "RUBYLIB": true,
-	"JAVA_TOOL_OPTIONS": true, "_JAVA_OPTIONS": true, "JDK_JAVA_OPTIONS": true,
-}
-
-// reservedPrefixes cover families of names: the dynamic loaders, git's
-// environment (which can set any config, hooks and fsmonitor included), bash's
-// exported functions and fish's own variables (fish_function_path loads code).
-var reservedPrefixes = []string{"LD_", "DYLD_", "GIT_", "BASH_FUNC_", "fish_"}
-
-// Reserved reports whether name, though valid, is one Render refuses because
-// setting it would let a hostile reservation file run code: PATH, IFS, PS1,
-// PROMPT_COMMAND, BASH_ENV, HOME, EDITOR, LD_*, GIT_*, fish_* and the like.
-// The list is a backstop, not an allowlist: callers should still render only
-// the names their configuration declares.
-func Reserved(name string) bool {
-	if reservedNames[name] {
-		return true
-	}
-	for _, p := range reservedPrefixes {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// Render writes vars in format, one of Formats. An invalid, reserved or
-// repeated name, a value that is not UTF-8 or holds a NUL byte, or a value the
+// Render writes vars in format, one of Formats. An invalid or repeated name, a value that is not UTF-8 or holds a NUL byte, or a value the
 // format cannot carry exactly is an *Error naming the variable; nothing is
 // written then. An unknown format wraps ErrUnknownFormat.
 //
@@ -149,10 +89,8 @@ func Render(w io.Writer, format string, vars []Var) error {
 // refuse returns why v cannot be rendered in format, or "" when it can.
 func refuse(format string, v Var, seen map[string]bool) string {
 	switch {
-	case !ValidName(v.Name):
+	case !envname.Valid(v.Name):
 		return "name is not [A-Za-z_][A-Za-z0-9_]*"
-	case Reserved(v.Name):
-		return "name is reserved: setting it could make shells or programs run other code"
 	case seen[v.Name]:
 		return "name appears twice"
 	case strings.IndexByte(v.Value, 0) >= 0:
