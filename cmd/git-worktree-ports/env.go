@@ -33,7 +33,18 @@ WORKTREE_PORTS_SLOT and the config's vars, for the shell or for tools:
 
 When the reservation exists, env reads only that file. When it does not, env allocates
 first, unless --no-allocate is given (then it exits 5). Names are validated and values
-quoted whatever the file says.`,
+quoted whatever the file says.
+
+The config and the reservation file come with the repository, so they may not set a
+variable that a shell or program reads as code or configuration: every variable the
+bash, zsh, ksh, dash and fish manuals list as special (PATH, IFS, PS1, PROMPT_COMMAND,
+MAILPATH, HISTFILESIZE, PROMPT_EOL_MARK, ...), the loaders' (LD_*, DYLD_*), git's (GIT_*)
+and interpreters' start-up hooks (NODE_OPTIONS, PYTHON*, PERL5OPT, RUBYOPT, ...). Such a
+name in the config is an error naming the file and the key; in the reservation file the
+entry is dropped with a warning naming the file and the key, and the rest is printed.
+Allow a name for yourself in your own git config (a committed file never can):
+
+  git config --global --add worktree-ports.allowEnv NAME`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if !slices.Contains(render.Formats, opts.Format) {

@@ -26,7 +26,11 @@ func NewCmdExec(f *Factory, runF func(*ExecOptions) error) *cobra.Command {
 		Long: `Run COMMAND with the variables of ` + "`git worktree-ports env`" + ` added to the environment.
 
 The command replaces git-worktree-ports (exec(2)), so its exit status and signals reach the
-caller exactly as if it had been run directly: ` + "`exec -- sh -c 'exit 7'`" + ` exits 7.`,
+caller exactly as if it had been run directly: ` + "`exec -- sh -c 'exit 7'`" + ` exits 7.
+
+The same names as for env are refused (see ` + "`git worktree-ports env --help`" + `): a reservation
+entry that names a shell or program variable (MAILPATH, LD_PRELOAD, ...) is dropped with a
+warning, unless you allowed it with ` + "`git config --global --add worktree-ports.allowEnv NAME`" + `.`,
 		Example: `  git worktree-ports exec -- npm run dev
   git worktree-ports exec -- docker compose up`,
 		Args: func(c *cobra.Command, args []string) error {
