@@ -9,8 +9,8 @@
 // themselves (Allow, filled from their own git config); nothing in a committed
 // file can.
 //
-// Every check of an env name in the tool goes through Check, so there is
-// exactly one list and one rule.
+// Every check of an env name in the tool calls this package (Check, or Valid
+// where only the syntax matters), so there is exactly one list and one rule.
 package envname
 
 import (
