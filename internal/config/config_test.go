@@ -514,18 +514,6 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestStarter(t *testing.T) {
-	c, err := Parse(FileName, []byte(Starter), nil)
-	if err != nil {
-		t.Fatalf("Starter does not parse: %v", err)
-	}
-	want := Default()
-	want.Source = FileName
-	if !reflect.DeepEqual(c, want) {
-		t.Errorf("Starter = %+v, want %+v", c, want)
-	}
-}
-
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, data string) string {

@@ -30,7 +30,7 @@ func FuzzServiceName(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add([]byte(Starter))
+	f.Add([]byte("// a comment\n{\"range\": \"20000-29999\", \"width\": 10, /* c */ \"services\": {\"app\": {\"offset\": 0, \"env\": \"PORT\"}},}"))
 	f.Add([]byte(`{"range": "8080", "width": 1, "services": {"x": 0}}`))
 	f.Add([]byte(`{"services": {"api": {"offset": 0, "env": "API", "health": "/h"}, "web": 1}, "vars": {"U": "{{x}} {api}"}}`))
 	f.Add([]byte("{\"a\": \"/* \\\" // */\", } // x"))
