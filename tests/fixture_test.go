@@ -1,3 +1,5 @@
+//go:build unix
+
 package tests
 
 import (
@@ -47,6 +49,9 @@ func newRepoFixture(t testing.TB, rangeSpec string) *repoFixture {
 		"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.invalid",
 		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.invalid",
 		"TMPDIR=" + os.TempDir(),
+	}
+	if coverDir != "" {
+		f.env = append(f.env, "GOCOVERDIR="+coverDir)
 	}
 	f.git(root, "init", "-q", "repo")
 	f.git(f.main, "commit", "-q", "--allow-empty", "-m", "init")

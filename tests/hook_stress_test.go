@@ -1,3 +1,5 @@
+//go:build unix
+
 package tests
 
 import (
@@ -160,7 +162,7 @@ func hookStressEnv(t *testing.T, work string) []string {
 	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return []string{
+	env := []string{
 		"PATH=" + binDir + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + home,
 		"XDG_STATE_HOME=" + filepath.Join(work, ".state"),
@@ -172,4 +174,8 @@ func hookStressEnv(t *testing.T, work string) []string {
 		"GIT_COMMITTER_EMAIL=test@example.invalid",
 		"TMPDIR=" + os.TempDir(),
 	}
+	if coverDir != "" {
+		env = append(env, "GOCOVERDIR="+coverDir)
+	}
+	return env
 }

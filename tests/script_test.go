@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package tests drives the real git-worktree-ports binary and real git end to end. The
 // scenarios are the testscript files in testdata/, named <command>_<scenario>.txtar; each
 // starts with a comment saying what behaviour it checks.
@@ -25,6 +27,9 @@ import (
 // binDir holds the binary built once for the whole package.
 var binDir string
 
+// coverDir, when set (GWP_COVERDIR, by `make cover`), receives the binary's coverage data.
+var coverDir = os.Getenv("GWP_COVERDIR")
+
 func TestMain(m *testing.M) {
 	testscript.Main(buildFirst{m}, programs)
 }
@@ -44,7 +49,13 @@ func run(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	// Built as make builds it (static), plus the man page generator, which the installed
 	// binary leaves out (see cmd/git-worktree-ports/man.go) and help_man.txtar uses.
-	build := exec.Command("go", "build", "-tags", "manpages", "-o", filepath.Join(dir, "git-worktree-ports"), "../cmd/git-worktree-ports")
+	args := []string{"build", "-tags", "manpages", "-o", filepath.Join(dir, "git-worktree-ports")}
+	if coverDir != "" {
+		// `make cover`: every run of the binary, from a script or from git's hook, writes
+		// its counters to GOCOVERDIR, so end-to-end runs count toward coverage.
+		args = append(args, "-cover", "-coverpkg=github.com/git-worktree-ports/git-worktree-ports/...")
+	}
+	build := exec.Command("go", append(args, "../cmd/git-worktree-ports")...)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -78,6 +89,9 @@ func Setup(env *testscript.Env) error {
 	env.Setenv("BIN", filepath.Join(binDir, "git-worktree-ports"))
 	if v := os.Getenv("CI"); v != "" {
 		env.Setenv("CI", v)
+	}
+	if coverDir != "" {
+		env.Setenv("GOCOVERDIR", coverDir)
 	}
 	return nil
 }
@@ -227,7 +241,7 @@ func cmdAdd(ts *testscript.TestScript, neg bool, args []string) {
 func scriptEnv(ts *testscript.TestScript) []string {
 	var env []string
 	for _, k := range []string{"PATH", "HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_NOSYSTEM",
-		"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "TMPDIR"} {
+		"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "TMPDIR", "GOCOVERDIR"} {
 		env = append(env, k+"="+ts.Getenv(k))
 	}
 	return env

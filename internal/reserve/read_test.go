@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -72,8 +71,8 @@ func TestRead(t *testing.T) {
 		}, "larger than 1 MiB", false},
 		{"FIFO", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, FileName)
-			if err := syscall.Mkfifo(p, 0o644); err != nil {
-				t.Fatal(err)
+			if err := mkfifo(p); err != nil {
+				t.Skip("no FIFOs here:", err)
 			}
 			return p
 		}, "not a regular file (FIFO)", false},
@@ -249,7 +248,7 @@ func TestReadUnreadable(t *testing.T) {
 	}
 	cmd := exec.Command(bin, p)
 	cmd.Env = append(os.Environ(), helperEnv+"=read")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	runAsNobody(cmd)
 	// Only stdout carries the helper's answer: a coverage-instrumented binary may add its
 	// own warnings on stderr (it cannot write its counters as nobody).
 	var stderr strings.Builder
