@@ -7,6 +7,7 @@ package tests
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -17,10 +18,10 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gofrs/flock"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/tidwall/gjson"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -312,13 +313,12 @@ func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: holdlock FILE")
 	}
-	l := flock.New(ts.MkAbs(args[0]))
-	ok, err := l.TryLock()
-	ts.Check(err)
-	if !ok {
-		ts.Fatalf("holdlock: %s is already locked", args[0])
+	// Taken as the tool takes it, so the file names this process as its holder.
+	l, err := lock.Acquire(context.Background(), ts.MkAbs(args[0]), lock.Options{})
+	if err != nil {
+		ts.Fatalf("holdlock: %v", err)
 	}
-	ts.Defer(func() { _ = l.Unlock() })
+	ts.Defer(func() { _ = l.Release() })
 }
 
 // ---- Hook scenarios (hook_*.txtar, install-hook_*.txtar) ----

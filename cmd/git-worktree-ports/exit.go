@@ -10,8 +10,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -67,8 +66,7 @@ func exitCodeFor(err error) int {
 		silent    *silentError
 		usage     *usageError
 		exhausted *bundle.ExhaustedError
-		timeout   *reserve.LockTimeoutError
-		userLock  *registry.UserLockTimeoutError
+		timeout   *lock.TimeoutError
 		noRes     *noReservationError
 		manual    *hook.ManualError
 		escape    *safefile.EscapeError
@@ -83,7 +81,7 @@ func exitCodeFor(err error) int {
 		return exitUsage
 	case errors.As(err, &exhausted):
 		return exitExhausted
-	case errors.As(err, &timeout), errors.As(err, &userLock):
+	case errors.As(err, &timeout):
 		return exitLockTimeout
 	case errors.As(err, &noRes):
 		return exitNoReservation

@@ -397,13 +397,13 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		}
 		// Lock order (docs/DESIGN.md): the user lock, then the repository lock.
 		if cross != nil {
-			release, err := cross.LockUser(ctx, timeout)
+			release, err := cross.LockUser(ctx, timeout, warn)
 			if err != nil {
 				return nil, err
 			}
 			defer release()
 		}
-		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout)
+		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout, warn)
 		if err != nil {
 			return nil, err
 		}

@@ -11,13 +11,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 )
 
 func TestLockUserExcludes(t *testing.T) {
 	t.Parallel()
 	x := Index{Dir: filepath.Join(t.TempDir(), "state", DirName)}
 	ctx := context.Background()
-	release, err := x.LockUser(ctx, time.Second)
+	release, err := x.LockUser(ctx, time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,24 +28,24 @@ func TestLockUserExcludes(t *testing.T) {
 	}
 
 	start := time.Now()
-	_, err = x.LockUser(ctx, 50*time.Millisecond)
+	_, err = x.LockUser(ctx, 50*time.Millisecond, nil)
 	checkUserTimeout(t, err, x)
 	if d := time.Since(start); d < 50*time.Millisecond || d > 2*time.Second {
 		t.Errorf("timed out after %v, want about 50ms", d)
 	}
-	_, err = x.LockUser(ctx, 0)
+	_, err = x.LockUser(ctx, 0, nil)
 	checkUserTimeout(t, err, x)
 
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
 	defer cancel()
-	if _, err := x.LockUser(cctx, time.Minute); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := x.LockUser(cctx, time.Minute, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the context's error", err)
 	}
 
 	// A release lets a waiter in.
 	got := make(chan error, 1)
 	go func() {
-		r, err := x.LockUser(ctx, 5*time.Second)
+		r, err := x.LockUser(ctx, 5*time.Second, nil)
 		if err == nil {
 			r()
 		}
@@ -59,9 +61,9 @@ func TestLockUserExcludes(t *testing.T) {
 
 func checkUserTimeout(t *testing.T, err error, x Index) {
 	t.Helper()
-	var te *UserLockTimeoutError
+	var te *lock.TimeoutError
 	if !errors.As(err, &te) {
-		t.Fatalf("err = %v (%T), want *UserLockTimeoutError", err, err)
+		t.Fatalf("err = %v (%T), want *lock.TimeoutError", err, err)
 	}
 	path := filepath.Join(x.Dir, LockFileName)
 	if te.Path != path {
@@ -103,7 +105,7 @@ func TestLockUserFreedWhenHolderKilled(t *testing.T) {
 	if line != "locked\n" {
 		t.Fatalf("helper said %q (%v)", line, err)
 	}
-	_, err = x.LockUser(context.Background(), 50*time.Millisecond)
+	_, err = x.LockUser(context.Background(), 50*time.Millisecond, nil)
 	checkUserTimeout(t, err, x)
 
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -111,7 +113,7 @@ func TestLockUserFreedWhenHolderKilled(t *testing.T) {
 	}
 	cmd.Wait()
 	killed = true
-	release, err := x.LockUser(context.Background(), 0)
+	release, err := x.LockUser(context.Background(), 0, nil)
 	if err != nil {
 		t.Fatalf("lock still held after its holder died: %v", err)
 	}

@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "lock":
 		// Take the lock, say so, and hold it until killed.
-		release, err := Index{Dir: arg}.LockUser(context.Background(), 5*time.Second)
+		release, err := Index{Dir: arg}.LockUser(context.Background(), 5*time.Second, nil)
 		if err != nil {
 			fmt.Println("error:", err)
 			os.Exit(1)

@@ -49,7 +49,7 @@ func TestIndexDirSymlinkRefused(t *testing.T) {
 
 	_, err := x.Register(Entry{CommonDir: common})
 	checkEscape(t, "Register", err, x.Dir, outside)
-	_, err = x.LockUser(context.Background(), 0)
+	_, err = x.LockUser(context.Background(), 0, nil)
 	checkEscape(t, "LockUser", err, x.Dir, outside)
 
 	ents, _ := os.ReadDir(outside)
@@ -86,7 +86,7 @@ func TestIndexFileSymlinks(t *testing.T) {
 	if err := os.Symlink(missing, filepath.Join(x.Dir, LockFileName)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := x.LockUser(context.Background(), 0)
+	_, err := x.LockUser(context.Background(), 0, nil)
 	checkEscape(t, "LockUser", err, filepath.Join(x.Dir, LockFileName), missing)
 	if _, err := os.Lstat(missing); !os.IsNotExist(err) {
 		t.Errorf("LockUser created the lock's outside target: %v", err)
@@ -110,7 +110,7 @@ func TestStateDirSymlinkWorks(t *testing.T) {
 	if _, err := x.Register(Entry{CommonDir: common}); err != nil {
 		t.Fatal(err)
 	}
-	release, err := x.LockUser(context.Background(), 0)
+	release, err := x.LockUser(context.Background(), 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,13 +11,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 )
 
 func TestLockExcludesWithinProcess(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), LockFileName)
 	ctx := context.Background()
-	l1, err := AcquireLock(ctx, p, time.Second)
+	l1, err := AcquireLock(ctx, p, time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,18 +32,18 @@ func TestLockExcludesWithinProcess(t *testing.T) {
 	}
 
 	start := time.Now()
-	_, err = AcquireLock(ctx, p, 50*time.Millisecond)
+	_, err = AcquireLock(ctx, p, 50*time.Millisecond, nil)
 	checkTimeout(t, err, p)
 	if d := time.Since(start); d < 50*time.Millisecond || d > 2*time.Second {
 		t.Errorf("timed out after %v, want about 50ms", d)
 	}
-	_, err = AcquireLock(ctx, p, 0)
+	_, err = AcquireLock(ctx, p, 0, nil)
 	checkTimeout(t, err, p)
 
 	// A release lets a waiter in.
 	got := make(chan error, 1)
 	go func() {
-		l, err := AcquireLock(ctx, p, 5*time.Second)
+		l, err := AcquireLock(ctx, p, 5*time.Second, nil)
 		if err == nil {
 			err = l.Release()
 		}
@@ -61,11 +63,11 @@ func TestLockExcludesWithinProcess(t *testing.T) {
 
 func checkTimeout(t *testing.T, err error, path string) {
 	t.Helper()
-	var te *LockTimeoutError
+	var te *lock.TimeoutError
 	if !errors.As(err, &te) {
-		t.Fatalf("err = %v (%T), want *LockTimeoutError", err, err)
+		t.Fatalf("err = %v (%T), want *lock.TimeoutError", err, err)
 	}
-	for _, want := range []string{path, "another git worktree-ports process", "worktree-ports.lockTimeout", "GIT_WORKTREE_PORTS_LOCK_TIMEOUT"} {
+	for _, want := range []string{path, "the repository lock", "worktree-ports.lockTimeout", "GIT_WORKTREE_PORTS_LOCK_TIMEOUT"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q lacks %q", err, want)
 		}
@@ -75,14 +77,14 @@ func checkTimeout(t *testing.T, err error, path string) {
 func TestLockContextCanceled(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), LockFileName)
-	l, err := AcquireLock(context.Background(), p, time.Second)
+	l, err := AcquireLock(context.Background(), p, time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Release()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
-	_, err = AcquireLock(ctx, p, time.Minute)
+	_, err = AcquireLock(ctx, p, time.Minute, nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the context's error", err)
 	}
@@ -91,8 +93,8 @@ func TestLockContextCanceled(t *testing.T) {
 func TestLockMissingDirectory(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), "no", LockFileName)
-	_, err := AcquireLock(context.Background(), p, 50*time.Millisecond)
-	var te *LockTimeoutError
+	_, err := AcquireLock(context.Background(), p, 50*time.Millisecond, nil)
+	var te *lock.TimeoutError
 	if err == nil || errors.As(err, &te) {
 		t.Errorf("err = %v, want an open error", err)
 	}
@@ -128,7 +130,7 @@ func TestLockFreedWhenHolderKilled(t *testing.T) {
 		t.Fatalf("helper said %q (%v)", line, err)
 	}
 
-	_, err = AcquireLock(context.Background(), p, 50*time.Millisecond)
+	_, err = AcquireLock(context.Background(), p, 50*time.Millisecond, nil)
 	checkTimeout(t, err, p)
 
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -136,7 +138,7 @@ func TestLockFreedWhenHolderKilled(t *testing.T) {
 	}
 	cmd.Wait()
 	killed = true
-	l, err := AcquireLock(context.Background(), p, 0)
+	l, err := AcquireLock(context.Background(), p, 0, nil)
 	if err != nil {
 		t.Fatalf("lock still held after its holder died: %v", err)
 	}

@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "lock":
 		// Take the lock, say so, and hold it until killed.
-		l, err := AcquireLock(context.Background(), os.Args[len(os.Args)-1], 5*time.Second)
+		l, err := AcquireLock(context.Background(), os.Args[len(os.Args)-1], 5*time.Second, nil)
 		if err != nil {
 			fmt.Println("error:", err)
 			os.Exit(1)

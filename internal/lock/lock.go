@@ -1,0 +1,224 @@
+// Package lock owns the tool's kernel locks: the repository lock in the common git
+// directory and the per-user lock of cross-repository awareness. Both are an exclusive
+// flock (LockFileEx on Windows, through gofrs/flock), so the kernel drops a lock when its
+// holder exits or dies and a crash never leaves a stale one. A holder writes one line
+// naming itself into the file, so a waiter can say whom it waits for.
+package lock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
+)
+
+// poll is how often Acquire retries a held lock. It is short because the tool holds its
+// locks for milliseconds.
+const poll = 10 * time.Millisecond
+
+// DefaultNotice is how long Acquire waits before it tells Options.Waiting.
+const DefaultNotice = time.Second
+
+// maxHolder bounds the holder line, written by us and read back from a file anyone could
+// have replaced.
+const maxHolder = 512
+
+// Options say how to take one lock.
+type Options struct {
+	// What names the lock in messages: "the repository lock", "the per-user lock".
+	What string
+	// Timeout is how long to wait; zero or less means a single attempt.
+	Timeout time.Duration
+	// Perm is the mode of a lock file Acquire creates.
+	Perm os.FileMode
+	// Hint is added to the timeout message: the ways out.
+	Hint string
+	// Waiting, when set, is called once if the lock is still busy after Notice
+	// (DefaultNotice when zero), with a line saying so and naming the holder.
+	Waiting func(msg string)
+	Notice  time.Duration
+}
+
+// TimeoutError reports that another process held a lock for longer than the timeout.
+// It is the one error type for every lock of the tool, mapped to exit code 4.
+type TimeoutError struct {
+	Path    string
+	What    string
+	Timeout time.Duration
+	Holder  string // what the holder wrote about itself, "" when unknown
+	Hint    string
+}
+
+// Error says which lock, how long, who holds it, and the ways out.
+func (e *TimeoutError) Error() string {
+	var b strings.Builder
+	what := e.What
+	if what == "" {
+		what = "the lock"
+	}
+	if e.Timeout > 0 {
+		fmt.Fprintf(&b, "timed out after %s waiting for %s on %s", e.Timeout, what, e.Path)
+	} else {
+		fmt.Fprintf(&b, "%s on %s is busy", what, e.Path)
+	}
+	if e.Holder != "" {
+		fmt.Fprintf(&b, ": held by %s", e.Holder)
+	} else {
+		b.WriteString(": another git worktree-ports process holds it")
+	}
+	if e.Hint != "" {
+		b.WriteString("; ")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+// Lock is a held lock.
+type Lock struct {
+	f *flock.Flock
+}
+
+// Acquire takes the exclusive lock on path, creating the file if needed. It retries
+// every few milliseconds until it gets the lock, ctx is done, or o.Timeout passes. On
+// timeout it returns a *TimeoutError; when ctx ends first, ctx's error; when the file
+// cannot be opened, that error.
+//
+// The lock belongs to the open file, not the process: two Locks on the same path exclude
+// each other even within one process. The descriptor is close-on-exec, so child
+// processes such as git hooks never inherit it.
+func Acquire(ctx context.Context, path string, o Options) (*Lock, error) {
+	perm := o.Perm
+	if perm == 0 {
+		perm = 0o644
+	}
+	f := flock.New(path, flock.SetPermissions(perm))
+	timeout := func() error {
+		return &TimeoutError{Path: path, What: o.What, Timeout: max(o.Timeout, 0), Holder: Holder(path), Hint: o.Hint}
+	}
+	ok, err := f.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if !ok {
+		if o.Timeout <= 0 {
+			return nil, timeout()
+		}
+		deadline := time.Now().Add(o.Timeout)
+		// Wait in two legs, both on this goroutine, so Waiting is never called
+		// concurrently with the caller: up to the notice, then the rest.
+		if o.Waiting != nil {
+			notice := o.Notice
+			if notice <= 0 {
+				notice = DefaultNotice
+			}
+			if notice < o.Timeout {
+				ok, err = wait(ctx, f, time.Now().Add(notice))
+				if !ok && err == nil && ctx.Err() == nil {
+					o.Waiting(waitingLine(path, o.What))
+				}
+			}
+		}
+		if !ok && err == nil && ctx.Err() == nil {
+			ok, err = wait(ctx, f, deadline)
+		}
+		switch {
+		case ok:
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err == nil:
+			return nil, timeout()
+		default:
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+	}
+	writeHolder(path)
+	return &Lock{f: f}, nil
+}
+
+// wait retries f until it is locked, ctx is done or the deadline passes. Running out of
+// time is ok == false with a nil error.
+func wait(ctx context.Context, f *flock.Flock, deadline time.Time) (ok bool, err error) {
+	tctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	ok, err = f.TryLockContext(tctx, poll)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		err = nil
+	}
+	return ok, err
+}
+
+// Path returns the lock file's path.
+func (l *Lock) Path() string { return l.f.Path() }
+
+// Release drops the lock and closes the file. The lock file stays, since removing it
+// would let two processes lock different files of one name. Releasing twice is harmless.
+func (l *Lock) Release() error { return l.f.Unlock() }
+
+func waitingLine(path, what string) string {
+	if what == "" {
+		what = "the lock"
+	}
+	msg := fmt.Sprintf("waiting for %s on %s", what, path)
+	if h := Holder(path); h != "" {
+		msg += ", held by " + h
+	}
+	return msg
+}
+
+// writeHolder records who holds the lock: "pid 1234 (git-worktree-ports allocate)".
+// It is best effort: on Windows the locked region cannot be written through another
+// handle, and a waiter then just says less.
+func writeHolder(path string) {
+	line := HolderLine(os.Getpid(), os.Args)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return
+	}
+	_, _ = f.WriteString(line + "\n")
+	_ = f.Close()
+}
+
+// HolderLine is the line a holder writes: its pid and its command line, shortened.
+func HolderLine(pid int, args []string) string {
+	cmd := ""
+	if len(args) > 0 {
+		parts := append([]string{filepath.Base(args[0])}, args[1:]...)
+		cmd = strings.Join(parts, " ")
+	}
+	if len(cmd) > 200 {
+		cmd = cmd[:200] + "..."
+	}
+	line := "pid " + strconv.Itoa(pid)
+	if cmd != "" {
+		line += " (" + cmd + ")"
+	}
+	return line
+}
+
+// Holder returns what the current holder wrote about itself, or "" when the file says
+// nothing usable. The text is somebody else's: control characters are dropped.
+func Holder(path string) string {
+	data, err := safefile.Read(path, maxHolder)
+	if err != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	line = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, line)
+	if !strings.HasPrefix(line, "pid ") {
+		return ""
+	}
+	return line
+}
