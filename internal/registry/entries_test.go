@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -127,7 +126,7 @@ func TestEntriesHostileFiles(t *testing.T) {
 	}
 	want := map[string]string{} // path -> reason
 	fifo := name("fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := mkfifo(fifo); err != nil {
 		t.Fatal(err)
 	}
 	want[fifo] = "not a regular file (FIFO)"
@@ -161,7 +160,7 @@ func TestEntriesHostileFiles(t *testing.T) {
 	// Names that are not entries are ignored: the lock and stray files.
 	write(filepath.Join(x.Dir, LockFileName), "")
 	write(filepath.Join(x.Dir, "notes.json"), "{")
-	if err := syscall.Mkfifo(filepath.Join(x.Dir, ".tmp-fifo"), 0o600); err != nil {
+	if err := mkfifo(filepath.Join(x.Dir, ".tmp-fifo")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -280,7 +279,7 @@ func entriesAsNobody(t *testing.T, tmp string, x Index) helperResult {
 	}
 	cmd := exec.Command(bin, x.Dir)
 	cmd.Env = append(os.Environ(), helperEnv+"=entries")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	runAsNobody(cmd)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Skipf("cannot run the helper as nobody: %v: %s", err, out)

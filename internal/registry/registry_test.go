@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -235,7 +234,7 @@ func TestRegisterReplacesBrokenFile(t *testing.T) {
 			path := x.Path(common)
 			var err error
 			if kind == "fifo" {
-				err = syscall.Mkfifo(path, 0o600)
+				err = mkfifo(path)
 			} else {
 				err = os.WriteFile(path, []byte(`{"common_dir": `), 0o600)
 			}
