@@ -205,8 +205,7 @@ func kshVars(text string) []string {
 // ".TP" then ".B name" (or ".B COLUMNS and LINES").
 func fishVars(text string) []string {
 	lines := append(section(text, ".SS Special variables", ".SS The status"), section(text, ".SS Locale Variables", ".SS", ".SH")...)
-	var names []string
-	for _, n := range tagged(lines, func(l string) string {
+	return tagged(lines, func(l string) string {
 		rest, ok := strings.CutPrefix(l, ".B ")
 		if !ok {
 			return ""
@@ -219,8 +218,5 @@ func fishVars(text string) []string {
 			return "" // "Color variables" and other headings
 		}
 		return rest
-	}) {
-		names = append(names, n)
-	}
-	return names
+	})
 }
