@@ -20,6 +20,7 @@ type EnvOptions struct {
 // NewCmdEnv builds `env`.
 func NewCmdEnv(f *Factory, runF func(*EnvOptions) error) *cobra.Command {
 	opts := &EnvOptions{F: f}
+	var jsonFlag bool
 	cmd := &cobra.Command{
 		Use:   "env",
 		Short: "Print this worktree's ports as environment variables",
@@ -47,6 +48,13 @@ Allow a name for yourself in your own git config (a committed file never can):
   git config --global --add worktree-ports.allowEnv NAME`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if jsonFlag {
+				// --json, as every other command takes it, is --format json.
+				if c.Flags().Changed("format") && opts.Format != "json" {
+					return usageErrorf(c, "--json and --format %s disagree; use one", opts.Format)
+				}
+				opts.Format = "json"
+			}
 			if !slices.Contains(render.Formats, opts.Format) {
 				return usageErrorf(c, "--format must be one of %s, got %q", strings.Join(render.Formats, ", "), opts.Format)
 			}
@@ -58,6 +66,7 @@ Allow a name for yourself in your own git config (a committed file never can):
 	}
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "sh", "output format: "+strings.Join(render.Formats, ", "))
 	cmd.Flags().BoolVar(&opts.NoAllocate, "no-allocate", false, "refuse (exit 5) instead of allocating when there is no reservation")
+	cmd.Flags().BoolVar(&jsonFlag, "json", false, "the same as --format json")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
