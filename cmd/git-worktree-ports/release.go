@@ -52,7 +52,35 @@ process.`,
 	}
 	cmd.Flags().StringVarP(&opts.Worktree, "worktree", "w", "", "release this worktree's bundle instead of the current one's")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --worktree: release even while its ports are in use")
+	_ = cmd.RegisterFlagCompletionFunc("worktree", func(c *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		return worktreePaths(c, f), cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
+}
+
+// worktreePaths completes --worktree: this repository's worktrees that can hold a
+// reservation, as paths relative to the current directory, the way a user types them.
+func worktreePaths(c *cobra.Command, f *Factory) []string {
+	wts, err := gitwt.Git{Dir: f.Dir}.Worktrees(c.Context())
+	if err != nil {
+		return nil
+	}
+	base := f.Dir
+	if base == "" {
+		base, _ = os.Getwd()
+	}
+	var out []string
+	for _, w := range wts {
+		if w.Bare || w.Prunable {
+			continue
+		}
+		p := w.Path
+		if rel, err := filepath.Rel(base, p); err == nil && base != "" {
+			p = rel
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
