@@ -1,12 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os/exec"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // ExecOptions are the inputs of `exec`.
@@ -27,6 +30,9 @@ func NewCmdExec(f *Factory, runF func(*ExecOptions) error) *cobra.Command {
 
 The command replaces git-worktree-ports (exec(2)), so its exit status and signals reach the
 caller exactly as if it had been run directly: ` + "`exec -- sh -c 'exit 7'`" + ` exits 7.
+As in a shell, a command that is not found exits 127, and one that cannot be executed
+exits 126. (On Windows, which has no exec(2), the command runs as a child and its exit
+status is passed through.)
 
 The same names as for env are refused (see ` + "`git worktree-ports env --help`" + `): a reservation
 entry that names a shell or program variable (MAILPATH, LD_PRELOAD, ...) is dropped with a
@@ -59,16 +65,36 @@ func execRun(c *cobra.Command, opts *ExecOptions) error {
 	}
 	path, err := exec.LookPath(opts.Argv[0])
 	if err != nil {
-		return err // already says `exec: "NAME": ...`
+		return commandError(opts.Argv[0], err)
 	}
 	env := opts.F.Environ()
 	for _, v := range vars {
 		env = setEnv(env, v.Name, v.Value)
 	}
-	if err := syscall.Exec(path, opts.Argv, env); err != nil {
-		return fmt.Errorf("exec %s: %w", opts.Argv[0], err)
+	if err := replaceProcess(path, opts.Argv, env, opts.F); err != nil {
+		return commandError(opts.Argv[0], err)
 	}
-	return nil // not reached
+	return nil
+}
+
+// commandError gives a command that cannot be run the exit status a shell gives it:
+// 127 when it is not found, 126 when it is found but cannot be executed.
+func commandError(name string, err error) error {
+	quoted := untrusted.New(name)
+	var code *codeError
+	var ee *exec.Error
+	if errors.As(err, &ee) {
+		err = ee.Err // its message repeats the name
+	}
+	switch {
+	case errors.As(err, &code):
+		return err
+	case errors.Is(err, exec.ErrNotFound), errors.Is(err, fs.ErrNotExist):
+		return &codeError{code: exitNotFound, err: fmt.Errorf("%s: command not found", quoted)}
+	case errors.Is(err, fs.ErrPermission):
+		return &codeError{code: exitNotExecutable, err: fmt.Errorf("%s: permission denied (not executable)", quoted)}
+	}
+	return &codeError{code: exitNotExecutable, err: fmt.Errorf("%s: cannot run it: %w", quoted, err)}
 }
 
 // setEnv replaces or appends NAME=value, so the child sees exactly one value.

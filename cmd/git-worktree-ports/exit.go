@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,11 @@ const (
 	exitLockTimeout   = 4 // another process held the repository (or per-user) lock too long
 	exitNoReservation = 5 // env/exec --no-allocate and this worktree has no reservation
 	exitFindings      = 6 // doctor found something that needs action
+
+	// exec passes its command's own status through; when the command cannot be run at
+	// all it exits as a shell would.
+	exitNotExecutable = 126 // found, but cannot be executed
+	exitNotFound      = 127 // not found
 )
 
 // usageError is a mistake in how the command was called. Only these print the usage hint.
@@ -48,6 +54,15 @@ func usageErrorf(c *cobra.Command, format string, a ...any) error {
 	return &usageError{err: fmt.Errorf(format, a...), path: c}
 }
 
+// codeError is an error printed as usual that exits with its own code.
+type codeError struct {
+	code int
+	err  error
+}
+
+func (e *codeError) Error() string { return e.err.Error() }
+func (e *codeError) Unwrap() error { return e.err }
+
 // silentError carries an exit code whose message has already been printed (or needs none).
 type silentError struct{ code int }
 
@@ -64,6 +79,7 @@ func (e *noReservationError) Error() string {
 func exitCodeFor(err error) int {
 	var (
 		silent    *silentError
+		code      *codeError
 		usage     *usageError
 		exhausted *bundle.ExhaustedError
 		timeout   *lock.TimeoutError
@@ -77,6 +93,8 @@ func exitCodeFor(err error) int {
 		return exitOK
 	case errors.As(err, &silent):
 		return silent.code
+	case errors.As(err, &code):
+		return code.code
 	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape), errors.As(err, &noWT):
 		return exitUsage
 	case errors.As(err, &exhausted):
@@ -87,4 +105,57 @@ func exitCodeFor(err error) int {
 		return exitNoReservation
 	}
 	return exitError
+}
+
+// flagErrorInWords rewrites pflag's "invalid argument "abc" for "--base" flag:
+// strconv.ParseInt: parsing "abc": invalid syntax" as "--base: "abc" is not a whole
+// number". Other flag errors (unknown flag, missing value) already read well.
+func flagErrorInWords(c *cobra.Command, err error) error {
+	msg := err.Error()
+	rest, ok := strings.CutPrefix(msg, "invalid argument ")
+	if !ok {
+		return err
+	}
+	value, rest, ok := cutQuoted(rest)
+	if !ok {
+		return err
+	}
+	rest, ok = strings.CutPrefix(rest, " for ")
+	if !ok {
+		return err
+	}
+	name, _, ok := cutQuoted(rest)
+	if !ok {
+		return err
+	}
+	// name is "--base" or "-b, --base".
+	long := name[strings.LastIndex(name, "-")+1:]
+	if i := strings.LastIndex(name, "--"); i >= 0 {
+		long = name[i+2:]
+	}
+	want := "a valid value"
+	if fl := c.Flags().Lookup(long); fl != nil {
+		switch fl.Value.Type() {
+		case "int", "int32", "int64", "uint", "uint16":
+			want = "a whole number"
+		case "bool":
+			want = "true or false"
+		case "duration":
+			want = "a duration such as 10s or 1m"
+		}
+	}
+	return fmt.Errorf("--%s: %s is not %s", long, strconv.Quote(value), want)
+}
+
+// cutQuoted reads a Go-quoted string at the start of s.
+func cutQuoted(s string) (value, rest string, ok bool) {
+	q, err := strconv.QuotedPrefix(s)
+	if err != nil {
+		return "", s, false
+	}
+	v, err := strconv.Unquote(q)
+	if err != nil {
+		return "", s, false
+	}
+	return v, s[len(q):], true
 }

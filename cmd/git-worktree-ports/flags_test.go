@@ -81,6 +81,9 @@ func TestEnvFlags(t *testing.T) {
 		{args: []string{"--format", "json"}, want: EnvOptions{Format: "json"}},
 		{args: []string{"--format", "tcsh"}, usage: true},
 		{args: []string{"x"}, usage: true},
+		{args: []string{"--json"}, want: EnvOptions{Format: "json"}},
+		{args: []string{"--json", "-f", "json"}, want: EnvOptions{Format: "json"}},
+		{args: []string{"--json", "--format", "sh"}, usage: true},
 	}
 	for _, tt := range tests {
 		var got *EnvOptions
@@ -210,10 +213,36 @@ func TestExitCodeFor(t *testing.T) {
 		{fmt.Errorf("env: %w", &alloc.NotWorktreeError{Dir: "/r/.git", GitDir: "/r/.git"}), exitUsage},
 		{&alloc.NotWorktreeError{Bare: true}, exitUsage},
 		{&alloc.NameError{Root: "/r/x", Reason: "why"}, exitError},
+		{&codeError{code: exitNotFound, err: errors.New("x: command not found")}, exitNotFound},
+		{fmt.Errorf("exec: %w", &codeError{code: exitNotExecutable, err: errors.New("x")}), exitNotExecutable},
 	}
 	for _, tt := range tests {
 		if got := exitCodeFor(tt.err); got != tt.want {
 			t.Errorf("exitCodeFor(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestFlagErrorInWords(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"allocate", "--base", "abc"}, `--base: "abc" is not a whole number`},
+		{[]string{"allocate", "--width=1e3"}, `--width: "1e3" is not a whole number`},
+		{[]string{"allocate", "--dry-run=maybe"}, `--dry-run: "maybe" is not true or false`},
+		{[]string{"allocate", "-n=perhaps"}, `--dry-run: "perhaps" is not true or false`},
+		{[]string{"allocate", "--bogus"}, `unknown flag: --bogus`},
+		{[]string{"env", "--format"}, `flag needs an argument: --format`},
+	}
+	for _, tt := range tests {
+		f := testFactory()
+		root := NewCmdRoot(f)
+		root.SetArgs(tt.args)
+		err := root.Execute()
+		var usage *usageError
+		if !errors.As(err, &usage) || err.Error() != tt.want {
+			t.Errorf("%q: err = %v (usage %v), want usage error %q", tt.args, err, usage != nil, tt.want)
 		}
 	}
 }

@@ -114,22 +114,29 @@ func listRun(c *cobra.Command, opts *ListOptions) error {
 	ctx := c.Context()
 	g := gitwt.Git{Dir: f.Dir}
 	repo, err := alloc.Discover(ctx, g)
-	if err != nil {
+	var sources []listSource
+	current, ownCommon := "", ""
+	switch {
+	case err == nil:
+		sources = []listSource{{name: repo.RepoName(), worktrees: repo.Worktrees}}
+		current, ownCommon = repo.Loc.Toplevel, repo.Loc.CommonDir
+	case opts.All && errors.Is(err, gitwt.ErrNotRepository):
+		// The index is per user, so --all needs no repository to start from.
+	default:
 		return err
 	}
-	sources := []listSource{{name: repo.RepoName(), worktrees: repo.Worktrees}}
 	if opts.All {
-		more, err := otherRepos(ctx, f, repo)
+		more, err := otherRepos(ctx, f, ownCommon)
 		if err != nil {
 			return err
 		}
 		sources = append(sources, more...)
 	}
-	out := buildList(sources, repo.Loc.Toplevel, f.Prober)
+	out := buildList(sources, current, f.Prober)
 	if !opts.NoOwners {
 		addOwners(ctx, f, &out)
 	}
-	if opts.Health {
+	if opts.Health && repo != nil {
 		cfg, err := repo.LoadConfig("", 0)
 		if err != nil {
 			return err
@@ -151,7 +158,8 @@ type listSource struct {
 }
 
 // otherRepos lists the worktrees of every other repository in the per-user index.
-func otherRepos(ctx context.Context, f *Factory, repo *alloc.Repo) ([]listSource, error) {
+// ownCommon, when set, is this repository's common directory, already listed.
+func otherRepos(ctx context.Context, f *Factory, ownCommon string) ([]listSource, error) {
 	dir, err := registry.Dir(f.Getenv)
 	if err != nil {
 		return nil, err
@@ -164,10 +172,13 @@ func otherRepos(ctx context.Context, f *Factory, repo *alloc.Repo) ([]listSource
 	for _, w := range warnings {
 		warn(w)
 	}
-	own := registry.Canonical(repo.Loc.CommonDir)
+	own := ""
+	if ownCommon != "" {
+		own = registry.Canonical(ownCommon)
+	}
 	var out []listSource
 	for _, e := range entries {
-		if e.CommonDir == own {
+		if own != "" && e.CommonDir == own {
 			continue
 		}
 		wts, err := gitwt.Git{Dir: e.CommonDir, Env: gitwt.WithoutLocation(nil)}.Worktrees(ctx)

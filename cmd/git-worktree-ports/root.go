@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -61,6 +62,11 @@ func Main(args []string, f *Factory) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, gitwt.ErrNotRepository) {
+		// git's "fatal: not a git repository (or any of the parent directories): .git",
+		// in the tool's own words.
+		err = &codeError{code: exitUsage, err: errors.New("not inside a git repository: run this in a worktree of one (`git worktree-ports list --all` works anywhere)")}
+	}
 	var silent *silentError
 	if !errors.As(err, &silent) {
 		// Lines is the last guard: a name an error quoted nothing about cannot reach the
@@ -96,14 +102,19 @@ files are the registry: nothing else records ports.
   git worktree-ports install-hook       allocate on every git worktree add
 
 Exit codes: 0 ok, 1 error, 2 usage (or not inside a worktree), 3 range exhausted, 4 lock timeout,
-5 no reservation (--no-allocate), 6 doctor found problems.`,
+5 no reservation (--no-allocate), 6 doctor found problems; exec passes its command's
+status through, or exits 126 (cannot execute) or 127 (not found) as a shell would.`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Without this cobra reports an unknown command as a plain error (exit 1).
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return &usageError{err: fmt.Errorf("unknown command %q", args[0])}
+				msg := fmt.Sprintf("unknown command %q", args[0])
+				if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+					msg += "\n\nDid you mean this?\n    " + strings.Join(s, "\n    ")
+				}
+				return &usageError{err: errors.New(msg)}
 			}
 			return nil
 		},
@@ -112,8 +123,11 @@ Exit codes: 0 ok, 1 error, 2 usage (or not inside a worktree), 3 range exhausted
 	root.SetIn(f.In)
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
+	// cobra suggests only within a distance of 2 by default; that is what catches
+	// "alocate" and "lsit".
+	root.SuggestionsMinimumDistance = 2
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{err: err, path: c}
+		return &usageError{err: flagErrorInWords(c, err), path: c}
 	})
 	root.AddCommand(
 		NewCmdAllocate(f, nil),
