@@ -90,6 +90,17 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 			break
 		}
 	}
+	// Nor is one about another repository that did not answer: its ports were not
+	// counted, and the user should know which one hangs.
+	var rest []string
+	for _, w := range warnings {
+		if alloc.IsStuckWarning(w) {
+			msg += "; " + w
+		} else {
+			rest = append(rest, w)
+		}
+	}
+	warnings = rest
 	if len(warnings) > 0 {
 		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", len(warnings), untrusted.New(filepath.Base(res.Root)))
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/health"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -115,18 +114,18 @@ func listRun(c *cobra.Command, opts *ListOptions) error {
 	g := gitwt.Git{Dir: f.Dir}
 	repo, err := alloc.Discover(ctx, g)
 	var sources []listSource
-	current, ownCommon := "", ""
+	current := ""
 	switch {
 	case err == nil:
 		sources = []listSource{{name: repo.RepoName(), worktrees: repo.Worktrees}}
-		current, ownCommon = repo.Loc.Toplevel, repo.Loc.CommonDir
+		current = repo.Loc.Toplevel
 	case opts.All && errors.Is(err, gitwt.ErrNotRepository):
 		// The index is per user, so --all needs no repository to start from.
 	default:
 		return err
 	}
 	if opts.All {
-		more, err := otherRepos(ctx, f, ownCommon)
+		more, err := otherRepos(ctx, f, repo)
 		if err != nil {
 			return err
 		}
@@ -157,36 +156,24 @@ type listSource struct {
 	worktrees []gitwt.Worktree
 }
 
-// otherRepos lists the worktrees of every other repository in the per-user index.
-// ownCommon, when set, is this repository's common directory, already listed.
-func otherRepos(ctx context.Context, f *Factory, ownCommon string) ([]listSource, error) {
-	dir, err := registry.Dir(f.Getenv)
+// otherRepos lists the worktrees of every other repository in the per-user index, each
+// within the time limit of cross-repository awareness (alloc.ListForeign). repo is the
+// one already listed, or nil outside any repository.
+func otherRepos(ctx context.Context, f *Factory, repo *alloc.Repo) ([]listSource, error) {
+	if repo == nil {
+		// No repository, so no git config of its own: the environment and the defaults
+		// still apply.
+		repo = &alloc.Repo{}
+	}
+	idx, err := repo.UserIndex(f.Getenv)
 	if err != nil {
 		return nil, err
-	}
-	entries, _, warnings, err := registry.Index{Dir: dir}.Entries()
-	if err != nil {
-		return nil, err
-	}
-	warn := warnTo(f)
-	for _, w := range warnings {
-		warn(w)
-	}
-	own := ""
-	if ownCommon != "" {
-		own = registry.Canonical(ownCommon)
 	}
 	var out []listSource
-	for _, e := range entries {
-		if own != "" && e.CommonDir == own {
-			continue
+	for _, r := range alloc.ListForeign(ctx, *idx, repo.Loc.CommonDir, nil, warnTo(f)).Repos {
+		if r.Worktrees != nil {
+			out = append(out, listSource{name: r.Entry.Name, worktrees: r.Worktrees})
 		}
-		wts, err := gitwt.Git{Dir: e.CommonDir, Env: gitwt.WithoutLocation(nil)}.Worktrees(ctx)
-		if err != nil {
-			warn(fmt.Sprintf("cannot list repository %s (%s): %v", untrusted.New(e.Name), untrusted.New(e.MainPath), err))
-			continue
-		}
-		out = append(out, listSource{name: e.Name, worktrees: wts})
 	}
 	return out, nil
 }

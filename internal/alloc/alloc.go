@@ -19,7 +19,6 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -390,6 +389,12 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var foreign *Foreign
+	if cross != nil {
+		// Before the per-user lock, so that a slow repository holds up only this
+		// allocation, not every one waiting for that lock (Foreign).
+		foreign = ListForeign(ctx, *cross, repo.Loc.CommonDir, o.Env, warn)
+	}
 	if !o.DryRun {
 		timeout, err := repo.LockTimeout(o.LockTimeout, getenv)
 		if err != nil {
@@ -426,7 +431,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	}
 	a := &allocation{
 		repo: repo, cfg: cfg, root: root, path: path, prober: prober, warn: warn,
-		name: filepath.Base(root), cross: cross, ctx: ctx, env: o.Env,
+		name: filepath.Base(root), foreign: foreign, ctx: ctx,
 	}
 	res, err := a.run(o)
 	if err != nil {
@@ -507,9 +512,9 @@ type allocation struct {
 	prober reserve.Prober
 	warn   func(string)
 	sibs   []Sibling
-	cross  *registry.Index // nil when cross-repository awareness is off
-	ctx    context.Context
-	env    []string
+	// foreign holds the other repositories; nil when cross-repository awareness is off.
+	foreign *Foreign
+	ctx     context.Context
 	// keptSince is the modification time of a kept reservation that is being rewritten
 	// in place, restored after the write.
 	keptSince time.Time
@@ -521,8 +526,8 @@ type allocation struct {
 func (a *allocation) run(o Options) (*Result, error) {
 	spec := a.cfg.Spec
 	a.sibs = ReadSiblings(a.repo.Worktrees, a.root, a.root, a.warn)
-	if a.cross != nil {
-		a.sibs = append(a.sibs, ForeignSiblings(a.ctx, *a.cross, a.repo.Loc.CommonDir, a.root, a.env, a.warn)...)
+	if a.foreign != nil {
+		a.sibs = append(a.sibs, a.foreign.Siblings(a.ctx, a.root)...)
 	}
 
 	own, prev, ownErr := reserve.Read(a.path)

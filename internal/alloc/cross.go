@@ -2,13 +2,30 @@ package alloc
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
+)
+
+// DefaultCrossRepoTimeout is how long allocation waits for any one other repository to
+// answer (its `git worktree list`, the check that its directory exists, the reads of its
+// reservations). Listing one takes a few milliseconds; one that takes seconds is on a
+// hung network mount or a FIFO, and waiting for it would hold up every allocation on the
+// machine.
+const DefaultCrossRepoTimeout = 2 * time.Second
+
+// The environment variable and git config key that set the time limit per repository.
+const (
+	EnvCrossRepoTimeout    = "GIT_WORKTREE_PORTS_CROSS_REPO_TIMEOUT"
+	ConfigCrossRepoTimeout = "worktree-ports.crossRepoTimeout"
 )
 
 // CrossRepo returns the per-user index when cross-repository awareness is on, or nil.
@@ -18,11 +35,45 @@ func (r *Repo) CrossRepo(getenv func(string) string) (*registry.Index, error) {
 	if err != nil || !on {
 		return nil, err
 	}
-	dir, err := registry.Dir(getenv)
+	idx, err := r.UserIndex(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("cross-repository index: %w (or turn it off with %s=0)", err, registry.EnvCrossRepo)
 	}
-	return &registry.Index{Dir: dir}, nil
+	return idx, nil
+}
+
+// UserIndex returns the per-user index, with its Timeout set from CrossRepoTimeout.
+func (r *Repo) UserIndex(getenv func(string) string) (*registry.Index, error) {
+	dir, err := registry.Dir(getenv)
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := r.CrossRepoTimeout(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &registry.Index{Dir: dir, Timeout: timeout}, nil
+}
+
+// CrossRepoTimeout resolves the time limit per other repository: the environment, then
+// git config, then DefaultCrossRepoTimeout. It must be positive.
+func (r *Repo) CrossRepoTimeout(getenv func(string) string) (time.Duration, error) {
+	name, v := EnvCrossRepoTimeout, getenv(EnvCrossRepoTimeout)
+	if v == "" {
+		var ok bool
+		if v, ok = r.GitConfig(ConfigCrossRepoTimeout); !ok {
+			return DefaultCrossRepoTimeout, nil
+		}
+		name = "git config " + ConfigCrossRepoTimeout
+	}
+	d, err := parseTimeout(v)
+	if err == nil && d <= 0 {
+		err = fmt.Errorf("%q: must be more than 0", v)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
 }
 
 // Entry is this repository's record in the per-user index.
@@ -34,61 +85,283 @@ func (r *Repo) Entry() registry.Entry {
 	return registry.Entry{CommonDir: r.Loc.CommonDir, MainPath: main, Name: r.RepoName()}
 }
 
-// ForeignSiblings reads the reservations of every other registered repository's
-// worktrees, so that two repositories on one machine never share a port either. Each
-// repository's worktrees come from its own `git worktree list`, run concurrently; a
-// repository that cannot be read is a warning, never a failure.
-func ForeignSiblings(ctx context.Context, idx registry.Index, ownCommonDir, labelBase string, env []string, warn func(string)) []Sibling {
-	entries, dropped, warnings, err := idx.Entries()
+// Foreign is what allocation knows of the other registered repositories, so that two
+// repositories on one machine never share a port either. ListForeign lists their
+// worktrees before the per-user lock is taken; Siblings, under that lock, checks that the
+// lists still hold and reads the reservations.
+//
+// Every other repository is a place where the tool can hang: git there reads files that
+// may be FIFOs (.git/worktrees/<id>/locked) or sit on a network mount that no longer
+// answers, where even a stat blocks in the kernel. So each repository is asked at the
+// same time as the others, and given idx.Timeout to answer each time; one that does not
+// is skipped with a warning naming it (its git is killed), never waited on. Listing
+// before the lock means a stuck repository costs each allocation that time once, in
+// parallel with every other allocation, instead of being waited on in turn while the
+// per-user lock is held.
+type Foreign struct {
+	idx     registry.Index
+	own     string   // this repository's common dir, canonical
+	env     []string // for git in other repositories
+	indexed time.Time
+	// Repos are the other repositories in the index, in its order. Worktrees is nil for
+	// one that could not be listed, which is then skipped.
+	Repos []ForeignRepo
+	// known holds the common dirs of all repositories in the index when it was read,
+	// listed or not, and this one's.
+	known  map[string]bool
+	warned map[string]bool
+	warn   func(string)
+}
+
+// ForeignRepo is one other registered repository and its worktrees.
+type ForeignRepo struct {
+	Entry     registry.Entry
+	Worktrees []gitwt.Worktree
+	listed    time.Time // when the listing began
+}
+
+// ListForeign lists the worktrees of every other repository in idx, at most idx.Timeout
+// for the check that they exist and at most idx.Timeout more for their listings (when it
+// is positive). ownCommonDir is this repository's common dir, left out; "" lists them
+// all. Warnings go to warn, one line each, naming the repository or file.
+func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(string)) *Foreign {
+	own := ""
+	if ownCommonDir != "" {
+		own = registry.Canonical(ownCommonDir)
+	}
+	f := &Foreign{
+		idx: idx, own: own, indexed: time.Now(),
+		// Another repository is listed from its own common dir, with nothing inherited
+		// that names this one: an inherited GIT_DIR (git exports it to hooks) would make
+		// git list this repository again, under the other's name.
+		env:    gitwt.WithoutLocation(env),
+		warned: map[string]bool{},
+		warn:   warn,
+	}
+	// Every repository recorded now, whether Entries lets it through or not (one whose
+	// stat hangs, say), is known: Siblings asks only those registered later.
+	recorded, _, _ := idx.Registered()
+	f.known = map[string]bool{f.own: true}
+	for _, e := range recorded {
+		f.known[e.CommonDir] = true
+	}
+	entries, _, warnings, err := idx.Entries()
 	if err != nil {
-		warn(fmt.Sprintf("cross-repository index %s: %v", idx.Dir, err))
-		return nil
+		f.once(fmt.Sprintf("cross-repository index %s: %v", idx.Dir, err))
+		return f
 	}
 	for _, w := range warnings {
-		warn(w)
+		f.once(w)
 	}
-	_ = dropped // gone for good: Entries removed them, and their bundles are free again
-	own := registry.Canonical(ownCommonDir)
-	type result struct {
-		sibs []Sibling
-		msgs []string
+	// Gone entries were removed by Entries, and their bundles are free again.
+	f.Repos = f.list(ctx, entries)
+	return f
+}
+
+// once passes each distinct warning to warn once: the index is read again under the
+// lock, and a repository that is stuck would be reported twice.
+func (f *Foreign) once(msg string) {
+	if !f.warned[msg] && f.warn != nil {
+		f.warned[msg] = true
+		f.warn(msg)
 	}
-	results := make([]result, len(entries))
-	// Another repository is listed from its own common dir, with nothing inherited that
-	// names this one: an inherited GIT_DIR (git exports it to hooks) would make git list
-	// this repository again, under the other's name.
-	env = gitwt.WithoutLocation(env)
+}
+
+// list lists the worktrees of each entry but this repository's, all at once, each within
+// the time limit.
+func (f *Foreign) list(ctx context.Context, entries []registry.Entry) []ForeignRepo {
+	var repos []ForeignRepo
+	for _, e := range entries {
+		if e.CommonDir != f.own {
+			repos = append(repos, ForeignRepo{Entry: e})
+		}
+	}
+	msgs := make([]string, len(repos))
 	var wg sync.WaitGroup
-	for i, e := range entries {
-		if e.CommonDir == own {
+	for i := range repos {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &repos[i]
+			r.listed = time.Now()
+			r.Worktrees, msgs[i] = f.worktrees(ctx, r.Entry)
+		}()
+	}
+	wg.Wait()
+	for _, m := range msgs {
+		if m != "" {
+			f.once(m)
+		}
+	}
+	return repos
+}
+
+// worktrees runs `git worktree list` in the repository of e within the time limit, and
+// returns the worktrees or a warning.
+func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) ([]gitwt.Worktree, string) {
+	rctx, cancel := f.limit(ctx)
+	defer cancel()
+	type listing struct {
+		wts []gitwt.Worktree
+		err error
+	}
+	// git is killed when rctx ends (exec.CommandContext), so within does not leave it
+	// behind; within only stops waiting for what cannot be interrupted.
+	l, ok := within(rctx, func() listing {
+		wts, err := gitwt.Git{Dir: e.CommonDir, Env: f.env}.Worktrees(rctx)
+		return listing{wts, err}
+	})
+	switch {
+	case !ok || l.err != nil && errors.Is(l.err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return nil, f.stuck(e, "`git worktree list` there")
+	case l.err != nil:
+		return nil, fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", e.Name, e.MainPath, firstLine(l.err))
+	}
+	return l.wts, ""
+}
+
+// stuckPrefix starts the warning about a repository that did not answer in time.
+const stuckPrefix = "skipping repository "
+
+// IsStuckWarning reports whether a warning from Allocate is about another repository
+// that did not answer in time, and whose ports therefore were not counted: the hook shows
+// it in its one line instead of folding it into a count.
+func IsStuckWarning(w string) bool { return strings.HasPrefix(w, stuckPrefix) }
+
+// stuck is the warning for a repository that did not answer in time.
+func (f *Foreign) stuck(e registry.Entry, what string) string {
+	return fmt.Sprintf(stuckPrefix+"%s (%s): %s did not answer within %s (a hung network mount or a FIFO?), so its ports are not counted this time (time limit: git config %s)",
+		e.Name, e.MainPath, what, f.idx.Timeout, ConfigCrossRepoTimeout)
+}
+
+// limit returns ctx bounded by the time limit, if there is one.
+func (f *Foreign) limit(ctx context.Context) (context.Context, context.CancelFunc) {
+	if f.idx.Timeout > 0 {
+		return context.WithTimeout(ctx, f.idx.Timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// Siblings reads the reservations of the other repositories' worktrees. Call it under the
+// per-user lock: it first makes sure that nothing was added since ListForeign (a
+// repository registered meanwhile, a worktree added to one) and lists again where
+// something was, then reads. All of it runs at once and within the time limit; a
+// repository that could not be listed before is not asked again. Labels name the
+// worktrees relative to labelBase, with the repository's name.
+func (f *Foreign) Siblings(ctx context.Context, labelBase string) []Sibling {
+	repos := f.Repos
+	if !unchangedSince(f.idx.Dir, f.indexed) {
+		// A repository registered meanwhile ran its first allocation while we waited for
+		// the lock: its reservations count. The entry files are in the index directory
+		// itself, so reading them cannot hang on another repository's file system.
+		entries, warnings, err := f.idx.Registered()
+		if err != nil {
+			f.once(fmt.Sprintf("cross-repository index %s: %v", f.idx.Dir, err))
+		}
+		for _, w := range warnings {
+			f.once(w)
+		}
+		var added []registry.Entry
+		for _, e := range entries {
+			if !f.known[e.CommonDir] {
+				added = append(added, e)
+			}
+		}
+		if len(added) > 0 {
+			repos = append(slices.Clip(repos), f.list(ctx, added)...)
+		}
+	}
+	results := make([]foreignRead, len(repos))
+	var wg sync.WaitGroup
+	for i, r := range repos {
+		if r.Worktrees == nil {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wts, err := gitwt.Git{Dir: e.CommonDir, Env: env}.Worktrees(ctx)
-			if err != nil {
-				results[i].msgs = []string{fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", e.Name, e.MainPath, firstLine(err))}
-				return
-			}
-			sibs := ReadSiblings(wts, labelBase, labelBase, func(m string) { results[i].msgs = append(results[i].msgs, m) })
-			for j := range sibs {
-				sibs[j].Repo = e.Name
-				sibs[j].Label += " (repo " + e.Name + ")"
-			}
-			results[i].sibs = sibs
+			results[i] = f.read(ctx, r, labelBase)
 		}()
 	}
 	wg.Wait()
 	var out []Sibling
 	for _, r := range results {
 		for _, m := range r.msgs {
-			warn(m)
+			f.once(m)
 		}
 		out = append(out, r.sibs...)
 	}
 	return out
 }
+
+// foreignRead is what Siblings found in one other repository: its reservations, and the
+// warnings to print.
+type foreignRead struct {
+	sibs []Sibling
+	msgs []string
+}
+
+// read lists r again if its worktrees changed since it was listed, and reads their
+// reservations, within the time limit.
+func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) foreignRead {
+	rctx, cancel := f.limit(ctx)
+	defer cancel()
+	res, ok := within(rctx, func() (res foreignRead) {
+		wts := r.Worktrees
+		if !listedBefore(r.Entry.CommonDir, "", len(wts)-1, r.listed) {
+			var msg string
+			if wts, msg = f.worktrees(rctx, r.Entry); msg != "" {
+				return foreignRead{msgs: []string{msg}}
+			}
+		}
+		res.sibs = ReadSiblings(wts, labelBase, labelBase, func(m string) { res.msgs = append(res.msgs, m) })
+		for j := range res.sibs {
+			res.sibs[j].Repo = r.Entry.Name
+			res.sibs[j].Label += " (repo " + r.Entry.Name + ")"
+		}
+		return res
+	})
+	if !ok {
+		return foreignRead{msgs: []string{f.stuck(r.Entry, "reading its worktrees' reservations")}}
+	}
+	return res
+}
+
+// unchangedSince reports whether directory dir exists and nothing was added to, removed
+// from or renamed in it since t (with the coarse kernel clock's margin, as listedBefore).
+func unchangedSince(dir string, t time.Time) bool {
+	fi, err := os.Lstat(dir)
+	return err == nil && changedBefore(fi, t.Add(-50*time.Millisecond))
+}
+
+// within runs f on a goroutine of its own and waits for its result until ctx is done,
+// and then killGrace longer. f should stop soon after ctx is done where it can: a git
+// process started with ctx is killed, and the grace lets that happen and f return,
+// rather than leave the process behind when we exit. Where f cannot stop (a stat on a
+// hung network mount blocks in the kernel), within gives up, reports false, and the
+// goroutine's late result is dropped.
+func within[T any](ctx context.Context, f func() T) (T, bool) {
+	done := make(chan T, 1)
+	go func() { done <- f() }()
+	select {
+	case v := <-done:
+		return v, true
+	case <-ctx.Done():
+	}
+	grace := time.NewTimer(killGrace)
+	defer grace.Stop()
+	select {
+	case v := <-done:
+		return v, true
+	case <-grace.C:
+		var zero T
+		return zero, false
+	}
+}
+
+// killGrace is how long within waits, after its time is up, for f to notice: killing a
+// process and reaping it takes milliseconds.
+const killGrace = 500 * time.Millisecond
 
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
@@ -26,6 +27,10 @@ import (
 //   - When it cannot be checked for any other reason (permission denied,
 //     a stale network mount), the entry is kept in the index, left out of
 //     entries, and reported in warnings.
+//   - The checks run at the same time, and Entries waits at most
+//     x.Timeout (when positive) for them: a stat on a hung network mount
+//     can block for ever. A repository that has not answered by then is
+//     kept in the index, left out of entries, and reported in warnings.
 //
 // Files in the index directory are untrusted: an entry file that is not a
 // regular file (FIFO, directory, device, socket, symlink loop), is larger
@@ -34,32 +39,14 @@ import (
 // do not look like entries (the lock file, temporary files) are ignored.
 // Each warning is one line that names the file or repository.
 func (x Index) Entries() (entries []Entry, dropped []Entry, warnings []string, err error) {
-	des, err := os.ReadDir(x.Dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil, nil
+	recorded, paths, warnings, err := x.registered()
+	if err != nil || len(recorded) == 0 {
+		return nil, nil, warnings, err
 	}
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read the repository index: %w", err)
-	}
-	seen := map[string]bool{}
-	for _, de := range des {
-		if !isEntryName(de.Name()) {
-			continue
-		}
-		path := filepath.Join(x.Dir, de.Name())
-		e, err := readEntry(path)
-		if err != nil {
-			warnings = append(warnings, err.Error())
-			continue
-		}
-		// A copied file can repeat a repository; reading its worktrees
-		// twice would only cost time.
-		if seen[e.CommonDir] {
-			continue
-		}
-		seen[e.CommonDir] = true
-
-		_, err = os.Stat(e.CommonDir)
+	statErrs := statAll(recorded, x.Timeout)
+	for i, e := range recorded {
+		path := paths[i]
+		err := statErrs[i]
 		switch {
 		case err == nil:
 			entries = append(entries, e)
@@ -90,6 +77,105 @@ func (x Index) Entries() (entries []Entry, dropped []Entry, warnings []string, e
 		return a.CommonDir < b.CommonDir
 	})
 	return entries, dropped, warnings, nil
+}
+
+// Registered returns the entries as their files record them, without checking that the
+// repositories still exist, so it touches no file system but the index's. Entry files
+// that cannot be used are reported in warnings, as by Entries; a repository recorded
+// twice is returned once.
+func (x Index) Registered() (entries []Entry, warnings []string, err error) {
+	entries, _, warnings, err = x.registered()
+	return entries, warnings, err
+}
+
+// registered is Registered, plus the path of each entry's file.
+func (x Index) registered() (entries []Entry, paths, warnings []string, err error) {
+	des, err := os.ReadDir(x.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read the repository index: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, de := range des {
+		if !isEntryName(de.Name()) {
+			continue
+		}
+		path := filepath.Join(x.Dir, de.Name())
+		e, err := readEntry(path)
+		if err != nil {
+			warnings = append(warnings, err.Error())
+			continue
+		}
+		// A copied file can repeat a repository; reading its worktrees
+		// twice would only cost time.
+		if seen[e.CommonDir] {
+			continue
+		}
+		seen[e.CommonDir] = true
+		entries = append(entries, e)
+		paths = append(paths, path)
+	}
+	return entries, paths, warnings, nil
+}
+
+// statDir is os.Stat; tests replace it to stand in for a hung file system.
+var statDir = os.Stat
+
+// statAll stats the common directory of every entry at once, and returns each one's
+// error. With a positive timeout it waits no longer than that: a stat that has not
+// returned by then (a hung network mount blocks it in the kernel, where nothing can
+// interrupt it) is left behind, and its entry gets a *NoAnswerError.
+func statAll(entries []Entry, timeout time.Duration) []error {
+	stat := statDir
+	errs := make([]error, len(entries))
+	if timeout <= 0 {
+		for i, e := range entries {
+			_, errs[i] = stat(e.CommonDir)
+		}
+		return errs
+	}
+	type result struct {
+		i   int
+		err error
+	}
+	// Buffered, so a stat that returns after we stopped waiting does not block its
+	// goroutine for ever.
+	results := make(chan result, len(entries))
+	for i, e := range entries {
+		go func() {
+			_, err := stat(e.CommonDir)
+			results <- result{i, err}
+		}()
+	}
+	answered := make([]bool, len(entries))
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for range entries {
+		select {
+		case r := <-results:
+			errs[r.i], answered[r.i] = r.err, true
+		case <-timer.C:
+			for i := range errs {
+				if !answered[i] {
+					errs[i] = &NoAnswerError{Timeout: timeout}
+				}
+			}
+			return errs
+		}
+	}
+	return errs
+}
+
+// NoAnswerError reports a repository that did not answer in time, most likely because
+// it is on a hung network mount.
+type NoAnswerError struct {
+	Timeout time.Duration
+}
+
+func (e *NoAnswerError) Error() string {
+	return fmt.Sprintf("no answer within %s (a hung file system?)", e.Timeout)
 }
 
 // fileError reports an entry file that cannot be used. Its message is one

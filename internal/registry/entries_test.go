@@ -314,3 +314,88 @@ func BenchmarkEntries(b *testing.B) {
 		})
 	}
 }
+
+// TestEntriesHungFileSystem stands in for a repository on a network mount that stopped
+// answering, where a stat blocks in the kernel and nothing can interrupt it: Entries
+// stops waiting after x.Timeout, keeps the entry (the mount may come back), leaves it out
+// with a warning that names it, and still returns the others. Not parallel: it replaces
+// statDir.
+func TestEntriesHungFileSystem(t *testing.T) {
+	tmp := t.TempDir()
+	x := Index{Dir: filepath.Join(tmp, "idx"), Timeout: 100 * time.Millisecond}
+	good := newRepo(t, tmp, "good")
+	hung := newRepo(t, tmp, "hung")
+	for _, c := range []string{good, hung} {
+		if _, err := x.Register(Entry{CommonDir: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	release := make(chan struct{})
+	defer close(release)
+	orig := statDir
+	statDir = func(name string) (os.FileInfo, error) {
+		if name == hung {
+			<-release
+		}
+		return orig(name)
+	}
+	defer func() { statDir = orig }()
+
+	type result struct {
+		entries, dropped []Entry
+		warnings         []string
+		err              error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		r.entries, r.dropped, r.warnings, r.err = x.Entries()
+		done <- r
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(20 * time.Second): // a hang guard, not a measurement
+		t.Fatal("Entries still waiting 20s after its timeout")
+	}
+	if r.err != nil || len(r.dropped) != 0 {
+		t.Fatalf("Entries: dropped %+v, err %v", r.dropped, r.err)
+	}
+	if len(r.entries) != 1 || r.entries[0].CommonDir != good {
+		t.Errorf("entries = %+v, want only %s", r.entries, good)
+	}
+	if len(r.warnings) != 1 || !strings.Contains(r.warnings[0], hung) || !strings.Contains(r.warnings[0], "no answer within 100ms") {
+		t.Errorf("warnings = %q, want one naming %s with no answer within 100ms", r.warnings, hung)
+	}
+	if _, err := os.Stat(x.Path(hung)); err != nil {
+		t.Errorf("the hung repository's entry was removed: %v", err)
+	}
+}
+
+// TestRegistered checks that Registered returns what the entry files record, without
+// looking at the repositories: a deleted one is still there, and nothing is removed.
+func TestRegistered(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	x := Index{Dir: filepath.Join(tmp, "idx")}
+	gone := newRepo(t, tmp, "gone")
+	if _, err := x.Register(Entry{CommonDir: gone}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Dir(gone)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(x.Dir, strings.Repeat("0", hashHexLen)+entryExt), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, warnings, err := x.Registered()
+	if err != nil || len(got) != 1 || got[0].CommonDir != gone {
+		t.Fatalf("Registered = %+v, %v; want %s", got, err, gone)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "corrupt") {
+		t.Errorf("warnings = %q, want one about the corrupt file", warnings)
+	}
+	if _, err := os.Stat(x.Path(gone)); err != nil {
+		t.Errorf("Registered removed an entry: %v", err)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
@@ -93,6 +94,9 @@ type entryFile struct {
 type Index struct {
 	// Dir is the index directory, usually from Dir.
 	Dir string
+	// Timeout, when positive, bounds how long Entries waits for any one
+	// repository's file system; see Entries.
+	Timeout time.Duration
 }
 
 // Canonical returns the form of commonDir that keys the index: absolute,
