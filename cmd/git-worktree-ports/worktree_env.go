@@ -32,12 +32,17 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	res, _, err := reserve.Read(path)
 	switch {
 	case err == nil && len(res.Env) > 0:
-	case err == nil || errors.Is(err, fs.ErrNotExist):
-		// No file, or one written without env (by hand, or by an older version):
-		// allocate fills it in, keeping the base.
+	case err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, reserve.ErrOutOfBounds):
+		// No file, one written without env (by hand, or by an older version), or one with
+		// values no config allows: allocate fills it in or chooses again.
 		if noAllocate {
-			if err == nil {
+			switch {
+			case err == nil:
 				return nil, fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", untrusted.New(path))
+			case errors.Is(err, reserve.ErrOutOfBounds):
+				var fe *reserve.FileError
+				errors.As(err, &fe)
+				return nil, fmt.Errorf("%s: %s; run `git worktree-ports allocate` to choose again", untrusted.New(path), fe.Reason)
 			}
 			return nil, &noReservationError{path: path}
 		}

@@ -521,6 +521,9 @@ type allocation struct {
 	// holders counts, per repository name, the slots its worktrees' reservations took
 	// during stepping, for the "range exhausted" message.
 	holders map[string]int
+	// files counts, per reservation file, the slots it took during stepping, so that the
+	// "range exhausted" message can name one file that takes most of the range.
+	files map[string]*fileHold
 }
 
 func (a *allocation) run(o Options) (*Result, error) {
@@ -535,6 +538,12 @@ func (a *allocation) run(o Options) (*Result, error) {
 	case ownErr == nil:
 	case errors.Is(ownErr, fs.ErrNotExist):
 		prev = nil
+	case errors.Is(ownErr, reserve.ErrOutOfBounds):
+		// Well-formed, so a rewrite keeps the user's fields (prev), but no config wrote
+		// these values: choose again, as for a bundle that no longer fits the config.
+		var fe *reserve.FileError
+		errors.As(ownErr, &fe)
+		a.warn(fmt.Sprintf("%s: %s; choosing again", fe.Path, fe.Reason))
 	case o.Force:
 		a.warn(ownErr.Error() + "; replacing it (--force)")
 		prev = nil
@@ -708,6 +717,7 @@ func (a *allocation) taken(base int) bundle.Verdict {
 			repo = a.repo.RepoName()
 		}
 		a.holders[repo]++
+		a.countFile(s)
 		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: "reserved by " + s.Label}
 	}
 	for p := base; p < base+w; p++ {

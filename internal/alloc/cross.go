@@ -387,5 +387,52 @@ func (a *allocation) holdersText() string {
 	for i, n := range names {
 		parts[i] = fmt.Sprintf("%s (%d)", n, a.holders[n])
 	}
-	return "\nSlots reserved by the worktrees of: " + strings.Join(parts, ", ")
+	return "\nSlots reserved by the worktrees of: " + strings.Join(parts, ", ") + a.fileText()
+}
+
+// fileHold is how many slots one reservation file took during stepping.
+type fileHold struct {
+	sib Sibling
+	n   int
+}
+
+func (a *allocation) countFile(s Sibling) {
+	if a.files == nil {
+		a.files = map[string]*fileHold{}
+	}
+	h := a.files[s.Path]
+	if h == nil {
+		h = &fileHold{sib: s}
+		a.files[s.Path] = h
+	}
+	h.n++
+}
+
+// fileText names the one reservation file that took most of the range by itself, if
+// there is one: a wide bundle, or ports spread over many slots, is then the thing to
+// look at, not the number of worktrees.
+func (a *allocation) fileText() string {
+	slots := a.cfg.Spec.Slots()
+	var top *fileHold
+	for _, h := range a.files {
+		if top == nil || h.n > top.n || h.n == top.n && h.sib.Path < top.sib.Path {
+			top = h
+		}
+	}
+	if top == nil || 2*top.n <= slots {
+		return ""
+	}
+	r := top.sib.Reservation
+	what := "bundle " + portRange(r.Base, r.Width)
+	outside := 0
+	for _, p := range r.Ports {
+		if p.Port < r.Base || p.Port-r.Base >= r.Width {
+			outside++
+		}
+	}
+	if outside > 0 {
+		what += fmt.Sprintf(" and %d ports outside it", outside)
+	}
+	return fmt.Sprintf("\n%s alone reserves %d of the %d slots (%s); if that worktree does not need them, run `git worktree-ports release` in %s",
+		top.sib.Path, top.n, slots, what, top.sib.Worktree.Path)
 }

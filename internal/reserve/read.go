@@ -18,6 +18,21 @@ const maxPort = 65535
 // maxExact is the largest integer that every JSON reader (float64) keeps exact.
 const maxExact = 1 << 53
 
+// MinPort and MaxWidth are the bounds every valid config keeps (internal/config): a range
+// lies in MinPort-65535 and a bundle is at most MaxWidth ports wide. A reservation outside
+// them was not written by any allocation, so Read refuses it rather than let it block
+// ports: one file with "width": 64000 would otherwise take every slot of every
+// repository on the machine.
+const (
+	MinPort  = 1024
+	MaxWidth = 1000
+)
+
+// ErrOutOfBounds is wrapped by the *FileError of a reservation that is well-formed JSON
+// but holds a base, width or port that no valid config produces. Read still returns its
+// bytes, so allocate can rewrite its own such file keeping the user's fields.
+var ErrOutOfBounds = errors.New("reservation outside what any config allows")
+
 // FileError reports a reservation file that cannot be used. Its message is
 // one line that names the file, so a caller can print it as a warning and
 // skip the file.
@@ -49,6 +64,9 @@ func (e *FileError) Unwrap() error { return e.Err }
 // *FileError. A missing file's error satisfies errors.Is(err,
 // fs.ErrNotExist).
 //
+// A reservation that parses but could not come from any valid config (see
+// OutOfBounds) is refused too, with a *FileError that wraps ErrOutOfBounds.
+//
 // Read also returns the file's bytes, so a rewrite can keep the user's
 // fields. They are returned whenever the file could be read, even when it
 // does not parse.
@@ -58,7 +76,36 @@ func Read(path string) (Reservation, []byte, error) {
 		return Reservation{}, nil, err
 	}
 	r, err := Parse(path, data)
-	return r, data, err
+	if err != nil {
+		return Reservation{}, data, err
+	}
+	if reason := r.OutOfBounds(); reason != "" {
+		return Reservation{}, data, &FileError{Path: path, Reason: reason, Err: ErrOutOfBounds}
+	}
+	return r, data, nil
+}
+
+// OutOfBounds says why r could not have been written for any valid config, or returns
+// "": a base below MinPort, a width above MaxWidth, a port below MinPort, or more ports
+// than the bundle is wide (every service has its own offset below the width). Ports
+// outside the bundle are allowed, since a main worktree may keep a project's usual ones.
+func (r Reservation) OutOfBounds() string {
+	switch {
+	case r.Base < MinPort || r.Base > maxPort:
+		return fmt.Sprintf("base %d is outside %d-%d, where every config's range lies", r.Base, MinPort, maxPort)
+	case r.Width < 1 || r.Width > MaxWidth:
+		return fmt.Sprintf("width %d is not one any config allows (1-%d)", r.Width, MaxWidth)
+	case r.Base+r.Width-1 > maxPort:
+		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, maxPort)
+	case len(r.Ports) > r.Width:
+		return fmt.Sprintf("%d ports listed for a bundle of width %d, more than any config has services", len(r.Ports), r.Width)
+	}
+	for _, p := range r.Ports {
+		if p.Port < MinPort || p.Port > maxPort {
+			return fmt.Sprintf("port %q = %d is outside %d-%d, where every config's range lies", p.Name, p.Port, MinPort, maxPort)
+		}
+	}
+	return ""
 }
 
 // readBounded returns at most MaxSize bytes of the regular file at path, refusing
@@ -76,8 +123,12 @@ func readBounded(path string) ([]byte, error) {
 // errors. Parse is lenient: it needs a JSON object with a base in 1-65535
 // and a positive width that keeps the bundle within port 65535. Everything
 // else is optional: a value of the wrong type is ignored, entries of
-// "ports" that are not port numbers are dropped, and for a key given twice
-// the first one counts. Unknown keys and versions are accepted.
+// "ports" that are not numbers are dropped, and for a key given twice the
+// first one counts. Unknown keys and versions are accepted. A "ports" entry
+// that is a number but not a port (0, -1, 70000, 2.5) is refused, wrapping
+// ErrOutOfBounds: dropping it silently would hide a hostile or broken file.
+// Parse checks only what the format can hold; Read also checks the values
+// against every valid config (OutOfBounds).
 func Parse(path string, data []byte) (Reservation, error) {
 	fail := func(reason string) (Reservation, error) {
 		return Reservation{}, &FileError{Path: path, Reason: reason}
@@ -123,15 +174,24 @@ func Parse(path string, data []byte) (Reservation, error) {
 	}
 	if p := fields["ports"]; p.IsObject() {
 		seen := map[string]bool{}
+		bad := ""
 		p.ForEach(func(k, v gjson.Result) bool {
 			name := k.String()
-			port, ok := intValue(v)
-			if !seen[name] && ok && port >= 1 && port <= maxPort {
-				seen[name] = true
-				r.Ports = append(r.Ports, Port{Name: name, Port: port})
+			if seen[name] || v.Type != gjson.Number {
+				return true
 			}
+			port, ok := intValue(v)
+			if !ok || port < 1 || port > maxPort {
+				bad = fmt.Sprintf("port %q = %s is not a port number", name, v.Raw)
+				return false
+			}
+			seen[name] = true
+			r.Ports = append(r.Ports, Port{Name: name, Port: port})
 			return true
 		})
+		if bad != "" {
+			return Reservation{}, &FileError{Path: path, Reason: bad, Err: ErrOutOfBounds}
+		}
 	}
 	if e := fields["env"]; e.IsObject() {
 		seen := map[string]bool{}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,9 @@ func TestRead(t *testing.T) {
 		{"string base", write(`{"base": "21340", "width": 10}`), `"base" missing`, false},
 		{"base too high", write(`{"base": 70000, "width": 10}`), `"base" missing`, false},
 		{"bundle past 65535", write(`{"base": 65530, "width": 10}`), "runs past port 65535", false},
+		{"port not a port", write(`{"base": 21340, "width": 10, "ports": {"api": 70000}}`), `port "api" = 70000 is not a port number`, false},
+		{"width no config allows", write(`{"base": 1500, "width": 64000}`), "width 64000 is not one any config allows (1-1000)", false},
+		{"base below 1024", write(`{"base": 80, "width": 10}`), "base 80 is outside 1024-65535", false},
 		{"huge", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, FileName)
 			f, err := os.Create(p)
@@ -293,8 +297,8 @@ func TestParseLenient(t *testing.T) {
 			want: Reservation{Base: 20000, Width: 10},
 		},
 		{
-			name: "bad ports dropped, first duplicate wins",
-			in:   `{"base": 20000, "width": 10, "ports": {"a": 20000, "b": "20001", "c": 70000, "d": 0, "a": 20005, "e": 2.5e4}}`,
+			name: "ports that are not numbers dropped, first duplicate wins",
+			in:   `{"base": 20000, "width": 10, "ports": {"a": 20000, "b": "20001", "c": null, "a": 70000, "e": 2.5e4}}`,
 			want: Reservation{Base: 20000, Width: 10, Ports: []Port{{"a", 20000}, {"e", 25000}}},
 		},
 		{
@@ -364,5 +368,80 @@ func TestClaimedOverlaps(t *testing.T) {
 		if got := tt.b.Overlaps(a); got != tt.want {
 			t.Errorf("%+v.Overlaps(a) = %v, want %v", tt.b, got, tt.want)
 		}
+	}
+}
+
+// TestOutOfBounds pins the bounds of a reservation any valid config can produce: each
+// limit is accepted exactly at its edge and refused one past it.
+func TestOutOfBounds(t *testing.T) {
+	t.Parallel()
+	ports := func(n, base int) []Port {
+		var ps []Port
+		for i := range n {
+			ps = append(ps, Port{Name: strconv.Itoa(i), Port: base + i})
+		}
+		return ps
+	}
+	tests := []struct {
+		name   string
+		r      Reservation
+		reason string // "" means in bounds
+	}{
+		{"typical", Reservation{Base: 21340, Width: 10, Ports: ports(2, 21340)}, ""},
+		{"lowest base", Reservation{Base: MinPort, Width: 10}, ""},
+		{"base below", Reservation{Base: MinPort - 1, Width: 10}, "base 1023 is outside 1024-65535"},
+		{"widest", Reservation{Base: 20000, Width: MaxWidth}, ""},
+		{"too wide", Reservation{Base: 20000, Width: MaxWidth + 1}, "width 1001 is not one any config allows (1-1000)"},
+		{"the issue's sibling", Reservation{Base: 1500, Width: 64000}, "width 64000"},
+		{"zero width", Reservation{Base: 20000}, "width 0"},
+		{"up to 65535", Reservation{Base: 65526, Width: 10}, ""},
+		{"past 65535", Reservation{Base: 65530, Width: 10}, "runs past port 65535"},
+		{"a port per offset", Reservation{Base: 20000, Width: 3, Ports: ports(3, 20000)}, ""},
+		{"more ports than offsets", Reservation{Base: 20000, Width: 3, Ports: ports(4, 20000)}, "4 ports listed for a bundle of width 3"},
+		{"a usual port outside the bundle", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 3000}}}, ""},
+		{"a privileged port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 80}}}, `port "web" = 80 is outside 1024-65535`},
+		{"a negative port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", -5}}}, `port "web" = -5`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.r.OutOfBounds()
+			if tt.reason == "" && got != "" || !strings.Contains(got, tt.reason) {
+				t.Errorf("OutOfBounds() = %q, want %q", got, tt.reason)
+			}
+		})
+	}
+}
+
+// TestReadOutOfBounds checks that Read refuses a well-formed file that no config could
+// have produced, naming it, with an error that wraps ErrOutOfBounds and the file's bytes,
+// so allocate can replace its own such file keeping the user's fields.
+func TestReadOutOfBounds(t *testing.T) {
+	t.Parallel()
+	for name, content := range map[string]string{
+		"width":          `{"note": "mine", "base": 1500, "width": 64000}`,
+		"negative port":  `{"note": "mine", "base": 20000, "width": 10, "ports": {"api": -1}}`,
+		"port too high":  `{"note": "mine", "base": 20000, "width": 10, "ports": {"api": 65536}}`,
+		"fraction port":  `{"note": "mine", "base": 20000, "width": 10, "ports": {"api": 20000.5}}`,
+		"port per slot":  `{"note": "mine", "base": 20000, "width": 1, "ports": {"a": 20000, "b": 20010}}`,
+		"low base":       `{"note": "mine", "base": 1, "width": 10}`,
+		"low port":       `{"note": "mine", "base": 20000, "width": 10, "ports": {"ssh": 22}}`,
+		"zero port":      `{"note": "mine", "base": 20000, "width": 10, "ports": {"api": 0}}`,
+		"exponent port":  `{"note": "mine", "base": 20000, "width": 10, "ports": {"api": 1e9}}`,
+		"huge port text": `{"note": "mine", "base": 20000, "width": 10, "ports": {"api": 123456789012345678901234567890}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), FileName)
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, data, err := Read(p)
+			checkFileError(t, err, p, "")
+			if !errors.Is(err, ErrOutOfBounds) {
+				t.Errorf("err = %v, want one that wraps ErrOutOfBounds", err)
+			}
+			if string(data) != content {
+				t.Errorf("data = %q, want the file's bytes", data)
+			}
+		})
 	}
 }
