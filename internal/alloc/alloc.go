@@ -543,7 +543,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 		// these values: choose again, as for a bundle that no longer fits the config.
 		var fe *reserve.FileError
 		errors.As(ownErr, &fe)
-		a.warn(fmt.Sprintf("%s: %s; choosing again", fe.Path, fe.Reason))
+		a.warn(fmt.Sprintf("%s: %s; choosing again", untrusted.New(fe.Path), fe.Reason))
 	case o.Force:
 		a.warn(ownErr.Error() + "; replacing it (--force)")
 		prev = nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // DefaultCrossRepoTimeout is how long allocation waits for any one other repository to
@@ -215,7 +216,7 @@ func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) ([]gitwt.Work
 	case !ok || l.err != nil && errors.Is(l.err, context.DeadlineExceeded) && ctx.Err() == nil:
 		return nil, f.stuck(e, "`git worktree list` there")
 	case l.err != nil:
-		return nil, fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", e.Name, e.MainPath, firstLine(l.err))
+		return nil, fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", untrusted.New(e.Name), untrusted.New(e.MainPath), untrusted.New(firstLine(l.err)))
 	}
 	return l.wts, ""
 }
@@ -231,7 +232,7 @@ func IsStuckWarning(w string) bool { return strings.HasPrefix(w, stuckPrefix) }
 // stuck is the warning for a repository that did not answer in time.
 func (f *Foreign) stuck(e registry.Entry, what string) string {
 	return fmt.Sprintf(stuckPrefix+"%s (%s): %s did not answer within %s (a hung network mount or a FIFO?), so its ports are not counted this time (time limit: git config %s)",
-		e.Name, e.MainPath, what, f.idx.Timeout, ConfigCrossRepoTimeout)
+		untrusted.New(e.Name), untrusted.New(e.MainPath), what, f.idx.Timeout, ConfigCrossRepoTimeout)
 }
 
 // limit returns ctx bounded by the time limit, if there is one.
@@ -317,7 +318,7 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 		res.sibs = ReadSiblings(wts, labelBase, labelBase, func(m string) { res.msgs = append(res.msgs, m) })
 		for j := range res.sibs {
 			res.sibs[j].Repo = r.Entry.Name
-			res.sibs[j].Label += " (repo " + r.Entry.Name + ")"
+			res.sibs[j].Label += " (repo " + untrusted.New(r.Entry.Name).String() + ")"
 		}
 		return res
 	})
@@ -385,7 +386,7 @@ func (a *allocation) holdersText() string {
 	})
 	parts := make([]string, len(names))
 	for i, n := range names {
-		parts[i] = fmt.Sprintf("%s (%d)", n, a.holders[n])
+		parts[i] = fmt.Sprintf("%s (%d)", untrusted.New(n), a.holders[n])
 	}
 	return "\nSlots reserved by the worktrees of: " + strings.Join(parts, ", ") + a.fileText()
 }
@@ -434,5 +435,5 @@ func (a *allocation) fileText() string {
 		what += fmt.Sprintf(" and %d ports outside it", outside)
 	}
 	return fmt.Sprintf("\n%s alone reserves %d of the %d slots (%s); if that worktree does not need them, run `git worktree-ports release` in %s",
-		top.sib.Path, top.n, slots, what, top.sib.Worktree.Path)
+		untrusted.New(top.sib.Path), top.n, slots, what, untrusted.New(top.sib.Worktree.Path))
 }
