@@ -61,6 +61,9 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 		// tell; allocate can, and moves if so.
 		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s was written for worktree %q, not %q (copied or committed?); run `git worktree-ports allocate` here\n", untrusted.New(path), res.Worktree, filepath.Base(root))
 	}
+	// Where git lists a separate git dir instead of this main worktree, note it for the
+	// other worktrees (gitwt.RecordMain); a few small reads, no git.
+	gitwt.RecordMainOf(root)
 	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && !sameDir(inherited, root) {
 		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: WORKTREE_PORTS_ROOT=%s was inherited from another worktree; printing the ports of %s\n", untrusted.New(inherited), untrusted.New(root))
 	}

@@ -125,6 +125,7 @@ func discover(ctx context.Context, g gitwt.Git, withWorktrees bool) (*Repo, erro
 			return nil, err
 		}
 	}
+	gitwt.PlaceMain(r.Worktrees, r.Loc)
 	if trackedErr != nil {
 		r.Tracked = false // only a warning depends on it
 	}
@@ -145,9 +146,12 @@ func (r *Repo) GitConfig(key string) (string, bool) {
 // RepoID is the repository identity for the preferred-slot hash.
 func (r *Repo) RepoID() string {
 	origin, _ := r.GitConfig("remote.origin.url")
+	// git's own line for the main worktree, not its corrected path: every worktree
+	// then agrees on the identity, even one that cannot tell where a separate git
+	// dir's main worktree is (gitwt.Worktree.ListedPath).
 	main := ""
 	if len(r.Worktrees) > 0 {
-		main = r.Worktrees[0].Path
+		main = r.Worktrees[0].Listed()
 	}
 	return bundle.RepoID(origin, main)
 }
@@ -417,6 +421,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 			if repo.Worktrees, err = g.Worktrees(ctx); err != nil {
 				return nil, err
 			}
+			gitwt.PlaceMain(repo.Worktrees, repo.Loc)
 		}
 		if cross != nil {
 			if _, err := cross.Register(repo.Entry()); err != nil {

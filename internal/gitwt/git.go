@@ -194,12 +194,19 @@ func parseLocate(out string, noTop bool) (Location, error) {
 
 // Worktrees lists the repository's worktrees with `git worktree list
 // --porcelain -z`: the main worktree first, then the linked ones in the
-// order git reads its worktrees directory, which is not sorted.
+// order git reads its worktrees directory, which is not sorted. Where git lists
+// the main worktree by its git directory (a separate git dir, a submodule,
+// core.worktree), its Path is corrected to the real working tree when that can
+// be known (see main.go).
 func (g Git) Worktrees(ctx context.Context) ([]Worktree, error) {
 	for attempt := 1; ; attempt++ {
 		out, _, err := g.run(ctx, []string{"worktree", "list", "--porcelain", "-z"})
 		if err == nil {
-			return ParseWorktreesZ(out)
+			wts, err := ParseWorktreesZ(out)
+			if err == nil {
+				g.resolveMain(ctx, wts)
+			}
+			return wts, err
 		}
 		var gerr *Error
 		if attempt == raceAttempts || !errors.As(err, &gerr) || !worktreeRace().MatchString(gerr.Stderr) {

@@ -37,6 +37,18 @@ type Worktree struct {
 	// PrunableReason is git's explanation, e.g. "gitdir file points to
 	// non-existent location".
 	PrunableReason string
+	// ListedPath is the path git printed when Path was corrected: for a main
+	// worktree that git lists by its git directory, Path is the real working
+	// tree (Git.Worktrees, PlaceMain). It is "" when Path is git's own line.
+	ListedPath string
+}
+
+// Listed returns the path exactly as git listed it.
+func (w Worktree) Listed() string {
+	if w.ListedPath != "" {
+		return w.ListedPath
+	}
+	return w.Path
 }
 
 // Name returns the base name of the worktree's directory, which the rest of

@@ -1,0 +1,259 @@
+package gitwt
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
+)
+
+// The main worktree's real working tree.
+//
+// git lists the main worktree at its common git directory with a trailing "/.git"
+// removed (git 2.39 to at least 2.55). That is the working tree only when the git
+// directory is "<top>/.git". After `git init --separate-git-dir`, in a clone made with
+// it, in every submodule (<super>/.git/modules/<name>) and wherever core.worktree names
+// the working tree, git lists the git directory itself, where no reservation ever is.
+// Where git records the working tree (core.worktree: submodules set it, users may too)
+// it is read from there. Where git records nothing (a plain separate git dir), the tool
+// writes it down itself whenever it runs in the main worktree (MainRecordName), and
+// believes that note only while the directory it names still points back to this git
+// directory.
+
+// MainRecordName is the file in the common git directory where the tool notes the main
+// worktree's top level, for repositories where git itself records it nowhere.
+const MainRecordName = "worktree-ports.main"
+
+// maxGitFile bounds the small files read here (.git files, gitdir, commondir, our note):
+// they hold one path.
+const maxGitFile = 64 << 10
+
+// resolveMain corrects the main worktree's path in wts (the first record) when git
+// listed its git directory instead of its working tree. Path then holds the working tree
+// and ListedPath git's line. Anything unexpected leaves git's answer as it is: a
+// reservation that cannot be found is no worse than before.
+func (g Git) resolveMain(ctx context.Context, wts []Worktree) {
+	if len(wts) == 0 || wts[0].Bare {
+		return
+	}
+	listed := wts[0].Path
+	common := listed
+	if !isCommonDir(listed) {
+		// The usual layout, <top>/.git; only core.worktree set by hand can move the
+		// working tree away from it.
+		common = filepath.Join(listed, ".git")
+		if fi, err := os.Lstat(common); err != nil || !fi.IsDir() || !isCommonDir(common) {
+			return
+		}
+	}
+	if top, ok := g.coreWorktree(ctx, common); ok {
+		wts[0].setPath(top)
+		return
+	}
+	if common == listed {
+		if top, ok := ReadMainRecord(common); ok {
+			wts[0].setPath(top)
+		}
+	}
+}
+
+// setPath replaces the path git listed, keeping git's line in ListedPath.
+func (w *Worktree) setPath(p string) {
+	if p == w.Path {
+		return
+	}
+	if w.ListedPath == "" {
+		w.ListedPath = w.Path
+	}
+	w.Path = p
+}
+
+// coreWorktree returns core.worktree of the repository whose common directory is common,
+// resolved as git resolves it (relative to that directory), or false when it is not set.
+// It asks git only when the config files mention it at all, so the usual repository
+// costs one small file read and no process.
+func (g Git) coreWorktree(ctx context.Context, common string) (string, bool) {
+	if !mayName(filepath.Join(common, "config")) && !mayName(filepath.Join(common, "config.worktree")) {
+		return "", false
+	}
+	// --git-dir names the repository whatever the caller's directory and environment
+	// say; with extensions.worktreeConfig git then also reads <common>/config.worktree,
+	// where `git sparse-checkout` moves core.worktree.
+	q := Git{Dir: common, Env: WithoutLocation(g.Env)}
+	out, code, err := q.run(ctx, []string{"--git-dir=" + common, "config", "--get", "core.worktree"}, 1)
+	if err != nil || code != 0 {
+		return "", false
+	}
+	v := strings.TrimSuffix(string(out), "\n")
+	if v == "" || strings.ContainsRune(v, 0) {
+		return "", false
+	}
+	if !filepath.IsAbs(v) {
+		v = filepath.Join(common, v)
+	}
+	return realPath(filepath.Clean(v)), true
+}
+
+// mayName reports whether the git config file at path may set core.worktree: it has a
+// key named worktree (in any case, followed by "=" or the end of the line, so
+// extensions.worktreeConfig does not count) or an include. It errs towards yes; git
+// then decides. A file that cannot be read sets nothing.
+func mayName(path string) bool {
+	data, err := safefile.Read(path, 1<<20)
+	if err != nil {
+		return false
+	}
+	data = bytes.ToLower(data)
+	if bytes.Contains(data, []byte("include")) {
+		return true
+	}
+	for rest := data; ; {
+		i := bytes.Index(rest, []byte("worktree"))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("worktree"):]
+		after := bytes.TrimLeft(rest, " \t")
+		if len(after) == 0 || after[0] == '=' || after[0] == '\n' || after[0] == '\r' || after[0] == '#' || after[0] == ';' {
+			return true
+		}
+	}
+}
+
+// PlaceMain takes what git said about this process's own location into the list wts of
+// its repository: run in the main worktree, loc.Toplevel is the main worktree's real
+// working tree, whatever the list says. It also notes it in the common directory
+// (RecordMain), so that runs from linked worktrees find it too.
+func PlaceMain(wts []Worktree, loc Location) {
+	if len(wts) == 0 || wts[0].Bare || !InMain(loc) {
+		return
+	}
+	if !sameDir(wts[0].Path, loc.Toplevel) {
+		wts[0].setPath(loc.Toplevel)
+	}
+	_ = RecordMain(loc.Toplevel, loc.CommonDir)
+}
+
+// InMain reports whether loc is in the main worktree: in a working tree, with the
+// common directory as its own git directory.
+func InMain(loc Location) bool {
+	return loc.Toplevel != "" && !loc.Bare && filepath.Clean(loc.GitDir) == filepath.Clean(loc.CommonDir)
+}
+
+// RecordMain notes top as the main worktree of the repository whose common directory is
+// common, in common/MainRecordName, when git has no record of its own: top's .git is a
+// file pointing to common (a separate git dir). It writes only when the note changes, and
+// never when top's .git does not point back to common, so it cannot be fooled into
+// naming another directory.
+func RecordMain(top, common string) error {
+	if !pointsBack(top, common) {
+		return nil
+	}
+	path := filepath.Join(common, MainRecordName)
+	want := top + "\n"
+	if old, err := safefile.Read(path, maxGitFile); err == nil && string(old) == want {
+		return nil
+	}
+	// The common writer: a temporary file and a rename inside the git directory, so
+	// readers never see half a path and a symlink planted at the note's name is
+	// replaced, never written through.
+	t, err := safefile.ResolveParent(path, common)
+	if err != nil {
+		return err
+	}
+	return safefile.WriteAtomic(t, []byte(want), safefile.WriteOptions{Perm: 0o644})
+}
+
+// RecordMainOf is RecordMain for a caller that has not run git: when top's .git file
+// names a common directory (top is the main worktree of a separate git dir), it notes
+// top there. Errors are ignored: the note only helps other worktrees.
+func RecordMainOf(top string) {
+	gitDir, err := ReadGitFile(top)
+	if err != nil {
+		return
+	}
+	if _, err := os.Lstat(filepath.Join(gitDir, "commondir")); err == nil || !isCommonDir(gitDir) {
+		return // a linked worktree's administrative directory, or no repository at all
+	}
+	_ = RecordMain(top, gitDir)
+}
+
+// ReadMainRecord returns the main worktree's top level noted in common/MainRecordName,
+// when the note is there and the directory it names still has a .git file pointing to
+// common (it may have been moved or deleted since).
+func ReadMainRecord(common string) (string, bool) {
+	data, err := safefile.Read(filepath.Join(common, MainRecordName), maxGitFile)
+	if err != nil {
+		return "", false
+	}
+	top := strings.TrimSuffix(string(data), "\n")
+	if !filepath.IsAbs(top) || filepath.Clean(top) != top || !pointsBack(top, common) {
+		return "", false
+	}
+	return top, true
+}
+
+// pointsBack reports whether top's .git is a file naming the git directory gitDir.
+func pointsBack(top, gitDir string) bool {
+	gd, err := ReadGitFile(top)
+	return err == nil && sameDir(gd, gitDir)
+}
+
+// errNotGitFile is returned by ReadGitFile for a .git that is not a "gitdir:" file.
+var errNotGitFile = errors.New("not a gitdir file")
+
+// ReadGitFile returns the absolute git directory that top's .git file names ("gitdir:
+// PATH", relative to top), as git reads it, with symlinks resolved. A .git directory, or
+// anything else, is an error.
+func ReadGitFile(top string) (string, error) {
+	data, err := safefile.Read(filepath.Join(top, ".git"), maxGitFile)
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	p, ok := strings.CutPrefix(strings.TrimRight(line, " \t\r"), "gitdir: ")
+	if !ok || p == "" {
+		return "", errNotGitFile
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(top, p)
+	}
+	return realPath(filepath.Clean(p)), nil
+}
+
+// isCommonDir reports whether dir looks like a repository's common git directory, the way
+// git's own discovery decides it: a HEAD file, an objects and a refs directory.
+func isCommonDir(dir string) bool {
+	for _, c := range []struct {
+		name string
+		dir  bool
+	}{{"HEAD", false}, {"objects", true}, {"refs", true}} {
+		fi, err := os.Stat(filepath.Join(dir, c.name))
+		if err != nil || fi.IsDir() != c.dir {
+			return false
+		}
+	}
+	return true
+}
+
+// realPath resolves symlinks in p when it exists, as git prints paths; otherwise p.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
+// sameDir reports whether a and b name one directory entry, through symlinks or not.
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}

@@ -1,0 +1,208 @@
+package gitwt
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// mainPath lists from dir and returns the main worktree's path and git's own line.
+func (s *sandbox) mainPath(dir string) (path, listed string) {
+	s.t.Helper()
+	ws := s.worktrees(dir)
+	return ws[0].Path, ws[0].Listed()
+}
+
+// locate runs Locate from dir.
+func (s *sandbox) locate(dir string) Location {
+	s.t.Helper()
+	loc, err := s.g(dir).Locate(context.Background())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return loc
+}
+
+func TestMainWorktreeOfSubmodule(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	lib := s.repo("lib")
+	super := s.repo("super")
+	s.run(super, "-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
+	sub := filepath.Join(super, "vendor", "lib")
+	s.run(sub, "worktree", "add", "-q", s.path("lib-b"))
+	gitDir := filepath.Join(super, ".git", "modules", "vendor", "lib")
+
+	// From the main worktree and from the linked one, with no note: core.worktree.
+	for _, dir := range []string{sub, s.path("lib-b"), gitDir} {
+		path, listed := s.mainPath(dir)
+		if path != sub || listed != gitDir {
+			t.Errorf("from %s: main worktree %q (git: %q), want %q (git: %q)", dir, path, listed, sub, gitDir)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(gitDir, MainRecordName)); err == nil {
+		t.Errorf("listing wrote %s", MainRecordName)
+	}
+
+	// git sparse-checkout moves core.worktree into config.worktree.
+	s.run(sub, "sparse-checkout", "init", "--cone")
+	if path, _ := s.mainPath(s.path("lib-b")); path != sub {
+		t.Errorf("after sparse-checkout: main worktree %q, want %q", path, sub)
+	}
+}
+
+func TestMainWorktreeOfSeparateGitDir(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	top, gitDir := s.path("sep"), s.path("sep.git")
+	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
+	linked := s.path("sep-b")
+	s.run(top, "worktree", "add", "-q", linked)
+
+	// git records the working tree nowhere: until the tool has run in the main worktree,
+	// a linked one can only give git's answer.
+	if path, listed := s.mainPath(linked); path != gitDir || listed != gitDir {
+		t.Fatalf("no note: main worktree %q (git: %q), want git's %q", path, listed, gitDir)
+	}
+
+	// Run in the main worktree, PlaceMain takes git's --show-toplevel and notes it.
+	ws := s.worktrees(top)
+	loc := s.locate(top)
+	if !InMain(loc) {
+		t.Fatalf("InMain(%+v) = false", loc)
+	}
+	PlaceMain(ws, loc)
+	if ws[0].Path != top || ws[0].ListedPath != gitDir {
+		t.Errorf("PlaceMain: %+v, want Path %q", ws[0], top)
+	}
+	if got, ok := ReadMainRecord(gitDir); !ok || got != top {
+		t.Errorf("ReadMainRecord = %q, %v; want %q", got, ok, top)
+	}
+	if path, _ := s.mainPath(linked); path != top {
+		t.Errorf("with the note: main worktree %q, want %q", path, top)
+	}
+	// From a linked worktree, PlaceMain changes nothing.
+	ws = s.worktrees(linked)
+	PlaceMain(ws, s.locate(linked))
+	if ws[0].Path != top {
+		t.Errorf("PlaceMain from linked: %q", ws[0].Path)
+	}
+
+	// A note naming a directory whose .git does not point back here is not believed.
+	decoy := s.repo("decoy")
+	s.write(filepath.Join(gitDir, MainRecordName), decoy+"\n")
+	if _, ok := ReadMainRecord(gitDir); ok {
+		t.Error("ReadMainRecord believed a directory with its own .git")
+	}
+	other := s.path("other")
+	s.write(filepath.Join(other, ".git"), "gitdir: "+s.path("elsewhere.git")+"\n")
+	s.write(filepath.Join(gitDir, MainRecordName), other+"\n")
+	if _, ok := ReadMainRecord(gitDir); ok {
+		t.Error("ReadMainRecord believed a .git file naming another git dir")
+	}
+	for _, bad := range []string{"relative/path\n", top + "/../sep\n", ""} {
+		s.write(filepath.Join(gitDir, MainRecordName), bad)
+		if _, ok := ReadMainRecord(gitDir); ok {
+			t.Errorf("ReadMainRecord believed %q", bad)
+		}
+	}
+	// RecordMain refuses to note a directory that does not point back.
+	if err := RecordMain(decoy, gitDir); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(gitDir, MainRecordName)); string(data) != "" {
+		t.Errorf("RecordMain noted %q", data)
+	}
+
+	// RecordMainOf needs no git: it reads the .git file.
+	RecordMainOf(top)
+	if got, ok := ReadMainRecord(gitDir); !ok || got != top {
+		t.Errorf("RecordMainOf: ReadMainRecord = %q, %v", got, ok)
+	}
+	// From a linked worktree it notes nothing.
+	os.Remove(filepath.Join(gitDir, MainRecordName))
+	RecordMainOf(linked)
+	if _, err := os.Stat(filepath.Join(gitDir, MainRecordName)); err == nil {
+		t.Error("RecordMainOf noted a linked worktree")
+	}
+
+	// A symlink planted at the note's name is replaced, never written through.
+	target := s.path("target")
+	s.write(target, "precious\n")
+	if err := os.Symlink(target, filepath.Join(gitDir, MainRecordName)); err != nil {
+		t.Fatal(err)
+	}
+	if err := RecordMain(top, gitDir); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(target); string(data) != "precious\n" {
+		t.Errorf("RecordMain wrote through a symlink: %q", data)
+	}
+	if got, ok := ReadMainRecord(gitDir); !ok || got != top {
+		t.Errorf("after replacing the symlink: %q, %v", got, ok)
+	}
+}
+
+func TestMainWorktreeCoreWorktreeByHand(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	top, gitDir := s.path("hand"), s.path("store", "hand.git")
+	if err := os.Mkdir(s.path("store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.run(top, "config", "core.worktree", "../../hand")
+	s.run(top, "worktree", "add", "-q", s.path("hand-b"))
+	if path, listed := s.mainPath(s.path("hand-b")); path != top || listed != gitDir {
+		t.Errorf("main worktree %q (git: %q), want %q", path, listed, top)
+	}
+	// An absolute core.worktree too.
+	s.run(top, "config", "core.worktree", top)
+	if path, _ := s.mainPath(s.path("hand-b")); path != top {
+		t.Errorf("absolute core.worktree: main worktree %q, want %q", path, top)
+	}
+}
+
+func TestMainWorktreeUsualLayoutUnchanged(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	top := s.repo("plain")
+	s.run(top, "worktree", "add", "-q", s.path("plain-b"))
+	ws := s.worktrees(s.path("plain-b"))
+	if ws[0].Path != top || ws[0].ListedPath != "" {
+		t.Errorf("usual layout: %+v", ws[0])
+	}
+	s.checkAgainstGit(s.path("plain-b"), ws)
+}
+
+func TestMayName(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		config string
+		want   bool
+	}{
+		{"[core]\n\tbare = false\n", false},
+		{"[extensions]\n\tworktreeConfig = true\n", false},
+		{"[extensions]\n\trelativeWorktrees = true\n", false},
+		{"[core]\n\tworktree = ../x\n", true},
+		{"[core]\n\tWorkTree=../x\n", true},
+		{"[core]\n\tworktree\n", true},
+		{"[include]\n\tpath = other\n", true},
+		{"[includeIf \"gitdir:~/x\"]\n\tpath = other\n", true},
+	} {
+		p := filepath.Join(dir, "config")
+		if err := os.WriteFile(p, []byte(tt.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := mayName(p); got != tt.want {
+			t.Errorf("mayName(%q) = %v, want %v", tt.config, got, tt.want)
+		}
+	}
+	if mayName(filepath.Join(dir, "missing")) {
+		t.Error("a missing file may name core.worktree")
+	}
+}
