@@ -17,14 +17,15 @@ import (
 //
 // prev is the previous file's bytes and may be nil. When it is a valid JSON
 // object, every key the user added is kept in place and in order, with its
-// key and value byte for byte; our keys (version, worktree, base, width,
-// slot, ports, env) are replaced in place, a repeated one is dropped, and
-// the missing ones are appended. An invalid prev is treated as nil.
+// key and value byte for byte; our keys (version, worktree, root, git_dir,
+// base, width, slot, ports, env) are replaced in place, a repeated one is
+// dropped, and the missing ones are appended. root and git_dir are left out
+// when empty. An invalid prev is treated as nil.
 //
 // Marshal refuses a reservation that Parse would not read back unchanged:
 // a base or width outside the port range, a negative version or slot, a
-// port outside 1-65535, a repeated port or env name, or a string that is
-// not valid UTF-8.
+// port outside 1-65535, a repeated port or env name, a root or git_dir that
+// is not an absolute, clean path, or a string that is not valid UTF-8.
 func Marshal(prev []byte, r Reservation) ([]byte, error) {
 	if err := validate(r); err != nil {
 		return nil, err
@@ -32,6 +33,8 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 	ours := map[string]string{
 		"version":  strconv.Itoa(r.Version),
 		"worktree": quote(r.Worktree),
+		"root":     quote(r.Root),
+		"git_dir":  quote(r.GitDir),
 		"base":     strconv.Itoa(r.Base),
 		"width":    strconv.Itoa(r.Width),
 		"slot":     strconv.Itoa(r.Slot),
@@ -50,18 +53,25 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 					members = append(members, "  "+k.Raw+": "+v.Raw)
 				case !done[name]:
 					done[name] = true
-					members = append(members, "  "+quote(name)+": "+ours[name])
+					if !omitted(name, r) {
+						members = append(members, "  "+quote(name)+": "+ours[name])
+					}
 				}
 				return true
 			})
 		}
 	}
 	for _, name := range ourKeys {
-		if !done[name] {
+		if !done[name] && !omitted(name, r) {
 			members = append(members, "  "+quote(name)+": "+ours[name])
 		}
 	}
 	return []byte("{\n" + strings.Join(members, ",\n") + "\n}\n"), nil
+}
+
+// omitted reports whether key is left out of the file: root and git_dir when unknown.
+func omitted(key string, r Reservation) bool {
+	return key == "root" && r.Root == "" || key == "git_dir" && r.GitDir == ""
 }
 
 func validate(r Reservation) error {
@@ -82,6 +92,11 @@ func validate(r Reservation) error {
 	}
 	if !utf8.ValidString(r.Worktree) {
 		bad("reservation: worktree name %q is not valid UTF-8", r.Worktree)
+	}
+	for _, p := range []struct{ key, val string }{{"root", r.Root}, {"git_dir", r.GitDir}} {
+		if p.val != "" && !ValidPath(p.val) {
+			bad("reservation: %s %q is not an absolute, clean, valid UTF-8 path", p.key, p.val)
+		}
 	}
 	seen := map[string]bool{}
 	for _, p := range r.Ports {

@@ -124,18 +124,87 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}
 }
 
+// The top level and git directory go right after the worktree's name in a new file,
+// are appended to an older file that lacks them, and are left out when unknown.
+func TestMarshalRootAndGitDir(t *testing.T) {
+	t.Parallel()
+	r := Reservation{Version: 1, Worktree: "shop", Root: "/src/shop", GitDir: "/src/shop/.git", Base: 20000, Width: 1}
+	fresh := `{
+  "version": 1,
+  "worktree": "shop",
+  "root": "/src/shop",
+  "git_dir": "/src/shop/.git",
+  "base": 20000,
+  "width": 1,
+  "slot": 0,
+  "ports": {},
+  "env": {}
+}
+`
+	older := `{"version": 1, "worktree": "shop", "base": 20000, "width": 1, "slot": 0, "ports": {}, "env": {}, "mine": 1}`
+	appended := `{
+  "version": 1,
+  "worktree": "shop",
+  "base": 20000,
+  "width": 1,
+  "slot": 0,
+  "ports": {},
+  "env": {},
+  "mine": 1,
+  "root": "/src/shop",
+  "git_dir": "/src/shop/.git"
+}
+`
+	unknown := r
+	unknown.Root, unknown.GitDir = "", ""
+	dropped := `{
+  "version": 1,
+  "worktree": "shop",
+  "base": 20000,
+  "width": 1,
+  "slot": 0,
+  "ports": {},
+  "env": {}
+}
+`
+	for _, tt := range []struct {
+		prev string
+		r    Reservation
+		want string
+	}{
+		{"", r, fresh},
+		{older, r, appended},
+		{fresh, unknown, dropped},
+	} {
+		got, err := Marshal([]byte(tt.prev), tt.r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("Marshal(%q) =\n%s\nwant\n%s", tt.prev, got, tt.want)
+		}
+		back, err := Parse("f", got)
+		if err != nil || !back.Equal(tt.r) {
+			t.Errorf("round trip = %+v, %v; want %+v", back, err, tt.r)
+		}
+	}
+}
+
 func TestMarshalRefuses(t *testing.T) {
 	t.Parallel()
 	for name, r := range map[string]Reservation{
-		"zero base":      {Width: 10},
-		"zero width":     {Base: 20000},
-		"past 65535":     {Base: 65530, Width: 10},
-		"negative slot":  {Base: 20000, Width: 10, Slot: -1},
-		"negative ver":   {Base: 20000, Width: 10, Version: -1},
-		"bad port":       {Base: 20000, Width: 10, Ports: []Port{{"a", 0}}},
-		"duplicate port": {Base: 20000, Width: 10, Ports: []Port{{"a", 20000}, {"a", 20001}}},
-		"duplicate env":  {Base: 20000, Width: 10, Env: []EnvVar{{"A", "1"}, {"A", "2"}}},
-		"bad utf-8":      {Base: 20000, Width: 10, Worktree: "\xff"},
+		"zero base":       {Width: 10},
+		"zero width":      {Base: 20000},
+		"past 65535":      {Base: 65530, Width: 10},
+		"negative slot":   {Base: 20000, Width: 10, Slot: -1},
+		"negative ver":    {Base: 20000, Width: 10, Version: -1},
+		"bad port":        {Base: 20000, Width: 10, Ports: []Port{{"a", 0}}},
+		"duplicate port":  {Base: 20000, Width: 10, Ports: []Port{{"a", 20000}, {"a", 20001}}},
+		"duplicate env":   {Base: 20000, Width: 10, Env: []EnvVar{{"A", "1"}, {"A", "2"}}},
+		"bad utf-8":       {Base: 20000, Width: 10, Worktree: "\xff"},
+		"relative root":   {Base: 20000, Width: 10, Root: "shop"},
+		"unclean root":    {Base: 20000, Width: 10, Root: "/src/./shop"},
+		"relative gitdir": {Base: 20000, Width: 10, GitDir: ".git"},
 	} {
 		if _, err := Marshal(nil, r); err == nil {
 			t.Errorf("%s: Marshal accepted %+v", name, r)

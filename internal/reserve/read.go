@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -172,6 +175,8 @@ func Parse(path string, data []byte) (Reservation, error) {
 	if w := fields["worktree"]; w.Type == gjson.String {
 		r.Worktree = w.String()
 	}
+	r.Root = pathValue(fields["root"])
+	r.GitDir = pathValue(fields["git_dir"])
 	if p := fields["ports"]; p.IsObject() {
 		seen := map[string]bool{}
 		bad := ""
@@ -217,7 +222,28 @@ func Parse(path string, data []byte) (Reservation, error) {
 }
 
 // ourKeys are the keys this package owns, in the order Marshal appends them.
-var ourKeys = []string{"version", "worktree", "base", "width", "slot", "ports", "env"}
+var ourKeys = []string{"version", "worktree", "root", "git_dir", "base", "width", "slot", "ports", "env"}
+
+// pathValue returns v when it is a string holding an absolute, clean path, and ""
+// otherwise: a path that is not one is treated as absent, so the file is read as one
+// written before the field existed.
+func pathValue(v gjson.Result) string {
+	if v.Type != gjson.String {
+		return ""
+	}
+	p := v.String()
+	if !ValidPath(p) {
+		return ""
+	}
+	return p
+}
+
+// ValidPath reports whether p can be recorded as a root or git directory: absolute,
+// clean, valid UTF-8 and without NUL.
+func ValidPath(p string) bool {
+	return p != "" && utf8.ValidString(p) && !strings.ContainsRune(p, 0) &&
+		filepath.IsAbs(p) && filepath.Clean(p) == p
+}
 
 func isOurKey(k string) bool {
 	for _, o := range ourKeys {

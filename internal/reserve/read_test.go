@@ -326,6 +326,28 @@ func TestParseLenient(t *testing.T) {
 			in:   `{"base": 65526, "width": 10}`,
 			want: Reservation{Base: 65526, Width: 10},
 		},
+		{
+			name: "root and git_dir",
+			in:   `{"root": "/src/shop", "git_dir": "/src/shop/.git", "base": 20000, "width": 10}`,
+			want: Reservation{Root: "/src/shop", GitDir: "/src/shop/.git", Base: 20000, Width: 10},
+		},
+		{
+			// A path that is not one reads as absent: the file is then treated as one
+			// written before the fields existed, never as a copy of "" or ".".
+			name: "root and git_dir that are not absolute clean paths are absent",
+			in:   `{"root": "src/shop", "git_dir": "/src/../shop/.git", "base": 20000, "width": 10}`,
+			want: Reservation{Base: 20000, Width: 10},
+		},
+		{
+			name: "root and git_dir of the wrong type are absent",
+			in:   `{"root": 5, "git_dir": ["/x"], "base": 20000, "width": 10}`,
+			want: Reservation{Base: 20000, Width: 10},
+		},
+		{
+			name: "root with a NUL is absent",
+			in:   `{"root": "/src/sh\u0000op", "base": 20000, "width": 10}`,
+			want: Reservation{Base: 20000, Width: 10},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

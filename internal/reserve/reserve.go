@@ -36,11 +36,19 @@ type EnvVar struct {
 type Reservation struct {
 	Version  int
 	Worktree string
-	Base     int
-	Width    int
-	Slot     int
-	Ports    []Port   // in file order
-	Env      []EnvVar // in file order
+	// Root is the worktree's top level and GitDir its git directory (the common
+	// directory for the main worktree, <common>/worktrees/<id> for a linked one)
+	// when the file was written, as absolute paths. They tell a copy (a clone of a
+	// repository that committed its reservation, a copied directory) from the
+	// original without running git. Files written before these fields, or by
+	// hand, have "" and are read as before.
+	Root   string
+	GitDir string
+	Base   int
+	Width  int
+	Slot   int
+	Ports  []Port   // in file order
+	Env    []EnvVar // in file order
 }
 
 // Claimed reports whether p is claimed by r: inside [Base, Base+Width) or
@@ -78,7 +86,7 @@ func (r Reservation) Overlaps(o Reservation) bool {
 // Equal reports whether r and o hold the same values, including the order
 // of Ports and Env.
 func (r Reservation) Equal(o Reservation) bool {
-	if r.Version != o.Version || r.Worktree != o.Worktree || r.Base != o.Base ||
+	if r.Version != o.Version || r.Worktree != o.Worktree || r.Root != o.Root || r.GitDir != o.GitDir || r.Base != o.Base ||
 		r.Width != o.Width || r.Slot != o.Slot ||
 		len(r.Ports) != len(o.Ports) || len(r.Env) != len(o.Env) {
 		return false
