@@ -29,7 +29,10 @@ func NewCmdAllocate(f *Factory, runF func(*AllocateOptions) error) *cobra.Comman
 		Short: "Reserve this worktree's port bundle (idempotent)",
 		Long: `Reserve this worktree's port bundle and write it to .worktree-ports.json.
 
-A valid reservation that overlaps no other worktree's is kept untouched. Otherwise the
+A valid reservation that overlaps no other worktree's is kept untouched. One written for
+another worktree (a clone of a repository that committed it, a copied directory) is not
+kept: its bundle counts as the original's. A worktree moved with git worktree move keeps
+its bundle, and its file records the new place. Otherwise the
 preferred slot (a hash of the repository and the worktree name) is tried first, then the
 following slots, wrapping around, skipping slots that another worktree reserves, that hold
 an avoided port, or where something already listens. The write is atomic and happens

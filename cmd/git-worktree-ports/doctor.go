@@ -42,6 +42,7 @@ func NewCmdDoctor(f *Factory, runF func(*DoctorOptions) error) *cobra.Command {
 		Long: `Check, and explain each finding in one line with its fix:
 
   tracked       a .worktree-ports.json that git tracks (copied into every new worktree)
+  copied        a .worktree-ports.json written for another worktree (copied, cloned or committed)
   overlap       two worktrees whose bundles overlap, and which one keeps its bundle
   held          a reserved port held by a process of another worktree, or from outside
   leftover      temporary files left by a crash
@@ -74,7 +75,8 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 	var findings []Finding
 	add := func(fs ...Finding) { findings = append(findings, fs...) }
 	add(checkTracked(repo)...)
-	sibs := siblingsOf(repo) // read once: both checks look at every reservation
+	sibs := siblingsOf(repo) // read once: these checks look at every reservation
+	add(checkCopied(sibs)...)
 	add(checkOverlaps(repo, sibs)...)
 	add(checkHeld(ctx, repo, sibs)...)
 	add(checkLeftovers(repo)...)
@@ -121,6 +123,25 @@ func checkTracked(repo *alloc.Repo) []Finding {
 // siblingsOf reads every worktree's reservation, the current one included.
 func siblingsOf(repo *alloc.Repo) []alloc.Sibling {
 	return alloc.ReadSiblings(repo.Worktrees, "", repo.Loc.Toplevel, nil)
+}
+
+// checkCopied finds reservations written for another worktree: copied with a
+// directory, cloned or committed (alloc.OriginOf). They hold that worktree's ports.
+func checkCopied(sibs []alloc.Sibling) []Finding {
+	var out []Finding
+	for _, s := range sibs {
+		root := s.Worktree.Path
+		here := func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg }
+		if alloc.OriginOf(s.Reservation, root, here) != alloc.Copied {
+			continue
+		}
+		out = append(out, Finding{
+			Check: "copied", Path: s.Path,
+			Message: fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed), so it lists that worktree's ports", s.Path, s.Reservation.Root),
+			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it moves to a bundle of its own)", shellQuote(root)),
+		})
+	}
+	return out
 }
 
 func checkOverlaps(repo *alloc.Repo, sibs []alloc.Sibling) []Finding {

@@ -32,9 +32,12 @@ WORKTREE_PORTS_SLOT and the config's vars, for the shell or for tools:
   git worktree-ports env --format dotenv > .env    docker compose --env-file, direnv dotenv
   git worktree-ports env --format json             tools
 
-When the reservation exists, env reads only that file. When it does not, env allocates
-first, unless --no-allocate is given (then it exits 5). Names are validated and values
-quoted whatever the file says.
+When the reservation exists, env reads only that file (and the worktree's .git file),
+and runs no git. A file written for another worktree (a clone of a repository that
+committed it, a copied directory) earns a one-line warning: its ports are the original's,
+and allocate moves off them. When there is no file, env allocates first, unless
+--no-allocate is given (then it exits 5). Names are validated and values quoted whatever
+the file says.
 
 The config and the reservation file come with the repository, so they may not set a
 variable that a shell or program reads as code or configuration: every variable the

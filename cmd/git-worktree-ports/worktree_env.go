@@ -55,11 +55,20 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	default:
 		return nil, err
 	}
-	if res.Worktree != "" && res.Worktree != filepath.Base(root) {
-		// Copied with a worktree directory, or committed and checked out everywhere:
-		// another worktree may hold the same ports. Reading only this file, env cannot
-		// tell; allocate can, and moves if so.
-		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s was written for worktree %q, not %q (copied or committed?); run `git worktree-ports allocate` here\n", untrusted.New(path), res.Worktree, filepath.Base(root))
+	// Copied with a worktree directory, cloned or committed: the file holds another
+	// worktree's ports. The place it records tells, from a few small files and without
+	// git (alloc.OriginOf); allocate then moves off it.
+	switch alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg }) {
+	case alloc.Copied:
+		fmt.Fprintln(f.ErrOut, "git-worktree-ports: "+alloc.CopiedWarning(path, res.Root))
+	case alloc.MovedHere:
+		// Its ports are still its own; only values derived from the old place are stale.
+		fmt.Fprintf(f.ErrOut, "git-worktree-ports: note: %s was written at %s, before this worktree moved; its ports stay the same; run `git worktree-ports allocate` to update it\n", untrusted.New(path), untrusted.New(res.Root))
+	default:
+		if res.Worktree != "" && res.Worktree != filepath.Base(root) {
+			// A file that records no place: only the name can tell.
+			fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s was written for worktree %q, not %q (copied or committed?); run `git worktree-ports allocate` here\n", untrusted.New(path), res.Worktree, filepath.Base(root))
+		}
 	}
 	// Where git lists a separate git dir instead of this main worktree, note it for the
 	// other worktrees (gitwt.RecordMain); a few small reads, no git.

@@ -529,6 +529,9 @@ type allocation struct {
 	// files counts, per reservation file, the slots it took during stepping, so that the
 	// "range exhausted" message can name one file that takes most of the range.
 	files map[string]*fileHold
+	// movedFrom is the top level the worktree's reservation was written at, when it was
+	// moved since (git worktree move).
+	movedFrom string
 }
 
 func (a *allocation) run(o Options) (*Result, error) {
@@ -562,6 +565,24 @@ func (a *allocation) run(o Options) (*Result, error) {
 		return nil, fmt.Errorf("%s: %s; refusing to overwrite it: fix or remove it, or run `git worktree-ports allocate --force` to replace it", untrusted.New(a.path), reason)
 	}
 	hasOwn := ownErr == nil
+	if hasOwn {
+		switch OriginOf(own, a.root, a.here) {
+		case Copied:
+			// The original's bundle: never this worktree's to keep, and taken by the
+			// original wherever it is, which this worktree may not see (another
+			// repository, another machine). A tracked file already had its warning.
+			if !a.repo.Tracked {
+				a.warn(fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed?); choosing a bundle of its own", untrusted.New(a.path), untrusted.New(own.Root)))
+			}
+			a.sibs = append(a.sibs, Sibling{
+				Worktree: gitwt.Worktree{Path: own.Root}, Path: a.path, Reservation: own,
+				Label: Label(a.root, own.Root) + " (copied from there)",
+			})
+			hasOwn = false
+		case MovedHere:
+			a.movedFrom = own.Root
+		}
+	}
 	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())
 
 	if o.Base != 0 {
@@ -631,8 +652,16 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 			Message: fmt.Sprintf("%s: kept slot %d, ports %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width)),
 		}, true
 	}
+	why := "updated ports/env from the config"
+	switch {
+	case !samePorts(own, want):
+	case a.movedFrom != "":
+		why = "updated for its new place (moved from " + untrusted.New(a.movedFrom).String() + ")"
+	default:
+		why = "updated its file"
+	}
 	a.keptSince = ownMod
-	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; updated ports/env from the config", untrusted.New(a.name), slot, portRange(own.Base, own.Width)), dryRun)
+	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width), why), dryRun)
 	if err != nil {
 		a.warn(err.Error())
 		return nil, false
@@ -735,7 +764,10 @@ func (a *allocation) taken(base int) bundle.Verdict {
 
 func (a *allocation) reservation(slot, base int) reserve.Reservation {
 	spec := a.cfg.Spec
-	r := reserve.Reservation{Version: 1, Worktree: a.name, Base: base, Width: spec.Width, Slot: slot}
+	r := reserve.Reservation{
+		Version: 1, Worktree: a.name, Root: recordable(a.root), GitDir: recordable(a.repo.Loc.GitDir),
+		Base: base, Width: spec.Width, Slot: slot,
+	}
 	for _, p := range spec.Ports(base) {
 		r.Ports = append(r.Ports, reserve.Port{Name: p.Service, Port: p.Port})
 	}
@@ -750,9 +782,36 @@ func (a *allocation) reservation(slot, base int) reserve.Reservation {
 	return r
 }
 
-func sameContent(a, b reserve.Reservation) bool {
-	return a.Version == b.Version && a.Worktree == b.Worktree && a.Base == b.Base &&
-		a.Width == b.Width && a.Slot == b.Slot && slices.Equal(a.Ports, b.Ports) && slices.Equal(a.Env, b.Env)
+// sameContent reports whether the file own needs no rewrite to hold want. A file that
+// records no place (written by hand or by an older version) is not rewritten just to
+// add one: a valid reservation is kept exactly.
+func sameContent(own, want reserve.Reservation) bool {
+	if own.Root != "" && own.Root != want.Root || own.GitDir != "" && own.GitDir != want.GitDir {
+		return false
+	}
+	return own.Version == want.Version && own.Worktree == want.Worktree && samePorts(own, want)
+}
+
+// samePorts reports whether two reservations hold the same bundle, ports and env.
+func samePorts(a, b reserve.Reservation) bool {
+	return a.Base == b.Base && a.Width == b.Width && a.Slot == b.Slot &&
+		slices.Equal(a.Ports, b.Ports) && slices.Equal(a.Env, b.Env)
+}
+
+// here is OriginOf's question, answered from git: this worktree's git directory, and
+// whether git lists this top level as a worktree.
+func (a *allocation) here() (string, bool) {
+	_, listed := a.repo.Current()
+	return a.repo.Loc.GitDir, listed
+}
+
+// recordable returns p when it can be recorded in a reservation file, and "" (not
+// recorded) otherwise, so an unusual path never keeps a worktree from getting ports.
+func recordable(p string) string {
+	if p = filepath.Clean(p); reserve.ValidPath(p) {
+		return p
+	}
+	return ""
 }
 
 func (a *allocation) write(prev []byte, slot, base int, outcome Outcome, msg string, dryRun bool) (*Result, error) {
