@@ -771,7 +771,8 @@ func (a *allocation) reservation(slot, base int) reserve.Reservation {
 	for _, p := range spec.Ports(base) {
 		r.Ports = append(r.Ports, reserve.Port{Name: p.Service, Port: p.Port})
 	}
-	env, err := a.cfg.Env(config.TemplateData{Repo: a.repo.RepoName(), Worktree: a.name, Root: a.root, Slot: slot, Base: base})
+	cur, _ := a.repo.Current()
+	env, err := a.cfg.Env(config.TemplateData{Repo: a.repo.RepoName(), Worktree: a.name, Branch: cur.ShortBranch(), Root: a.root, Slot: slot, Base: base})
 	if err != nil {
 		// Parse validated every template, so this is a programming error; keep the ports.
 		a.warn(err.Error())

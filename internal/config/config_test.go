@@ -466,6 +466,20 @@ func TestEnv(t *testing.T) {
 			},
 		},
 		{
+			name: "slug forms",
+			in: `{"vars": {
+				"COMPOSE_PROJECT_NAME": "{repo-slug}-{worktree-slug}",
+				"B": "{branch}|{branch-slug}",
+				"APP_HOST": "{worktree-slug}.{repo-slug}.localhost",
+			}}`,
+			want: []EnvVar{
+				{"PORT", "21340"},
+				{"COMPOSE_PROJECT_NAME", "shop-shop-feature-x"},
+				{"B", "feat/Login_2|feat-login-2"},
+				{"APP_HOST", "shop-feature-x.shop.localhost"},
+			},
+		},
+		{
 			name: "placeholders are not expanded twice",
 			in:   `{"vars": {"R": "{root}"}}`,
 			want: []EnvVar{{"PORT", "21340"}, {"R", "/src/feature x"}},
@@ -476,6 +490,10 @@ func TestEnv(t *testing.T) {
 			c, err := Parse(file, []byte(tt.in), nil)
 			if err != nil {
 				t.Fatal(err)
+			}
+			data := data
+			if tt.name == "slug forms" {
+				data.Repo, data.Worktree, data.Branch = "Shop", "Shop.Feature_X", "feat/Login_2"
 			}
 			got, err := c.Env(data)
 			if err != nil {
@@ -492,6 +510,11 @@ func TestEnv(t *testing.T) {
 	got, err := c.Env(TemplateData{Root: "/x/{app}"})
 	if err != nil || got[1].Value != "/x/{app}" {
 		t.Errorf("Env = %q, %v", got, err)
+	}
+	// On a detached HEAD {branch} is empty and {branch-slug} names the worktree.
+	c.Vars = []Var{{"B", "[{branch}] {branch-slug}"}}
+	if got, err := c.Env(TemplateData{Worktree: "Hotfix 7"}); err != nil || got[1].Value != "[] hotfix-7" {
+		t.Errorf("Env detached = %q, %v", got, err)
 	}
 	// Env refuses a bad template in a hand-built config.
 	c.Vars = []Var{{"R", "{nope}"}}

@@ -6,13 +6,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/slug"
 )
 
 // TemplateData is what a var's placeholders expand to, besides the
 // services' ports.
 type TemplateData struct {
-	Repo     string // {repo}
-	Worktree string // {worktree}
+	Repo     string // {repo}; {repo-slug} is its slug
+	Worktree string // {worktree}; {worktree-slug} is its slug
+	Branch   string // {branch}, "" on a detached HEAD; {branch-slug} is its slug, or the worktree's when detached
 	Root     string // {root}
 	Slot     int    // {slot}
 	Base     int    // {base}
@@ -59,6 +62,19 @@ func (c Config) Env(t TemplateData) ([]EnvVar, error) {
 				b.WriteString(strconv.Itoa(t.Slot))
 			case "base":
 				b.WriteString(strconv.Itoa(t.Base))
+			case "repo-slug":
+				b.WriteString(slug.Make(t.Repo))
+			case "worktree-slug":
+				b.WriteString(slug.Make(t.Worktree))
+			case "branch":
+				b.WriteString(t.Branch)
+			case "branch-slug":
+				// Never empty: a detached HEAD has no branch, so the worktree names it.
+				if t.Branch == "" {
+					b.WriteString(slug.Make(t.Worktree))
+				} else {
+					b.WriteString(slug.Make(t.Branch))
+				}
 			default:
 				b.WriteString(strconv.Itoa(ports[s.text]))
 			}
