@@ -41,7 +41,7 @@ func NewCmdMan(f *Factory) *cobra.Command {
 			fenceExamples(root)
 			// No Title: cobra then titles each page after its own command, as
 			// git-worktree-ports-env(1) rather than all of them git-worktree-ports(1).
-			hdr := &doc.GenManHeader{Section: "1", Source: "git-worktree-ports " + version, Manual: "Git Manual"}
+			hdr := &doc.GenManHeader{Section: "1", Source: "git-worktree-ports " + buildVersion(), Manual: "Git Manual"}
 			if err := doc.GenManTree(root, hdr, args[0]); err != nil {
 				return err
 			}

@@ -15,7 +15,8 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..." (make sets it from git
+// describe). Read it through buildVersion, which falls back to the build info.
 var version = "dev"
 
 // Factory holds what commands need from the outside world, so tests can swap it.
@@ -104,7 +105,7 @@ files are the registry: nothing else records ports.
 Exit codes: 0 ok, 1 error, 2 usage (or not inside a worktree), 3 range exhausted, 4 lock timeout,
 5 no reservation (--no-allocate), 6 doctor found problems; exec passes its command's
 status through, or exits 126 (cannot execute) or 127 (not found) as a shell would.`,
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Without this cobra reports an unknown command as a plain error (exit 1).
