@@ -34,7 +34,12 @@ func NewCmdInit(f *Factory, runF func(*InitOptions) error) *cobra.Command {
 Commit it, so that every worktree and teammate shares the same services.
 
 Without --service it declares api (offset 0) and web (offset 1). Each --service adds one;
-a service without an offset takes the next free one.`,
+a service without an offset takes the next free one.
+
+Its first key points editors at the file's JSON Schema, so they check and complete the
+other keys; git worktree-ports ignores it:
+
+  "$schema": "` + config.SchemaURL + `"`,
 		Example: `  git worktree-ports init
   git worktree-ports init --service api --service web --service db=5`,
 		Args: noArgs,
@@ -106,6 +111,8 @@ func starterConfig(svcs []initService) string {
 // Commit this file so every worktree and teammate shares it. Comments are allowed.
 // Per machine, ` + "`git config worktree-ports.range 30000-39999`" + ` (or .width, .avoid) overrides it.
 {
+  // The JSON Schema, so editors check and complete this file; the tool ignores it.
+  "$schema": ` + strconv.Quote(config.SchemaURL) + `,
   // Bundles are drawn from this range of ports (inclusive).
   "range": "20000-29999",
   // Ports per worktree: service offsets must be below it. Room to grow costs nothing.

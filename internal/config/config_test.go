@@ -117,6 +117,11 @@ func TestParse(t *testing.T) {
 				Services: []bundle.Service{{Name: "api", Offset: 0, Env: "API_PORT"}}}},
 		},
 		{
+			name: "$schema is for editors, and ignored",
+			in:   `{"$schema": "` + SchemaURL + `", "width": 10}`,
+			want: Config{Spec: Default().Spec},
+		},
+		{
 			name: "BOM and CRLF",
 			in:   "\uFEFF{\r\n\"width\": 10, // w\r\n}\r\n",
 			want: Config{Spec: Default().Spec},
@@ -189,6 +194,8 @@ func TestParseErrors(t *testing.T) {
 		{"avoid item zero", `{"avoid": [0]}`, "avoid[0]", "outside 1-65535"},
 		{"vars array", `{"vars": []}`, "vars", "must be an object"},
 		{"var number", `{"vars": {"A": 1}}`, "vars.A", "must be a template string"},
+		{"$schema number", `{"$schema": 7}`, "$schema", "must be the URL of the JSON Schema, a string, not a number"},
+		{"$schema object", `{"$schema": {}}`, "$schema", "not an object"},
 
 		// Offsets.
 		{"offset negative", `{"services": {"api": -1}}`, "services.api.offset", "offset -1 is not below width 10"},
@@ -562,7 +569,7 @@ func TestLoad(t *testing.T) {
 
 	// A bad file names the path as given.
 	bad := write("bad.json", `{"wdth": 10}`)
-	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars)" {
+	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars, $schema)" {
 		t.Errorf("Load(bad, nil) = %v", err)
 	}
 

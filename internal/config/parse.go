@@ -114,11 +114,16 @@ func (p *parser) parse(data []byte) (Config, error) {
 				c.Vars = append(c.Vars, Var{Name: name, Template: v.Str})
 				return nil
 			})
+		case "$schema":
+			// For editors (SchemaURL); the tool has nothing to check against it.
+			if v.Type != gjson.String {
+				return p.errorf(key, "must be the URL of the JSON Schema, a string, not %s", typeName(v))
+			}
 		default:
 			if strings.EqualFold(key, "allowEnv") {
 				return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", envname.GitKey)
 			}
-			return p.errorf(key, "unknown key (known: range, width, services, avoid, vars)")
+			return p.errorf(key, "unknown key (known: range, width, services, avoid, vars, $schema)")
 		}
 		return nil
 	})
