@@ -28,6 +28,10 @@ import (
 // binDir holds the binary built once for the whole package.
 var binDir string
 
+// scriptVersion is the version the scripts' binary is built with, as make sets one from
+// git describe; scripts see it as $VERSION.
+const scriptVersion = "v0.0.0-scripts"
+
 // coverDir, when set (GWP_COVERDIR, by `make cover`), receives the binary's coverage data.
 var coverDir = os.Getenv("GWP_COVERDIR")
 
@@ -48,9 +52,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	// Built as make builds it (static), plus the man page generator, which the installed
-	// binary leaves out (see cmd/git-worktree-ports/man.go) and help_man.txtar uses.
-	args := []string{"build", "-tags", "manpages", "-o", filepath.Join(dir, "git-worktree-ports")}
+	// Built as make builds it (static, with a version), plus the man page generator, which
+	// the installed binary leaves out (see cmd/git-worktree-ports/man.go) and
+	// help_man.txtar uses.
+	args := []string{"build", "-tags", "manpages", "-ldflags", "-X main.version=" + scriptVersion,
+		"-o", filepath.Join(dir, "git-worktree-ports")}
 	if coverDir != "" {
 		// `make cover`: every run of the binary, from a script or from git's hook, writes
 		// its counters to GOCOVERDIR, so end-to-end runs count toward coverage.
@@ -88,6 +94,7 @@ func Setup(env *testscript.Env) error {
 	env.Setenv("GIT_COMMITTER_NAME", "Test")
 	env.Setenv("GIT_COMMITTER_EMAIL", "test@example.invalid")
 	env.Setenv("BIN", filepath.Join(binDir, "git-worktree-ports"))
+	env.Setenv("VERSION", scriptVersion)
 	if v := os.Getenv("CI"); v != "" {
 		env.Setenv("CI", v)
 	}

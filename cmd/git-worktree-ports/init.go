@@ -39,7 +39,9 @@ a service without an offset takes the next free one.
 Its first key points editors at the file's JSON Schema, so they check and complete the
 other keys; git worktree-ports ignores it:
 
-  "$schema": "` + config.SchemaURL + `"`,
+  "$schema": "` + config.SchemaURL + `"
+
+Every key is described in git-worktree-ports(1), under CONFIGURATION.`,
 		Example: `  git worktree-ports init
   git worktree-ports init --service api --service web --service db=5`,
 		Args: noArgs,

@@ -8,10 +8,14 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/cpuguy83/go-md2man/v2/md2man"
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 )
@@ -38,6 +42,8 @@ func NewCmdMan(f *Factory) *cobra.Command {
 			}
 			root := c.Root()
 			root.DisableAutoGenTag = true
+			// The exit codes get a section of their own below.
+			root.Long = strings.TrimSuffix(root.Long, "\n\n"+exitCodesHelp())
 			fenceExamples(root)
 			// No Title: cobra then titles each page after its own command, as
 			// git-worktree-ports-env(1) rather than all of them git-worktree-ports(1).
@@ -45,10 +51,34 @@ func NewCmdMan(f *Factory) *cobra.Command {
 			if err := doc.GenManTree(root, hdr, args[0]); err != nil {
 				return err
 			}
+			if err := writeRootPage(root, hdr, args[0]); err != nil {
+				return err
+			}
 			fmt.Fprintf(f.ErrOut, "wrote man pages to %s\n", args[0])
 			return nil
 		},
 	}
+}
+
+// writeRootPage writes git-worktree-ports(1) again, with the sections of manual.go
+// (CONFIGURATION, EXIT STATUS, ENVIRONMENT, FILES) between OPTIONS and SEE ALSO, where
+// man-pages(7) puts them. cobra has no place for sections of one's own, so they are
+// rendered with the same markdown-to-roff converter cobra uses, and spliced in.
+func writeRootPage(root *cobra.Command, hdr *doc.GenManHeader, dir string) error {
+	var page bytes.Buffer
+	if err := doc.GenMan(root, hdr, &page); err != nil {
+		return err
+	}
+	// md2man starts every document with ".nh" (no hyphenation), which the page has already.
+	extra := bytes.TrimPrefix(md2man.Render([]byte(manSections())), []byte(".nh\n"))
+	seeAlso := []byte("\n.SH SEE ALSO")
+	i := bytes.Index(page.Bytes(), seeAlso)
+	if i < 0 {
+		return errors.New("man: cobra's page for the root command has no SEE ALSO section to insert before")
+	}
+	out := append(page.Bytes()[:i:i], extra...)
+	out = append(out, page.Bytes()[i:]...)
+	return os.WriteFile(filepath.Join(dir, root.Name()+".1"), out, 0o644)
 }
 
 // fenceExamples wraps the indented example lines of every Long text in a code fence.
@@ -71,4 +101,21 @@ func fenceExamples(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		fenceExamples(sub)
 	}
+}
+
+// manSections returns the sections that follow OPTIONS in git-worktree-ports(1), in the
+// order man-pages(7) gives.
+func manSections() string {
+	return strings.Join([]string{manConfiguration, manExitStatus(), manEnvironment, manFiles}, "\n")
+}
+
+// manExitStatus is the EXIT STATUS section, from exitStatuses.
+func manExitStatus() string {
+	var b strings.Builder
+	b.WriteString("## EXIT STATUS\n")
+	for _, s := range exitStatuses {
+		fmt.Fprintf(&b, "%d\n: %s\n\n", s.code, s.meaning)
+	}
+	b.WriteString("Otherwise `exec` ends as its command ends: it replaces itself with the command, so the\ncommand's exit status, or the signal that ended it, is its own.\n")
+	return b.String()
 }

@@ -100,11 +100,8 @@ files are the registry: nothing else records ports.
   eval "$(git worktree-ports env)"      export the ports into the shell
   git worktree-ports exec -- npm start  run a program with them
   git worktree-ports list               every worktree and its ports
-  git worktree-ports install-hook       allocate on every git worktree add
-
-Exit codes: 0 ok, 1 error, 2 usage (or not inside a worktree), 3 range exhausted, 4 lock timeout,
-5 no reservation (--no-allocate), 6 doctor found problems; exec passes its command's
-status through, or exits 126 (cannot execute) or 127 (not found) as a shell would.`,
+  git worktree-ports install-hook       allocate on every git worktree add` +
+			"\n\n" + exitCodesHelp(), // the man page has EXIT STATUS instead (manual.go)
 		Version:       buildVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,

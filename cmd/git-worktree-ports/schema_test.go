@@ -93,9 +93,9 @@ func TestSchemaStarterConfig(t *testing.T) {
 // example of the config file, and nothing else, as jsonc.
 var jsoncBlock = regexp.MustCompile("(?ms)^```jsonc\n(.*?)^```")
 
-// TestSchemaDocumentedExamples checks every config example in the README and docs/
-// against the schema and the loader, so no documented example is one the tool or an
-// editor would refuse.
+// TestSchemaDocumentedExamples checks every config example in the README, docs/ and the
+// man page against the schema and the loader, so no documented example is one the tool
+// or an editor would refuse.
 func TestSchemaDocumentedExamples(t *testing.T) {
 	sch := loadSchema(t)
 	docs, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
@@ -118,6 +118,10 @@ func TestSchemaDocumentedExamples(t *testing.T) {
 		if counts[name] == 0 {
 			t.Errorf("%s: no ```jsonc config example found; the test would check nothing there", name)
 		}
+	}
+	bothAccept(t, sch, "git-worktree-ports(1) CONFIGURATION", manConfigExample)
+	if !strings.Contains(manConfiguration, manConfigExample) {
+		t.Error("the man page's CONFIGURATION section does not show manConfigExample")
 	}
 }
 

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+)
+
+// This file holds what git-worktree-ports(1) says beyond the command tree: the text of
+// the sections CONFIGURATION, EXIT STATUS, ENVIRONMENT and FILES, in the markdown cobra's
+// man generator reads (man.go puts them together). It is part of every build, not only
+// the manpages one, because --help prints the exit codes from the same table, and the
+// tests hold the texts to the code: the config example to the JSON Schema and the loader,
+// the variables to the code that reads them, the files to the names the code uses.
+
+// exitStatus is one exit code as the documentation describes it.
+type exitStatus struct {
+	code    int
+	summary string // a few words, for the one-line list in --help
+	meaning string // a sentence or two, for EXIT STATUS in the man page
+	exec    bool   // only exec exits with it
+}
+
+// exitStatuses documents every exit code (exit.go defines them), in order. The README's
+// table says the same at more length; a test keeps the two listing the same codes.
+var exitStatuses = []exitStatus{
+	{code: exitOK, summary: "ok", meaning: "Success."},
+	{code: exitError, summary: "error", meaning: "An error: a bad config, an unreadable reservation, git failed."},
+	{code: exitUsage, summary: "usage (or not inside a worktree)", meaning: "A usage error: bad flags or arguments; " +
+		"`install-hook` refusing to edit a hook it cannot edit safely; a write refused because a symlink leads out of " +
+		"where the file belongs; a command that needs a worktree run in a bare repository, inside a git directory, or " +
+		"outside any repository."},
+	{code: exitExhausted, summary: "range exhausted", meaning: "Every slot in the range is taken; the message gives the counts and the way out."},
+	{code: exitLockTimeout, summary: "lock timeout", meaning: "Timed out waiting for the repository lock, or for the per-user lock " +
+		"of cross-repository awareness; the message names the holder."},
+	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env` or `exec` with `--no-allocate`, and the worktree has no reservation."},
+	{code: exitFindings, summary: "doctor found problems", meaning: "`doctor` found something that needs action."},
+	{code: exitNotExecutable, summary: "cannot execute", meaning: "`exec`: the command was found but cannot be executed, as in a shell.", exec: true},
+	{code: exitNotFound, summary: "not found", meaning: "`exec`: the command was not found, as in a shell.", exec: true},
+}
+
+// exitCodesHelp is the paragraph on exit codes at the end of the root command's --help.
+func exitCodesHelp() string {
+	var general, execOnly []string
+	for _, s := range exitStatuses {
+		if s.exec {
+			execOnly = append(execOnly, fmt.Sprintf("%d (%s)", s.code, s.summary))
+		} else {
+			general = append(general, fmt.Sprintf("%d %s", s.code, s.summary))
+		}
+	}
+	return wrap("Exit codes: "+strings.Join(general, ", ")+"; exec passes its command's status through, or exits "+
+		strings.Join(execOnly, " or ")+" as a shell would.", 90)
+}
+
+// wrap breaks text into lines of at most width columns, at spaces.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	col := 0
+	for _, w := range strings.Fields(text) {
+		switch {
+		case col == 0:
+		case col+1+len(w) > width:
+			b.WriteByte('\n')
+			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}
+
+// manConfigExample is the example in CONFIGURATION. It must pass the JSON Schema and the
+// loader (schema_test.go).
+const manConfigExample = `{
+  "$schema": "` + config.SchemaURL + `",
+  "range": "20000-29999",
+  "width": 10,
+  "services": {
+    "api": 0,
+    "web": {"offset": 1, "env": "VITE_PORT"},
+    "db": {"offset": 5, "health": "/healthz"}
+  },
+  "avoid": [8080, "9000-9010"],
+  "vars": {
+    "API_URL": "http://localhost:{api}",
+    "COMPOSE_PROJECT_NAME": "{repo}-{worktree}"
+  }
+}`
+
+// manConfiguration is the CONFIGURATION section: every key of the config file and every
+// git config key.
+var manConfiguration = `## CONFIGURATION
+The services are declared in ` + "`" + config.FileName + "`" + ` at the top of the repository. Commit it, so every
+worktree and teammate shares it; ` + "`git worktree-ports init`" + ` writes a commented one. It is JSON, with
+` + "`//` and `/* */`" + ` comments and trailing commas allowed. Every key is optional:
+
+` + "`$schema`" + `
+: The URL of the file's JSON Schema, for editors; the tool ignores it. ` + "`init`" + ` writes the
+URL of the schema this project ships, as in the example below.
+
+` + "`range`" + `
+: The ports bundles are drawn from, ` + "`\"LO-HI\"`" + `, inclusive, within 1024-65535. Default ` + "`\"20000-29999\"`" + `.
+
+` + "`width`" + `
+: Ports per worktree, 1-1000: a worktree's bundle is base to base+width-1, and every offset
+must be below width. Default 10.
+
+` + "`services`" + `
+: Service name to offset: the service's port is base + offset, exported as the name
+upper-cased, with ` + "`-` and `.`" + ` turned into ` + "`_`" + ` and ` + "`_PORT`" + ` appended (` + "`web-ui`" + ` is ` + "`WEB_UI_PORT`" + `). Or
+service name to an object with ` + "`offset`" + ` (required), ` + "`env`" + ` (the variable to export
+instead) and ` + "`health`" + ` (an HTTP path starting with ` + "`/`" + `, which ` + "`list --health`" + ` probes). A name
+is ` + "`[A-Za-z0-9][A-Za-z0-9_.-]*`" + ` and not one of the built-in placeholders below. Without
+` + "`services`" + ` there is one service, ` + "`app`" + ` at offset 0, exported as ` + "`PORT`" + `.
+
+` + "`avoid`" + `
+: Ports (` + "`8080`" + `) and ranges (` + "`\"9000-9010\"`" + `) never handed out, on top of the built-in list
+of ports that developers commonly run (databases and the like) or browsers refuse.
+
+` + "`vars`" + `
+: Variable name to template, exported after the ports. Placeholders: ` + "`{SERVICE}`" + ` (that
+service's port), ` + "`{repo}`" + ` (the repository's name), ` + "`{worktree}`" + ` (the worktree's directory
+name), ` + "`{slot}`, `{base}` and `{root}`" + ` (the worktree's top level). ` + "`{{` and `}}`" + ` are literal
+braces.
+
+An env name (a service's ` + "`env`" + `, a name in ` + "`vars`" + `) is ` + "`[A-Za-z_][A-Za-z0-9_]*`" + `. A name that a shell or
+program reads as code or configuration (` + "`PATH`, `IFS`, `MAILPATH`, `LD_PRELOAD`, `GIT_*`,\n`NODE_OPTIONS`" + `, ...) is refused unless you allow it with ` + "`worktree-ports.allowEnv`" + `, and
+` + "`WORKTREE_PORTS_ROOT` and `WORKTREE_PORTS_SLOT`" + ` are the tool's own. A bad file is refused
+with an error that names the file and the key. For example:
+
+` + "```\n" + manConfigExample + "\n```" + `
+
+Per machine, ` + "`git config`" + ` overrides the file, and the flags of ` + "`allocate`" + ` override both:
+
+` + "`worktree-ports.range`, `worktree-ports.width`" + `
+: Replace the file's ` + "`range` and `width`" + `.
+
+` + "`worktree-ports.avoid`" + `
+: Ports and ranges, separated by commas or spaces, added to the file's ` + "`avoid`" + `; may be
+given several times.
+
+` + "`worktree-ports.allowEnv`" + `
+: Env names, separated by commas or spaces, that you let through although they are
+refused above: ` + "`git config --global --add worktree-ports.allowEnv HOSTNAME`" + `. Only git
+config can allow a name, never the committed file.
+
+` + "`worktree-ports.lockTimeout`" + `
+: How long to wait for the repository lock and the per-user lock: a number of seconds,
+or a duration such as ` + "`10s` or `1m`" + `. Default ` + "`10s`" + `.
+
+` + "`worktree-ports.crossRepo`" + `
+: ` + "`false`" + ` turns cross-repository awareness off: the per-user index, and treating the
+reservations of other repositories on this machine as taken. Default ` + "`true`" + `.
+`
+
+// manEnvironment is the ENVIRONMENT section: every variable the tool reads or sets.
+const manEnvironment = "## ENVIRONMENT\n" +
+	"`GIT_WORKTREE_PORTS_LOCK_TIMEOUT`\n" +
+	": How long to wait for a lock, as `worktree-ports.lockTimeout`, which it overrides.\n\n" +
+	"`GIT_WORKTREE_PORTS_CROSS_REPO`\n" +
+	": Cross-repository awareness on (`1`, `true`, `yes`, `on`) or off (`0`, `false`, `no`,\n`off`); it overrides `worktree-ports.crossRepo`.\n\n" +
+	"`XDG_STATE_HOME`, `HOME`\n" +
+	": Where the per-user index lives: `$XDG_STATE_HOME/git-worktree-ports`, or\n`$HOME/.local/state/git-worktree-ports` when `XDG_STATE_HOME` is unset or not an\nabsolute path.\n\n" +
+	"`WORKTREE_PORTS_ROOT`, `WORKTREE_PORTS_SLOT`\n" +
+	": `env` and `exec` set them, next to the ports and `vars`: the worktree's top level and its\nslot. A `WORKTREE_PORTS_ROOT` inherited from another worktree (a shell that changed\ndirectory without reloading) makes `env` warn and `doctor` report it.\n\n" +
+	"`GIT_DIR`, `GIT_WORK_TREE`\n" +
+	": When either is set, the tool asks git where the worktree is rather than looking for\n`.git` itself. git reads them, and the rest of its environment, as git(1) says. The hook\nunsets `GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`, `GIT_PREFIX` and `GIT_COMMON_DIR`\nbefore it runs the tool, since git sets them for hooks.\n\n" +
+	"`PATH`\n" +
+	": `exec` looks its command up on it, as a shell does; the hook falls back to it when the\nbinary it recorded is gone.\n"
+
+// manFiles is the FILES section.
+const manFiles = "## FILES\n" +
+	"`.worktree-ports.json`\n" +
+	": A worktree's reservation, at its top level: `version`, `worktree`, `base`, `width`,\n`slot`, `ports` and `env`, plus any field you add. These files are the registry: nothing\nelse records ports. `allocate` writes it atomically (a temporary\n`.worktree-ports.json.tmp-*` beside it, then a rename) and adds both names to the\ncommon `info/exclude`.\n\n" +
+	"`" + config.FileName + "`\n" +
+	": The services (see CONFIGURATION), at the top of the repository, committed.\n\n" +
+	"`worktree-ports.lock` in the common git directory\n" +
+	": The repository lock (`flock`) in `git rev-parse --git-common-dir`, the git directory\nall worktrees share (`.git` of the main worktree), held from the scan to the write. The\nholder writes its pid and command line into it.\n\n" +
+	"`$XDG_STATE_HOME/git-worktree-ports/`\n" +
+	": The per-user index of repositories, for cross-repository awareness; by default\n`~/.local/state/git-worktree-ports/`. It holds one small `.json` file per repository,\nwhich records where the repository is, never ports, and `lock`, the per-user lock.\n`list --all` reads it; `forget` removes an entry.\n\n" +
+	"`post-checkout`\n" +
+	": The hook `install-hook` writes, in the directory git runs hooks from\n(`git rev-parse --git-path hooks`, which honours `core.hooksPath`), or `.husky/post-checkout`\nunder husky; in an existing shell hook it adds a marked block.\n"
