@@ -64,11 +64,13 @@ install: build ## install the binary, man pages and completions under $(PREFIX) 
 	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
 	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 $(BIN) $(PREFIX)/bin/git-worktree-ports
-	$(GO) run -tags manpages ./cmd/git-worktree-ports man $(PREFIX)/share/man/man1
+	$(GO) run -tags manpages -ldflags '-X main.version=$(VERSION)' ./cmd/git-worktree-ports man $(PREFIX)/share/man/man1
 	$(PREFIX)/bin/git-worktree-ports completion bash > $(PREFIX)/share/bash-completion/completions/git-worktree-ports
 	$(PREFIX)/bin/git-worktree-ports completion zsh  > $(PREFIX)/share/zsh/site-functions/_git-worktree-ports
 	$(PREFIX)/bin/git-worktree-ports completion fish > $(PREFIX)/share/fish/vendor_completions.d/git-worktree-ports.fish
 	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: add $(PREFIX)/bin to PATH so git finds 'git worktree-ports'";; esac
+	@echo "zsh: for completion, add this line to ~/.zshrc, before compinit:"
+	@echo "  fpath=($(PREFIX)/share/zsh/site-functions \$$fpath)"
 
 uninstall: ## remove what install put there
 	rm -f $(PREFIX)/bin/git-worktree-ports $(PREFIX)/share/man/man1/git-worktree-ports*.1 \
