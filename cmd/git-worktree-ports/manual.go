@@ -88,7 +88,7 @@ const manConfigExample = `{
   "avoid": [8080, "9000-9010"],
   "vars": {
     "API_URL": "http://localhost:{api}",
-    "COMPOSE_PROJECT_NAME": "{repo}-{worktree}"
+    "COMPOSE_PROJECT_NAME": "{repo-slug}-{worktree-slug}"
   }
 }`
 
@@ -125,8 +125,11 @@ of ports that developers commonly run (databases and the like) or browsers refus
 ` + "`vars`" + `
 : Variable name to template, exported after the ports. Placeholders: ` + "`{SERVICE}`" + ` (that
 service's port), ` + "`{repo}`" + ` (the repository's name), ` + "`{worktree}`" + ` (the worktree's directory
-name), ` + "`{slot}`, `{base}` and `{root}`" + ` (the worktree's top level). ` + "`{{` and `}}`" + ` are literal
-braces.
+name), ` + "`{branch}`" + ` (the branch checked out when ` + "`allocate`" + ` last ran, empty on a detached
+HEAD), ` + "`{slot}`, `{base}` and `{root}`" + ` (the worktree's top level), and the slug forms
+` + "`{repo-slug}`, `{worktree-slug}` and `{branch-slug}`" + ` (lower-case ` + "`[a-z0-9-]`" + `, at most 63
+characters, never empty; a detached HEAD's ` + "`{branch-slug}`" + ` names the worktree) for the names of
+other tools (compose projects, databases, host names). ` + "`{{` and `}}`" + ` are literal braces.
 
 An env name (a service's ` + "`env`" + `, a name in ` + "`vars`" + `) is ` + "`[A-Za-z_][A-Za-z0-9_]*`" + `. A name that a shell or
 program reads as code or configuration (` + "`PATH`, `IFS`, `MAILPATH`, `LD_PRELOAD`, `GIT_*`,\n`NODE_OPTIONS`" + `, ...) is refused unless you allow it with ` + "`worktree-ports.allowEnv`" + `, and
@@ -156,6 +159,11 @@ or a duration such as ` + "`10s` or `1m`" + `. Default ` + "`10s`" + `.
 ` + "`worktree-ports.crossRepo`" + `
 : ` + "`false`" + ` turns cross-repository awareness off: the per-user index, and treating the
 reservations of other repositories on this machine as taken. Default ` + "`true`" + `.
+
+` + "`worktree-ports.crossRepoTimeout`" + `
+: How long to wait for any one other repository (its worktree list and its reservations)
+before skipping it with a warning: seconds or a duration, as for ` + "`lockTimeout`" + `. Default
+` + "`2s`" + `.
 `
 
 // manEnvironment is the ENVIRONMENT section: every variable the tool reads or sets.
@@ -164,6 +172,8 @@ const manEnvironment = "## ENVIRONMENT\n" +
 	": How long to wait for a lock, as `worktree-ports.lockTimeout`, which it overrides.\n\n" +
 	"`GIT_WORKTREE_PORTS_CROSS_REPO`\n" +
 	": Cross-repository awareness on (`1`, `true`, `yes`, `on`) or off (`0`, `false`, `no`,\n`off`); it overrides `worktree-ports.crossRepo`.\n\n" +
+	"`GIT_WORKTREE_PORTS_CROSS_REPO_TIMEOUT`\n" +
+	": How long to wait for any one other repository, as `worktree-ports.crossRepoTimeout`,\nwhich it overrides.\n\n" +
 	"`XDG_STATE_HOME`, `HOME`\n" +
 	": Where the per-user index lives: `$XDG_STATE_HOME/git-worktree-ports`, or\n`$HOME/.local/state/git-worktree-ports` when `XDG_STATE_HOME` is unset or not an\nabsolute path.\n\n" +
 	"`WORKTREE_PORTS_ROOT`, `WORKTREE_PORTS_SLOT`\n" +
@@ -176,11 +186,13 @@ const manEnvironment = "## ENVIRONMENT\n" +
 // manFiles is the FILES section.
 const manFiles = "## FILES\n" +
 	"`.worktree-ports.json`\n" +
-	": A worktree's reservation, at its top level: `version`, `worktree`, `base`, `width`,\n`slot`, `ports` and `env`, plus any field you add. These files are the registry: nothing\nelse records ports. `allocate` writes it atomically (a temporary\n`.worktree-ports.json.tmp-*` beside it, then a rename) and adds both names to the\ncommon `info/exclude`.\n\n" +
+	": A worktree's reservation, at its top level: `version`, `worktree`, `root`, `git_dir`,\n`base`, `width`, `slot`, `ports` and `env`, plus any field you add. These files are the\nregistry: nothing else records ports. `allocate` writes it atomically (a temporary\n`.worktree-ports.json.tmp-*` beside it, then a rename) and adds both names to the\ncommon `info/exclude`.\n\n" +
 	"`" + config.FileName + "`\n" +
 	": The services (see CONFIGURATION), at the top of the repository, committed.\n\n" +
 	"`worktree-ports.lock` in the common git directory\n" +
 	": The repository lock (`flock`) in `git rev-parse --git-common-dir`, the git directory\nall worktrees share (`.git` of the main worktree), held from the scan to the write. The\nholder writes its pid and command line into it.\n\n" +
+	"`worktree-ports.main` in the common git directory\n" +
+	": Where the main worktree is, when git records nothing (a separate git directory):\nwritten by the tool in the main worktree, believed only while that directory's `.git`\nfile points back.\n\n" +
 	"`$XDG_STATE_HOME/git-worktree-ports/`\n" +
 	": The per-user index of repositories, for cross-repository awareness; by default\n`~/.local/state/git-worktree-ports/`. It holds one small `.json` file per repository,\nwhich records where the repository is, never ports, and `lock`, the per-user lock.\n`list --all` reads it; `forget` removes an entry.\n\n" +
 	"`post-checkout`\n" +

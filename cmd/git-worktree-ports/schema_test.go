@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,6 +153,7 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		{"service a boolean", `{"services": {"api": true}}`},
 		{"service name with a space", `{"services": {"bad name": 0}}`},
 		{"service named like a placeholder", `{"services": {"repo": 0}}`},
+		{"service named like a slug placeholder", `{"services": {"branch-slug": 0}}`},
 		{"env name not a name", `{"services": {"api": {"offset": 0, "env": "1API"}}}`},
 		{"env name the tool's own", `{"services": {"api": {"offset": 0, "env": "WORKTREE_PORTS_ROOT"}}}`},
 		{"health not a path", `{"services": {"api": {"offset": 0, "health": "healthz"}}}`},
@@ -181,10 +184,53 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		{"edges of the range", `{"range": "1024-65535", "width": 1000}`},
 		{"services in every form", `{"services": {"api": 0, "web.ui": {"offset": 1}, "db-2": {"offset": 9, "env": "DB", "health": "/"}}}`},
 		{"avoid ports and ranges", `{"avoid": [1, 65535, "8080", "9000-9010"]}`},
+		{"slug placeholders", `{"vars": {"DB": "{repo-slug}_{branch-slug}", "APP_HOST": "{worktree-slug}.localhost", "B": "{branch}"}}`},
 		{"literal braces", `{"vars": {"JSON": "{{\"port\": {app}}}", "_X": "{repo}-{worktree}-{slot}-{base}-{root}"}}`},
 		{"comments and trailing commas", "{\n  // a comment\n  \"width\": 10, /* another */\n}"},
 	}
 	for _, tt := range accepted {
 		bothAccept(t, sch, tt.name, tt.text)
+	}
+}
+
+// TestSchemaKnowsEveryPlaceholder checks that the schema keeps services from taking the
+// names of exactly the built-in placeholders, as the loader lists them when it refuses
+// an unknown one.
+func TestSchemaKnowsEveryPlaceholder(t *testing.T) {
+	_, err := config.Parse(config.FileName, []byte(`{"services": {}, "vars": {"A": "{no-such-placeholder}"}}`), nil)
+	if err == nil {
+		t.Fatal("the loader accepts an unknown placeholder")
+	}
+	_, known, ok := strings.Cut(err.Error(), "(known: ")
+	if !ok {
+		t.Fatalf("the loader's error lists no known placeholders: %v", err)
+	}
+	var builtins []string
+	for _, p := range strings.Split(strings.TrimSuffix(known, ")"), ", ") {
+		builtins = append(builtins, strings.Trim(p, "{}"))
+	}
+	data, err := os.ReadFile(filepath.Join(repoRoot, config.SchemaPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Properties struct {
+			Services struct {
+				PropertyNames struct {
+					Not struct {
+						Enum []string `json:"enum"`
+					} `json:"not"`
+				} `json:"propertyNames"`
+			} `json:"services"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatal(err)
+	}
+	refused := schema.Properties.Services.PropertyNames.Not.Enum
+	slices.Sort(builtins)
+	slices.Sort(refused)
+	if !slices.Equal(builtins, refused) {
+		t.Errorf("the loader's built-in placeholders are %v; the schema refuses these service names: %v", builtins, refused)
 	}
 }
