@@ -133,9 +133,12 @@ func starterConfig(svcs []initService) string {
 	b.WriteString(`  },
   // Ports never handed out, on top of the built-in list (databases, browser-unsafe ports).
   "avoid": [],
-  // Derived variables. Placeholders: {<service>}, {repo}, {worktree}, {slot}, {base}, {root}.
+  // Derived variables. Placeholders: {<service>}, {repo}, {worktree}, {branch}, {slot},
+  // {base}, {root}, and the slug forms {repo-slug}, {worktree-slug}, {branch-slug}
+  // (lower-case a-z, 0-9 and -, never empty) for names other tools restrict.
   "vars": {
-    "COMPOSE_PROJECT_NAME": "{repo}-{worktree}",
+    // docker compose accepts only lower-case letters, digits, - and _ here.
+    "COMPOSE_PROJECT_NAME": "{repo-slug}-{worktree-slug}",
     ` + strconv.Quote(envPrefix(first)+"_URL") + `: "http://localhost:{` + first + `}"
   }
 }
