@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -18,7 +19,8 @@ import (
 // git in tests/.
 
 func testFactory() *Factory {
-	return &Factory{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+	ios, _, _, _ := iostreams.Test()
+	return &Factory{IOStreams: ios, Getenv: func(string) string { return "" }}
 }
 
 // parse runs cmd with args and reports whether it was a usage error.

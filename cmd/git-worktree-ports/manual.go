@@ -181,7 +181,11 @@ const manEnvironment = "## ENVIRONMENT\n" +
 	"`GIT_DIR`, `GIT_WORK_TREE`\n" +
 	": When either is set, the tool asks git where the worktree is rather than looking for\n`.git` itself. git reads them, and the rest of its environment, as git(1) says. The hook\nunsets `GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`, `GIT_PREFIX` and `GIT_COMMON_DIR`\nbefore it runs the tool, since git sets them for hooks.\n\n" +
 	"`PATH`\n" +
-	": `exec` looks its command up on it, as a shell does; the hook falls back to it when the\nbinary it recorded is gone.\n"
+	": `exec` looks its command up on it, as a shell does; the hook falls back to it when the\nbinary it recorded is gone.\n\n" +
+	"`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`, `TERM`\n" +
+	": `list` colours its table only on a terminal. `NO_COLOR` set to anything but the empty\nstring turns colour off, whatever else is set; so do `CLICOLOR=0` and `TERM=dumb`,\nunless `CLICOLOR_FORCE` is set and not `0`, which also colours a pipe. `--json` is never\ncoloured.\n\n" +
+	"`COLUMNS`\n" +
+	": The width `list` fits its table to on a terminal, when it is a positive number;\notherwise the terminal's own width. It means nothing when stdout is not a terminal.\n"
 
 // manFiles is the FILES section.
 const manFiles = "## FILES\n" +

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -21,8 +21,9 @@ var version = "dev"
 
 // Factory holds what commands need from the outside world, so tests can swap it.
 type Factory struct {
-	In          io.Reader
-	Out, ErrOut io.Writer
+	// IOStreams are stdin, stdout and stderr (f.In, f.Out, f.ErrOut), and the one place
+	// that knows whether stdout is a terminal, how wide it is, and whether to colour it.
+	*iostreams.IOStreams
 	// Dir is the directory the command acts on; "" means the process's working directory.
 	Dir string
 	// Getenv reads the environment.
@@ -37,7 +38,7 @@ type Factory struct {
 
 func defaultFactory() *Factory {
 	return &Factory{
-		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		IOStreams:  iostreams.System(),
 		Getenv:     os.Getenv,
 		Environ:    os.Environ,
 		Executable: executable,
