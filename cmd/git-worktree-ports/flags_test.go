@@ -139,10 +139,10 @@ func TestExecFlags(t *testing.T) {
 
 func TestListReleaseInitFlags(t *testing.T) {
 	var lo *ListOptions
-	if _, err := parse(t, NewCmdList(testFactory(), func(o *ListOptions) error { lo = o; return nil }), []string{"--json", "--all", "--health", "--no-owners"}); err != nil {
+	if _, err := parse(t, NewCmdList(testFactory(), func(o *ListOptions) error { lo = o; return nil }), []string{"--json", "--all", "--health", "--no-owners", "--wide"}); err != nil {
 		t.Fatal(err)
 	}
-	if !lo.JSON || !lo.All || !lo.Health || !lo.NoOwners {
+	if !lo.JSON || !lo.All || !lo.Health || !lo.NoOwners || !lo.Wide {
 		t.Errorf("list flags: %+v", *lo)
 	}
 	var ro *ReleaseOptions
