@@ -10,7 +10,16 @@ mkdir -p "$HOME"
 git config --global user.name demo; git config --global user.email demo@example.invalid
 git config --global init.defaultBranch main
 
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# Commands are shown in bold on a terminal only, by the tool's own rules (README, "Colour"):
+# piped to a file or a pager, the demo carries no escape codes.
+bold='' plain=''
+if [ -z "${NO_COLOR:-}" ]; then
+	if [ -n "${CLICOLOR_FORCE:-}" ] && [ "$CLICOLOR_FORCE" != 0 ] ||
+		{ [ -t 1 ] && [ "${CLICOLOR:-}" != 0 ] && [ "${TERM:-}" != dumb ]; }; then
+		bold=$'\033[1m' plain=$'\033[0m'
+	fi
+fi
+say() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; }
 run() { say "$*"; "$@"; }
 
 cd "$tmp" && git init -q shop && cd shop
