@@ -201,25 +201,3 @@ func TestFishRoundTrip(t *testing.T) {
 		compareValues(t, "fish", vars, got)
 	}
 }
-
-// dotenvCarries reports whether a value is one the dotenv format accepts.
-func dotenvCarries(v string) bool {
-	return !strings.ContainsAny(v, "'\r\n") && !strings.HasSuffix(v, `\`)
-}
-
-func TestDotenvRefusesWhatItCannotCarry(t *testing.T) {
-	for _, v := range nastyVars(func(v string) bool { return !dotenvCarries(v) }) {
-		if err := Render(new(bytes.Buffer), "dotenv", []Var{v}); err == nil {
-			t.Errorf("dotenv accepted %q", v.Value)
-		}
-	}
-}
-
-func TestDotenvDirenv(t *testing.T) {
-	direnv := needShell(t, "direnv")
-	bash := needShell(t, "bash")
-	vars := nastyVars(dotenvCarries)
-	script := `eval "$("$1" dotenv bash env.env)" && ` + printScript(vars, func(n string) string { return `"$` + n + `"` })
-	got := runShell(t, "dotenv", "env.env", vars, []string{bash, "--norc", "--noprofile", "-c", script, "bash", direnv})
-	compareValues(t, "direnv dotenv", vars, got)
-}
