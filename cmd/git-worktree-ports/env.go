@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -29,7 +31,8 @@ WORKTREE_PORTS_SLOT and the config's vars, for the shell or for tools:
 
   eval "$(git worktree-ports env)"                 bash, zsh, dash
   git worktree-ports env --format fish | source    fish
-  git worktree-ports env --format dotenv > .env    docker compose --env-file, direnv dotenv
+  git worktree-ports env --format dotenv > .env    docker compose, docker run --env-file,
+                                                   python-dotenv, systemd, direnv dotenv
   git worktree-ports env --format json             tools
 
 When the reservation exists, env reads only that file (and the worktree's .git file),
@@ -38,6 +41,14 @@ committed it, a copied directory) earns a one-line warning: its ports are the or
 and allocate moves off them. When there is no file, env allocates first, unless
 --no-allocate is given (then it exits 5). Names are validated and values quoted whatever
 the file says.
+
+--format dotenv writes a value bare when it holds only letters, digits and
+_ - . , : / @ % + = (ports, slugs, paths, plain URLs), because docker run --env-file
+keeps quotes, and in single quotes otherwise, which docker compose, python-dotenv,
+systemd's EnvironmentFile=, direnv and sh read literally. A value no quoting carries to
+all of them (a single quote, a line break, \\, ${, a backslash at the end, a Unicode
+noncharacter) is left out with a line on stderr naming it; the other variables are still
+printed, and env exits 1.
 
 The config and the reservation file come with the repository, so they may not set a
 variable that a shell or program reads as code or configuration: every variable the
@@ -79,5 +90,15 @@ func envRun(c *cobra.Command, opts *EnvOptions) error {
 	if err != nil {
 		return err
 	}
-	return render.Render(opts.F.Out, opts.Format, vars)
+	err = render.Render(opts.F.Out, opts.Format, vars)
+	var refused render.Refused
+	if errors.As(err, &refused) {
+		// The other variables are printed; each refusal gets its own line, and the
+		// exit status says the output is missing something.
+		for _, e := range refused {
+			fmt.Fprintf(opts.F.ErrOut, "git-worktree-ports: %s\n", e)
+		}
+		return &silentError{code: exitError}
+	}
+	return err
 }
