@@ -38,7 +38,10 @@ The same names as for env are refused (see ` + "`git worktree-ports env --help`"
 entry that names a shell or program variable (MAILPATH, LD_PRELOAD, ...) is dropped with a
 warning, unless you allowed it with ` + "`git config --global --add worktree-ports.allowEnv NAME`" + `.`,
 		Example: `  git worktree-ports exec -- npm run dev
-  git worktree-ports exec -- docker compose up`,
+  git worktree-ports exec -- docker compose up
+
+  # A shell wrapper must exec the server, so a signal to the wrapper reaches it:
+  git worktree-ports exec -- sh -c 'exec python3 -m http.server "$WEB_PORT"'`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf(c, "exec needs a command: git worktree-ports exec -- COMMAND [ARG...]")
