@@ -763,22 +763,11 @@ func (a *allocation) taken(base int) bundle.Verdict {
 }
 
 func (a *allocation) reservation(slot, base int) reserve.Reservation {
-	spec := a.cfg.Spec
-	r := reserve.Reservation{
-		Version: 1, Worktree: a.name, Root: recordable(a.root), GitDir: recordable(a.repo.Loc.GitDir),
-		Base: base, Width: spec.Width, Slot: slot,
-	}
-	for _, p := range spec.Ports(base) {
-		r.Ports = append(r.Ports, reserve.Port{Name: p.Service, Port: p.Port})
-	}
 	cur, _ := a.repo.Current()
-	env, err := a.cfg.Env(config.TemplateData{Repo: a.repo.RepoName(), Worktree: a.name, Branch: cur.ShortBranch(), Root: a.root, Slot: slot, Base: base})
+	r, err := Expected(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir, slot, base)
 	if err != nil {
 		// Parse validated every template, so this is a programming error; keep the ports.
 		a.warn(err.Error())
-	}
-	for _, e := range env {
-		r.Env = append(r.Env, reserve.EnvVar{Name: e.Name, Value: e.Value})
 	}
 	return r
 }
