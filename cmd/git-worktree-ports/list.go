@@ -1,24 +1,16 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/health"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -75,85 +67,22 @@ its flags also say current. See docs/JSON.md for the schema.`,
 	return cmd
 }
 
-// ListPort is one reserved port in `list --json`.
-type ListPort struct {
-	Service   string `json:"service"`
-	Port      int    `json:"port"`
-	Listening bool   `json:"listening"`
-	// PID and Program name the listener where the OS tells; 0 and "" otherwise.
-	PID     int32  `json:"pid,omitempty"`
-	Program string `json:"program,omitempty"`
-	// Owner is the name of the worktree the listener runs in, "outside", or
-	// "unknown process" when the OS hides it; "" when nothing listens.
-	Owner     string `json:"owner,omitempty"`
-	OwnerPath string `json:"owner_path,omitempty"`
-	// Health is healthy, unhealthy, not-http or closed with --health, for services
-	// with a health path; "" otherwise.
-	Health string `json:"health,omitempty"`
-}
-
-// ListWorktree is one row of `list --json`.
-type ListWorktree struct {
-	Repo           string     `json:"repo"`
-	Name           string     `json:"name"`
-	Path           string     `json:"path"`
-	Branch         string     `json:"branch"`
-	Head           string     `json:"head"`
-	Current        bool       `json:"current"`
-	Bare           bool       `json:"bare"`
-	Detached       bool       `json:"detached"`
-	Locked         bool       `json:"locked"`
-	LockReason     string     `json:"lock_reason,omitempty"`
-	Prunable       bool       `json:"prunable"`
-	PrunableReason string     `json:"prunable_reason,omitempty"`
-	Reserved       bool       `json:"reserved"`
-	Slot           int        `json:"slot"`
-	Base           int        `json:"base"`
-	Width          int        `json:"width"`
-	Ports          []ListPort `json:"ports"`
-	Flags          []string   `json:"flags"`
-	Error          string     `json:"error,omitempty"`
-}
-
-// ListOutput is the whole of `list --json`.
-type ListOutput struct {
-	Version   int            `json:"version"`
-	Worktrees []ListWorktree `json:"worktrees"`
-}
+// ListPort, ListWorktree and ListOutput are list's values (`list --json`), which the
+// inventory package gathers; here they are only printed.
+type (
+	ListPort     = inventory.Port
+	ListWorktree = inventory.Row
+	ListOutput   = inventory.List
+)
 
 func listRun(c *cobra.Command, opts *ListOptions) error {
 	f := opts.F
-	ctx := c.Context()
-	g := gitwt.Git{Dir: f.Dir}
-	repo, err := alloc.Discover(ctx, g)
-	var sources []listSource
-	current := ""
-	switch {
-	case err == nil:
-		sources = []listSource{{name: repo.RepoName(), worktrees: repo.Worktrees}}
-		current = repo.Loc.Toplevel
-	case opts.All && errors.Is(err, gitwt.ErrNotRepository):
-		// The index is per user, so --all needs no repository to start from.
-	default:
+	out, err := inventory.Collect(c.Context(), inventory.ListOptions{
+		Dir: f.Dir, All: opts.All, Owners: !opts.NoOwners, Health: opts.Health,
+		Getenv: f.Getenv, Prober: f.Prober, Warn: warnTo(f),
+	})
+	if err != nil {
 		return err
-	}
-	if opts.All {
-		more, err := otherRepos(ctx, f, repo)
-		if err != nil {
-			return err
-		}
-		sources = append(sources, more...)
-	}
-	out := buildList(sources, current, f.Prober)
-	if !opts.NoOwners {
-		addOwners(ctx, f, &out)
-	}
-	if opts.Health && repo != nil {
-		cfg, err := repo.LoadConfig("", 0)
-		if err != nil {
-			return err
-		}
-		addHealth(ctx, &out, cfg.Spec.Services)
 	}
 	if opts.JSON {
 		enc := json.NewEncoder(f.Out)
@@ -161,102 +90,6 @@ func listRun(c *cobra.Command, opts *ListOptions) error {
 		return enc.Encode(out)
 	}
 	return printList(f, out, opts)
-}
-
-// listSource is one repository's worktrees.
-type listSource struct {
-	name      string
-	worktrees []gitwt.Worktree
-}
-
-// otherRepos lists the worktrees of every other repository in the per-user index, each
-// within the time limit of cross-repository awareness (alloc.ListForeign). repo is the
-// one already listed, or nil outside any repository.
-func otherRepos(ctx context.Context, f *Factory, repo *alloc.Repo) ([]listSource, error) {
-	if repo == nil {
-		// No repository, so no git config of its own: the environment and the defaults
-		// still apply.
-		repo = &alloc.Repo{}
-	}
-	idx, err := repo.UserIndex(f.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	var out []listSource
-	for _, r := range alloc.ListForeign(ctx, *idx, repo.Loc.CommonDir, nil, warnTo(f)).Repos {
-		if r.Worktrees != nil {
-			out = append(out, listSource{name: r.Entry.Name, worktrees: r.Worktrees})
-		}
-	}
-	return out, nil
-}
-
-func buildList(sources []listSource, current string, prober reserve.Prober) ListOutput {
-	out := ListOutput{Version: 1, Worktrees: []ListWorktree{}}
-	for _, src := range sources {
-		for _, w := range src.worktrees {
-			out.Worktrees = append(out.Worktrees, listRow(src.name, w, current, prober))
-		}
-	}
-	// Flags are derived last, because "conflicting" compares rows with each other.
-	for i := range out.Worktrees {
-		r := &out.Worktrees[i]
-		add := func(cond bool, flag string) {
-			if cond {
-				r.Flags = append(r.Flags, flag)
-			}
-		}
-		add(r.Current, "current")
-		add(!r.Reserved && !r.Bare && !r.Prunable && r.Error == "", "missing")
-		add(r.Error != "", "invalid")
-		add(r.Reserved && conflicts(out.Worktrees, i), "conflicting")
-		add(r.Prunable, "prunable")
-		add(r.Locked, "locked")
-		add(r.Bare, "bare")
-	}
-	return out
-}
-
-func listRow(repo string, w gitwt.Worktree, current string, prober reserve.Prober) ListWorktree {
-	row := ListWorktree{
-		Repo: repo, Name: w.Name(), Path: w.Path, Branch: w.ShortBranch(), Head: w.Head,
-		Current: current != "" && filepath.Clean(w.Path) == filepath.Clean(current),
-		Bare:    w.Bare, Detached: w.Detached, Locked: w.Locked, LockReason: w.LockReason,
-		Prunable: w.Prunable, PrunableReason: w.PrunableReason, Ports: []ListPort{}, Flags: []string{},
-	}
-	if w.Bare || w.Prunable {
-		return row
-	}
-	res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
-	switch {
-	case err == nil:
-		row.Reserved, row.Slot, row.Base, row.Width = true, res.Slot, res.Base, res.Width
-		for _, p := range res.Ports {
-			row.Ports = append(row.Ports, ListPort{Service: p.Name, Port: p.Port, Listening: prober.Bound(p.Port)})
-		}
-	case errors.Is(err, fs.ErrNotExist):
-	default:
-		row.Error = err.Error()
-	}
-	return row
-}
-
-func conflicts(rows []ListWorktree, i int) bool {
-	a := rowReservation(rows[i])
-	for j, r := range rows {
-		if j != i && r.Reserved && a.Overlaps(rowReservation(r)) {
-			return true
-		}
-	}
-	return false
-}
-
-func rowReservation(r ListWorktree) reserve.Reservation {
-	res := reserve.Reservation{Base: r.Base, Width: r.Width}
-	for _, p := range r.Ports {
-		res.Ports = append(res.Ports, reserve.Port{Name: p.Service, Port: p.Port})
-	}
-	return res
 }
 
 // printList prints the table. Every cell is escaped (untrusted): names, paths, service
@@ -444,75 +277,6 @@ func withoutCurrent(flags []string) []string {
 
 // cell is one table cell of untrusted text, on one line whatever it holds.
 func cell(s string) string { return untrusted.New(s).String() }
-
-// addOwners fills in who listens on each listening port: one connection-table scan for
-// all of them, and none at all when nothing listens.
-func addOwners(ctx context.Context, f *Factory, out *ListOutput) {
-	var ports []int
-	var wtPaths []string
-	for _, r := range out.Worktrees {
-		wtPaths = append(wtPaths, r.Path)
-		for _, p := range r.Ports {
-			if p.Listening {
-				ports = append(ports, p.Port)
-			}
-		}
-	}
-	if len(ports) == 0 {
-		return
-	}
-	listeners, err := owner.Lookup(ctx, ports)
-	if err != nil {
-		warnTo(f)(fmt.Sprintf("cannot tell which processes hold the ports: %v", err))
-		return
-	}
-	for i := range out.Worktrees {
-		for j := range out.Worktrees[i].Ports {
-			p := &out.Worktrees[i].Ports[j]
-			ls := listeners[p.Port]
-			if !p.Listening {
-				continue
-			}
-			if len(ls) == 0 || ls[0].Hidden {
-				// Listening (the bind probe says so) but the OS will not say by whom.
-				p.Owner = "unknown process"
-				continue
-			}
-			l := ls[0]
-			p.PID, p.Program = l.PID, l.Program
-			if holder := owner.Attribute(l.Cwd, wtPaths); holder != "" {
-				p.OwnerPath = holder
-				p.Owner = filepath.Base(holder)
-			} else {
-				p.Owner = "outside"
-			}
-		}
-	}
-}
-
-// addHealth probes the health path of each listening service that declares one.
-func addHealth(ctx context.Context, out *ListOutput, services []bundle.Service) {
-	paths := map[string]string{}
-	for _, s := range services {
-		if s.Health != "" {
-			paths[s.Name] = s.Health
-		}
-	}
-	type ref struct{ i, j int }
-	var targets []health.Target
-	var refs []ref
-	for i, r := range out.Worktrees {
-		for j, p := range r.Ports {
-			if path, ok := paths[p.Service]; ok && p.Listening {
-				targets = append(targets, health.Target{Port: p.Port, Path: path})
-				refs = append(refs, ref{i, j})
-			}
-		}
-	}
-	for k, res := range health.ProbeAll(ctx, targets, 200*time.Millisecond) {
-		out.Worktrees[refs[k].i].Ports[refs[k].j].Health = string(res.Status)
-	}
-}
 
 // healthStyles colour a health probe's answer.
 var healthStyles = map[string]iostreams.Style{

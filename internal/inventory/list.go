@@ -1,0 +1,160 @@
+// Package inventory computes what `list` reports, as values: one row per worktree with
+// its reservation, its listeners and its flags.
+//
+// Everything that touches the outside world (git, the reservation files, the
+// connection table) is gathered in gather.go; what is made of it is decided by pure
+// functions (Build and the flags). cmd parses flags and renders.
+package inventory
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+// Port is one reserved port in `list --json`.
+type Port struct {
+	Service   string `json:"service"`
+	Port      int    `json:"port"`
+	Listening bool   `json:"listening"`
+	// PID and Program name the listener where the OS tells; 0 and "" otherwise.
+	PID     int32  `json:"pid,omitempty"`
+	Program string `json:"program,omitempty"`
+	// Owner is the name of the worktree the listener runs in, "outside", or
+	// "unknown process" when the OS hides it; "" when nothing listens.
+	Owner     string `json:"owner,omitempty"`
+	OwnerPath string `json:"owner_path,omitempty"`
+	// Health is healthy, unhealthy, not-http or closed with --health, for services
+	// with a health path; "" otherwise.
+	Health string `json:"health,omitempty"`
+}
+
+// Row is one worktree, one row of `list --json`.
+type Row struct {
+	Repo           string   `json:"repo"`
+	Name           string   `json:"name"`
+	Path           string   `json:"path"`
+	Branch         string   `json:"branch"`
+	Head           string   `json:"head"`
+	Current        bool     `json:"current"`
+	Bare           bool     `json:"bare"`
+	Detached       bool     `json:"detached"`
+	Locked         bool     `json:"locked"`
+	LockReason     string   `json:"lock_reason,omitempty"`
+	Prunable       bool     `json:"prunable"`
+	PrunableReason string   `json:"prunable_reason,omitempty"`
+	Reserved       bool     `json:"reserved"`
+	Slot           int      `json:"slot"`
+	Base           int      `json:"base"`
+	Width          int      `json:"width"`
+	Ports          []Port   `json:"ports"`
+	Flags          []string `json:"flags"`
+	Error          string   `json:"error,omitempty"`
+}
+
+// The flags of a row, in the order they are given.
+const (
+	FlagCurrent     = "current"
+	FlagMissing     = "missing"
+	FlagInvalid     = "invalid"
+	FlagConflicting = "conflicting"
+	FlagPrunable    = "prunable"
+	FlagLocked      = "locked"
+	FlagBare        = "bare"
+)
+
+// Has reports whether the row carries flag.
+func (r Row) Has(flag string) bool {
+	for _, f := range r.Flags {
+		if f == flag {
+			return true
+		}
+	}
+	return false
+}
+
+// List is the whole of `list --json`.
+type List struct {
+	Version   int   `json:"version"`
+	Worktrees []Row `json:"worktrees"`
+}
+
+// Source is one repository's worktrees.
+type Source struct {
+	Name      string // the repository's short name
+	Worktrees []gitwt.Worktree
+}
+
+// Build makes one row per worktree of sources, reading each reservation, and flags them.
+// current is the top level the command runs in ("" for none). prober says which reserved
+// ports are listening; nil asks nobody and leaves them all not listening.
+func Build(sources []Source, current string, prober reserve.Prober) List {
+	out := List{Version: 1, Worktrees: []Row{}}
+	for _, src := range sources {
+		for _, w := range src.Worktrees {
+			out.Worktrees = append(out.Worktrees, row(src.Name, w, current, prober))
+		}
+	}
+	// Flags are derived last, because "conflicting" compares rows with each other.
+	for i := range out.Worktrees {
+		r := &out.Worktrees[i]
+		add := func(cond bool, flag string) {
+			if cond {
+				r.Flags = append(r.Flags, flag)
+			}
+		}
+		add(r.Current, FlagCurrent)
+		add(!r.Reserved && !r.Bare && !r.Prunable && r.Error == "", FlagMissing)
+		add(r.Error != "", FlagInvalid)
+		add(r.Reserved && conflicts(out.Worktrees, i), FlagConflicting)
+		add(r.Prunable, FlagPrunable)
+		add(r.Locked, FlagLocked)
+		add(r.Bare, FlagBare)
+	}
+	return out
+}
+
+func row(repo string, w gitwt.Worktree, current string, prober reserve.Prober) Row {
+	r := Row{
+		Repo: repo, Name: w.Name(), Path: w.Path, Branch: w.ShortBranch(), Head: w.Head,
+		Current: current != "" && filepath.Clean(w.Path) == filepath.Clean(current),
+		Bare:    w.Bare, Detached: w.Detached, Locked: w.Locked, LockReason: w.LockReason,
+		Prunable: w.Prunable, PrunableReason: w.PrunableReason, Ports: []Port{}, Flags: []string{},
+	}
+	if w.Bare || w.Prunable {
+		return r
+	}
+	res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
+	switch {
+	case err == nil:
+		r.Reserved, r.Slot, r.Base, r.Width = true, res.Slot, res.Base, res.Width
+		for _, p := range res.Ports {
+			r.Ports = append(r.Ports, Port{Service: p.Name, Port: p.Port, Listening: prober != nil && prober.Bound(p.Port)})
+		}
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		r.Error = err.Error()
+	}
+	return r
+}
+
+func conflicts(rows []Row, i int) bool {
+	a := rowReservation(rows[i])
+	for j, r := range rows {
+		if j != i && r.Reserved && a.Overlaps(rowReservation(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+func rowReservation(r Row) reserve.Reservation {
+	res := reserve.Reservation{Base: r.Base, Width: r.Width}
+	for _, p := range r.Ports {
+		res.Ports = append(res.Ports, reserve.Port{Name: p.Service, Port: p.Port})
+	}
+	return res
+}
