@@ -3,14 +3,20 @@ package inventory
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
 // This file is where the facts come from: git (through alloc.Repo, the repository
-// context), the reservation files, and the connection table. Everything else in
+// context), the reservation files, the connection table and the hook. Everything else in
 // the package is a pure function of what is gathered here.
 
 // ListOptions say what Collect gathers.
@@ -86,4 +92,137 @@ func otherRepos(ctx context.Context, repo *alloc.Repo, getenv func(string) strin
 		}
 	}
 	return out, nil
+}
+
+// DoctorOptions say where Examine looks.
+type DoctorOptions struct {
+	// Dir is where to run git; "" is the working directory.
+	Dir    string
+	Getenv func(string) string
+	// Hook is where install-hook puts the hook, from the same gathering install-hook
+	// does; HookErr says why git could not tell (then the hook is not checked).
+	Hook    hook.Options
+	HookErr error
+}
+
+// Examine gathers doctor's facts about the repository at o.Dir.
+func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
+	g := gitwt.Git{Dir: o.Dir}
+	repo, err := alloc.Discover(ctx, g)
+	if err != nil {
+		return Facts{}, err
+	}
+	top := repo.Loc.Toplevel
+	f := Facts{Toplevel: top, Tracked: repo.Tracked}
+
+	rows := Build([]Source{{Name: repo.RepoName(), Worktrees: repo.Worktrees}}, top, nil).Worktrees
+	f.Siblings = alloc.ReadSiblings(repo.Worktrees, "", top, nil)
+	bySibling := map[string]*alloc.Sibling{}
+	for i := range f.Siblings {
+		bySibling[filepath.Clean(f.Siblings[i].Worktree.Path)] = &f.Siblings[i]
+	}
+	f.Worktrees = make([]Worktree, len(rows))
+	var wg sync.WaitGroup
+	for i, r := range rows {
+		f.Worktrees[i] = Worktree{Row: r, Label: alloc.Label(top, r.Path), Linked: i > 0}
+		if r.Bare || r.Prunable {
+			continue
+		}
+		wg.Add(1)
+		go func(w *Worktree, s *alloc.Sibling) {
+			defer wg.Done()
+			examineWorktree(w, s)
+		}(&f.Worktrees[i], bySibling[filepath.Clean(r.Path)])
+	}
+	wg.Wait()
+
+	for i := range f.Siblings {
+		for j := i + 1; j < len(f.Siblings); j++ {
+			a, b := f.Siblings[i], f.Siblings[j]
+			if a.Reservation.Overlaps(b.Reservation) {
+				keeper, _ := alloc.Winner(repo, a, b)
+				f.Overlaps = append(f.Overlaps, Overlap{A: a, B: b, AKeeps: keeper.Path == a.Path})
+			}
+		}
+	}
+	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees)
+	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr)
+	if o.Getenv != nil {
+		f.RootEnv = o.Getenv("WORKTREE_PORTS_ROOT")
+		f.RootEnvHere = f.RootEnv != "" && top != "" && sameDir(f.RootEnv, top)
+	}
+	return f, nil
+}
+
+// examineWorktree fills in what doctor knows about one worktree with a directory: whose
+// its reservation is, and crash leftovers.
+func examineWorktree(w *Worktree, s *alloc.Sibling) {
+	root := w.Row.Path
+	if s != nil {
+		res := s.Reservation
+		w.Reservation = &res
+		w.Origin = alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+	}
+	if ents, err := os.ReadDir(root); err == nil {
+		for _, e := range ents {
+			if reserve.IsTempName(e.Name()) {
+				w.Leftovers = append(w.Leftovers, filepath.Join(root, e.Name()))
+			}
+		}
+	}
+}
+
+// listeners looks up who listens on the ports the reservations claim, in one scan, and
+// which worktree each runs in.
+func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) (map[int][]Listener, error) {
+	ports, _ := claimedPorts(sibs)
+	if len(ports) == 0 {
+		return nil, nil
+	}
+	found, err := owner.Lookup(ctx, ports)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, w := range wts {
+		paths = append(paths, w.Path)
+	}
+	out := map[int][]Listener{}
+	for p, ls := range found {
+		for _, l := range ls {
+			holder := ""
+			if !l.Hidden {
+				holder = owner.Attribute(l.Cwd, paths)
+			}
+			out[p] = append(out[p], Listener{Listener: l, Holder: holder})
+		}
+	}
+	return out, nil
+}
+
+// hookFacts looks at the hook where install-hook puts it.
+func hookFacts(ctx context.Context, top string, o hook.Options, optErr error) HookFacts {
+	if optErr != nil || o.HooksDir == "" {
+		return HookFacts{}
+	}
+	h := HookFacts{Known: true, Options: o}
+	h.State, h.Err = hook.Inspect(o)
+	if hp := o.HooksPath; top != "" && hp != "" && !filepath.IsAbs(hp) && !strings.HasPrefix(hp, "~") {
+		// A relative core.hooksPath is resolved in each worktree. If that folder is not
+		// committed (husky's generated .husky/_), a fresh worktree has no hooks at all.
+		if tracked, err := (gitwt.Git{Dir: top}).IsTracked(ctx, hp); err == nil && !tracked {
+			h.HooksPathUntracked = true
+		}
+	}
+	return h
+}
+
+// sameDir reports whether two paths name one directory, through symlinks or not.
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

@@ -1,0 +1,329 @@
+package inventory
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+// Severity says whether a finding needs action.
+type Severity string
+
+const (
+	// Problem is something that breaks ports or puts them at risk: a worktree with
+	// another's ports, or whose ports others may take. doctor exits 6 when it finds one.
+	Problem Severity = "problem"
+	// Advice is worth doing, but nothing is broken (no hook: env and exec still allocate
+	// on first use). doctor prints it and still exits 0.
+	Advice Severity = "advice"
+)
+
+// Finding is one thing doctor found, with its fix.
+type Finding struct {
+	Check    string   `json:"check"`
+	Severity Severity `json:"severity"`
+	Path     string   `json:"path,omitempty"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+}
+
+// Facts is everything doctor judges, gathered once (Examine). The checks are pure
+// functions of it.
+type Facts struct {
+	// Toplevel is the worktree doctor runs in; "" in a bare repository.
+	Toplevel string
+	// Tracked: the reservation at Toplevel is in git's index.
+	Tracked bool
+	// Worktrees are the repository's worktrees, in git's order (the main one first).
+	Worktrees []Worktree
+	// Siblings are the usable reservations, read as allocate reads them.
+	Siblings []alloc.Sibling
+	// Overlaps are the pairs of Siblings whose bundles overlap, with the one that keeps
+	// its bundle by the overlap rule.
+	Overlaps []Overlap
+	// Listeners are the processes listening on the ports the Siblings claim, by port;
+	// ListenersErr says why the OS would not tell.
+	Listeners    map[int][]Listener
+	ListenersErr error
+	Hook         HookFacts
+	// RootEnv is WORKTREE_PORTS_ROOT in doctor's environment; RootEnvHere reports
+	// whether it names Toplevel (through symlinks or not).
+	RootEnv     string
+	RootEnvHere bool
+}
+
+// Worktree is what doctor knows about one worktree.
+type Worktree struct {
+	// Row is list's row: states, reservation, flags, and why the file was skipped.
+	Row Row
+	// Label names it in messages, relative to Toplevel ("../feature-x").
+	Label string
+	// Linked: not the main worktree.
+	Linked bool
+	// Reservation is its usable reservation, nil when it has none; Origin says whose.
+	Reservation *reserve.Reservation
+	Origin      alloc.Origin
+	// Leftovers are temporary files of an interrupted write at its top level.
+	Leftovers []string
+}
+
+// Overlap is two reservations that claim a common port, in the order read, and which
+// one keeps its bundle (alloc.Winner).
+type Overlap struct {
+	A, B   alloc.Sibling
+	AKeeps bool
+}
+
+// Listener is a process listening on a reserved port, and the worktree it runs in.
+type Listener struct {
+	owner.Listener
+	// Holder is the path of the worktree whose directory holds its working directory;
+	// "" when it runs outside every worktree or the OS hides it.
+	Holder string
+}
+
+// HookFacts is the post-checkout hook, as install-hook sees it.
+type HookFacts struct {
+	// Known: git said where its hooks are; nothing else here is set otherwise.
+	Known bool
+	// Options are install-hook's (hook.Options), State what hook.Inspect found there,
+	// and Err why it could not read the file.
+	Options hook.Options
+	State   hook.State
+	Err     error
+	// HooksPathUntracked: core.hooksPath is relative and nothing under it is
+	// committed, so a new worktree has no hooks until a hook manager generates them.
+	HooksPathUntracked bool
+}
+
+// check is one of doctor's checks: a pure function from the facts to its findings.
+type check func(Facts) []Finding
+
+// checks are doctor's checks, in the order their findings are printed.
+var checks = []check{
+	checkTracked, checkCopied, checkOverlaps, checkHeld, checkInherited,
+	checkLeftovers, checkHooksPath, checkHook,
+}
+
+// Diagnose runs every check over f: problems first, then advice, each in check order.
+func Diagnose(f Facts) []Finding {
+	var out []Finding
+	for _, c := range checks {
+		out = append(out, c(f)...)
+	}
+	rank := func(f Finding) int {
+		if f.Severity == Problem {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int { return rank(a) - rank(b) })
+	return out
+}
+
+// Problems counts the findings that need action.
+func Problems(fs []Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == Problem {
+			n++
+		}
+	}
+	return n
+}
+
+func checkTracked(f Facts) []Finding {
+	if !f.Tracked {
+		return nil
+	}
+	return []Finding{{
+		Check: "tracked", Severity: Problem, Path: filepath.Join(f.Toplevel, reserve.FileName),
+		Message: reserve.FileName + " is tracked by git, so every new worktree starts with a copy of this bundle",
+		Fix:     "git rm --cached " + reserve.FileName + " && git commit -m 'Stop tracking port reservation'",
+	}}
+}
+
+// checkCopied finds reservations written for another worktree: copied with a
+// directory, cloned or committed (alloc.OriginOf). They hold that worktree's ports.
+func checkCopied(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.Worktrees {
+		if w.Reservation == nil || w.Origin != alloc.Copied {
+			continue
+		}
+		path := filepath.Join(w.Row.Path, reserve.FileName)
+		out = append(out, Finding{
+			Check: "copied", Severity: Problem, Path: path,
+			Message: fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed), so it lists that worktree's ports", path, w.Reservation.Root),
+			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it moves to a bundle of its own)", shellQuote(w.Row.Path)),
+		})
+	}
+	return out
+}
+
+func checkOverlaps(f Facts) []Finding {
+	var out []Finding
+	for _, o := range f.Overlaps {
+		a, b := o.A, o.B
+		keeper, loser := a, b
+		if !o.AKeeps {
+			keeper, loser = b, a
+		}
+		out = append(out, Finding{
+			Check: "overlap", Severity: Problem, Path: loser.Path,
+			Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%d+%d and %d+%d); %s keeps its bundle", a.Label, b.Label,
+				a.Reservation.Base, a.Reservation.Width, b.Reservation.Base, b.Reservation.Width, keeper.Label),
+			Fix: fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shellQuote(loser.Worktree.Path), keeper.Label),
+		})
+	}
+	return out
+}
+
+// claimedPorts lists every port the reservations claim, each once, in order, with the
+// reservations that claim it: overlapping bundles give a port two.
+func claimedPorts(sibs []alloc.Sibling) ([]int, map[int][]alloc.Sibling) {
+	var ports []int
+	owners := map[int][]alloc.Sibling{}
+	claim := func(p int, s alloc.Sibling) {
+		if _, seen := owners[p]; !seen {
+			ports = append(ports, p)
+		}
+		if o := owners[p]; len(o) == 0 || o[len(o)-1].Path != s.Path {
+			owners[p] = append(o, s)
+		}
+	}
+	for _, s := range sibs {
+		// The whole bundle belongs to the worktree, not only its services' ports.
+		r := s.Reservation
+		for p := r.Base; p < r.Base+r.Width; p++ {
+			claim(p, s)
+		}
+		for _, p := range r.Ports {
+			claim(p.Port, s)
+		}
+	}
+	return ports, owners
+}
+
+func checkHeld(f Facts) []Finding {
+	if f.ListenersErr != nil {
+		return []Finding{{
+			Check: "held", Severity: Advice,
+			Message: "could not look up listening processes, so ports held by others go unseen: " + f.ListenersErr.Error(),
+			Fix:     "run doctor as the user who runs the servers",
+		}}
+	}
+	ports, owners := claimedPorts(f.Siblings)
+	var out []Finding
+	for _, p := range ports {
+		for _, l := range f.Listeners[p] {
+			who := describeListener(l.Listener)
+			if !l.Hidden {
+				if l.Holder == "" {
+					who += " from outside every worktree"
+				} else {
+					who += " from worktree " + alloc.Label(f.Toplevel, l.Holder)
+				}
+			}
+			for _, s := range owners[p] {
+				if !l.Hidden && l.Holder == s.Worktree.Path {
+					continue // its own server: exactly what the bundle is for
+				}
+				out = append(out, Finding{
+					Check: "held", Severity: Problem, Path: s.Path,
+					Message: fmt.Sprintf("port %d, reserved by %s, is held by %s", p, s.Label, who),
+					Fix:     fmt.Sprintf("stop that process, or move %s with `git -C %s worktree-ports allocate --force` (nothing is ever killed for you)", s.Label, shellQuote(s.Worktree.Path)),
+				})
+			}
+		}
+	}
+	return out
+}
+
+func describeListener(l owner.Listener) string {
+	if l.Hidden || l.PID == 0 {
+		return "an unknown process"
+	}
+	return fmt.Sprintf("%s (pid %d)", l.Program, l.PID)
+}
+
+func checkInherited(f Facts) []Finding {
+	if f.RootEnv == "" || f.Toplevel == "" || f.RootEnvHere {
+		return nil
+	}
+	return []Finding{{
+		Check: "inherited", Severity: Problem,
+		Message: fmt.Sprintf("WORKTREE_PORTS_ROOT=%s was inherited from another worktree; programs started here get its ports", f.RootEnv),
+		Fix:     `eval "$(git worktree-ports env)"   (or let direnv reload), or unset the WORKTREE_PORTS_* variables`,
+	}}
+}
+
+func checkLeftovers(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.Worktrees {
+		for _, p := range w.Leftovers {
+			out = append(out, Finding{
+				Check: "leftover", Severity: Advice, Path: p,
+				Message: "temporary file left by an interrupted allocate: " + p,
+				Fix:     "rm " + shellQuote(p) + "   (the reservation itself is intact: writes are atomic)",
+			})
+		}
+	}
+	return out
+}
+
+func checkHooksPath(f Facts) []Finding {
+	h := f.Hook
+	if !h.Known || !h.HooksPathUntracked {
+		return nil
+	}
+	return []Finding{{
+		Check: "hooks-path", Severity: Advice, Path: h.Options.HooksDir,
+		Message: fmt.Sprintf("core.hooksPath=%s is relative and not committed, so new worktrees do not have it until it is generated there (husky: npm install)", h.Options.HooksPath),
+		Fix:     "git config core.hooksPath " + shellQuote(h.Options.HooksDir) + "   (absolute, shared by every worktree), or run your hook manager's install in each new worktree",
+	}}
+}
+
+// checkHook looks at the hook where install-hook puts it (hook.Inspect). Without it,
+// git worktree add gives no ports, but env and exec allocate on first use: advice.
+func checkHook(f Facts) []Finding {
+	h := f.Hook
+	if !h.Known {
+		return nil
+	}
+	fd := Finding{Check: "hook", Severity: Advice, Path: h.State.Path}
+	switch st := h.State; {
+	case h.Err != nil:
+		fd.Message = fmt.Sprintf("the post-checkout hook %s cannot be read: %v", st.Path, h.Err)
+		fd.Fix = "remove or correct it, then run git worktree-ports install-hook"
+	case !st.Installed:
+		fd.Message = "the post-checkout hook is not installed, so git worktree add does not allocate ports (env and exec still do, on first use)"
+		fd.Fix = "git worktree-ports install-hook"
+	case st.Version < hooks.Version:
+		fd.Message = fmt.Sprintf("the post-checkout hook is version %d; this binary installs version %d", st.Version, hooks.Version)
+		fd.Fix = "git worktree-ports install-hook   (upgrades it in place)"
+	case st.Version > hooks.Version:
+		fd.Message = fmt.Sprintf("the post-checkout hook is version %d, newer than this binary's version %d", st.Version, hooks.Version)
+		fd.Fix = "upgrade git-worktree-ports (the hook runs whichever binary it recorded)"
+	default:
+		return nil
+	}
+	return []Finding{fd}
+}
+
+// shellQuote quotes a path for a command the user may paste.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
