@@ -22,18 +22,26 @@ func NewCmdDoctor(f *Factory, runF func(*DoctorOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the repository's reservations, hook and environment, and say how to fix each problem",
-		Long: `Check, and explain each finding in one line with its fix. Problems break ports or
-put them at risk, and make doctor exit 6:
+		Long: `Check every worktree of the repository, and explain each finding in one line with
+its fix. Problems break ports or put them at risk, and make doctor exit 6:
 
+  config        a config that cannot be used (a worktree's own file, or git config)
   tracked       a .worktree-ports.json that git tracks (copied into every new worktree)
+  invalid       a .worktree-ports.json that cannot be used (corrupt, or values no config
+                writes): every command skips it, so others may take its ports
   copied        a .worktree-ports.json written for another worktree (copied, cloned or committed)
+  stale         a .worktree-ports.json written before its config changed (a service added
+                since: env and exec do not set its variable)
   overlap       two worktrees whose bundles overlap, and which one keeps its bundle
   held          a reserved port held by a process of another worktree, or from outside
+  moved         a worktree moved without git worktree move (fix: git worktree repair)
+  no-ports      worktrees the range left without ports (allocate, asked in a dry run, finds none)
   inherited     WORKTREE_PORTS_ROOT inherited from another worktree
 
 Advice is worth doing, but nothing is broken: it is printed, marked (advice), and on its
 own exits 0:
 
+  prunable      a worktree git lists whose directory is gone (moved by hand, or removed)
   leftover      temporary files left by a crash
   hooks-path    a core.hooksPath that new worktrees cannot see (husky's generated folder)
   hook          the post-checkout hook is missing, older or newer than this binary, or
@@ -62,7 +70,7 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 	// Where the hook lives is install-hook's answer, gathered the same way.
 	hopts, herr := hookOptions(ctx, f, "")
 	facts, err := inventory.Examine(ctx, inventory.DoctorOptions{
-		Dir: f.Dir, Getenv: f.Getenv, Hook: hopts, HookErr: herr,
+		Dir: f.Dir, Getenv: f.Getenv, Prober: f.Prober, Hook: hopts, HookErr: herr,
 	})
 	if err != nil {
 		return err

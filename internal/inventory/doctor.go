@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -17,8 +20,9 @@ import (
 type Severity string
 
 const (
-	// Problem is something that breaks ports or puts them at risk: a worktree with
-	// another's ports, or whose ports others may take. doctor exits 6 when it finds one.
+	// Problem is something that breaks ports or puts them at risk: a worktree without
+	// ports, with another's, with stale ones, or whose ports others may take. doctor
+	// exits 6 when it finds one.
 	Problem Severity = "problem"
 	// Advice is worth doing, but nothing is broken (no hook: env and exec still allocate
 	// on first use). doctor prints it and still exits 0.
@@ -39,6 +43,11 @@ type Finding struct {
 type Facts struct {
 	// Toplevel is the worktree doctor runs in; "" in a bare repository.
 	Toplevel string
+	// Listed reports whether git lists Toplevel as one of its worktrees. When it does
+	// not, RecordedAt is where git's records put it (its administrative gitdir file),
+	// if they say.
+	Listed     bool
+	RecordedAt string
 	// Tracked: the reservation at Toplevel is in git's index.
 	Tracked bool
 	// Worktrees are the repository's worktrees, in git's order (the main one first).
@@ -52,7 +61,13 @@ type Facts struct {
 	// ListenersErr says why the OS would not tell.
 	Listeners    map[int][]Listener
 	ListenersErr error
-	Hook         HookFacts
+	// Range is the range of the config in Toplevel, for advice on widening it.
+	Range bundle.Range
+	// NoPorts is why a worktree without a reservation cannot get one now (a dry run of
+	// allocate in one of them, so exactly allocate's answer); nil when it can, or when
+	// every worktree has one.
+	NoPorts error
+	Hook    HookFacts
 	// RootEnv is WORKTREE_PORTS_ROOT in doctor's environment; RootEnvHere reports
 	// whether it names Toplevel (through symlinks or not).
 	RootEnv     string
@@ -70,8 +85,17 @@ type Worktree struct {
 	// Reservation is its usable reservation, nil when it has none; Origin says whose.
 	Reservation *reserve.Reservation
 	Origin      alloc.Origin
+	// Expected is what allocate would write there now, under its own config; nil
+	// when it has no reservation or its config does not load.
+	Expected *reserve.Reservation
+	// ConfigErr is why its config (its own checkout of the file, with git config on
+	// top) does not load.
+	ConfigErr error
 	// Leftovers are temporary files of an interrupted write at its top level.
 	Leftovers []string
+	// GitDirGone is the git directory its .git file names when that does not exist (the
+	// main worktree moved), "" otherwise.
+	GitDirGone string
 }
 
 // Overlap is two reservations that claim a common port, in the order read, and which
@@ -108,8 +132,9 @@ type check func(Facts) []Finding
 
 // checks are doctor's checks, in the order their findings are printed.
 var checks = []check{
-	checkTracked, checkCopied, checkOverlaps, checkHeld, checkInherited,
-	checkLeftovers, checkHooksPath, checkHook,
+	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkOverlaps,
+	checkHeld, checkMoved, checkNoPorts, checkInherited,
+	checkPrunable, checkLeftovers, checkHooksPath, checkHook,
 }
 
 // Diagnose runs every check over f: problems first, then advice, each in check order.
@@ -139,6 +164,35 @@ func Problems(fs []Finding) int {
 	return n
 }
 
+func checkConfig(f Facts) []Finding {
+	var out []Finding
+	seen := map[string]bool{}
+	for _, w := range f.Worktrees {
+		if w.ConfigErr == nil {
+			continue
+		}
+		fd := Finding{Check: "config", Severity: Problem, Message: "the config cannot be used, so allocate fails there: " + w.ConfigErr.Error()}
+		var ce *config.Error
+		switch {
+		case errors.As(w.ConfigErr, &ce) && ce.File == config.GitConfig:
+			// The same for every worktree: said once.
+			fd.Message = "the config cannot be used, so allocate fails in every worktree: " + w.ConfigErr.Error()
+			fd.Fix = fmt.Sprintf("correct it (git config %s VALUE), or drop it: git config --unset-all %s", ce.Key, ce.Key)
+		case errors.As(w.ConfigErr, &ce) && ce.Key != "":
+			fd.Path = ce.File
+			fd.Fix = fmt.Sprintf("correct %s in %s (README: Configuration)", ce.Key, ce.File)
+		default:
+			fd.Path = filepath.Join(w.Row.Path, config.FileName)
+			fd.Fix = "correct or remove " + fd.Path + " (README: Configuration)"
+		}
+		if !seen[fd.Message] {
+			seen[fd.Message] = true
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
 func checkTracked(f Facts) []Finding {
 	if !f.Tracked {
 		return nil
@@ -148,6 +202,33 @@ func checkTracked(f Facts) []Finding {
 		Message: reserve.FileName + " is tracked by git, so every new worktree starts with a copy of this bundle",
 		Fix:     "git rm --cached " + reserve.FileName + " && git commit -m 'Stop tracking port reservation'",
 	}}
+}
+
+// checkInvalid finds reservations that cannot be used: every command skips them, so
+// other worktrees may take their ports.
+func checkInvalid(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.Worktrees {
+		err := w.Row.readErr
+		if err == nil {
+			continue
+		}
+		path, reason := filepath.Join(w.Row.Path, reserve.FileName), err.Error()
+		var fe *reserve.FileError
+		if errors.As(err, &fe) {
+			path, reason = fe.Path, fe.Reason
+		}
+		fd := Finding{Check: "invalid", Severity: Problem, Path: path}
+		if errors.Is(err, reserve.ErrOutOfBounds) {
+			fd.Message = fmt.Sprintf("%s holds values no config writes (%s), so it is skipped and other worktrees may take its ports", path, reason)
+			fd.Fix = fmt.Sprintf("git -C %s worktree-ports allocate   (it chooses again, keeping any fields of yours)", shellQuote(w.Row.Path))
+		} else {
+			fd.Message = fmt.Sprintf("%s cannot be used (%s), so it is skipped and other worktrees may take its ports", path, reason)
+			fd.Fix = fmt.Sprintf("correct it by hand, or replace it: git -C %s worktree-ports allocate --force", shellQuote(w.Row.Path))
+		}
+		out = append(out, fd)
+	}
+	return out
 }
 
 // checkCopied finds reservations written for another worktree: copied with a
@@ -163,6 +244,31 @@ func checkCopied(f Facts) []Finding {
 			Check: "copied", Severity: Problem, Path: path,
 			Message: fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed), so it lists that worktree's ports", path, w.Reservation.Root),
 			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it moves to a bundle of its own)", shellQuote(w.Row.Path)),
+		})
+	}
+	return out
+}
+
+// checkStale finds reservations written before their config changed what they hold: a
+// service or var added, removed or edited. env and exec hand programs what the file
+// holds, so the new service's variable is missing.
+func checkStale(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.Worktrees {
+		if w.Reservation == nil || w.Expected == nil || w.Origin == alloc.Copied || len(w.Reservation.Env) == 0 {
+			// A file with no env at all (by hand, or an older version) is one env and
+			// exec fill in themselves, by allocating.
+			continue
+		}
+		d := Compare(*w.Reservation, *w.Expected, true)
+		if d.Empty() {
+			continue
+		}
+		path := filepath.Join(w.Row.Path, reserve.FileName)
+		out = append(out, Finding{
+			Check: "stale", Severity: Problem, Path: path,
+			Message: fmt.Sprintf("%s was written before its config changed (%s), so env and exec do not give programs what the config says", path, d),
+			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file)", shellQuote(w.Row.Path)),
 		})
 	}
 	return out
@@ -252,6 +358,107 @@ func describeListener(l owner.Listener) string {
 		return "an unknown process"
 	}
 	return fmt.Sprintf("%s (pid %d)", l.Program, l.PID)
+}
+
+// checkMoved finds worktrees whose directory moved without `git worktree move`: git's
+// records and the directory no longer point at each other until `git worktree repair`.
+func checkMoved(f Facts) []Finding {
+	var out []Finding
+	if f.Toplevel != "" && !f.Listed {
+		where := "git does not list this worktree"
+		if f.RecordedAt != "" {
+			where = "git records this worktree at " + f.RecordedAt + ", not here"
+		}
+		out = append(out, Finding{
+			Check: "moved", Severity: Problem, Path: f.Toplevel,
+			Message: where + " (moved without `git worktree move`?), so the other worktrees do not see its reservation and may take its ports",
+			Fix:     "git worktree repair   (here: it records the new place)",
+		})
+	}
+	main := ""
+	if len(f.Worktrees) > 0 && !f.Worktrees[0].Row.Bare {
+		main = f.Worktrees[0].Row.Path
+	}
+	for _, w := range f.Worktrees {
+		if w.GitDirGone == "" {
+			continue
+		}
+		fix := "git worktree repair   (in the main worktree: it points each worktree back to it)"
+		if main != "" {
+			fix = fmt.Sprintf("git -C %s worktree repair   (points each worktree back to the main one)", shellQuote(main))
+		}
+		out = append(out, Finding{
+			Check: "moved", Severity: Problem, Path: filepath.Join(w.Row.Path, ".git"),
+			Message: fmt.Sprintf("%s's .git file names %s, which does not exist (the main worktree moved?), so git, allocate and the hook fail there", w.Label, w.GitDirGone),
+			Fix:     fix,
+		})
+	}
+	return out
+}
+
+// checkPrunable finds worktrees git lists whose directory is gone. Moved by hand or
+// removed, doctor cannot tell; either way their bundle counts as free.
+func checkPrunable(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.Worktrees {
+		if !w.Row.Prunable {
+			continue
+		}
+		why := ""
+		if w.Row.PrunableReason != "" {
+			why = " (" + w.Row.PrunableReason + ")"
+		}
+		out = append(out, Finding{
+			Check: "prunable", Severity: Advice, Path: w.Row.Path,
+			Message: fmt.Sprintf("git lists the worktree %s, whose directory is gone%s: its bundle counts as free", w.Row.Path, why),
+			Fix:     "moved by hand? git worktree repair NEW-PATH; removed? git worktree prune",
+		})
+	}
+	return out
+}
+
+// checkNoPorts finds worktrees the range left without ports: the hook could not
+// allocate there, and env will not either.
+func checkNoPorts(f Facts) []Finding {
+	if f.NoPorts == nil {
+		return nil
+	}
+	var labels []string
+	first := ""
+	for _, w := range f.Worktrees {
+		if w.Row.Has(FlagMissing) {
+			labels = append(labels, w.Label)
+			if first == "" {
+				first = w.Row.Path
+			}
+		}
+	}
+	if len(labels) == 0 {
+		return nil
+	}
+	why, _, _ := strings.Cut(f.NoPorts.Error(), "\n")
+	have := "has"
+	if len(labels) > 1 {
+		have = "have"
+	}
+	fix := "free slots with `git worktree-ports release` in worktrees you no longer use"
+	var ex *bundle.ExhaustedError
+	if errors.As(f.NoPorts, &ex) && f.Range.Hi > 0 {
+		if wider := widen(f.Range); wider != f.Range {
+			fix = fmt.Sprintf("widen the range (git config worktree-ports.range %s), or %s", wider, fix)
+		}
+	}
+	return []Finding{{
+		Check: "no-ports", Severity: Problem, Path: first,
+		Message: fmt.Sprintf("%s %s no ports, and allocate cannot give them any: %s", strings.Join(labels, ", "), have, why),
+		Fix:     fix + "; then run `git worktree-ports allocate` there",
+	}}
+}
+
+// widen doubles a range, as far as ports go.
+func widen(r bundle.Range) bundle.Range {
+	hi := r.Lo + 2*(r.Hi-r.Lo+1) - 1
+	return bundle.Range{Lo: r.Lo, Hi: min(hi, 65535)}
 }
 
 func checkInherited(f Facts) []Finding {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
@@ -43,12 +45,13 @@ func sib(path string, base int) alloc.Sibling {
 // healthy is a repository where nothing needs doing.
 func healthy() Facts {
 	main, a := wt("/src/shop", false), wt("/src/a", true)
-	main.Reservation = res(21000)
-	a.Reservation = res(21010)
+	main.Reservation, main.Expected = res(21000), res(21000)
+	a.Reservation, a.Expected = res(21010), res(21010)
 	return Facts{
-		Toplevel:  "/src/shop",
+		Toplevel: "/src/shop", Listed: true,
 		Worktrees: []Worktree{main, a},
 		Siblings:  []alloc.Sibling{sib("/src/shop", 21000), sib("/src/a", 21010)},
+		Range:     bundle.Range{Lo: 20000, Hi: 29999},
 		Hook: HookFacts{Known: true, Options: hook.Options{HooksDir: "/src/shop/.git/hooks"},
 			State: hook.State{Path: "/src/shop/.git/hooks/post-checkout", Exists: true, Installed: true, Version: hooks.Version}},
 		RootEnv: "/src/shop", RootEnvHere: true,
@@ -68,10 +71,39 @@ func TestChecks(t *testing.T) {
 		edit  func(*Facts)
 		want  []Finding
 	}{
+		{"config: a worktree's file", checkConfig, func(f *Facts) {
+			f.Worktrees[1].ConfigErr = &config.Error{File: "/src/a/.worktree-ports.config.json", Key: "services.api.offset", Msg: "offset 12 is not below width 10"}
+		}, []Finding{{Check: "config", Severity: Problem, Path: "/src/a/.worktree-ports.config.json",
+			Message: "the config cannot be used, so allocate fails there: /src/a/.worktree-ports.config.json: services.api.offset: offset 12 is not below width 10",
+			Fix:     "correct services.api.offset in /src/a/.worktree-ports.config.json (README: Configuration)"}}},
+		{"config: git config, said once", checkConfig, func(f *Facts) {
+			for i := range f.Worktrees {
+				f.Worktrees[i].ConfigErr = &config.Error{File: config.GitConfig, Key: "worktree-ports.width", Msg: `"ten" is not an integer`}
+			}
+		}, []Finding{{Check: "config", Severity: Problem,
+			Message: `the config cannot be used, so allocate fails in every worktree: git config worktree-ports.width: "ten" is not an integer`,
+			Fix:     "correct it (git config worktree-ports.width VALUE), or drop it: git config --unset-all worktree-ports.width"}}},
+		{"config: not a config error", checkConfig, func(f *Facts) {
+			f.Worktrees[0].ConfigErr = errors.New("permission denied")
+		}, []Finding{{Check: "config", Severity: Problem, Path: "/src/shop/.worktree-ports.config.json",
+			Message: "the config cannot be used, so allocate fails there: permission denied",
+			Fix:     "correct or remove /src/shop/.worktree-ports.config.json (README: Configuration)"}}},
+
 		{"tracked", checkTracked, func(f *Facts) { f.Tracked = true }, []Finding{{Check: "tracked", Severity: Problem,
 			Path:    "/src/shop/.worktree-ports.json",
 			Message: ".worktree-ports.json is tracked by git, so every new worktree starts with a copy of this bundle",
 			Fix:     "git rm --cached .worktree-ports.json && git commit -m 'Stop tracking port reservation'"}}},
+
+		{"invalid: corrupt", checkInvalid, func(f *Facts) {
+			f.Worktrees[1].Row.readErr = &reserve.FileError{Path: "/src/a/.worktree-ports.json", Reason: "truncated JSON"}
+		}, []Finding{{Check: "invalid", Severity: Problem, Path: "/src/a/.worktree-ports.json",
+			Message: "/src/a/.worktree-ports.json cannot be used (truncated JSON), so it is skipped and other worktrees may take its ports",
+			Fix:     "correct it by hand, or replace it: git -C /src/a worktree-ports allocate --force"}}},
+		{"invalid: out of bounds", checkInvalid, func(f *Facts) {
+			f.Worktrees[1].Row.readErr = &reserve.FileError{Path: "/src/a/.worktree-ports.json", Reason: "base 80 is outside 1024-65535", Err: reserve.ErrOutOfBounds}
+		}, []Finding{{Check: "invalid", Severity: Problem, Path: "/src/a/.worktree-ports.json",
+			Message: "/src/a/.worktree-ports.json holds values no config writes (base 80 is outside 1024-65535), so it is skipped and other worktrees may take its ports",
+			Fix:     "git -C /src/a worktree-ports allocate   (it chooses again, keeping any fields of yours)"}}},
 
 		{"copied", checkCopied, func(f *Facts) {
 			f.Worktrees[1].Origin = alloc.Copied
@@ -79,6 +111,23 @@ func TestChecks(t *testing.T) {
 		}, []Finding{{Check: "copied", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written for the worktree at /elsewhere/a (copied, cloned or committed), so it lists that worktree's ports",
 			Fix:     "git -C /src/a worktree-ports allocate   (it moves to a bundle of its own)"}}},
+
+		{"stale: a service added since", checkStale, func(f *Facts) {
+			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
+		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
+			Message: "/src/a/.worktree-ports.json was written before its config changed (no CACHE_PORT), so env and exec do not give programs what the config says",
+			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)"}}},
+		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
+			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
+			f.Worktrees[1].Origin = alloc.Copied
+		}, nil},
+		{"stale: a file with no env is filled in by env itself", checkStale, func(f *Facts) {
+			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
+			f.Worktrees[1].Reservation.Env = nil
+		}, nil},
+		{"stale: nothing to compare with when the config is broken", checkStale, func(f *Facts) {
+			f.Worktrees[1].Expected = nil
+		}, nil},
 
 		{"overlap", checkOverlaps, func(f *Facts) {
 			f.Overlaps = []Overlap{{A: sib("/src/shop", 21000), B: sib("/src/a", 21005), AKeeps: false}}
@@ -112,10 +161,51 @@ func TestChecks(t *testing.T) {
 				Message: "could not look up listening processes, so ports held by others go unseen: permission denied",
 				Fix:     "run doctor as the user who runs the servers"}}},
 
+		{"moved: this worktree", checkMoved, func(f *Facts) {
+			f.Toplevel, f.Listed, f.RecordedAt = "/src/a2", false, "/src/a"
+		}, []Finding{{Check: "moved", Severity: Problem, Path: "/src/a2",
+			Message: "git records this worktree at /src/a, not here (moved without `git worktree move`?), so the other worktrees do not see its reservation and may take its ports",
+			Fix:     "git worktree repair   (here: it records the new place)"}}},
+		{"moved: this worktree, git's records silent", checkMoved, func(f *Facts) {
+			f.Listed = false
+		}, []Finding{{Check: "moved", Severity: Problem, Path: "/src/shop",
+			Message: "git does not list this worktree (moved without `git worktree move`?), so the other worktrees do not see its reservation and may take its ports",
+			Fix:     "git worktree repair   (here: it records the new place)"}}},
+		{"moved: the main worktree", checkMoved, func(f *Facts) {
+			f.Worktrees[1].GitDirGone = "/old/shop/.git/worktrees/a"
+		}, []Finding{{Check: "moved", Severity: Problem, Path: "/src/a/.git",
+			Message: "../a's .git file names /old/shop/.git/worktrees/a, which does not exist (the main worktree moved?), so git, allocate and the hook fail there",
+			Fix:     "git -C /src/shop worktree repair   (points each worktree back to the main one)"}}},
+		{"moved: not in a bare repository", checkMoved, func(f *Facts) { f.Toplevel, f.Listed = "", false }, nil},
+
+		{"no-ports: the range is full", checkNoPorts, func(f *Facts) {
+			f.Worktrees = append(f.Worktrees, wt("/src/b", true))
+			f.Worktrees[2].Row.Flags = []string{FlagMissing}
+			f.Range = bundle.Range{Lo: 19400, Hi: 19419}
+			f.NoPorts = fmt.Errorf("%w\nWiden the range", &bundle.ExhaustedError{Slots: 2, ByKind: map[string]int{"reserved": 2}})
+		}, []Finding{{Check: "no-ports", Severity: Problem, Path: "/src/b",
+			Message: "../b has no ports, and allocate cannot give them any: all 2 slots are taken: 2 reserved",
+			Fix:     "widen the range (git config worktree-ports.range 19400-19439), or free slots with `git worktree-ports release` in worktrees you no longer use; then run `git worktree-ports allocate` there"}}},
+		{"no-ports: the range ends at 65535", checkNoPorts, func(f *Facts) {
+			f.Worktrees[1].Row.Flags = []string{FlagMissing}
+			f.Worktrees[0].Row.Flags = []string{FlagCurrent, FlagMissing}
+			f.Range = bundle.Range{Lo: 65000, Hi: 65535}
+			f.NoPorts = &bundle.ExhaustedError{Slots: 53, ByKind: map[string]int{"reserved": 53}}
+		}, []Finding{{Check: "no-ports", Severity: Problem, Path: "/src/shop",
+			Message: "../shop, ../a have no ports, and allocate cannot give them any: all 53 slots are taken: 53 reserved",
+			Fix:     "free slots with `git worktree-ports release` in worktrees you no longer use; then run `git worktree-ports allocate` there"}}},
+		{"no-ports: slots to spare", checkNoPorts, func(f *Facts) { f.Worktrees[1].Row.Flags = []string{FlagMissing} }, nil},
+
 		{"inherited", checkInherited, func(f *Facts) { f.RootEnv, f.RootEnvHere = "/src/a", false },
 			[]Finding{{Check: "inherited", Severity: Problem,
 				Message: "WORKTREE_PORTS_ROOT=/src/a was inherited from another worktree; programs started here get its ports",
 				Fix:     `eval "$(git worktree-ports env)"   (or let direnv reload), or unset the WORKTREE_PORTS_* variables`}}},
+
+		{"prunable", checkPrunable, func(f *Facts) {
+			f.Worktrees[1].Row.Prunable, f.Worktrees[1].Row.PrunableReason = true, "gitdir file points to non-existent location"
+		}, []Finding{{Check: "prunable", Severity: Advice, Path: "/src/a",
+			Message: "git lists the worktree /src/a, whose directory is gone (gitdir file points to non-existent location): its bundle counts as free",
+			Fix:     "moved by hand? git worktree repair NEW-PATH; removed? git worktree prune"}}},
 
 		{"leftover", checkLeftovers, func(f *Facts) { f.Worktrees[1].Leftovers = []string{"/src/a/.worktree-ports.json.tmp-1"} },
 			[]Finding{{Check: "leftover", Severity: Advice, Path: "/src/a/.worktree-ports.json.tmp-1",

@@ -3,16 +3,19 @@ package inventory
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
 // This file is where the facts come from: git (through alloc.Repo, the repository
@@ -99,6 +102,9 @@ type DoctorOptions struct {
 	// Dir is where to run git; "" is the working directory.
 	Dir    string
 	Getenv func(string) string
+	// Prober is handed to the dry run of allocate that tells whether a worktree
+	// without ports can get any.
+	Prober reserve.Prober
 	// Hook is where install-hook puts the hook, from the same gathering install-hook
 	// does; HookErr says why git could not tell (then the hook is not checked).
 	Hook    hook.Options
@@ -113,7 +119,12 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		return Facts{}, err
 	}
 	top := repo.Loc.Toplevel
-	f := Facts{Toplevel: top, Tracked: repo.Tracked}
+	f := Facts{Toplevel: top, Tracked: repo.Tracked, Listed: true}
+	if top != "" {
+		if _, listed := repo.Current(); !listed {
+			f.Listed, f.RecordedAt = false, recordedAt(repo.Loc.GitDir)
+		}
+	}
 
 	rows := Build([]Source{{Name: repo.RepoName(), Worktrees: repo.Worktrees}}, top, nil).Worktrees
 	f.Siblings = alloc.ReadSiblings(repo.Worktrees, "", top, nil)
@@ -131,10 +142,15 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		wg.Add(1)
 		go func(w *Worktree, s *alloc.Sibling) {
 			defer wg.Done()
-			examineWorktree(w, s)
+			examineWorktree(repo, w, s)
 		}(&f.Worktrees[i], bySibling[filepath.Clean(r.Path)])
 	}
 	wg.Wait()
+	if top != "" {
+		if cfg, err := repo.LoadConfig("", 0); err == nil {
+			f.Range = cfg.Spec.Range
+		}
+	}
 
 	for i := range f.Siblings {
 		for j := i + 1; j < len(f.Siblings); j++ {
@@ -146,6 +162,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		}
 	}
 	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees)
+	f.NoPorts = noPorts(ctx, f.Worktrees, o.Prober)
 	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr)
 	if o.Getenv != nil {
 		f.RootEnv = o.Getenv("WORKTREE_PORTS_ROOT")
@@ -154,14 +171,28 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	return f, nil
 }
 
-// examineWorktree fills in what doctor knows about one worktree with a directory: whose
-// its reservation is, and crash leftovers.
-func examineWorktree(w *Worktree, s *alloc.Sibling) {
+// examineWorktree fills in what doctor knows about one worktree with a directory: its
+// config (its own checkout of the file, so a branch may have other services), whose its
+// reservation is, what allocate would write there, crash leftovers, and its .git file.
+func examineWorktree(repo *alloc.Repo, w *Worktree, s *alloc.Sibling) {
 	root := w.Row.Path
+	there := *repo
+	there.Loc.Toplevel = root
+	cfg, cfgErr := there.LoadConfig("", 0)
+	w.ConfigErr = cfgErr
 	if s != nil {
 		res := s.Reservation
 		w.Reservation = &res
 		w.Origin = alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+		if cfgErr == nil {
+			slot, ok := cfg.Spec.SlotOf(res.Base)
+			if !ok {
+				slot = res.Slot
+			}
+			if want, err := alloc.Expected(cfg, repo.RepoName(), w.Row.Branch, root, "", slot, res.Base); err == nil {
+				w.Expected = &want
+			}
+		}
 	}
 	if ents, err := os.ReadDir(root); err == nil {
 		for _, e := range ents {
@@ -170,6 +201,33 @@ func examineWorktree(w *Worktree, s *alloc.Sibling) {
 			}
 		}
 	}
+	if w.Linked {
+		// git worktree repair's other case: the main worktree moved, and this one's .git
+		// file still names the old place.
+		if gd, err := gitwt.ReadGitFile(root); err == nil {
+			if _, err := os.Stat(gd); errors.Is(err, fs.ErrNotExist) {
+				w.GitDirGone = gd
+			}
+		}
+	}
+}
+
+// recordedAt is where git's records put the worktree whose git directory is gitDir: the
+// top level its administrative gitdir file names, or "".
+func recordedAt(gitDir string) string {
+	data, err := safefile.Read(filepath.Join(gitDir, "gitdir"), 64<<10)
+	if err != nil {
+		return ""
+	}
+	p := strings.TrimRight(string(data), "\r\n")
+	if p == "" {
+		return ""
+	}
+	if !filepath.IsAbs(p) {
+		// extensions.relativeWorktrees writes it relative to the git directory.
+		p = filepath.Join(gitDir, p)
+	}
+	return filepath.Dir(filepath.Clean(p))
 }
 
 // listeners looks up who listens on the ports the reservations claim, in one scan, and
@@ -198,6 +256,24 @@ func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) 
 		}
 	}
 	return out, nil
+}
+
+// noPorts asks allocate, in a dry run, whether the first worktree without a reservation
+// can get one, and returns its *bundle.ExhaustedError when the range is full. They all
+// see the same reservations, so one answer holds for all of them. Whatever else could
+// fail there (a config that does not load, a broken .git file) is reported on its own.
+func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober) error {
+	for _, w := range wts {
+		if !w.Row.Has(FlagMissing) || w.ConfigErr != nil || w.GitDirGone != "" {
+			continue
+		}
+		_, err := alloc.Allocate(ctx, alloc.Options{Dir: w.Row.Path, DryRun: true, Prober: prober})
+		if ex := (*bundle.ExhaustedError)(nil); errors.As(err, &ex) {
+			return err
+		}
+		return nil
+	}
+	return nil
 }
 
 // hookFacts looks at the hook where install-hook puts it.

@@ -1,9 +1,10 @@
-// Package inventory computes what `list` reports, as values: one row per worktree with
-// its reservation, its listeners and its flags.
+// Package inventory computes what `list` and `doctor` report, as values: one row per
+// worktree with its reservation, its listeners and its flags, and doctor's findings.
 //
 // Everything that touches the outside world (git, the reservation files, the
-// connection table) is gathered in gather.go; what is made of it is decided by pure
-// functions (Build and the flags). cmd parses flags and renders.
+// connection table, the hook) is gathered once, in gather.go; what is made of it is
+// decided by pure functions: Build and the flags for list, one check per finding for
+// doctor (Diagnose). cmd parses flags and renders.
 package inventory
 
 import (
@@ -53,6 +54,9 @@ type Row struct {
 	Ports          []Port   `json:"ports"`
 	Flags          []string `json:"flags"`
 	Error          string   `json:"error,omitempty"`
+
+	// readErr is the error behind Error, for doctor.
+	readErr error
 }
 
 // The flags of a row, in the order they are given.
@@ -136,7 +140,7 @@ func row(repo string, w gitwt.Worktree, current string, prober reserve.Prober) R
 		}
 	case errors.Is(err, fs.ErrNotExist):
 	default:
-		r.Error = err.Error()
+		r.Error, r.readErr = err.Error(), err
 	}
 	return r
 }

@@ -1,0 +1,82 @@
+package inventory
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+)
+
+// Drift is how a reservation differs from what the config gives its bundle now: what
+// `env` and `exec` would export that allocate would not, and the other way round. Each
+// list holds variable names, in the config's order (Extra: in the file's).
+type Drift struct {
+	Missing []string // the config gives them, the file lacks them: a service or var added since
+	Changed []string // both have them, with other values: a moved offset, an edited template
+	Extra   []string // the file has them, the config no longer gives them
+}
+
+// Empty reports whether the file holds what the config gives.
+func (d Drift) Empty() bool { return len(d.Missing)+len(d.Changed)+len(d.Extra) == 0 }
+
+// String says it in a few words for a one-line message, e.g. "no CACHE_PORT; API_URL
+// differs". Names come from files anyone may have written, so they are escaped.
+func (d Drift) String() string {
+	var parts []string
+	if len(d.Missing) > 0 {
+		parts = append(parts, "no "+names(d.Missing))
+	}
+	if len(d.Changed) > 0 {
+		parts = append(parts, names(d.Changed)+map[bool]string{true: " differs", false: " differ"}[len(d.Changed) == 1])
+	}
+	if len(d.Extra) > 0 {
+		parts = append(parts, names(d.Extra)+" no longer in the config")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// names lists up to three names, then how many more.
+func names(ns []string) string {
+	const show = 3
+	var out []string
+	for i, n := range ns {
+		if i == show {
+			out[show-1] += " and " + strconv.Itoa(len(ns)-show) + " more"
+			break
+		}
+		out = append(out, untrusted.New(n).String())
+	}
+	return strings.Join(out, ", ")
+}
+
+// Compare tells how have differs from want, the reservation allocate would write for the
+// same bundle (alloc.Expected). The services' port variables are compared by name and
+// value; the config's other vars by name, and by value too when values is set. A caller
+// that does not know every placeholder's value ({repo} needs git) leaves values unset.
+func Compare(have, want reserve.Reservation, values bool) Drift {
+	got := map[string]string{}
+	for _, e := range have.Env {
+		got[e.Name] = e.Value
+	}
+	wanted := map[string]bool{}
+	var d Drift
+	for i, e := range want.Env {
+		wanted[e.Name] = true
+		v, ok := got[e.Name]
+		// config.Env lists each service's port variable first, in service order.
+		isPort := i < len(want.Ports)
+		switch {
+		case !ok:
+			d.Missing = append(d.Missing, e.Name)
+		case v != e.Value && (values || isPort):
+			d.Changed = append(d.Changed, e.Name)
+		}
+	}
+	for _, e := range have.Env {
+		if !wanted[e.Name] {
+			d.Extra = append(d.Extra, e.Name)
+		}
+	}
+	return d
+}

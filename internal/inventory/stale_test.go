@@ -1,0 +1,75 @@
+package inventory
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+)
+
+func env(kv ...string) []reserve.EnvVar {
+	var out []reserve.EnvVar
+	for i := 0; i < len(kv); i += 2 {
+		out = append(out, reserve.EnvVar{Name: kv[i], Value: kv[i+1]})
+	}
+	return out
+}
+
+func TestCompare(t *testing.T) {
+	// want: two services (their port variables come first, as config.Env orders them),
+	// then a var whose value depends on {repo}.
+	want := reserve.Reservation{
+		Ports: []reserve.Port{{Name: "api", Port: 21000}, {Name: "cache", Port: 21001}},
+		Env:   env("API_PORT", "21000", "CACHE_PORT", "21001", "NAME", "shop-a"),
+	}
+	for _, c := range []struct {
+		name   string
+		have   []reserve.EnvVar
+		values bool
+		want   Drift
+		text   string
+	}{
+		{"the same", env("API_PORT", "21000", "CACHE_PORT", "21001", "NAME", "shop-a"), true, Drift{}, ""},
+		{"a service added since", env("API_PORT", "21000", "NAME", "shop-a"), true,
+			Drift{Missing: []string{"CACHE_PORT"}}, "no CACHE_PORT"},
+		{"a service and a var added since", env("API_PORT", "21000"), false,
+			Drift{Missing: []string{"CACHE_PORT", "NAME"}}, "no CACHE_PORT, NAME"},
+		{"a moved offset shows without values", env("API_PORT", "21000", "CACHE_PORT", "21005", "NAME", "shop-a"), false,
+			Drift{Changed: []string{"CACHE_PORT"}}, "CACHE_PORT differs"},
+		{"a var's value only with values", env("API_PORT", "21000", "CACHE_PORT", "21001", "NAME", "-a"), false, Drift{}, ""},
+		{"a var's value", env("API_PORT", "21000", "CACHE_PORT", "21001", "NAME", "-a"), true,
+			Drift{Changed: []string{"NAME"}}, "NAME differs"},
+		{"a var removed since", env("API_PORT", "21000", "CACHE_PORT", "21001", "NAME", "shop-a", "OLD", "x"), true,
+			Drift{Extra: []string{"OLD"}}, "OLD no longer in the config"},
+		{"all at once", env("API_PORT", "1", "OLD", "x", "OLDER", "y"), true,
+			Drift{Missing: []string{"CACHE_PORT", "NAME"}, Changed: []string{"API_PORT"}, Extra: []string{"OLD", "OLDER"}},
+			"no CACHE_PORT, NAME; API_PORT differs; OLD, OLDER no longer in the config"},
+		{"a hostile name is escaped", env("API_PORT", "21000", "CACHE_PORT", "21001", "NAME", "shop-a", "X\x1b[2J", "1"), true,
+			Drift{Extra: []string{"X\x1b[2J"}}, `X\x1b[2J no longer in the config`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := Compare(reserve.Reservation{Env: c.have}, want, c.values)
+			if !slices.Equal(d.Missing, c.want.Missing) || !slices.Equal(d.Changed, c.want.Changed) || !slices.Equal(d.Extra, c.want.Extra) {
+				t.Fatalf("Compare = %+v, want %+v", d, c.want)
+			}
+			if d.Empty() != (c.text == "") || d.String() != c.text {
+				t.Fatalf("String = %q (empty %v), want %q", d.String(), d.Empty(), c.text)
+			}
+		})
+	}
+}
+
+func TestNames(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"A"}, "A"},
+		{[]string{"A", "B", "C"}, "A, B, C"},
+		{[]string{"A", "B", "C", "D", "E"}, "A, B, C and 2 more"},
+	} {
+		if got := names(c.in); got != c.want {
+			t.Errorf("names(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
