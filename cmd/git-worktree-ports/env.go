@@ -35,12 +35,14 @@ WORKTREE_PORTS_SLOT and the config's vars, for the shell or for tools:
                                                    python-dotenv, systemd, direnv dotenv
   git worktree-ports env --format json             tools
 
-When the reservation exists, env reads only that file (and the worktree's .git file),
-and runs no git. A file written for another worktree (a clone of a repository that
-committed it, a copied directory) earns a one-line warning: its ports are the original's,
-and allocate moves off them. When there is no file, env allocates first, unless
---no-allocate is given (then it exits 5). Names are validated and values quoted whatever
-the file says.
+When the reservation exists, env reads only that file (and the worktree's .git file,
+and the config when it is newer than the file), and runs no git. A file written for
+another worktree (a clone of a repository that committed it, a copied directory) earns a
+one-line warning: its ports are the original's, and allocate moves off them. So does a
+file older than a config that now gives other variables (a service added since, whose
+variable it lacks): allocate updates it. When there is no file, env allocates first,
+unless --no-allocate is given (then it exits 5). Names are validated and values quoted
+whatever the file says.
 
 --format dotenv writes a value bare when it holds only letters, digits and
 _ - . , : / @ % + = (ports, slugs, paths, plain URLs), because docker run --env-file

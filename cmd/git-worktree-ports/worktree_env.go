@@ -15,6 +15,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -58,7 +59,8 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	// Copied with a worktree directory, cloned or committed: the file holds another
 	// worktree's ports. The place it records tells, from a few small files and without
 	// git (alloc.OriginOf); allocate then moves off it.
-	switch alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg }) {
+	origin := alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+	switch origin {
 	case alloc.Copied:
 		fmt.Fprintln(f.ErrOut, "git-worktree-ports: "+alloc.CopiedWarning(path, res.Root))
 	case alloc.MovedHere:
@@ -92,6 +94,13 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 		}
 		return allow
 	})
+	if origin != alloc.Copied {
+		// Written before a service or var was added? Cheap: the config is parsed only
+		// when it is newer than the file, and git runs only if it needs the allowances.
+		if d := inventory.ConfigDrift(root, path, res, allow); !d.Empty() {
+			fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it\n", untrusted.New(path), config.FileName, d)
+		}
+	}
 	for _, e := range res.Env {
 		if why := refuseEnvVar(e.Name, e.Value, allow); why != "" {
 			key := "env." + e.Name

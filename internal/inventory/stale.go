@@ -1,9 +1,14 @@
 package inventory
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -79,4 +84,32 @@ func Compare(have, want reserve.Reservation, values bool) Drift {
 		}
 	}
 	return d
+}
+
+// ConfigDrift is env's cheap question: was the reservation at path (holding res, at the
+// top level root) written before the config changed what it should hold? It answers
+// with no git process in the common case: only when the config file is newer than the
+// reservation is the config parsed, and git is asked for the user's env allowances
+// (allow) only when the config needs them to parse. Values are compared only for the
+// services' ports, since {repo} needs git. A config that does not load says nothing
+// here: allocate and doctor report it.
+func ConfigDrift(root, path string, res reserve.Reservation, allow func() envname.Allow) Drift {
+	cfgPath := filepath.Join(root, config.FileName)
+	cfgInfo, err := os.Stat(cfgPath)
+	if err != nil {
+		return Drift{}
+	}
+	resInfo, err := os.Stat(path)
+	if err != nil || !cfgInfo.ModTime().After(resInfo.ModTime()) {
+		return Drift{}
+	}
+	cfg, err := config.Load(cfgPath, nil)
+	if err != nil && allow != nil {
+		cfg, err = config.Load(cfgPath, allow())
+	}
+	if err != nil {
+		return Drift{}
+	}
+	want, _ := alloc.Expected(cfg, "", "", root, "", res.Slot, res.Base)
+	return Compare(res, want, false)
 }

@@ -1,9 +1,14 @@
 package inventory
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -71,5 +76,54 @@ func TestNames(t *testing.T) {
 		if got := names(c.in); got != c.want {
 			t.Errorf("names(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestConfigDrift: env's check parses the config only when it is newer than the
+// reservation, and needs the user's allowances only when the config does.
+func TestConfigDrift(t *testing.T) {
+	root := t.TempDir()
+	cfgPath := filepath.Join(root, config.FileName)
+	resPath := filepath.Join(root, reserve.FileName)
+	write := func(path, data string, mtime time.Time) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, now := time.Now().Add(-time.Hour), time.Now()
+	res := reserve.Reservation{Base: 21000, Width: 10, Slot: 100, Ports: []reserve.Port{{Name: "api", Port: 21000}}, Env: env("API_PORT", "21000")}
+	write(resPath, "{}", old)
+	asked := 0
+	allow := func() envname.Allow { asked++; return envname.Allow{"MAILCHECK": true} }
+
+	if d := ConfigDrift(root, resPath, res, allow); !d.Empty() {
+		t.Fatalf("no config: %v", d)
+	}
+	write(cfgPath, `{"services": {"api": 0, "cache": 1}}`, old.Add(-time.Minute))
+	if d := ConfigDrift(root, resPath, res, allow); !d.Empty() {
+		t.Fatalf("an older config is not looked at: %v", d)
+	}
+	write(cfgPath, `{"services": {"api": 0, "cache": 1}}`, now)
+	if d := ConfigDrift(root, resPath, res, allow); d.String() != "no CACHE_PORT" {
+		t.Fatalf("a newer config with a service added: %q", d)
+	}
+	write(cfgPath, `{"services": {"api": 0}, "vars": {"NAME": "{repo}-{worktree}"}}`, now)
+	if d := ConfigDrift(root, resPath, res, allow); d.String() != "no NAME" {
+		t.Fatalf("a newer config with a var added: %q", d)
+	}
+	if asked != 0 {
+		t.Fatalf("asked for the allowances %d times; no config needed them", asked)
+	}
+	write(cfgPath, `{"services": {"api": {"offset": 0, "env": "MAILCHECK"}}}`, now)
+	if d := ConfigDrift(root, resPath, res, allow); d.String() != "no MAILCHECK; API_PORT no longer in the config" || asked != 1 {
+		t.Fatalf("a config that needs an allowance: %q, asked %d", d, asked)
+	}
+	write(cfgPath, `{"colour": "blue"}`, now)
+	if d := ConfigDrift(root, resPath, res, nil); !d.Empty() {
+		t.Fatalf("a broken config says nothing here: %v", d)
 	}
 }
