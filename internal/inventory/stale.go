@@ -90,7 +90,7 @@ func Compare(have, want reserve.Reservation, values bool) Drift {
 // top level root) written before the config changed what it should hold? It answers
 // with no git process in the common case: only when the config file is newer than the
 // reservation is the config parsed, and git is asked for the user's env allowances
-// (allow) only when the config needs them to parse. Values are compared only for the
+// (allow) only when it does not parse without them. Values are compared only for the
 // services' ports, since {repo} needs git. A config that does not load says nothing
 // here: allocate and doctor report it.
 func ConfigDrift(root, path string, res reserve.Reservation, allow func() envname.Allow) Drift {
