@@ -58,7 +58,8 @@ func names(ns []string) string {
 // Compare tells how have differs from want, the reservation allocate would write for the
 // same bundle (alloc.Expected). The services' port variables are compared by name and
 // value; the config's other vars by name, and by value too when values is set. A caller
-// that does not know every placeholder's value ({repo} needs git) leaves values unset.
+// that does not know every placeholder's value ({repo} and {branch} need git) leaves
+// values unset.
 func Compare(have, want reserve.Reservation, values bool) Drift {
 	got := map[string]string{}
 	for _, e := range have.Env {
@@ -91,8 +92,8 @@ func Compare(have, want reserve.Reservation, values bool) Drift {
 // with no git process in the common case: only when the config file is newer than the
 // reservation is the config parsed, and git is asked for the user's env allowances
 // (allow) only when it does not parse without them. Values are compared only for the
-// services' ports, since {repo} needs git. A config that does not load says nothing
-// here: allocate and doctor report it.
+// services' ports, since {repo} and {branch} need git. A config that does not load says
+// nothing here: allocate and doctor report it.
 func ConfigDrift(root, path string, res reserve.Reservation, allow func() envname.Allow) Drift {
 	cfgPath := filepath.Join(root, config.FileName)
 	cfgInfo, err := os.Stat(cfgPath)
