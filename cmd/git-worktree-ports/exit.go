@@ -25,7 +25,7 @@ const (
 	exitExhausted     = 3 // every slot in the range is taken
 	exitLockTimeout   = 4 // another process held the repository (or per-user) lock too long
 	exitNoReservation = 5 // env/exec --no-allocate and this worktree has no reservation
-	exitFindings      = 6 // doctor found something that needs action
+	exitFindings      = 6 // doctor found a problem (advice alone exits 0)
 
 	// exec passes its command's own status through; when the command cannot be run at
 	// all it exits as a shell would.

@@ -35,7 +35,8 @@ var exitStatuses = []exitStatus{
 	{code: exitLockTimeout, summary: "lock timeout", meaning: "Timed out waiting for the repository lock, or for the per-user lock " +
 		"of cross-repository awareness; the message names the holder."},
 	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env` or `exec` with `--no-allocate`, and the worktree has no reservation."},
-	{code: exitFindings, summary: "doctor found problems", meaning: "`doctor` found something that needs action."},
+	{code: exitFindings, summary: "doctor found problems", meaning: "`doctor` found a problem: something that breaks ports or puts them at risk. " +
+		"Advice alone (a missing hook, say) is printed and exits 0."},
 	{code: exitNotExecutable, summary: "cannot execute", meaning: "`exec`: the command was found but cannot be executed, as in a shell.", exec: true},
 	{code: exitNotFound, summary: "not found", meaning: "`exec`: the command was not found, as in a shell.", exec: true},
 }
