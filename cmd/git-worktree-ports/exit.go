@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -86,7 +86,7 @@ func exitCodeFor(err error) int {
 		noRes     *noReservationError
 		manual    *hook.ManualError
 		escape    *safefile.EscapeError
-		noWT      *alloc.NotWorktreeError
+		noWT      *repository.NotWorktreeError
 	)
 	switch {
 	case err == nil:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -212,8 +213,8 @@ func TestExitCodeFor(t *testing.T) {
 		{&silentError{code: 7}, 7},
 		{&noReservationError{path: "x"}, exitNoReservation},
 		{fmt.Errorf("register: %w", &safefile.EscapeError{Path: "/r/x", Link: "/r/x"}), exitUsage},
-		{fmt.Errorf("env: %w", &alloc.NotWorktreeError{Dir: "/r/.git", GitDir: "/r/.git"}), exitUsage},
-		{&alloc.NotWorktreeError{Bare: true}, exitUsage},
+		{fmt.Errorf("env: %w", &repository.NotWorktreeError{Dir: "/r/.git", GitDir: "/r/.git"}), exitUsage},
+		{&repository.NotWorktreeError{Bare: true}, exitUsage},
 		{&alloc.NameError{Root: "/r/x", Reason: "why"}, exitError},
 		{&codeError{code: exitNotFound, err: errors.New("x: command not found")}, exitNotFound},
 		{fmt.Errorf("exec: %w", &codeError{code: exitNotExecutable, err: errors.New("x")}), exitNotExecutable},

@@ -10,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -157,7 +157,7 @@ func globalGit(ctx context.Context) hook.Git {
 // registerRepo records the repository in the per-user index, as its first allocate would,
 // so other repositories avoid its bundles from now on. Failing that is only a warning.
 func registerRepo(ctx context.Context, f *Factory) {
-	repo, err := alloc.Discover(ctx, gitwt.Git{Dir: f.Dir})
+	repo, err := repository.Discover(ctx, gitwt.Git{Dir: f.Dir})
 	if err != nil {
 		return
 	}

@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/health"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -203,7 +203,7 @@ func listTable(out ListOutput, all bool, base string) *iostreams.Table {
 		}
 		path := cell(r.Path)
 		if base != "" {
-			path = alloc.Label(base, r.Path)
+			path = repository.Label(base, r.Path)
 		}
 		row := []iostreams.Cell{mark, name, text(branch), slot, ports, flagsCell(r.Flags), text(path)}
 		if all {

@@ -17,6 +17,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -150,7 +151,7 @@ func userAllowEnv(ctx context.Context, root string) (envname.Allow, error) {
 
 // findRoot finds the worktree's top level: by walking up to the nearest .git when it can
 // (gitwt.GuessToplevel), otherwise by asking git. In a bare repository or inside a git
-// directory it returns an *alloc.NotWorktreeError.
+// directory it returns an *repository.NotWorktreeError.
 func findRoot(ctx context.Context, f *Factory) (string, error) {
 	if top, ok := gitwt.GuessToplevel(f.Dir, f.Getenv); ok {
 		return top, nil
@@ -159,7 +160,7 @@ func findRoot(ctx context.Context, f *Factory) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return alloc.Toplevel(loc, f.Dir)
+	return repository.Toplevel(loc, f.Dir)
 }
 
 func evalSymlinks(p string) string {

@@ -12,20 +12,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
-
-// DefaultLockTimeout is how long allocate waits for another allocation to finish.
-// Allocation holds the lock for milliseconds, so ten seconds means something is wrong.
-const DefaultLockTimeout = 10 * time.Second
 
 // Outcome says how a bundle was obtained.
 type Outcome string
@@ -63,176 +59,6 @@ type Result struct {
 	Outcome     Outcome
 	Message     string // one or two lines for stderr
 	Wrote       bool
-}
-
-// Repo is what allocation learns about the repository from git in one round of processes.
-type Repo struct {
-	Loc       gitwt.Location
-	Worktrees []gitwt.Worktree
-	Config    []gitwt.ConfigEntry
-	Tracked   bool
-}
-
-// Discover asks git about the repository; in a bare repository Loc.Toplevel is "".
-func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
-	return discover(ctx, g, true)
-}
-
-// discover runs its git processes concurrently: they are independent, and their start-up
-// cost dominates allocation time. Allocation lists the worktrees itself, under the lock.
-func discover(ctx context.Context, g gitwt.Git, withWorktrees bool) (*Repo, error) {
-	var (
-		r          Repo
-		wg         sync.WaitGroup
-		locErr     error
-		wtErr      error
-		cfgErr     error
-		trackedErr error
-	)
-	wg.Add(4)
-	go func() { defer wg.Done(); r.Loc, locErr = g.Locate(ctx) }()
-	go func() {
-		defer wg.Done()
-		if withWorktrees {
-			r.Worktrees, wtErr = g.Worktrees(ctx)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		r.Config, cfgErr = g.Config(ctx, `^(worktree-ports\.|remote\.origin\.url$)`)
-	}()
-	// Only an existing reservation can be tracked (a committed one is checked out into
-	// every new worktree), and the hook runs only where there is none: skip the process
-	// then. The guess of the top level is checked against git's answer below.
-	getenv := getenvFrom(g.Env)
-	guess, guessed := gitwt.GuessToplevel(g.Dir, getenv)
-	skipTracked := guessed && !exists(filepath.Join(guess, reserve.FileName))
-	go func() {
-		defer wg.Done()
-		if !skipTracked {
-			r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
-		}
-	}()
-	wg.Wait()
-	if skipTracked && locErr == nil && r.Loc.Toplevel != guess && exists(filepath.Join(r.Loc.Toplevel, reserve.FileName)) {
-		r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
-	}
-	if locErr != nil {
-		return nil, locErr
-	}
-	for _, err := range []error{wtErr, cfgErr} {
-		if err != nil {
-			return nil, err
-		}
-	}
-	gitwt.PlaceMain(r.Worktrees, r.Loc)
-	if trackedErr != nil {
-		r.Tracked = false // only a warning depends on it
-	}
-	return &r, nil
-}
-
-// GitConfig returns the last value of key, as git would, and whether it was set.
-func (r *Repo) GitConfig(key string) (string, bool) {
-	val, ok := "", false
-	for _, e := range r.Config {
-		if strings.EqualFold(e.Key, key) {
-			val, ok = e.Value, true
-		}
-	}
-	return val, ok
-}
-
-// RepoID is the repository identity for the preferred-slot hash.
-func (r *Repo) RepoID() string {
-	origin, _ := r.GitConfig("remote.origin.url")
-	// git's own line for the main worktree, not its corrected path: every worktree
-	// then agrees on the identity, even one that cannot tell where a separate git
-	// dir's main worktree is (gitwt.Worktree.ListedPath).
-	main := ""
-	if len(r.Worktrees) > 0 {
-		main = r.Worktrees[0].Listed()
-	}
-	return bundle.RepoID(origin, main)
-}
-
-// RepoName is the short repository name used for the {repo} placeholder.
-func (r *Repo) RepoName() string {
-	id := strings.TrimRight(r.RepoID(), "/")
-	return id[strings.LastIndex(id, "/")+1:]
-}
-
-// LoadConfig reads the spec from the worktree's config file and applies git config and
-// flag overrides, in that order of precedence (flags win).
-func (r *Repo) LoadConfig(rangeFlag string, widthFlag int) (config.Config, error) {
-	var entries []config.Entry
-	for _, e := range r.Config {
-		entries = append(entries, config.Entry{Key: e.Key, Value: e.Value})
-	}
-	// The user's own allowances, read before the file so that it is checked once, with them.
-	allow, err := config.AllowEnv(entries)
-	if err != nil {
-		return config.Config{}, err
-	}
-	c, err := config.Load(filepath.Join(r.Loc.Toplevel, config.FileName), allow)
-	if err != nil {
-		return c, err
-	}
-	if err := c.ApplyGit(entries); err != nil {
-		return c, err
-	}
-	// Both flags apply before the check: --range A-B --width W is valid when B-A+1 >= W,
-	// whatever width the config has.
-	var flags []string
-	if rangeFlag != "" {
-		rg, err := bundle.ParseRange(rangeFlag)
-		if err != nil {
-			return c, fmt.Errorf("--range %s: %w", untrusted.New(rangeFlag), err)
-		}
-		c.Spec.Range = rg
-		flags = append(flags, "--range "+rangeFlag)
-	}
-	if widthFlag != 0 {
-		c.Spec.Width = widthFlag
-		flags = append(flags, fmt.Sprintf("--width %d", widthFlag))
-	}
-	if len(flags) > 0 {
-		if err := c.Validate(); err != nil {
-			return c, flagError(strings.Join(flags, " "), err)
-		}
-	}
-	return c, nil
-}
-
-// flagError blames the flag, not the config file, for a spec the flag made invalid.
-func flagError(flag string, err error) error {
-	var ce *config.Error
-	if errors.As(err, &ce) {
-		if ce.File != "" && ce.File != config.GitConfig && ce.Key != "" && ce.Key != "range" && ce.Key != "width" {
-			return fmt.Errorf("%s: %s (%s in %s)", flag, ce.Msg, ce.Key, ce.File)
-		}
-		return fmt.Errorf("%s: %s", flag, ce.Msg)
-	}
-	return fmt.Errorf("%s: %w", flag, err)
-}
-
-// Current returns the worktree record for the top level the command runs in.
-func (r *Repo) Current() (gitwt.Worktree, bool) {
-	for _, w := range r.Worktrees {
-		if samePath(w.Path, r.Loc.Toplevel) {
-			return w, true
-		}
-	}
-	return gitwt.Worktree{Path: r.Loc.Toplevel}, false
-}
-
-func samePath(a, b string) bool {
-	if a == b {
-		return true
-	}
-	ra, err1 := filepath.EvalSymlinks(a)
-	rb, err2 := filepath.EvalSymlinks(b)
-	return err1 == nil && err2 == nil && ra == rb
 }
 
 // Sibling is another worktree's reservation.
@@ -279,7 +105,7 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 			if fi, err := os.Stat(path); err == nil {
 				mt = fi.ModTime()
 			}
-			out[i] = slot{ok: true, s: Sibling{Worktree: w, Path: path, Reservation: res, ModTime: mt, Label: Label(labelBase, w.Path)}}
+			out[i] = slot{ok: true, s: Sibling{Worktree: w, Path: path, Reservation: res, ModTime: mt, Label: repository.Label(labelBase, w.Path)}}
 		}()
 	}
 	wg.Wait()
@@ -299,59 +125,6 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 // way every time, and the current worktree was already matched by Current.
 func samePathFast(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
 
-// Label names a worktree relative to base, the way a user would type it, for messages:
-// control characters in it are escaped (untrusted).
-func Label(base, path string) string {
-	return untrusted.New(label(base, path)).String()
-}
-
-func label(base, path string) string {
-	if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "../../../") {
-		if rel == "." {
-			// Name the worktree itself the way its siblings would see it.
-			return "../" + filepath.Base(path)
-		}
-		if !strings.HasPrefix(rel, "..") {
-			rel = "./" + rel
-		}
-		return rel
-	}
-	return path
-}
-
-// LockTimeout resolves the lock timeout: option, then environment, then git config.
-func (r *Repo) LockTimeout(opt time.Duration, getenv func(string) string) (time.Duration, error) {
-	if opt > 0 {
-		return opt, nil
-	}
-	if v := getenv("GIT_WORKTREE_PORTS_LOCK_TIMEOUT"); v != "" {
-		d, err := parseTimeout(v)
-		if err != nil {
-			return 0, fmt.Errorf("GIT_WORKTREE_PORTS_LOCK_TIMEOUT: %w", err)
-		}
-		return d, nil
-	}
-	if v, ok := r.GitConfig("worktree-ports.lockTimeout"); ok {
-		d, err := parseTimeout(v)
-		if err != nil {
-			return 0, fmt.Errorf("git config worktree-ports.lockTimeout: %w", err)
-		}
-		return d, nil
-	}
-	return DefaultLockTimeout, nil
-}
-
-func parseTimeout(v string) (time.Duration, error) {
-	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
-		return time.Duration(n * float64(time.Second)), nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q is not a duration (use 10s, 1m or a number of seconds)", v)
-	}
-	return d, nil
-}
-
 // Allocate runs the whole algorithm of SPEC "Choosing a bundle".
 func Allocate(ctx context.Context, o Options) (*Result, error) {
 	warn := o.Warn
@@ -364,11 +137,11 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	// is checked (listedBefore) and taken again only if a worktree may have been added
 	// since, or one added and allocated in between would go unseen.
 	listStart := time.Now()
-	repo, err := Discover(ctx, g)
+	repo, err := repository.Discover(ctx, g)
 	if err != nil {
 		return nil, err
 	}
-	root, err := Toplevel(repo.Loc, o.Dir)
+	root, err := repository.Toplevel(repo.Loc, o.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -388,7 +161,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName))
 	}
 
-	getenv := getenvFrom(o.Env)
+	getenv := g.Getenv
 	cross, err := repo.CrossRepo(getenv)
 	if err != nil {
 		return nil, err
@@ -418,10 +191,9 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		}
 		defer func() { _ = lock.Release() }()
 		if !listedBefore(repo.Loc.CommonDir, repo.Loc.GitDir, len(repo.Worktrees)-1, listStart) {
-			if repo.Worktrees, err = g.Worktrees(ctx); err != nil {
+			if err := repo.Relist(ctx, g); err != nil {
 				return nil, err
 			}
-			gitwt.PlaceMain(repo.Worktrees, repo.Loc)
 		}
 		if cross != nil {
 			if _, err := cross.Register(repo.Entry()); err != nil {
@@ -489,27 +261,8 @@ func listedBefore(commonDir, gitDir string, linked int, start time.Time) bool {
 	return n == linked
 }
 
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
-}
-
-func getenvFrom(env []string) func(string) string {
-	if env == nil {
-		return os.Getenv
-	}
-	return func(k string) string {
-		for i := len(env) - 1; i >= 0; i-- {
-			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
-				return v
-			}
-		}
-		return ""
-	}
-}
-
 type allocation struct {
-	repo   *Repo
+	repo   *repository.Repo
 	cfg    config.Config
 	root   string
 	path   string
@@ -576,7 +329,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 			}
 			a.sibs = append(a.sibs, Sibling{
 				Worktree: gitwt.Worktree{Path: own.Root}, Path: a.path, Reservation: own,
-				Label: Label(a.root, own.Root) + " (copied from there)",
+				Label: repository.Label(a.root, own.Root) + " (copied from there)",
 			})
 			hasOwn = false
 		case MovedHere:
@@ -692,7 +445,7 @@ func keeps(ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec 
 
 // Winner applies the overlap rule to two reservations of this repository and returns
 // the one that keeps its bundle first.
-func Winner(repo *Repo, a, b Sibling) (keeper, loser Sibling) {
+func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling) {
 	spec := bundle.Spec{Range: bundle.Range{Lo: 1, Hi: 65535}}
 	if c, err := repo.LoadConfig("", 0); err == nil {
 		spec = c.Spec

@@ -126,42 +126,6 @@ func TestKeepsRuleIsAntisymmetric(t *testing.T) {
 	}
 }
 
-func TestLabel(t *testing.T) {
-	tests := []struct{ base, path, want string }{
-		{"/src/app", "/src/app-feature", "../app-feature"},
-		{"/src/app", "/src/app", "../app"},
-		{"/src/app", "/src/app/nested", "./nested"},
-		{"/src/app", "/elsewhere/x", "../../elsewhere/x"},
-		{"/home/me/src/app", "/mnt/x", "/mnt/x"}, // three levels up reads better absolute
-	}
-	for _, tt := range tests {
-		if got := Label(tt.base, tt.path); got != tt.want {
-			t.Errorf("Label(%q, %q) = %q, want %q", tt.base, tt.path, got, tt.want)
-		}
-	}
-}
-
-func TestParseTimeout(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"10s", 10 * time.Second, true},
-		{"1m", time.Minute, true},
-		{"2.5", 2500 * time.Millisecond, true},
-		{"0", 0, true},
-		{"-1s", 0, false},
-		{"soon", 0, false},
-	}
-	for _, tt := range tests {
-		got, err := parseTimeout(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("parseTimeout(%q) = %v, %v; want %v, ok=%v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestHoldersText(t *testing.T) {
 	a := &allocation{holders: map[string]int{"front": 2, "back": 3, "api": 2}}
 	want := "\nSlots reserved by the worktrees of: back (3), api (2), front (2)"

@@ -13,78 +13,9 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
-
-// DefaultCrossRepoTimeout is how long allocation waits for any one other repository to
-// answer (its `git worktree list`, the check that its directory exists, the reads of its
-// reservations). Listing one takes a few milliseconds; one that takes seconds is on a
-// hung network mount or a FIFO, and waiting for it would hold up every allocation on the
-// machine.
-const DefaultCrossRepoTimeout = 2 * time.Second
-
-// The environment variable and git config key that set the time limit per repository.
-const (
-	EnvCrossRepoTimeout    = "GIT_WORKTREE_PORTS_CROSS_REPO_TIMEOUT"
-	ConfigCrossRepoTimeout = "worktree-ports.crossRepoTimeout"
-)
-
-// CrossRepo returns the per-user index when cross-repository awareness is on, or nil.
-func (r *Repo) CrossRepo(getenv func(string) string) (*registry.Index, error) {
-	v, _ := r.GitConfig(registry.ConfigCrossRepo)
-	on, err := registry.Enabled(getenv, v)
-	if err != nil || !on {
-		return nil, err
-	}
-	idx, err := r.UserIndex(getenv)
-	if err != nil {
-		return nil, fmt.Errorf("cross-repository index: %w (or turn it off with %s=0)", err, registry.EnvCrossRepo)
-	}
-	return idx, nil
-}
-
-// UserIndex returns the per-user index, with its Timeout set from CrossRepoTimeout.
-func (r *Repo) UserIndex(getenv func(string) string) (*registry.Index, error) {
-	dir, err := registry.Dir(getenv)
-	if err != nil {
-		return nil, err
-	}
-	timeout, err := r.CrossRepoTimeout(getenv)
-	if err != nil {
-		return nil, err
-	}
-	return &registry.Index{Dir: dir, Timeout: timeout}, nil
-}
-
-// CrossRepoTimeout resolves the time limit per other repository: the environment, then
-// git config, then DefaultCrossRepoTimeout. It must be positive.
-func (r *Repo) CrossRepoTimeout(getenv func(string) string) (time.Duration, error) {
-	name, v := EnvCrossRepoTimeout, getenv(EnvCrossRepoTimeout)
-	if v == "" {
-		var ok bool
-		if v, ok = r.GitConfig(ConfigCrossRepoTimeout); !ok {
-			return DefaultCrossRepoTimeout, nil
-		}
-		name = "git config " + ConfigCrossRepoTimeout
-	}
-	d, err := parseTimeout(v)
-	if err == nil && d <= 0 {
-		err = fmt.Errorf("%q: must be more than 0", v)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", name, err)
-	}
-	return d, nil
-}
-
-// Entry is this repository's record in the per-user index.
-func (r *Repo) Entry() registry.Entry {
-	main := ""
-	if len(r.Worktrees) > 0 {
-		main = r.Worktrees[0].Path
-	}
-	return registry.Entry{CommonDir: r.Loc.CommonDir, MainPath: main, Name: r.RepoName()}
-}
 
 // Foreign is what allocation knows of the other registered repositories, so that two
 // repositories on one machine never share a port either. ListForeign lists their
@@ -232,7 +163,7 @@ func IsStuckWarning(w string) bool { return strings.HasPrefix(w, stuckPrefix) }
 // stuck is the warning for a repository that did not answer in time.
 func (f *Foreign) stuck(e registry.Entry, what string) string {
 	return fmt.Sprintf(stuckPrefix+"%s (%s): %s did not answer within %s (a hung network mount or a FIFO?), so its ports are not counted this time (time limit: git config %s)",
-		untrusted.New(e.Name), untrusted.New(e.MainPath), what, f.idx.Timeout, ConfigCrossRepoTimeout)
+		untrusted.New(e.Name), untrusted.New(e.MainPath), what, f.idx.Timeout, repository.ConfigCrossRepoTimeout)
 }
 
 // limit returns ctx bounded by the time limit, if there is one.

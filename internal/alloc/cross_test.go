@@ -2,7 +2,6 @@ package alloc
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,48 +10,6 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
-
-func TestCrossRepoTimeout(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		env     string
-		git     string // "" for unset
-		want    time.Duration
-		wantErr string
-	}{
-		{name: "default", want: DefaultCrossRepoTimeout},
-		{name: "git config", git: "500ms", want: 500 * time.Millisecond},
-		{name: "seconds", git: "1.5", want: 1500 * time.Millisecond},
-		{name: "environment wins", env: "3s", git: "500ms", want: 3 * time.Second},
-		{name: "zero", git: "0", wantErr: "git config worktree-ports.crossRepoTimeout: \"0\": must be more than 0"},
-		{name: "bad", env: "soon", wantErr: EnvCrossRepoTimeout + `: "soon" is not a duration`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := &Repo{}
-			if tt.git != "" {
-				r.Config = []gitwt.ConfigEntry{{Key: "worktree-ports.crossrepotimeout", Value: tt.git}}
-			}
-			getenv := func(k string) string {
-				if k == EnvCrossRepoTimeout {
-					return tt.env
-				}
-				return ""
-			}
-			got, err := r.CrossRepoTimeout(getenv)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("CrossRepoTimeout = %v, %v; want error %q", got, err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || got != tt.want {
-				t.Fatalf("CrossRepoTimeout = %v, %v; want %v", got, err, tt.want)
-			}
-		})
-	}
-}
 
 func TestWithin(t *testing.T) {
 	t.Parallel()

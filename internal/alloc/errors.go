@@ -2,46 +2,11 @@ package alloc
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"unicode/utf8"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
-
-// NotWorktreeError says that a command which needs a worktree ran where there is none:
-// in a bare repository, or inside a repository's git directory (its .git, say).
-type NotWorktreeError struct {
-	Dir    string // where the command ran
-	GitDir string // the git directory git found there
-	Bare   bool
-}
-
-func (e *NotWorktreeError) Error() string {
-	if e.Bare {
-		return "not inside a worktree: a bare repository has no ports of its own; run this in one of its worktrees"
-	}
-	if filepath.Clean(e.Dir) == filepath.Clean(e.GitDir) {
-		return fmt.Sprintf("not inside a worktree: %s is a git directory; cd to a worktree", untrusted.New(e.Dir))
-	}
-	return fmt.Sprintf("not inside a worktree: %s is inside the git directory %s; cd to a worktree", untrusted.New(e.Dir), untrusted.New(e.GitDir))
-}
-
-// Toplevel returns loc's worktree top level, or a *NotWorktreeError when git found none
-// from dir ("" is the working directory).
-func Toplevel(loc gitwt.Location, dir string) (string, error) {
-	if loc.Toplevel != "" {
-		return loc.Toplevel, nil
-	}
-	if dir == "" {
-		dir, _ = os.Getwd()
-	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	return "", &NotWorktreeError{Dir: dir, GitDir: loc.GitDir, Bare: loc.Bare}
-}
 
 // NameError says a worktree's directory name cannot be given ports. It does not pass
 // with time: retrying cannot help, renaming the worktree does.

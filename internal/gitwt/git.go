@@ -89,6 +89,20 @@ type Git struct {
 	Env []string
 }
 
+// Getenv returns the value of key in the environment git runs with: the last value in
+// Env, or the process's own when Env is nil.
+func (g Git) Getenv(key string) string {
+	if g.Env == nil {
+		return os.Getenv(key)
+	}
+	for i := len(g.Env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(g.Env[i], key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 // run runs git with args and returns its stdout. A non-zero exit status
 // listed in okCodes is not an error; its code is returned instead.
 func (g Git) run(ctx context.Context, args []string, okCodes ...int) (stdout []byte, code int, err error) {

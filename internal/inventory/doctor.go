@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -335,7 +336,7 @@ func checkHeld(f Facts) []Finding {
 				if l.Holder == "" {
 					who += " from outside every worktree"
 				} else {
-					who += " from worktree " + alloc.Label(f.Toplevel, l.Holder)
+					who += " from worktree " + repository.Label(f.Toplevel, l.Holder)
 				}
 			}
 			for _, s := range owners[p] {

@@ -14,11 +14,12 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
-// This file is where the facts come from: git (through alloc.Repo, the repository
+// This file is where the facts come from: git (through repository.Repo, the repository
 // context), the reservation files, the connection table and the hook. Everything else in
 // the package is a pure function of what is gathered here.
 
@@ -42,7 +43,7 @@ type ListOptions struct {
 // Collect gathers list's rows: this repository's worktrees, then with All every other
 // registered repository's. Outside any repository only All works.
 func Collect(ctx context.Context, o ListOptions) (List, error) {
-	repo, err := alloc.Discover(ctx, gitwt.Git{Dir: o.Dir})
+	repo, err := repository.Discover(ctx, gitwt.Git{Dir: o.Dir})
 	var sources []Source
 	current := ""
 	switch {
@@ -78,11 +79,11 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 // otherRepos lists the worktrees of every other repository in the per-user index, each
 // within the time limit of cross-repository awareness (alloc.ListForeign). repo is the
 // one already listed, or nil outside any repository.
-func otherRepos(ctx context.Context, repo *alloc.Repo, getenv func(string) string, warn func(string)) ([]Source, error) {
+func otherRepos(ctx context.Context, repo *repository.Repo, getenv func(string) string, warn func(string)) ([]Source, error) {
 	if repo == nil {
 		// No repository, so no git config of its own: the environment and the defaults
 		// still apply.
-		repo = &alloc.Repo{}
+		repo = &repository.Repo{}
 	}
 	idx, err := repo.UserIndex(getenv)
 	if err != nil {
@@ -114,7 +115,7 @@ type DoctorOptions struct {
 // Examine gathers doctor's facts about the repository at o.Dir.
 func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	g := gitwt.Git{Dir: o.Dir}
-	repo, err := alloc.Discover(ctx, g)
+	repo, err := repository.Discover(ctx, g)
 	if err != nil {
 		return Facts{}, err
 	}
@@ -135,7 +136,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	f.Worktrees = make([]Worktree, len(rows))
 	var wg sync.WaitGroup
 	for i, r := range rows {
-		f.Worktrees[i] = Worktree{Row: r, Label: alloc.Label(top, r.Path), Linked: i > 0}
+		f.Worktrees[i] = Worktree{Row: r, Label: repository.Label(top, r.Path), Linked: i > 0}
 		if r.Bare || r.Prunable {
 			continue
 		}
@@ -174,7 +175,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 // examineWorktree fills in what doctor knows about one worktree with a directory: its
 // config (its own checkout of the file, so a branch may have other services), whose its
 // reservation is, what allocate would write there, crash leftovers, and its .git file.
-func examineWorktree(repo *alloc.Repo, w *Worktree, s *alloc.Sibling) {
+func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling) {
 	root := w.Row.Path
 	there := *repo
 	there.Loc.Toplevel = root
