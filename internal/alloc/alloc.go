@@ -1,6 +1,24 @@
-// Package alloc chooses and writes a worktree's port bundle: it enumerates the sibling
-// worktrees through git, reads their reservations, picks the hash-preferred free slot and
-// writes the reservation atomically, all under the repository lock.
+// Package alloc chooses and writes a worktree's port bundle: it reads the reservations of
+// the sibling worktrees (and, with cross-repository awareness, of other repositories'),
+// keeps the existing bundle when it may, otherwise picks the hash-preferred free slot,
+// and writes the reservation atomically, all under the locks. It also owns the rules
+// that other commands share: whose a found reservation is (OriginOf), and which of two
+// overlapping reservations keeps its bundle (Winner). What the repository is comes from
+// package repository.
+//
+// The files follow the algorithm:
+//
+//	alloc.go    Allocate: discover, lock, list again if needed, run, exclude the file
+//	siblings.go the other worktrees' reservations, read in parallel
+//	foreign.go  other repositories' worktrees and reservations, each within a time limit
+//	listed.go   whether a worktree listing taken earlier is still complete
+//	origin.go   whether a reservation is this worktree's own, moved here, or a copy
+//	keep.go     whether the existing reservation stays, as it is or updated
+//	overlap.go  the overlap rule: which of two overlapping reservations keeps its bundle
+//	step.go     choosing a slot (preferred, stepped, pinned), and why a range ran out
+//	write.go    the atomic write
+//	expected.go the reservation's content for a bundle (doctor and env compare with it)
+//	errors.go   the errors callers tell apart
 package alloc
 
 import (
@@ -10,9 +28,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
@@ -60,70 +75,6 @@ type Result struct {
 	Message     string // one or two lines for stderr
 	Wrote       bool
 }
-
-// Sibling is another worktree's reservation.
-type Sibling struct {
-	Worktree    gitwt.Worktree
-	Path        string
-	Reservation reserve.Reservation
-	ModTime     time.Time
-	Label       string // how messages name it, e.g. "../feature-x" or "../api-wt (repo api)"
-	// Repo names the other repository a foreign sibling belongs to; "" for this one.
-	Repo string
-}
-
-// ReadSiblings reads every other worktree's reservation. Files that are missing are
-// silently absent; files that cannot be used are reported through warn and skipped. The
-// reads run on a few goroutines, because with hundreds of worktrees they are the bulk of
-// allocate's own work.
-func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(string)) []Sibling {
-	type slot struct {
-		s   Sibling
-		ok  bool
-		msg string
-	}
-	out := make([]slot, len(worktrees))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i, w := range worktrees {
-		if w.Bare || samePathFast(w.Path, self) {
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			path := filepath.Join(w.Path, reserve.FileName)
-			res, _, err := reserve.Read(path)
-			if err != nil {
-				if !errors.Is(err, fs.ErrNotExist) {
-					out[i].msg = err.Error()
-				}
-				return
-			}
-			var mt time.Time
-			if fi, err := os.Stat(path); err == nil {
-				mt = fi.ModTime()
-			}
-			out[i] = slot{ok: true, s: Sibling{Worktree: w, Path: path, Reservation: res, ModTime: mt, Label: repository.Label(labelBase, w.Path)}}
-		}()
-	}
-	wg.Wait()
-	var sibs []Sibling
-	for _, o := range out {
-		if o.msg != "" && warn != nil {
-			warn(o.msg)
-		}
-		if o.ok {
-			sibs = append(sibs, o.s)
-		}
-	}
-	return sibs
-}
-
-// samePathFast compares without touching the disk; git prints each worktree path the same
-// way every time, and the current worktree was already matched by Current.
-func samePathFast(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
 
 // Allocate runs the whole algorithm of SPEC "Choosing a bundle".
 func Allocate(ctx context.Context, o Options) (*Result, error) {
@@ -222,43 +173,6 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
-}
-
-// listedBefore reports whether a worktree list taken at (or after) start is still
-// complete: every worktree of the repository has an administrative directory
-// <common>/worktrees/<id>, created by `git worktree add` before its checkout (and so before
-// its hook allocates). The list is complete when there are exactly as many such
-// directories as linked worktrees listed (git silently skips a half-made one) and none was
-// created or changed since start. Directory timestamps come from a coarse kernel clock, so
-// start is taken a margin early. Our own directory (gitDir) is exempt from the time check:
-// in a post-checkout hook git has only just written it, and we are certainly listed.
-// Anything unexpected means "no": the caller lists again.
-func listedBefore(commonDir, gitDir string, linked int, start time.Time) bool {
-	dir := filepath.Join(commonDir, "worktrees")
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return linked == 0
-	}
-	if err != nil {
-		return false
-	}
-	since := start.Add(-50 * time.Millisecond)
-	n := 0
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		n++
-		path := filepath.Join(dir, e.Name())
-		if path == gitDir {
-			continue
-		}
-		fi, err := os.Lstat(path)
-		if err != nil || !changedBefore(fi, since) {
-			return false
-		}
-	}
-	return n == linked
 }
 
 type allocation struct {
@@ -371,221 +285,4 @@ func (a *allocation) run(o Options) (*Result, error) {
 		msg = fmt.Sprintf("%s: %s; using slot %d, ports %s%s", untrusted.New(a.name), why, choice.Slot, portRange(choice.Base, spec.Width), more)
 	}
 	return a.write(prev, choice.Slot, choice.Base, outcome, msg, o.DryRun)
-}
-
-// keep decides whether the existing reservation stays. It stays when it sits on a slot
-// of the current spec and overlaps no sibling (or wins the overlap rule); it is rewritten
-// at the same base when only the derived ports or env differ.
-func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, dryRun bool) (*Result, bool) {
-	spec := a.cfg.Spec
-	slot, aligned := spec.SlotOf(own.Base)
-	if !aligned || own.Width != spec.Width {
-		a.warn(fmt.Sprintf("%s: base %d width %d does not fit the current config (range %d-%d, width %d); choosing again", untrusted.New(a.path), own.Base, own.Width, spec.Range.Lo, spec.Range.Hi, spec.Width))
-		return nil, false
-	}
-	if p, bad := spec.Avoided(own.Base); bad {
-		a.warn(fmt.Sprintf("%s: port %d is on the avoid list; choosing again", untrusted.New(a.path), p))
-		return nil, false
-	}
-	ownMod := modTime(a.path)
-	for _, s := range a.sibs {
-		if !own.Overlaps(s.Reservation) {
-			continue
-		}
-		if keeps(slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
-			continue
-		}
-		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width)))
-		return nil, false
-	}
-	want := a.reservation(slot, own.Base)
-	if sameContent(own, want) {
-		return &Result{
-			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
-			Message: fmt.Sprintf("%s: kept slot %d, ports %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width)),
-		}, true
-	}
-	why := "updated ports/env from the config"
-	switch {
-	case !samePorts(own, want):
-	case a.movedFrom != "":
-		why = "updated for its new place (moved from " + untrusted.New(a.movedFrom).String() + ")"
-	default:
-		why = "updated its file"
-	}
-	a.keptSince = ownMod
-	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width), why), dryRun)
-	if err != nil {
-		a.warn(err.Error())
-		return nil, false
-	}
-	return r, true
-}
-
-// keeps is the documented overlap rule (docs/DESIGN.md): when two reservations overlap,
-// the one on its own preferred slot keeps it; otherwise the older file keeps it; on a tie
-// the path that sorts first keeps it. Both sides evaluate the same rule, so exactly one
-// moves, and the winner's file is never touched.
-func keeps(ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
-	// Another repository's preferred slot depends on its identity and config, which
-	// this side cannot see; both sides then skip straight to the age rule, so they
-	// still agree.
-	if s.Repo == "" {
-		sibSlot, _ := spec.SlotOf(s.Reservation.Base)
-		sibPreferred := sibSlot == bundle.Preferred(repoID, s.Worktree.Name(), spec.Slots()) && s.Reservation.Width == spec.Width
-		if ownPreferred != sibPreferred {
-			return ownPreferred
-		}
-	}
-	if !ownMod.Equal(s.ModTime) {
-		return ownMod.Before(s.ModTime)
-	}
-	return ownPath < s.Worktree.Path
-}
-
-// Winner applies the overlap rule to two reservations of this repository and returns
-// the one that keeps its bundle first.
-func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling) {
-	spec := bundle.Spec{Range: bundle.Range{Lo: 1, Hi: 65535}}
-	if c, err := repo.LoadConfig("", 0); err == nil {
-		spec = c.Spec
-	}
-	slotA, _ := spec.SlotOf(a.Reservation.Base)
-	aPreferred := a.Reservation.Width == spec.Width && slotA == bundle.Preferred(repo.RepoID(), a.Worktree.Name(), spec.Slots())
-	if keeps(aPreferred, a.ModTime, a.Worktree.Path, b, spec, repo.RepoID()) {
-		return a, b
-	}
-	return b, a
-}
-
-func modTime(path string) time.Time {
-	if fi, err := os.Stat(path); err == nil {
-		return fi.ModTime()
-	}
-	return time.Time{}
-}
-
-func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
-	spec := a.cfg.Spec
-	slot, ok := spec.SlotOf(o.Base)
-	if !ok {
-		return nil, fmt.Errorf("--base %d: not a slot base of range %d-%d with width %d (bases are %d, %d, ...)", o.Base, spec.Range.Lo, spec.Range.Hi, spec.Width, spec.Range.Lo, spec.Range.Lo+spec.Width)
-	}
-	if p, bad := spec.Avoided(o.Base); bad {
-		return nil, fmt.Errorf("--base %d: port %d is on the avoid list", o.Base, p)
-	}
-	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
-		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width))
-	}
-	return a.write(prev, slot, o.Base, Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
-}
-
-func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
-	for _, s := range a.sibs {
-		for p := base; p < base+width; p++ {
-			if s.Reservation.Claimed(p) {
-				return s, true
-			}
-		}
-	}
-	return Sibling{}, false
-}
-
-// taken is the predicate bundle.Choose steps with: reserved first (cheap and
-// authoritative), then bound.
-func (a *allocation) taken(base int) bundle.Verdict {
-	w := a.cfg.Spec.Width
-	if s, ok := a.reservedBy(base, w); ok {
-		if a.holders == nil {
-			a.holders = map[string]int{}
-		}
-		repo := s.Repo
-		if repo == "" {
-			repo = a.repo.RepoName()
-		}
-		a.holders[repo]++
-		a.countFile(s)
-		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: "reserved by " + s.Label}
-	}
-	for p := base; p < base+w; p++ {
-		if a.prober.Bound(p) {
-			return bundle.Verdict{Taken: true, Kind: "bound", Detail: fmt.Sprintf("port %d is in use", p)}
-		}
-	}
-	return bundle.Verdict{}
-}
-
-func (a *allocation) reservation(slot, base int) reserve.Reservation {
-	cur, _ := a.repo.Current()
-	r, err := Expected(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir, slot, base)
-	if err != nil {
-		// Parse validated every template, so this is a programming error; keep the ports.
-		a.warn(err.Error())
-	}
-	return r
-}
-
-// sameContent reports whether the file own needs no rewrite to hold want. A file that
-// records no place (written by hand or by an older version) is not rewritten just to
-// add one: a valid reservation is kept exactly.
-func sameContent(own, want reserve.Reservation) bool {
-	if own.Root != "" && own.Root != want.Root || own.GitDir != "" && own.GitDir != want.GitDir {
-		return false
-	}
-	return own.Version == want.Version && own.Worktree == want.Worktree && samePorts(own, want)
-}
-
-// samePorts reports whether two reservations hold the same bundle, ports and env.
-func samePorts(a, b reserve.Reservation) bool {
-	return a.Base == b.Base && a.Width == b.Width && a.Slot == b.Slot &&
-		slices.Equal(a.Ports, b.Ports) && slices.Equal(a.Env, b.Env)
-}
-
-// here is OriginOf's question, answered from git: this worktree's git directory, and
-// whether git lists this top level as a worktree.
-func (a *allocation) here() (string, bool) {
-	_, listed := a.repo.Current()
-	return a.repo.Loc.GitDir, listed
-}
-
-// recordable returns p when it can be recorded in a reservation file, and "" (not
-// recorded) otherwise, so an unusual path never keeps a worktree from getting ports.
-func recordable(p string) string {
-	if p = filepath.Clean(p); reserve.ValidPath(p) {
-		return p
-	}
-	return ""
-}
-
-func (a *allocation) write(prev []byte, slot, base int, outcome Outcome, msg string, dryRun bool) (*Result, error) {
-	r := a.reservation(slot, base)
-	data, err := reserve.Marshal(prev, r)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Path: a.path, Root: a.root, Reservation: r, Data: data, Outcome: outcome, Message: msg}
-	if dryRun {
-		res.Message = "dry run: " + msg
-		return res, nil
-	}
-	if err := reserve.WriteAtomic(a.path, data); err != nil {
-		return nil, err
-	}
-	res.Wrote = true
-	if outcome == Updated && !a.keptSince.IsZero() {
-		// The same bundle, rewritten: it keeps its age, which the overlap rule compares.
-		// A fresh mtime would hand the bundle to a newer copy elsewhere, and both would
-		// then keep it.
-		if err := os.Chtimes(a.path, a.keptSince, a.keptSince); err != nil {
-			a.warn(fmt.Sprintf("%s: could not keep its modification time: %v", untrusted.New(a.path), err))
-		}
-	}
-	return res, nil
-}
-
-func portRange(base, width int) string {
-	if width == 1 {
-		return strconv.Itoa(base)
-	}
-	return fmt.Sprintf("%d-%d", base, base+width-1)
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -259,13 +257,6 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 	return res
 }
 
-// unchangedSince reports whether directory dir exists and nothing was added to, removed
-// from or renamed in it since t (with the coarse kernel clock's margin, as listedBefore).
-func unchangedSince(dir string, t time.Time) bool {
-	fi, err := os.Lstat(dir)
-	return err == nil && changedBefore(fi, t.Add(-50*time.Millisecond))
-}
-
 // within runs f on a goroutine of its own and waits for its result until ctx is done,
 // and then killGrace longer. f should stop soon after ctx is done where it can: a git
 // process started with ctx is killed, and the grace lets that happen and f return,
@@ -298,73 +289,4 @@ const killGrace = 500 * time.Millisecond
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
-}
-
-// holdersText names the repositories whose reservations filled the range, most first.
-func (a *allocation) holdersText() string {
-	if len(a.holders) == 0 {
-		return ""
-	}
-	names := make([]string, 0, len(a.holders))
-	for n := range a.holders {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		if a.holders[names[i]] != a.holders[names[j]] {
-			return a.holders[names[i]] > a.holders[names[j]]
-		}
-		return names[i] < names[j]
-	})
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = fmt.Sprintf("%s (%d)", untrusted.New(n), a.holders[n])
-	}
-	return "\nSlots reserved by the worktrees of: " + strings.Join(parts, ", ") + a.fileText()
-}
-
-// fileHold is how many slots one reservation file took during stepping.
-type fileHold struct {
-	sib Sibling
-	n   int
-}
-
-func (a *allocation) countFile(s Sibling) {
-	if a.files == nil {
-		a.files = map[string]*fileHold{}
-	}
-	h := a.files[s.Path]
-	if h == nil {
-		h = &fileHold{sib: s}
-		a.files[s.Path] = h
-	}
-	h.n++
-}
-
-// fileText names the one reservation file that took most of the range by itself, if
-// there is one: a wide bundle, or ports spread over many slots, is then the thing to
-// look at, not the number of worktrees.
-func (a *allocation) fileText() string {
-	slots := a.cfg.Spec.Slots()
-	var top *fileHold
-	for _, h := range a.files {
-		if top == nil || h.n > top.n || h.n == top.n && h.sib.Path < top.sib.Path {
-			top = h
-		}
-	}
-	if top == nil || 2*top.n <= slots {
-		return ""
-	}
-	r := top.sib.Reservation
-	what := "bundle " + portRange(r.Base, r.Width)
-	outside := 0
-	for _, p := range r.Ports {
-		if p.Port < r.Base || p.Port-r.Base >= r.Width {
-			outside++
-		}
-	}
-	if outside > 0 {
-		what += fmt.Sprintf(" and %d ports outside it", outside)
-	}
-	return fmt.Sprintf("\n%s alone reserves %d of the %d slots (%s); if that worktree does not need them, run `git worktree-ports release` in %s",
-		untrusted.New(top.sib.Path), top.n, slots, what, untrusted.New(top.sib.Worktree.Path))
 }

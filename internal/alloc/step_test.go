@@ -1,9 +1,7 @@
 package alloc
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
@@ -11,22 +9,17 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
-func TestWithin(t *testing.T) {
-	t.Parallel()
-	if v, ok := within(context.Background(), func() int { return 7 }); !ok || v != 7 {
-		t.Errorf("within(quick) = %v, %v; want 7, true", v, ok)
+func TestHoldersText(t *testing.T) {
+	a := &allocation{holders: map[string]int{"front": 2, "back": 3, "api": 2}}
+	want := "\nSlots reserved by the worktrees of: back (3), api (2), front (2)"
+	if got := a.holdersText(); got != want {
+		t.Errorf("holdersText = %q, want %q", got, want)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	block := make(chan struct{})
-	defer close(block)
-	if v, ok := within(ctx, func() int { <-block; return 7 }); ok || v != 0 {
-		t.Errorf("within(blocked) = %v, %v; want 0, false", v, ok)
+	if got := (&allocation{}).holdersText(); got != "" {
+		t.Errorf("no holders: %q", got)
 	}
 }
 
-// TestFileText checks that the "range exhausted" message names the one file that took
-// most of the slots by itself, and names none when the slots are spread out.
 func TestFileText(t *testing.T) {
 	t.Parallel()
 	spec := bundle.Spec{Range: bundle.Range{Lo: 17000, Hi: 17099}, Width: 10} // 10 slots

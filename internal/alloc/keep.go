@@ -1,0 +1,83 @@
+package alloc
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+)
+
+// keep decides whether the existing reservation stays. It stays when it sits on a slot
+// of the current spec and overlaps no sibling (or wins the overlap rule); it is rewritten
+// at the same base when only the derived ports or env differ.
+func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, dryRun bool) (*Result, bool) {
+	spec := a.cfg.Spec
+	slot, aligned := spec.SlotOf(own.Base)
+	if !aligned || own.Width != spec.Width {
+		a.warn(fmt.Sprintf("%s: base %d width %d does not fit the current config (range %d-%d, width %d); choosing again", untrusted.New(a.path), own.Base, own.Width, spec.Range.Lo, spec.Range.Hi, spec.Width))
+		return nil, false
+	}
+	if p, bad := spec.Avoided(own.Base); bad {
+		a.warn(fmt.Sprintf("%s: port %d is on the avoid list; choosing again", untrusted.New(a.path), p))
+		return nil, false
+	}
+	ownMod := modTime(a.path)
+	for _, s := range a.sibs {
+		if !own.Overlaps(s.Reservation) {
+			continue
+		}
+		if keeps(slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
+			continue
+		}
+		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width)))
+		return nil, false
+	}
+	want := a.reservation(slot, own.Base)
+	if sameContent(own, want) {
+		return &Result{
+			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
+			Message: fmt.Sprintf("%s: kept slot %d, ports %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width)),
+		}, true
+	}
+	why := "updated ports/env from the config"
+	switch {
+	case !samePorts(own, want):
+	case a.movedFrom != "":
+		why = "updated for its new place (moved from " + untrusted.New(a.movedFrom).String() + ")"
+	default:
+		why = "updated its file"
+	}
+	a.keptSince = ownMod
+	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width), why), dryRun)
+	if err != nil {
+		a.warn(err.Error())
+		return nil, false
+	}
+	return r, true
+}
+
+func modTime(path string) time.Time {
+	if fi, err := os.Stat(path); err == nil {
+		return fi.ModTime()
+	}
+	return time.Time{}
+}
+
+// sameContent reports whether the file own needs no rewrite to hold want. A file that
+// records no place (written by hand or by an older version) is not rewritten just to
+// add one: a valid reservation is kept exactly.
+func sameContent(own, want reserve.Reservation) bool {
+	if own.Root != "" && own.Root != want.Root || own.GitDir != "" && own.GitDir != want.GitDir {
+		return false
+	}
+	return own.Version == want.Version && own.Worktree == want.Worktree && samePorts(own, want)
+}
+
+// samePorts reports whether two reservations hold the same bundle, ports and env.
+func samePorts(a, b reserve.Reservation) bool {
+	return a.Base == b.Base && a.Width == b.Width && a.Slot == b.Slot &&
+		slices.Equal(a.Ports, b.Ports) && slices.Equal(a.Env, b.Env)
+}

@@ -1,0 +1,137 @@
+package alloc
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+)
+
+func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
+	spec := a.cfg.Spec
+	slot, ok := spec.SlotOf(o.Base)
+	if !ok {
+		return nil, fmt.Errorf("--base %d: not a slot base of range %d-%d with width %d (bases are %d, %d, ...)", o.Base, spec.Range.Lo, spec.Range.Hi, spec.Width, spec.Range.Lo, spec.Range.Lo+spec.Width)
+	}
+	if p, bad := spec.Avoided(o.Base); bad {
+		return nil, fmt.Errorf("--base %d: port %d is on the avoid list", o.Base, p)
+	}
+	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
+		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width))
+	}
+	return a.write(prev, slot, o.Base, Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
+}
+
+func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
+	for _, s := range a.sibs {
+		for p := base; p < base+width; p++ {
+			if s.Reservation.Claimed(p) {
+				return s, true
+			}
+		}
+	}
+	return Sibling{}, false
+}
+
+// taken is the predicate bundle.Choose steps with: reserved first (cheap and
+// authoritative), then bound.
+func (a *allocation) taken(base int) bundle.Verdict {
+	w := a.cfg.Spec.Width
+	if s, ok := a.reservedBy(base, w); ok {
+		if a.holders == nil {
+			a.holders = map[string]int{}
+		}
+		repo := s.Repo
+		if repo == "" {
+			repo = a.repo.RepoName()
+		}
+		a.holders[repo]++
+		a.countFile(s)
+		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: "reserved by " + s.Label}
+	}
+	for p := base; p < base+w; p++ {
+		if a.prober.Bound(p) {
+			return bundle.Verdict{Taken: true, Kind: "bound", Detail: fmt.Sprintf("port %d is in use", p)}
+		}
+	}
+	return bundle.Verdict{}
+}
+
+func portRange(base, width int) string {
+	if width == 1 {
+		return strconv.Itoa(base)
+	}
+	return fmt.Sprintf("%d-%d", base, base+width-1)
+}
+
+// holdersText names the repositories whose reservations filled the range, most first.
+func (a *allocation) holdersText() string {
+	if len(a.holders) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(a.holders))
+	for n := range a.holders {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if a.holders[names[i]] != a.holders[names[j]] {
+			return a.holders[names[i]] > a.holders[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s (%d)", untrusted.New(n), a.holders[n])
+	}
+	return "\nSlots reserved by the worktrees of: " + strings.Join(parts, ", ") + a.fileText()
+}
+
+// fileHold is how many slots one reservation file took during stepping.
+type fileHold struct {
+	sib Sibling
+	n   int
+}
+
+func (a *allocation) countFile(s Sibling) {
+	if a.files == nil {
+		a.files = map[string]*fileHold{}
+	}
+	h := a.files[s.Path]
+	if h == nil {
+		h = &fileHold{sib: s}
+		a.files[s.Path] = h
+	}
+	h.n++
+}
+
+// fileText names the one reservation file that took most of the range by itself, if
+// there is one: a wide bundle, or ports spread over many slots, is then the thing to
+// look at, not the number of worktrees.
+func (a *allocation) fileText() string {
+	slots := a.cfg.Spec.Slots()
+	var top *fileHold
+	for _, h := range a.files {
+		if top == nil || h.n > top.n || h.n == top.n && h.sib.Path < top.sib.Path {
+			top = h
+		}
+	}
+	if top == nil || 2*top.n <= slots {
+		return ""
+	}
+	r := top.sib.Reservation
+	what := "bundle " + portRange(r.Base, r.Width)
+	outside := 0
+	for _, p := range r.Ports {
+		if p.Port < r.Base || p.Port-r.Base >= r.Width {
+			outside++
+		}
+	}
+	if outside > 0 {
+		what += fmt.Sprintf(" and %d ports outside it", outside)
+	}
+	return fmt.Sprintf("\n%s alone reserves %d of the %d slots (%s); if that worktree does not need them, run `git worktree-ports release` in %s",
+		untrusted.New(top.sib.Path), top.n, slots, what, untrusted.New(top.sib.Worktree.Path))
+}
