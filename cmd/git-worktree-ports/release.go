@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -128,9 +129,8 @@ func neighbour(c *cobra.Command, f *Factory, opts *ReleaseOptions) (string, erro
 	if err != nil {
 		return "", err
 	}
-	want = evalSymlinks(want)
 	for _, w := range wts {
-		if w.Bare || evalSymlinks(w.Path) != want {
+		if w.Bare || !fspath.Same(w.Path, want) {
 			continue
 		}
 		res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -52,7 +53,7 @@ func executable() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return evalSymlinks(p), nil
+	return fspath.Real(p), nil
 }
 
 // Main runs the command line and returns the exit code. Nothing below it calls os.Exit,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
@@ -76,7 +76,7 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	// Where git lists a separate git dir instead of this main worktree, note it for the
 	// other worktrees (gitwt.RecordMain); a few small reads, no git.
 	gitwt.RecordMainOf(root)
-	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && !sameDir(inherited, root) {
+	if inherited := f.Getenv("WORKTREE_PORTS_ROOT"); inherited != "" && !fspath.Same(inherited, root) {
 		fmt.Fprintf(f.ErrOut, "git-worktree-ports: warning: WORKTREE_PORTS_ROOT=%s was inherited from another worktree; printing the ports of %s\n", untrusted.New(inherited), untrusted.New(root))
 	}
 	vars := []render.Var{
@@ -161,21 +161,4 @@ func findRoot(ctx context.Context, f *Factory) (string, error) {
 		return "", err
 	}
 	return repository.Toplevel(loc, f.Dir)
-}
-
-func evalSymlinks(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
-}
-
-// sameDir reports whether two paths name one directory, through symlinks or not.
-func sameDir(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

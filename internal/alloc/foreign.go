@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -57,7 +58,7 @@ type ForeignRepo struct {
 func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(string)) *Foreign {
 	own := ""
 	if ownCommonDir != "" {
-		own = registry.Canonical(ownCommonDir)
+		own = fspath.Canonical(ownCommonDir)
 	}
 	f := &Foreign{
 		idx: idx, own: own, indexed: time.Now(),

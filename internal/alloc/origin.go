@@ -2,8 +2,8 @@ package alloc
 
 import (
 	"fmt"
-	"path/filepath"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -37,11 +37,11 @@ const (
 // path; a clone, a copied main worktree and a new worktree that checked out a committed
 // file each have a git directory of their own.
 func OriginOf(r reserve.Reservation, root string, here func() (gitDir string, registered bool)) Origin {
-	if r.Root == "" || filepath.Clean(r.Root) == filepath.Clean(root) {
+	if r.Root == "" || fspath.Equal(r.Root, root) {
 		return Own
 	}
 	gitDir, registered := here()
-	if registered && r.GitDir != "" && filepath.Clean(r.GitDir) == filepath.Clean(gitDir) {
+	if registered && r.GitDir != "" && fspath.Equal(r.GitDir, gitDir) {
 		return MovedHere
 	}
 	return Copied

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -38,7 +39,7 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
 	for i, w := range worktrees {
-		if w.Bare || samePathFast(w.Path, self) {
+		if w.Bare || fspath.Equal(w.Path, self) {
 			continue
 		}
 		wg.Add(1)
@@ -72,7 +73,3 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 	}
 	return sibs
 }
-
-// samePathFast compares without touching the disk; git prints each worktree path the same
-// way every time, and the current worktree was already matched by Current.
-func samePathFast(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }

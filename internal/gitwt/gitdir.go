@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -25,7 +26,7 @@ func GitDirOf(top string) (gitDir string, registered bool, err error) {
 		return "", false, err
 	}
 	if fi.IsDir() {
-		return realPath(dotGit), true, nil
+		return fspath.Real(dotGit), true, nil
 	}
 	gitDir, err = ReadGitFile(top)
 	if err != nil {
@@ -50,5 +51,5 @@ func GitDirOf(top string) (gitDir string, registered bool, err error) {
 		// extensions.relativeWorktrees (git 2.48+) writes it relative to gitDir.
 		back = filepath.Join(gitDir, back)
 	}
-	return gitDir, sameDir(filepath.Clean(back), dotGit), nil
+	return gitDir, fspath.Same(filepath.Clean(back), dotGit), nil
 }

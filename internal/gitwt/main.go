@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -95,7 +96,7 @@ func (g Git) coreWorktree(ctx context.Context, common string) (string, bool) {
 	if !filepath.IsAbs(v) {
 		v = filepath.Join(common, v)
 	}
-	return realPath(filepath.Clean(v)), true
+	return fspath.Real(filepath.Clean(v)), true
 }
 
 // mayName reports whether the git config file at path may set core.worktree: it has a
@@ -132,7 +133,7 @@ func PlaceMain(wts []Worktree, loc Location) {
 	if len(wts) == 0 || wts[0].Bare || !InMain(loc) {
 		return
 	}
-	if !sameDir(wts[0].Path, loc.Toplevel) {
+	if !fspath.Same(wts[0].Path, loc.Toplevel) {
 		wts[0].setPath(loc.Toplevel)
 	}
 	_ = RecordMain(loc.Toplevel, loc.CommonDir)
@@ -141,7 +142,7 @@ func PlaceMain(wts []Worktree, loc Location) {
 // InMain reports whether loc is in the main worktree: in a working tree, with the
 // common directory as its own git directory.
 func InMain(loc Location) bool {
-	return loc.Toplevel != "" && !loc.Bare && filepath.Clean(loc.GitDir) == filepath.Clean(loc.CommonDir)
+	return loc.Toplevel != "" && !loc.Bare && fspath.Equal(loc.GitDir, loc.CommonDir)
 }
 
 // RecordMain notes top as the main worktree of the repository whose common directory is
@@ -200,7 +201,7 @@ func ReadMainRecord(common string) (string, bool) {
 // pointsBack reports whether top's .git is a file naming the git directory gitDir.
 func pointsBack(top, gitDir string) bool {
 	gd, err := ReadGitFile(top)
-	return err == nil && sameDir(gd, gitDir)
+	return err == nil && fspath.Same(gd, gitDir)
 }
 
 // errNotGitFile is returned by ReadGitFile for a .git that is not a "gitdir:" file.
@@ -222,7 +223,7 @@ func ReadGitFile(top string) (string, error) {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(top, p)
 	}
-	return realPath(filepath.Clean(p)), nil
+	return fspath.Real(filepath.Clean(p)), nil
 }
 
 // isCommonDir reports whether dir looks like a repository's common git directory, the way
@@ -238,22 +239,4 @@ func isCommonDir(dir string) bool {
 		}
 	}
 	return true
-}
-
-// realPath resolves symlinks in p when it exists, as git prints paths; otherwise p.
-func realPath(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
-}
-
-// sameDir reports whether a and b name one directory entry, through symlinks or not.
-func sameDir(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

@@ -3,6 +3,8 @@ package gitwt
 import (
 	"os"
 	"path/filepath"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 )
 
 // GuessToplevel finds the worktree top above dir without running git: the nearest
@@ -31,10 +33,7 @@ func GuessToplevel(dir string, getenv func(string) string) (top string, ok bool)
 		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
 			// git reports the top level with symlinks resolved; so must we, or the same
 			// worktree reached through a symlink would look like another one.
-			if r, err := filepath.EvalSymlinks(d); err == nil {
-				d = r
-			}
-			return d, true
+			return fspath.Real(d), true
 		}
 		if isGitDir(d) {
 			// Inside a git directory (a repository's .git, a bare repository, a separate

@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
@@ -167,7 +168,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr)
 	if o.Getenv != nil {
 		f.RootEnv = o.Getenv("WORKTREE_PORTS_ROOT")
-		f.RootEnvHere = f.RootEnv != "" && top != "" && sameDir(f.RootEnv, top)
+		f.RootEnvHere = f.RootEnv != "" && top != "" && fspath.Same(f.RootEnv, top)
 	}
 	return f, nil
 }
@@ -292,14 +293,4 @@ func hookFacts(ctx context.Context, top string, o hook.Options, optErr error) Ho
 		}
 	}
 	return h
-}
-
-// sameDir reports whether two paths name one directory, through symlinks or not.
-func sameDir(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
@@ -124,7 +125,7 @@ func Build(sources []Source, current string, prober reserve.Prober) List {
 func row(repo string, w gitwt.Worktree, current string, prober reserve.Prober) Row {
 	r := Row{
 		Repo: repo, Name: w.Name(), Path: w.Path, Branch: w.ShortBranch(), Head: w.Head,
-		Current: current != "" && filepath.Clean(w.Path) == filepath.Clean(current),
+		Current: current != "" && fspath.Equal(w.Path, current),
 		Bare:    w.Bare, Detached: w.Detached, Locked: w.Locked, LockReason: w.LockReason,
 		Prunable: w.Prunable, PrunableReason: w.PrunableReason, Ports: []Port{}, Flags: []string{},
 	}

@@ -3,6 +3,8 @@ package owner
 import (
 	"path/filepath"
 	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 )
 
 // Attribute maps a listener's working directory to the worktree that contains
@@ -10,7 +12,7 @@ import (
 // worktree path exactly as given, or "" when cwd is empty or lies outside every
 // worktree.
 //
-// Paths are compared first after filepath.EvalSymlinks (the OS reports a
+// Paths are compared first after fspath.Real (the OS reports a
 // process's cwd resolved, while git may list a worktree through a symlink such
 // as macOS's /tmp -> /private/tmp), then, when that finds nothing, as cleaned
 // but unresolved paths, which still works for directories that no longer
@@ -21,7 +23,7 @@ func Attribute(cwd string, worktrees []string) string {
 		return ""
 	}
 	c := filepath.Clean(cwd)
-	if i := longest(resolve(c), worktrees, resolve); i >= 0 {
+	if i := longest(fspath.Real(c), worktrees, fspath.Real); i >= 0 {
 		return worktrees[i]
 	}
 	if i := longest(c, worktrees, filepath.Clean); i >= 0 {
@@ -55,14 +57,4 @@ func within(path, dir string) bool {
 		dir += string(filepath.Separator)
 	}
 	return strings.HasPrefix(path, dir)
-}
-
-// resolve cleans p and follows its symlinks; a path that cannot be resolved
-// (gone, unreadable) stays as cleaned.
-func resolve(p string) string {
-	p = filepath.Clean(p)
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
 }

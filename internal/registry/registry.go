@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -68,7 +69,7 @@ func Dir(getenv func(string) string) (string, error) {
 // Entry is one registered repository.
 type Entry struct {
 	// CommonDir is the absolute git common directory, symlinks resolved
-	// (see Canonical). It is the entry's key.
+	// (see fspath.Canonical). It is the entry's key.
 	CommonDir string `json:"common_dir"`
 	// MainPath is the main worktree's path, or the bare repository's
 	// directory, for messages.
@@ -99,22 +100,6 @@ type Index struct {
 	Timeout time.Duration
 }
 
-// Canonical returns the form of commonDir that keys the index: absolute,
-// cleaned, and with symlinks resolved when the directory exists. Callers
-// compare a registered CommonDir with their own repository's through it, so
-// that a repository reached through a symlink is not taken for another one.
-func Canonical(commonDir string) string {
-	p := commonDir
-	if abs, err := filepath.Abs(p); err == nil {
-		p = abs
-	}
-	p = filepath.Clean(p)
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		p = r
-	}
-	return p
-}
-
 // fileName returns the name of the entry file for the canonical commonDir.
 func fileName(commonDir string) string {
 	sum := sha256.Sum256([]byte(commonDir))
@@ -137,7 +122,7 @@ func isEntryName(name string) bool {
 
 // Path returns the path of the entry file for commonDir.
 func (x Index) Path(commonDir string) string {
-	return filepath.Join(x.Dir, fileName(Canonical(commonDir)))
+	return filepath.Join(x.Dir, fileName(fspath.Canonical(commonDir)))
 }
 
 // Register records e in the index, creating the index directory (mode
@@ -155,7 +140,7 @@ func (x Index) Register(e Entry) (added bool, err error) {
 	if e.CommonDir == "" || !filepath.IsAbs(e.CommonDir) {
 		return false, fmt.Errorf("register %q: the common directory must be an absolute path", e.CommonDir)
 	}
-	e.CommonDir = Canonical(e.CommonDir)
+	e.CommonDir = fspath.Canonical(e.CommonDir)
 	if e.MainPath != "" {
 		e.MainPath = filepath.Clean(e.MainPath)
 	}
@@ -229,7 +214,7 @@ func (x Index) Forget(commonDir string) (bool, error) {
 	if abs, err := filepath.Abs(cleaned); err == nil {
 		cleaned = abs
 	}
-	for _, key := range []string{Canonical(commonDir), cleaned} {
+	for _, key := range []string{fspath.Canonical(commonDir), cleaned} {
 		removed, err := x.remove(filepath.Join(x.Dir, fileName(key)))
 		if removed || err != nil {
 			return removed, err
@@ -248,7 +233,7 @@ func (x Index) Forget(commonDir string) (bool, error) {
 		}
 		path := filepath.Join(x.Dir, de.Name())
 		e, err := readEntry(path)
-		if err == nil && (e.CommonDir == cleaned || e.CommonDir == Canonical(commonDir)) {
+		if err == nil && (e.CommonDir == cleaned || e.CommonDir == fspath.Canonical(commonDir)) {
 			return x.remove(path)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 )
 
 // newRepo makes a directory that stands for a repository's common git
@@ -19,7 +21,7 @@ func newRepo(t testing.TB, parent, name string) string {
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return Canonical(d)
+	return fspath.Canonical(d)
 }
 
 func TestDir(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -130,20 +131,11 @@ func (r *Repo) RepoName() string {
 // Current returns the worktree record for the top level the command runs in.
 func (r *Repo) Current() (gitwt.Worktree, bool) {
 	for _, w := range r.Worktrees {
-		if samePath(w.Path, r.Loc.Toplevel) {
+		if fspath.Same(w.Path, r.Loc.Toplevel) {
 			return w, true
 		}
 	}
 	return gitwt.Worktree{Path: r.Loc.Toplevel}, false
-}
-
-func samePath(a, b string) bool {
-	if a == b {
-		return true
-	}
-	ra, err1 := filepath.EvalSymlinks(a)
-	rb, err2 := filepath.EvalSymlinks(b)
-	return err1 == nil && err2 == nil && ra == rb
 }
 
 // Label names a worktree relative to base, the way a user would type it, for messages:

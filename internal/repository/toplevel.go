@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -21,7 +22,7 @@ func (e *NotWorktreeError) Error() string {
 	if e.Bare {
 		return "not inside a worktree: a bare repository has no ports of its own; run this in one of its worktrees"
 	}
-	if filepath.Clean(e.Dir) == filepath.Clean(e.GitDir) {
+	if fspath.Equal(e.Dir, e.GitDir) {
 		return fmt.Sprintf("not inside a worktree: %s is a git directory; cd to a worktree", untrusted.New(e.Dir))
 	}
 	return fmt.Sprintf("not inside a worktree: %s is inside the git directory %s; cd to a worktree", untrusted.New(e.Dir), untrusted.New(e.GitDir))

@@ -1,0 +1,55 @@
+// Package fspath owns how the tool tells whether two paths are the same, and the one
+// canonical form of a path. Every comparison of paths goes through it, in one of two
+// ways, chosen by whether the paths may be opened:
+//
+//   - Equal compares the text, cleaned, and never touches the disk. It is for paths that
+//     must not be opened (one recorded in a reservation file anyone may have committed
+//     could name a hung network mount) and for paths git prints, which it prints the
+//     same way every time.
+//   - Same asks the file system: the same directory entry, through symlinks or not. It is
+//     for paths from different sources (git, the environment, the user's argument, a
+//     .git file) that may spell one directory differently.
+//
+// Real and Canonical resolve symlinks as git does when it prints a path.
+package fspath
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Equal reports whether a and b are the same path once cleaned. It does not touch the
+// disk.
+func Equal(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
+
+// Same reports whether a and b name one directory entry: equal paths (Equal), or paths
+// that lead to the same file, through symlinks or not. A path that does not exist is
+// the same only as an equal one.
+func Same(a, b string) bool {
+	if Equal(a, b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// Real returns p cleaned, with its symlinks resolved when it exists, the way git prints
+// paths; a path that cannot be resolved (gone, unreadable) is returned cleaned.
+func Real(p string) string {
+	p = filepath.Clean(p)
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
+// Canonical returns p absolute (relative to the working directory), cleaned, and with
+// its symlinks resolved when it exists: one spelling for one directory, for use as a
+// key.
+func Canonical(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return Real(p)
+}

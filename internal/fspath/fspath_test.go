@@ -1,0 +1,54 @@
+package fspath
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestSameAndEqual(t *testing.T) {
+	root := Real(t.TempDir())
+	dir := filepath.Join(root, "dir")
+	other := filepath.Join(root, "other")
+	link := filepath.Join(root, "link")
+	for _, d := range []string{dir, other} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(dir, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	gone := filepath.Join(root, "gone")
+	tests := []struct {
+		a, b        string
+		equal, same bool
+	}{
+		{dir, dir, true, true},
+		{dir, dir + "/", true, true},
+		{dir, root + "/x/../dir", true, true},
+		{dir, link, false, true},        // one directory, two spellings
+		{dir, other, false, false},      // two directories
+		{gone, gone + "/.", true, true}, // text alone, when nothing is there
+		{gone, filepath.Join(root, "gone2"), false, false},
+		{dir, "dir", false, false}, // a relative path is not resolved against anything here
+	}
+	for _, tt := range tests {
+		if got := Equal(tt.a, tt.b); got != tt.equal {
+			t.Errorf("Equal(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.equal)
+		}
+		if got := Same(tt.a, tt.b); got != tt.same {
+			t.Errorf("Same(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+	if got := Real(link); got != dir {
+		t.Errorf("Real(%q) = %q, want %q", link, got, dir)
+	}
+	if got := Real(gone + "/"); got != gone {
+		t.Errorf("Real(%q) = %q, want %q", gone+"/", got, gone)
+	}
+	t.Chdir(root)
+	if got := Canonical("link/../link"); got != dir {
+		t.Errorf("Canonical(link/../link) = %q, want %q", got, dir)
+	}
+}
