@@ -52,18 +52,19 @@ func (g Git) resolveMain(ctx context.Context, wts []Worktree) {
 		}
 	}
 	if top, ok := g.coreWorktree(ctx, common); ok {
-		wts[0].setPath(top)
+		wts[0].SetPath(top)
 		return
 	}
 	if common == listed {
 		if top, ok := ReadMainRecord(common); ok {
-			wts[0].setPath(top)
+			wts[0].SetPath(top)
 		}
 	}
 }
 
-// setPath replaces the path git listed, keeping git's line in ListedPath.
-func (w *Worktree) setPath(p string) {
+// SetPath replaces the path git listed with the real working tree, keeping git's line in
+// ListedPath.
+func (w *Worktree) SetPath(p string) {
 	if p == w.Path {
 		return
 	}
@@ -123,20 +124,6 @@ func mayName(path string) bool {
 			return true
 		}
 	}
-}
-
-// PlaceMain takes what git said about this process's own location into the list wts of
-// its repository: run in the main worktree, loc.Toplevel is the main worktree's real
-// working tree, whatever the list says. It also notes it in the common directory
-// (RecordMain), so that runs from linked worktrees find it too.
-func PlaceMain(wts []Worktree, loc Location) {
-	if len(wts) == 0 || wts[0].Bare || !InMain(loc) {
-		return
-	}
-	if !fspath.Same(wts[0].Path, loc.Toplevel) {
-		wts[0].setPath(loc.Toplevel)
-	}
-	_ = RecordMain(loc.Toplevel, loc.CommonDir)
 }
 
 // InMain reports whether loc is in the main worktree: in a working tree, with the

@@ -67,27 +67,22 @@ func TestMainWorktreeOfSeparateGitDir(t *testing.T) {
 		t.Fatalf("no note: main worktree %q (git: %q), want git's %q", path, listed, gitDir)
 	}
 
-	// Run in the main worktree, PlaceMain takes git's --show-toplevel and notes it.
-	ws := s.worktrees(top)
-	loc := s.locate(top)
-	if !InMain(loc) {
+	// Run in the main worktree, the tool notes git's --show-toplevel (repository.Discover
+	// does, through RecordMain), and every listing then corrects the main worktree.
+	if loc := s.locate(top); !InMain(loc) {
 		t.Fatalf("InMain(%+v) = false", loc)
 	}
-	PlaceMain(ws, loc)
-	if ws[0].Path != top || ws[0].ListedPath != gitDir {
-		t.Errorf("PlaceMain: %+v, want Path %q", ws[0], top)
+	if loc := s.locate(linked); InMain(loc) {
+		t.Fatalf("InMain(%+v) = true in a linked worktree", loc)
+	}
+	if err := RecordMain(top, gitDir); err != nil {
+		t.Fatal(err)
 	}
 	if got, ok := ReadMainRecord(gitDir); !ok || got != top {
 		t.Errorf("ReadMainRecord = %q, %v; want %q", got, ok, top)
 	}
-	if path, _ := s.mainPath(linked); path != top {
-		t.Errorf("with the note: main worktree %q, want %q", path, top)
-	}
-	// From a linked worktree, PlaceMain changes nothing.
-	ws = s.worktrees(linked)
-	PlaceMain(ws, s.locate(linked))
-	if ws[0].Path != top {
-		t.Errorf("PlaceMain from linked: %q", ws[0].Path)
+	if path, listed := s.mainPath(linked); path != top || listed != gitDir {
+		t.Errorf("with the note: main worktree %q (git: %q), want %q (git: %q)", path, listed, top, gitDir)
 	}
 
 	// A note naming a directory whose .git does not point back here is not believed.

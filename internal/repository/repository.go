@@ -75,7 +75,7 @@ func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
 			return nil, err
 		}
 	}
-	gitwt.PlaceMain(r.Worktrees, r.Loc)
+	placeMain(r.Worktrees, r.Loc)
 	if trackedErr != nil {
 		r.Tracked = false // only a warning depends on it
 	}
@@ -89,7 +89,7 @@ func (r *Repo) Relist(ctx context.Context, g gitwt.Git) error {
 		return err
 	}
 	r.Worktrees = wts
-	gitwt.PlaceMain(r.Worktrees, r.Loc)
+	placeMain(r.Worktrees, r.Loc)
 	return nil
 }
 
