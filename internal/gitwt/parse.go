@@ -39,7 +39,8 @@ type Worktree struct {
 	PrunableReason string
 	// ListedPath is the path git printed when Path was corrected: for a main
 	// worktree that git lists by its git directory, Path is the real working
-	// tree (Git.Worktrees, PlaceMain). It is "" when Path is git's own line.
+	// tree (Git.Worktrees, and repository.Discover run in the main worktree).
+	// It is "" when Path is git's own line.
 	ListedPath string
 }
 
