@@ -23,6 +23,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
 
 // Version is the version of the hook block, written into its start marker. Increase it
@@ -78,7 +80,7 @@ func Block(binaryPath string) string {
 		panic("hooks: post-checkout.sh lacks its markers")
 	}
 	block := script[start : end+len(EndMarker)+1]
-	return strings.Replace(block, binaryPlaceholder, ShellQuote(binaryPath), 1)
+	return strings.Replace(block, binaryPlaceholder, shquote.Quote(binaryPath), 1)
 }
 
 // File returns a whole post-checkout hook that holds only the block: a shebang, a
@@ -92,10 +94,3 @@ var Header = script[:strings.Index(script, StartMarkerPrefix)]
 
 // Footer is what File puts after the block.
 var Footer = script[strings.Index(script, EndMarker)+len(EndMarker)+1:]
-
-// ShellQuote quotes s as one word for any POSIX shell: it wraps s in single quotes, and
-// writes each single quote inside s as a closing quote, a backslash-escaped quote and an
-// opening quote.
-func ShellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
 
 func TestMarkersAndLayout(t *testing.T) {
@@ -19,7 +21,7 @@ func TestMarkersAndLayout(t *testing.T) {
 	if !strings.HasPrefix(b, StartMarker()+"\n") || !strings.HasSuffix(b, EndMarker+"\n") {
 		t.Fatalf("block does not run from marker to marker:\n%s", b)
 	}
-	if strings.Count(b, ShellQuote(bin)) != 1 || strings.Contains(b, binaryPlaceholder) {
+	if strings.Count(b, shquote.Quote(bin)) != 1 || strings.Contains(b, binaryPlaceholder) {
 		t.Fatalf("block does not record the binary once:\n%s", b)
 	}
 	f := File(bin)
@@ -45,16 +47,6 @@ func TestMarkersAndLayout(t *testing.T) {
 	}
 }
 
-func TestShellQuote(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"", "plain", "a b", "it's", "''", `a"b$c` + "`d`\\e", "new\nline", "-n"} {
-		out, err := exec.Command("/bin/sh", "-c", "printf '%s' "+ShellQuote(s)).Output()
-		if err != nil || string(out) != s {
-			t.Errorf("sh read ShellQuote(%q) back as %q (%v)", s, out, err)
-		}
-	}
-}
-
 // fake writes a stand-in for the binary that logs its cwd, arguments and GIT_DIR, and
 // exits with $FAKE_EXIT.
 func fake(t *testing.T, path, log string) {
@@ -62,7 +54,7 @@ func fake(t *testing.T, path, log string) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	script := "#!/bin/sh\necho \"$PWD $* GIT_DIR=${GIT_DIR-unset}\" >>" + ShellQuote(log) + "\nexit ${FAKE_EXIT:-0}\n"
+	script := "#!/bin/sh\necho \"$PWD $* GIT_DIR=${GIT_DIR-unset}\" >>" + shquote.Quote(log) + "\nexit ${FAKE_EXIT:-0}\n"
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}

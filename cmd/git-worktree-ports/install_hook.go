@@ -9,10 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -209,7 +209,7 @@ func configHookRun(c *cobra.Command, opts *InstallHookOptions, bin string) error
 // the arguments are passed on by position, and `|| :` (which receives the appended "$@")
 // keeps a missing or failing binary from failing the checkout: the hook always exits 0.
 func configHookCommand(bin string) string {
-	return hooks.ShellQuote(bin) + ` hook post-checkout "$1" "$2" "$3" </dev/null >&2 || :`
+	return shquote.Quote(bin) + ` hook post-checkout "$1" "$2" "$3" </dev/null >&2 || :`
 }
 
 // setConfigHook writes the two keys.

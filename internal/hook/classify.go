@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/git-worktree-ports/git-worktree-ports/hooks"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
 
 // Config files whose presence means a hook manager owns the repository's hooks: its
@@ -142,7 +142,7 @@ func checkEditable(h hookFile, husky huskyKind, binary string) *ManualError {
 
 // ShellLine returns the sh command line that runs the hook, for a hook file of any shell.
 func ShellLine(binary string) string {
-	return hooks.ShellQuote(binary) + ` hook post-checkout "$1" "$2" "$3" </dev/null >&2 || true`
+	return shquote.Quote(binary) + ` hook post-checkout "$1" "$2" "$3" </dev/null >&2 || true`
 }
 
 // PythonLine returns the Python statement that runs the hook.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/git-worktree-ports/git-worktree-ports/hooks"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
 
 // sandbox is an isolated world for real git: its own HOME, global config and PATH, and a
@@ -66,7 +66,7 @@ func newSandbox(t *testing.T) *sandbox {
 
 // writeFake (re)writes the fake binary so that it exits with code.
 func (s *sandbox) writeFake(code int) {
-	script := "#!/bin/sh\necho \"$PWD $* GIT_DIR=${GIT_DIR-unset}\" >>" + hooks.ShellQuote(s.log) +
+	script := "#!/bin/sh\necho \"$PWD $* GIT_DIR=${GIT_DIR-unset}\" >>" + shquote.Quote(s.log) +
 		"\nexit " + string(rune('0'+code)) + "\n"
 	if err := os.MkdirAll(filepath.Dir(s.bin), 0o755); err != nil {
 		s.t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
 
 // Severity says whether a finding needs action.
@@ -222,10 +223,10 @@ func checkInvalid(f Facts) []Finding {
 		fd := Finding{Check: "invalid", Severity: Problem, Path: path}
 		if errors.Is(err, reserve.ErrOutOfBounds) {
 			fd.Message = fmt.Sprintf("%s holds values no config writes (%s), so it is skipped and other worktrees may take its ports", path, reason)
-			fd.Fix = fmt.Sprintf("git -C %s worktree-ports allocate   (it chooses again, keeping any fields of yours)", shellQuote(w.Row.Path))
+			fd.Fix = fmt.Sprintf("git -C %s worktree-ports allocate   (it chooses again, keeping any fields of yours)", shquote.Word(w.Row.Path))
 		} else {
 			fd.Message = fmt.Sprintf("%s cannot be used (%s), so it is skipped and other worktrees may take its ports", path, reason)
-			fd.Fix = fmt.Sprintf("correct it by hand, or replace it: git -C %s worktree-ports allocate --force", shellQuote(w.Row.Path))
+			fd.Fix = fmt.Sprintf("correct it by hand, or replace it: git -C %s worktree-ports allocate --force", shquote.Word(w.Row.Path))
 		}
 		out = append(out, fd)
 	}
@@ -244,7 +245,7 @@ func checkCopied(f Facts) []Finding {
 		out = append(out, Finding{
 			Check: "copied", Severity: Problem, Path: path,
 			Message: fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed), so it lists that worktree's ports", path, w.Reservation.Root),
-			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it moves to a bundle of its own)", shellQuote(w.Row.Path)),
+			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it moves to a bundle of its own)", shquote.Word(w.Row.Path)),
 		})
 	}
 	return out
@@ -269,7 +270,7 @@ func checkStale(f Facts) []Finding {
 		out = append(out, Finding{
 			Check: "stale", Severity: Problem, Path: path,
 			Message: fmt.Sprintf("%s was written before its config changed (%s), so env and exec do not give programs what the config says", path, d),
-			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file)", shellQuote(w.Row.Path)),
+			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file)", shquote.Word(w.Row.Path)),
 		})
 	}
 	return out
@@ -287,7 +288,7 @@ func checkOverlaps(f Facts) []Finding {
 			Check: "overlap", Severity: Problem, Path: loser.Path,
 			Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%d+%d and %d+%d); %s keeps its bundle", a.Label, b.Label,
 				a.Reservation.Base, a.Reservation.Width, b.Reservation.Base, b.Reservation.Width, keeper.Label),
-			Fix: fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shellQuote(loser.Worktree.Path), keeper.Label),
+			Fix: fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shquote.Word(loser.Worktree.Path), keeper.Label),
 		})
 	}
 	return out
@@ -346,7 +347,7 @@ func checkHeld(f Facts) []Finding {
 				out = append(out, Finding{
 					Check: "held", Severity: Problem, Path: s.Path,
 					Message: fmt.Sprintf("port %d, reserved by %s, is held by %s", p, s.Label, who),
-					Fix:     fmt.Sprintf("stop that process, or move %s with `git -C %s worktree-ports allocate --force` (nothing is ever killed for you)", s.Label, shellQuote(s.Worktree.Path)),
+					Fix:     fmt.Sprintf("stop that process, or move %s with `git -C %s worktree-ports allocate --force` (nothing is ever killed for you)", s.Label, shquote.Word(s.Worktree.Path)),
 				})
 			}
 		}
@@ -386,7 +387,7 @@ func checkMoved(f Facts) []Finding {
 		}
 		fix := "git worktree repair   (in the main worktree: it points each worktree back to it)"
 		if main != "" {
-			fix = fmt.Sprintf("git -C %s worktree repair   (points each worktree back to the main one)", shellQuote(main))
+			fix = fmt.Sprintf("git -C %s worktree repair   (points each worktree back to the main one)", shquote.Word(main))
 		}
 		out = append(out, Finding{
 			Check: "moved", Severity: Problem, Path: filepath.Join(w.Row.Path, ".git"),
@@ -480,7 +481,7 @@ func checkLeftovers(f Facts) []Finding {
 			out = append(out, Finding{
 				Check: "leftover", Severity: Advice, Path: p,
 				Message: "temporary file left by an interrupted allocate: " + p,
-				Fix:     "rm " + shellQuote(p) + "   (the reservation itself is intact: writes are atomic)",
+				Fix:     "rm " + shquote.Word(p) + "   (the reservation itself is intact: writes are atomic)",
 			})
 		}
 	}
@@ -495,7 +496,7 @@ func checkHooksPath(f Facts) []Finding {
 	return []Finding{{
 		Check: "hooks-path", Severity: Advice, Path: h.Options.HooksDir,
 		Message: fmt.Sprintf("core.hooksPath=%s is relative and not committed, so new worktrees do not have it until it is generated there (husky: npm install)", h.Options.HooksPath),
-		Fix:     "git config core.hooksPath " + shellQuote(h.Options.HooksDir) + "   (absolute, shared by every worktree), or run your hook manager's install in each new worktree",
+		Fix:     "git config core.hooksPath " + shquote.Word(h.Options.HooksDir) + "   (absolute, shared by every worktree), or run your hook manager's install in each new worktree",
 	}}
 }
 
@@ -524,14 +525,4 @@ func checkHook(f Facts) []Finding {
 		return nil
 	}
 	return []Finding{fd}
-}
-
-// shellQuote quotes a path for a command the user may paste.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -275,16 +275,3 @@ func TestDiagnoseOrder(t *testing.T) {
 		t.Fatalf("Problems = %d, want 2", n)
 	}
 }
-
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"/src/a":      "/src/a",
-		"/src/my dir": "'/src/my dir'",
-		"/src/it's":   `'/src/it'\''s'`,
-		"":            "''",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
 
 // Entries lists the registered repositories, sorted by Name and then
@@ -54,7 +55,7 @@ func (x Index) Entries() (entries []Entry, dropped []Entry, warnings []string, e
 			warnings = append(warnings, fmt.Sprintf(
 				"repository %s is on %s, which is not mounted; skipping it "+
 					"(run `git worktree-ports forget %s` if it is gone for good)",
-				e.CommonDir, e.Mount, e.CommonDir))
+				e.CommonDir, e.Mount, shquote.Word(e.CommonDir)))
 		case errors.Is(err, fs.ErrNotExist):
 			dropped = append(dropped, e)
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -66,7 +67,7 @@ func (x Index) Entries() (entries []Entry, dropped []Entry, warnings []string, e
 			warnings = append(warnings, fmt.Sprintf(
 				"cannot read repository %s: %s; skipping it "+
 					"(run `git worktree-ports forget %s` if it is gone for good)",
-				e.CommonDir, errnoText(err), e.CommonDir))
+				e.CommonDir, errnoText(err), shquote.Word(e.CommonDir)))
 		}
 	}
 	sort.Slice(entries, func(i, j int) bool {

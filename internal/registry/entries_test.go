@@ -59,7 +59,7 @@ func TestEntriesKeepsUnmounted(t *testing.T) {
 	t.Parallel()
 	tmp := t.TempDir()
 	x := Index{Dir: filepath.Join(tmp, "idx")}
-	mnt := filepath.Join(tmp, "mnt")
+	mnt := filepath.Join(tmp, "my disk")
 	if err := os.Mkdir(mnt, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +71,10 @@ func TestEntriesKeepsUnmounted(t *testing.T) {
 	}
 	if len(warnings) != 1 || !strings.Contains(warnings[0], common) || !strings.Contains(warnings[0], "not mounted") {
 		t.Errorf("warnings = %q, want one about %s not being mounted", warnings, mnt)
+	}
+	// The command to paste quotes the path, which has a space.
+	if want := "git worktree-ports forget '" + common + "'"; len(warnings) == 1 && !strings.Contains(warnings[0], want) {
+		t.Errorf("warning %q does not hold %q", warnings[0], want)
 	}
 	if _, err := os.Stat(x.Path(common)); err != nil {
 		t.Errorf("entry file removed: %v", err)

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
 
 // Var is one environment variable to render.
@@ -198,9 +199,7 @@ var writers = map[string]func(*bytes.Buffer, []Var){
 
 func writeSh(b *bytes.Buffer, vars []Var) {
 	for _, v := range vars {
-		b.WriteString("export " + v.Name + "='")
-		b.WriteString(strings.ReplaceAll(v.Value, `'`, `'\''`))
-		b.WriteString("'\n")
+		b.WriteString("export " + v.Name + "=" + shquote.Quote(v.Value) + "\n")
 	}
 }
 
