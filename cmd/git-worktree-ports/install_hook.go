@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -85,7 +84,7 @@ func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
 		if err != nil {
 			return err
 		}
-		git := globalGit(c.Context())
+		git := globalGit(c.Context(), f)
 		if opts.Uninstall {
 			res, err = hook.UninstallGlobal(git, home)
 		} else {
@@ -139,19 +138,11 @@ func hookOptions(ctx context.Context, f *Factory, bin string) (hook.Options, err
 	return hook.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin}, nil
 }
 
-// globalGit runs git outside any repository, for the global config only.
-func globalGit(ctx context.Context) hook.Git {
-	return func(args ...string) (string, error) {
-		cmd := exec.CommandContext(ctx, "git", args...)
-		cmd.Dir = os.TempDir()
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return string(out), fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-		}
-		return string(out), nil
-	}
+// globalGit runs git outside any repository (so that no repository's config, nor an
+// inherited GIT_DIR, takes part), for the global config only.
+func globalGit(ctx context.Context, f *Factory) hook.Git {
+	g := gitwt.Git{Dir: os.TempDir(), Env: gitwt.WithoutLocation(f.Environ())}
+	return func(args ...string) (string, error) { return g.Output(ctx, args...) }
 }
 
 // registerRepo records the repository in the per-user index, as its first allocate would,

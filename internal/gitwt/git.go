@@ -146,6 +146,13 @@ func (g Git) run(ctx context.Context, args []string, okCodes ...int) (stdout []b
 	return out.Bytes(), code, &Error{Args: args, ExitCode: code, Stderr: strings.TrimSpace(errb.String()), Err: err}
 }
 
+// Output runs git with args and returns its standard output, for the few commands this
+// package has no method for; a failure is an *Error.
+func (g Git) Output(ctx context.Context, args ...string) (string, error) {
+	out, _, err := g.run(ctx, args)
+	return string(out), err
+}
+
 // Locate asks git, in one process, where Dir is: `git rev-parse
 // --path-format=absolute --git-dir --git-common-dir --is-bare-repository
 // --show-toplevel`. In a bare repository or inside a git directory
