@@ -72,7 +72,7 @@ func allocateRun(c *cobra.Command, opts *AllocateOptions) error {
 	f := opts.F
 	res, err := alloc.Allocate(c.Context(), alloc.Options{
 		Dir: f.Dir, DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
-		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Warn: warnTo(f),
+		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Warn: allocWarnTo(f),
 	})
 	if err != nil {
 		return err
@@ -87,4 +87,10 @@ func allocateRun(c *cobra.Command, opts *AllocateOptions) error {
 // warnTo prints one-line warnings to stderr, with any control character escaped.
 func warnTo(f *Factory) func(string) {
 	return func(msg string) { fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(msg)) }
+}
+
+// allocWarnTo prints allocate's warnings as warnTo does, whatever their kind.
+func allocWarnTo(f *Factory) func(alloc.Warning) {
+	warn := warnTo(f)
+	return func(w alloc.Warning) { warn(w.Text) }
 }

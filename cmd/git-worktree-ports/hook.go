@@ -66,10 +66,10 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Sprintf("ports not allocated: %v", err)
 	}
-	var warnings []string
+	var warnings []alloc.Warning
 	res, err := alloc.Allocate(c.Context(), alloc.Options{
 		Dir: f.Dir, Env: hookEnv(f.Environ()), Prober: f.Prober,
-		Warn: func(s string) { warnings = append(warnings, s) },
+		Warn: func(w alloc.Warning) { warnings = append(warnings, w) },
 	})
 	if err != nil {
 		first, _, _ := strings.Cut(err.Error(), "\n")
@@ -81,28 +81,24 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 		return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded; run `git worktree-ports allocate` to retry)", first)
 	}
 	msg := res.Message
-	for i, w := range warnings {
-		// The one warning that must not be folded into a count: it is the reason the
-		// hook ran at all in a worktree that already had a file.
-		if strings.Contains(w, "is tracked by git") {
-			msg = "WARNING: " + reserve.FileName + " is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached " + reserve.FileName + " and commit)"
-			warnings = append(warnings[:i:i], warnings[i+1:]...)
-			break
-		}
-	}
-	// Nor is one about another repository that did not answer: its ports were not
-	// counted, and the user should know which one hangs.
-	var rest []string
+	stuck, others := "", 0
 	for _, w := range warnings {
-		if alloc.IsStuckWarning(w) {
-			msg += "; " + w
-		} else {
-			rest = append(rest, w)
+		switch w.Kind {
+		case alloc.TrackedWarning:
+			// Not folded into the count: it is the reason the hook ran at all in a
+			// worktree that already had a file.
+			msg = "WARNING: " + reserve.FileName + " is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached " + reserve.FileName + " and commit)"
+		case alloc.StuckWarning:
+			// Nor is another repository that did not answer: its ports were not
+			// counted, and the user should know which one hangs.
+			stuck += "; " + w.Text
+		default:
+			others++
 		}
 	}
-	warnings = rest
-	if len(warnings) > 0 {
-		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", len(warnings), untrusted.New(filepath.Base(res.Root)))
+	msg += stuck
+	if others > 0 {
+		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", others, untrusted.New(filepath.Base(res.Root)))
 	}
 	return msg
 }

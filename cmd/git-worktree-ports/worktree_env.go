@@ -48,7 +48,7 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 			}
 			return nil, &noReservationError{path: path}
 		}
-		a, err := alloc.Allocate(ctx, alloc.Options{Dir: root, Prober: f.Prober, Warn: warnTo(f)})
+		a, err := alloc.Allocate(ctx, alloc.Options{Dir: root, Prober: f.Prober, Warn: allocWarnTo(f)})
 		if err != nil {
 			return nil, err
 		}

@@ -51,7 +51,9 @@ const (
 
 // Options control one allocation.
 type Options struct {
-	Dir    string // where to run git; "" is the working directory
+	Dir string // where to run git; "" is the working directory
+	// Env is the environment for git and for the settings read from it
+	// (GIT_WORKTREE_PORTS_*, XDG_STATE_HOME); nil is the process's.
 	Env    []string
 	DryRun bool
 	Force  bool
@@ -59,8 +61,12 @@ type Options struct {
 	Range  string // flag override of the range, "" for none
 	Width  int    // flag override of the width, 0 for none
 	Prober reserve.Prober
-	// Warn receives one-line warnings (skipped files, tracked reservation).
-	Warn func(string)
+	// Warn receives one-line warnings (skipped files, a tracked reservation, another
+	// repository that did not answer); nil drops them.
+	Warn func(Warning)
+	// Now reads the clock, which dates the worktree listings that are checked under the
+	// lock (listedBefore); nil is time.Now.
+	Now func() time.Time
 	// LockTimeout overrides git config and GIT_WORKTREE_PORTS_LOCK_TIMEOUT when non-zero.
 	LockTimeout time.Duration
 }
@@ -78,16 +84,21 @@ type Result struct {
 
 // Allocate runs the whole algorithm of SPEC "Choosing a bundle".
 func Allocate(ctx context.Context, o Options) (*Result, error) {
-	warn := o.Warn
-	if warn == nil {
-		warn = func(string) {}
+	say := o.Warn
+	if say == nil {
+		say = func(Warning) {}
 	}
+	warn := func(s string) { say(warning(s)) }
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
 	// The worktrees are listed together with everything else, before the lock, because one
 	// more git process in sequence is a third of allocate's time. Under the lock the list
 	// is checked (listedBefore) and taken again only if a worktree may have been added
 	// since, or one added and allocated in between would go unseen.
-	listStart := time.Now()
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	listStart := now()
 	repo, err := repository.Discover(ctx, g)
 	if err != nil {
 		return nil, err
@@ -109,7 +120,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	if repo.Tracked {
-		warn(fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName))
+		say(Warning{Kind: TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName)})
 	}
 
 	getenv := g.Getenv
@@ -121,7 +132,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if cross != nil {
 		// Before the per-user lock, so that a slow repository holds up only this
 		// allocation, not every one waiting for that lock (Foreign).
-		foreign = ListForeign(ctx, *cross, repo.Loc.CommonDir, o.Env, warn)
+		foreign = listForeign(ctx, *cross, repo.Loc.CommonDir, o.Env, say, now)
 	}
 	if !o.DryRun {
 		timeout, err := repo.LockTimeout(o.LockTimeout, getenv)

@@ -34,6 +34,7 @@ type Foreign struct {
 	own     string   // this repository's common dir, canonical
 	env     []string // for git in other repositories
 	indexed time.Time
+	now     func() time.Time
 	// Repos are the other repositories in the index, in its order. Worktrees is nil for
 	// one that could not be listed, which is then skipped.
 	Repos []ForeignRepo
@@ -41,7 +42,7 @@ type Foreign struct {
 	// listed or not, and this one's.
 	known  map[string]bool
 	warned map[string]bool
-	warn   func(string)
+	warn   func(Warning)
 }
 
 // ForeignRepo is one other registered repository and its worktrees.
@@ -56,12 +57,21 @@ type ForeignRepo struct {
 // is positive). ownCommonDir is this repository's common dir, left out; "" lists them
 // all. Warnings go to warn, one line each, naming the repository or file.
 func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(string)) *Foreign {
+	return listForeign(ctx, idx, ownCommonDir, env, func(w Warning) {
+		if warn != nil {
+			warn(w.Text)
+		}
+	}, time.Now)
+}
+
+// listForeign is ListForeign with warnings that say their kind, and a clock.
+func listForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(Warning), now func() time.Time) *Foreign {
 	own := ""
 	if ownCommonDir != "" {
 		own = fspath.Canonical(ownCommonDir)
 	}
 	f := &Foreign{
-		idx: idx, own: own, indexed: time.Now(),
+		idx: idx, own: own, indexed: now(), now: now,
 		// Another repository is listed from its own common dir, with nothing inherited
 		// that names this one: an inherited GIT_DIR (git exports it to hooks) would make
 		// git list this repository again, under the other's name.
@@ -78,11 +88,11 @@ func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, e
 	}
 	entries, _, warnings, err := idx.Entries()
 	if err != nil {
-		f.once(fmt.Sprintf("cross-repository index %s: %v", idx.Dir, err))
+		f.once(warning(fmt.Sprintf("cross-repository index %s: %v", idx.Dir, err)))
 		return f
 	}
 	for _, w := range warnings {
-		f.once(w)
+		f.once(warning(w))
 	}
 	// Gone entries were removed by Entries, and their bundles are free again.
 	f.Repos = f.list(ctx, entries)
@@ -91,10 +101,10 @@ func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, e
 
 // once passes each distinct warning to warn once: the index is read again under the
 // lock, and a repository that is stuck would be reported twice.
-func (f *Foreign) once(msg string) {
-	if !f.warned[msg] && f.warn != nil {
-		f.warned[msg] = true
-		f.warn(msg)
+func (f *Foreign) once(w Warning) {
+	if !f.warned[w.Text] && f.warn != nil {
+		f.warned[w.Text] = true
+		f.warn(w)
 	}
 }
 
@@ -107,20 +117,20 @@ func (f *Foreign) list(ctx context.Context, entries []registry.Entry) []ForeignR
 			repos = append(repos, ForeignRepo{Entry: e})
 		}
 	}
-	msgs := make([]string, len(repos))
+	msgs := make([]Warning, len(repos))
 	var wg sync.WaitGroup
 	for i := range repos {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r := &repos[i]
-			r.listed = time.Now()
+			r.listed = f.now()
 			r.Worktrees, msgs[i] = f.worktrees(ctx, r.Entry)
 		}()
 	}
 	wg.Wait()
 	for _, m := range msgs {
-		if m != "" {
+		if m.Text != "" {
 			f.once(m)
 		}
 	}
@@ -129,7 +139,7 @@ func (f *Foreign) list(ctx context.Context, entries []registry.Entry) []ForeignR
 
 // worktrees runs `git worktree list` in the repository of e within the time limit, and
 // returns the worktrees or a warning.
-func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) ([]gitwt.Worktree, string) {
+func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) ([]gitwt.Worktree, Warning) {
 	rctx, cancel := f.limit(ctx)
 	defer cancel()
 	type listing struct {
@@ -146,23 +156,15 @@ func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) ([]gitwt.Work
 	case !ok || l.err != nil && errors.Is(l.err, context.DeadlineExceeded) && ctx.Err() == nil:
 		return nil, f.stuck(e, "`git worktree list` there")
 	case l.err != nil:
-		return nil, fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", untrusted.New(e.Name), untrusted.New(e.MainPath), untrusted.New(firstLine(l.err)))
+		return nil, warning(fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", untrusted.New(e.Name), untrusted.New(e.MainPath), untrusted.New(firstLine(l.err))))
 	}
-	return l.wts, ""
+	return l.wts, Warning{}
 }
 
-// stuckPrefix starts the warning about a repository that did not answer in time.
-const stuckPrefix = "skipping repository "
-
-// IsStuckWarning reports whether a warning from Allocate is about another repository
-// that did not answer in time, and whose ports therefore were not counted: the hook shows
-// it in its one line instead of folding it into a count.
-func IsStuckWarning(w string) bool { return strings.HasPrefix(w, stuckPrefix) }
-
 // stuck is the warning for a repository that did not answer in time.
-func (f *Foreign) stuck(e registry.Entry, what string) string {
-	return fmt.Sprintf(stuckPrefix+"%s (%s): %s did not answer within %s (a hung network mount or a FIFO?), so its ports are not counted this time (time limit: git config %s)",
-		untrusted.New(e.Name), untrusted.New(e.MainPath), what, f.idx.Timeout, repository.ConfigCrossRepoTimeout)
+func (f *Foreign) stuck(e registry.Entry, what string) Warning {
+	return Warning{Kind: StuckWarning, Text: fmt.Sprintf("skipping repository %s (%s): %s did not answer within %s (a hung network mount or a FIFO?), so its ports are not counted this time (time limit: git config %s)",
+		untrusted.New(e.Name), untrusted.New(e.MainPath), what, f.idx.Timeout, repository.ConfigCrossRepoTimeout)}
 }
 
 // limit returns ctx bounded by the time limit, if there is one.
@@ -187,10 +189,10 @@ func (f *Foreign) Siblings(ctx context.Context, labelBase string) []Sibling {
 		// itself, so reading them cannot hang on another repository's file system.
 		entries, warnings, err := f.idx.Registered()
 		if err != nil {
-			f.once(fmt.Sprintf("cross-repository index %s: %v", f.idx.Dir, err))
+			f.once(warning(fmt.Sprintf("cross-repository index %s: %v", f.idx.Dir, err)))
 		}
 		for _, w := range warnings {
-			f.once(w)
+			f.once(warning(w))
 		}
 		var added []registry.Entry
 		for _, e := range entries {
@@ -229,7 +231,7 @@ func (f *Foreign) Siblings(ctx context.Context, labelBase string) []Sibling {
 // warnings to print.
 type foreignRead struct {
 	sibs []Sibling
-	msgs []string
+	msgs []Warning
 }
 
 // read lists r again if its worktrees changed since it was listed, and reads their
@@ -240,12 +242,12 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 	res, ok := within(rctx, func() (res foreignRead) {
 		wts := r.Worktrees
 		if !listedBefore(r.Entry.CommonDir, "", len(wts)-1, r.listed) {
-			var msg string
-			if wts, msg = f.worktrees(rctx, r.Entry); msg != "" {
-				return foreignRead{msgs: []string{msg}}
+			var msg Warning
+			if wts, msg = f.worktrees(rctx, r.Entry); msg.Text != "" {
+				return foreignRead{msgs: []Warning{msg}}
 			}
 		}
-		res.sibs = ReadSiblings(wts, labelBase, labelBase, func(m string) { res.msgs = append(res.msgs, m) })
+		res.sibs = ReadSiblings(wts, labelBase, labelBase, func(m string) { res.msgs = append(res.msgs, warning(m)) })
 		for j := range res.sibs {
 			res.sibs[j].Repo = r.Entry.Name
 			res.sibs[j].Label += " (repo " + untrusted.New(r.Entry.Name).String() + ")"
@@ -253,7 +255,7 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 		return res
 	})
 	if !ok {
-		return foreignRead{msgs: []string{f.stuck(r.Entry, "reading its worktrees' reservations")}}
+		return foreignRead{msgs: []Warning{f.stuck(r.Entry, "reading its worktrees' reservations")}}
 	}
 	return res
 }

@@ -113,9 +113,10 @@ func TestForeignStuckRepository(t *testing.T) {
 	}
 
 	var warnings []string
-	warn := func(s string) { warnings = append(warnings, s) }
+	var kinds []WarningKind
+	warn := func(w Warning) { warnings, kinds = append(warnings, w.Text), append(kinds, w.Kind) }
 	done := make(chan *Foreign, 1)
-	go func() { done <- ListForeign(context.Background(), idx, own, env, warn) }()
+	go func() { done <- listForeign(context.Background(), idx, own, env, warn, time.Now) }()
 	var f *Foreign
 	select {
 	case f = <-done:
@@ -123,8 +124,11 @@ func TestForeignStuckRepository(t *testing.T) {
 		t.Fatal("ListForeign still waiting on the stuck repository after 20s")
 	}
 	if len(warnings) != 2 || !strings.Contains(warnings[0], unmounted+" is on "+mnt+", which is not mounted") ||
-		!strings.HasPrefix(warnings[1], "skipping repository stuck ("+filepath.Join(tmp, "stuck")+"): `git worktree list` there did not answer within 300ms") || !IsStuckWarning(warnings[1]) {
+		!strings.HasPrefix(warnings[1], "skipping repository stuck ("+filepath.Join(tmp, "stuck")+"): `git worktree list` there did not answer within 300ms") {
 		t.Fatalf("warnings = %q, want one about the unmounted repository and one naming the stuck one", warnings)
+	}
+	if kinds[0] != OtherWarning || kinds[1] != StuckWarning {
+		t.Errorf("kinds = %v, want the second one a StuckWarning", kinds)
 	}
 	// Its git was killed, not left behind waiting: the FIFO has no reader any more.
 	if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
