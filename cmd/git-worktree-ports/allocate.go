@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -55,7 +56,7 @@ Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, 
 			if runF != nil {
 				return runF(opts)
 			}
-			return allocateRun(c, opts)
+			return allocateRun(c.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -68,9 +69,9 @@ Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, 
 	return cmd
 }
 
-func allocateRun(c *cobra.Command, opts *AllocateOptions) error {
+func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 	f := opts.F
-	res, err := alloc.Allocate(c.Context(), alloc.Options{
+	res, err := alloc.Allocate(ctx, alloc.Options{
 		Dir: f.Dir, DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
 		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Warn: allocWarnTo(f),
 	})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,6 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/wtenv"
 )
 
 // EnvOptions are the inputs of `env`.
@@ -77,7 +81,7 @@ Allow a name for yourself in your own git config (a committed file never can):
 			if runF != nil {
 				return runF(opts)
 			}
-			return envRun(c, opts)
+			return envRun(c.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "sh", "output format: "+strings.Join(render.Formats, ", "))
@@ -87,8 +91,8 @@ Allow a name for yourself in your own git config (a committed file never can):
 	return cmd
 }
 
-func envRun(c *cobra.Command, opts *EnvOptions) error {
-	vars, err := worktreeVars(c.Context(), opts.F, opts.NoAllocate)
+func envRun(ctx context.Context, opts *EnvOptions) error {
+	vars, err := worktreeVars(ctx, opts.F, opts.NoAllocate)
 	if err != nil {
 		return err
 	}
@@ -103,4 +107,20 @@ func envRun(c *cobra.Command, opts *EnvOptions) error {
 		return &silentError{code: exitError}
 	}
 	return err
+}
+
+// worktreeVars returns this worktree's variables for env and exec (wtenv.Vars), with the
+// Factory's directory, environment and streams.
+func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Var, error) {
+	return wtenv.Vars(ctx, wtenv.Options{
+		Dir: f.Dir, NoAllocate: noAllocate, Prober: f.Prober,
+		Warn:      warnTo(f),
+		Allocated: func(msg string) { fmt.Fprintln(f.ErrOut, untrusted.Lines(msg)) },
+	})
+}
+
+// findRoot returns the top level of the worktree the command acts on
+// (repository.FindRoot).
+func findRoot(ctx context.Context, f *Factory) (string, error) {
+	return repository.FindRoot(ctx, f.git())
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -53,7 +54,7 @@ warning, unless you allowed it with ` + "`git config --global --add worktree-por
 			if runF != nil {
 				return runF(opts)
 			}
-			return execRun(c, opts)
+			return execRun(c.Context(), opts)
 		},
 	}
 	cmd.Flags().SetInterspersed(false)
@@ -61,8 +62,8 @@ warning, unless you allowed it with ` + "`git config --global --add worktree-por
 	return cmd
 }
 
-func execRun(c *cobra.Command, opts *ExecOptions) error {
-	vars, err := worktreeVars(c.Context(), opts.F, opts.NoAllocate)
+func execRun(ctx context.Context, opts *ExecOptions) error {
+	vars, err := worktreeVars(ctx, opts.F, opts.NoAllocate)
 	if err != nil {
 		return err
 	}

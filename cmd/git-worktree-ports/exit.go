@@ -13,7 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/wtenv"
 )
 
 // Exit codes. They are part of the interface: scripts and the hook rely on them, the
@@ -50,8 +50,20 @@ func (e *usageError) cmdPath() string {
 	return strings.TrimPrefix(e.path.CommandPath(), e.path.Root().Name()+" ") + " "
 }
 
+// usageErrorf makes a usage error of c. A run function, which has no command, passes nil,
+// and its command's RunE names itself with forCommand.
 func usageErrorf(c *cobra.Command, format string, a ...any) error {
 	return &usageError{err: fmt.Errorf(format, a...), path: c}
+}
+
+// forCommand names c in a usage error that a run function returned without a command, so
+// that the usage hint points at c's --help.
+func forCommand(c *cobra.Command, err error) error {
+	var usage *usageError
+	if errors.As(err, &usage) && usage.path == nil {
+		usage.path = c
+	}
+	return err
 }
 
 // codeError is an error printed as usual that exits with its own code.
@@ -68,13 +80,6 @@ type silentError struct{ code int }
 
 func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-// noReservationError says the worktree has no reservation and allocating was not allowed.
-type noReservationError struct{ path string }
-
-func (e *noReservationError) Error() string {
-	return fmt.Sprintf("%s: no reservation (run `git worktree-ports allocate`, or drop --no-allocate)", untrusted.New(e.path))
-}
-
 // exitCodeFor maps an error to the process exit code. It is the only place that does.
 func exitCodeFor(err error) int {
 	var (
@@ -83,7 +88,7 @@ func exitCodeFor(err error) int {
 		usage     *usageError
 		exhausted *bundle.ExhaustedError
 		timeout   *lock.TimeoutError
-		noRes     *noReservationError
+		noRes     *wtenv.NoReservationError
 		manual    *hook.ManualError
 		escape    *safefile.EscapeError
 		noWT      *repository.NotWorktreeError

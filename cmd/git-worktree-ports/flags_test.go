@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/wtenv"
 )
 
 // These tables check flag parsing only: each verb runs with a runF that records the
@@ -211,7 +212,7 @@ func TestExitCodeFor(t *testing.T) {
 		{errors.New("boom"), exitError},
 		{&usageError{err: errors.New("bad flag")}, exitUsage},
 		{&silentError{code: 7}, 7},
-		{&noReservationError{path: "x"}, exitNoReservation},
+		{&wtenv.NoReservationError{Path: "x"}, exitNoReservation},
 		{fmt.Errorf("register: %w", &safefile.EscapeError{Path: "/r/x", Link: "/r/x"}), exitUsage},
 		{fmt.Errorf("env: %w", &repository.NotWorktreeError{Dir: "/r/.git", GitDir: "/r/.git"}), exitUsage},
 		{&repository.NotWorktreeError{Bare: true}, exitUsage},

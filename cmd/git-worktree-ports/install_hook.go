@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -60,7 +60,7 @@ would create worktrees without ports. --uninstall removes both kinds.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return installHookRun(c, opts)
+			return forCommand(c, installHookRun(c.Context(), opts))
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Uninstall, "uninstall", false, "remove the hook (only our block or our file)")
@@ -69,22 +69,23 @@ would create worktrees without ports. --uninstall removes both kinds.`,
 	return cmd
 }
 
-func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
+func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 	f := opts.F
 	bin, err := f.Executable()
 	if err != nil {
 		return fmt.Errorf("cannot find this binary's path to record in the hook: %w", err)
 	}
-	if opts.Config {
-		return configHookRun(c, opts, bin)
+	if opts.Config && opts.Global {
+		return usageErrorf(nil, "--config and --global: set the two keys with git config --global yourself (see --help)")
 	}
 	var res hook.Result
-	if opts.Global {
+	switch {
+	case opts.Global:
 		home, err := os.UserHomeDir()
 		if err != nil {
 			return err
 		}
-		git := globalGit(c.Context(), f)
+		git := globalGit(ctx, f)
 		if opts.Uninstall {
 			res, err = hook.UninstallGlobal(git, home)
 		} else {
@@ -93,20 +94,35 @@ func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
 		if err != nil {
 			return err
 		}
-	} else {
-		o, err := hookOptions(c.Context(), f, bin)
+	case opts.Config && opts.Uninstall:
+		if res, err = hook.UninstallConfig(ctx, f.git()); err != nil {
+			return err
+		}
+	case opts.Config:
+		res, err = hook.InstallConfig(ctx, f.git(), bin)
+		var old *hook.TooOldError
+		if errors.As(err, &old) {
+			return &usageError{err: err}
+		}
+		if err != nil {
+			return err
+		}
+		registerRepo(ctx, f)
+	default:
+		o, err := hookOptions(ctx, f, bin)
 		if err != nil {
 			return err
 		}
 		if opts.Uninstall {
 			res, err = hook.Uninstall(o)
 			if err == nil {
-				err = removeConfigHook(c.Context(), gitwt.Git{Dir: f.Dir})
+				// Both kinds go.
+				_, err = hook.UninstallConfig(ctx, f.git())
 			}
 		} else {
 			res, err = hook.Install(o)
 			if err == nil {
-				registerRepo(c.Context(), f)
+				registerRepo(ctx, f)
 			}
 		}
 		if err != nil {
@@ -118,7 +134,7 @@ func installHookRun(c *cobra.Command, opts *InstallHookOptions) error {
 }
 
 func hookOptions(ctx context.Context, f *Factory, bin string) (hook.Options, error) {
-	g := gitwt.Git{Dir: f.Dir}
+	g := f.git()
 	loc, err := g.Locate(ctx)
 	if err != nil {
 		return hook.Options{}, err
@@ -135,7 +151,8 @@ func hookOptions(ctx context.Context, f *Factory, bin string) (hook.Options, err
 	if len(cfg) > 0 {
 		hooksPath = cfg[len(cfg)-1].Value
 	}
-	return hook.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin}, nil
+	home, _ := os.UserHomeDir() // only a core.hooksPath starting with ~ needs it
+	return hook.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home}, nil
 }
 
 // globalGit runs git outside any repository (so that no repository's config, nor an
@@ -148,7 +165,7 @@ func globalGit(ctx context.Context, f *Factory) hook.Git {
 // registerRepo records the repository in the per-user index, as its first allocate would,
 // so other repositories avoid its bundles from now on. Failing that is only a warning.
 func registerRepo(ctx context.Context, f *Factory) {
-	repo, err := repository.Discover(ctx, gitwt.Git{Dir: f.Dir})
+	repo, err := repository.Discover(ctx, f.git())
 	if err != nil {
 		return
 	}
@@ -159,59 +176,4 @@ func registerRepo(ctx context.Context, f *Factory) {
 	if _, err := idx.Register(repo.Entry()); err != nil {
 		warnTo(f)(fmt.Sprintf("could not register this repository in %s: %v", idx.Dir, err))
 	}
-}
-
-// configHookName is the name of our config-based hook: hook.<name>.event and .command.
-const configHookName = "worktree-ports"
-
-// configHooksSince is the first git version that runs config-based hooks.
-var configHooksSince = [2]int{2, 54}
-
-func configHookRun(c *cobra.Command, opts *InstallHookOptions, bin string) error {
-	f := opts.F
-	if opts.Global {
-		return usageErrorf(c, "--config and --global: set the two keys with git config --global yourself (see --help)")
-	}
-	g := gitwt.Git{Dir: f.Dir}
-	if opts.Uninstall {
-		if err := removeConfigHook(c.Context(), g); err != nil {
-			return err
-		}
-		fmt.Fprintln(f.ErrOut, "removed the config-based hook (hook."+configHookName+".*)")
-		return nil
-	}
-	major, minor, err := g.Version(c.Context())
-	if err != nil {
-		return err
-	}
-	if major < configHooksSince[0] || major == configHooksSince[0] && minor < configHooksSince[1] {
-		return usageErrorf(c, "--config needs git %d.%d or later, which runs config-based hooks; this is git %d.%d. Run install-hook without --config for a hook file", configHooksSince[0], configHooksSince[1], major, minor)
-	}
-	if err := setConfigHook(c.Context(), g, bin); err != nil {
-		return err
-	}
-	registerRepo(c.Context(), f)
-	fmt.Fprintf(f.ErrOut, "set hook.%s.event=post-checkout and hook.%s.command in this repository's config\n", configHookName, configHookName)
-	return nil
-}
-
-// configHookCommand is the hook.worktree-ports.command value. git runs it with sh as
-// `<command> "$@"`, the hook's arguments appended, so the binary's path is quoted for sh,
-// the arguments are passed on by position, and `|| :` (which receives the appended "$@")
-// keeps a missing or failing binary from failing the checkout: the hook always exits 0.
-func configHookCommand(bin string) string {
-	return shquote.Quote(bin) + ` hook post-checkout "$1" "$2" "$3" </dev/null >&2 || :`
-}
-
-// setConfigHook writes the two keys.
-func setConfigHook(ctx context.Context, g gitwt.Git, bin string) error {
-	if err := g.SetConfig(ctx, "hook."+configHookName+".event", "post-checkout"); err != nil {
-		return err
-	}
-	return g.SetConfig(ctx, "hook."+configHookName+".command", configHookCommand(bin))
-}
-
-// removeConfigHook removes our config-based hook, if any.
-func removeConfigHook(ctx context.Context, g gitwt.Git) error {
-	return g.RemoveConfigSection(ctx, "hook."+configHookName)
 }

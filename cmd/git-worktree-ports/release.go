@@ -1,16 +1,13 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -48,7 +45,7 @@ process.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return releaseRun(c, opts)
+			return forCommand(c, releaseRun(c.Context(), opts))
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Worktree, "worktree", "w", "", "release this worktree's bundle instead of the current one's")
@@ -62,87 +59,81 @@ process.`,
 // worktreePaths completes --worktree: this repository's worktrees that can hold a
 // reservation, as paths relative to the current directory, the way a user types them.
 func worktreePaths(c *cobra.Command, f *Factory) []string {
-	wts, err := gitwt.Git{Dir: f.Dir}.Worktrees(c.Context())
+	wts, err := f.git().Worktrees(c.Context())
 	if err != nil {
 		return nil
 	}
-	base := f.Dir
-	if base == "" {
-		base, _ = os.Getwd()
-	}
+	base, err := f.workDir()
 	var out []string
 	for _, w := range wts {
 		if w.Bare || w.Prunable {
 			continue
 		}
 		p := w.Path
-		if rel, err := filepath.Rel(base, p); err == nil && base != "" {
-			p = rel
+		if err == nil {
+			if rel, err := filepath.Rel(base, p); err == nil {
+				p = rel
+			}
 		}
 		out = append(out, p)
 	}
 	return out
 }
 
-func releaseRun(c *cobra.Command, opts *ReleaseOptions) error {
+func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	f := opts.F
 	var root string
 	var err error
 	if opts.Worktree != "" {
 		// A neighbour is named by its path, so this works from anywhere in the
 		// repository, a bare one included.
-		root, err = neighbour(c, f, opts)
+		root, err = neighbour(ctx, opts)
 	} else {
-		root, err = findRoot(c.Context(), f)
+		root, err = findRoot(ctx, f)
 	}
 	if err != nil {
 		return err
 	}
 	name := untrusted.New(filepath.Base(root))
-	path := filepath.Join(root, reserve.FileName)
-	fi, err := os.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(f.ErrOut, "%s: no reservation to release\n", name)
-		return nil
-	}
+	removed, err := reserve.Remove(root)
 	if err != nil {
 		return err
 	}
-	if fi.IsDir() {
-		return fmt.Errorf("%s: is a directory, not a reservation; not removing it", untrusted.New(path))
-	}
-	if err := os.Remove(path); err != nil {
-		return err
+	if !removed {
+		fmt.Fprintf(f.ErrOut, "%s: no reservation to release\n", name)
+		return nil
 	}
 	fmt.Fprintf(f.ErrOut, "%s: released\n", name)
 	return nil
 }
 
-// neighbour resolves --worktree to one of this repository's worktrees, and refuses while
-// its ports are in use unless --force.
-func neighbour(c *cobra.Command, f *Factory, opts *ReleaseOptions) (string, error) {
-	wts, err := gitwt.Git{Dir: f.Dir}.Worktrees(c.Context())
+// neighbour resolves --worktree, relative to the directory the command acts on, to one
+// of this repository's worktrees, and refuses while its bundle is in use unless --force.
+func neighbour(ctx context.Context, opts *ReleaseOptions) (string, error) {
+	f := opts.F
+	wts, err := f.git().Worktrees(ctx)
 	if err != nil {
 		return "", err
 	}
-	want, err := filepath.Abs(opts.Worktree)
-	if err != nil {
-		return "", err
+	want := opts.Worktree
+	if !filepath.IsAbs(want) {
+		wd, err := f.workDir()
+		if err != nil {
+			return "", err
+		}
+		want = filepath.Join(wd, want)
 	}
-	for _, w := range wts {
-		if w.Bare || !fspath.Same(w.Path, want) {
-			continue
-		}
-		res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
-		if err != nil || opts.Force {
-			return w.Path, nil
-		}
-		for p := res.Base; p < res.Base+res.Width; p++ {
-			if f.Prober.Bound(p) {
-				return "", fmt.Errorf("%s: port %d of its bundle is in use; stop its servers first, or add --force to release it anyway", untrusted.New(opts.Worktree), p)
-			}
-		}
+	w, ok := repository.FindWorktree(wts, want)
+	if !ok {
+		return "", usageErrorf(nil, "--worktree %s: not a worktree of this repository (see git worktree list)", untrusted.New(opts.Worktree))
+	}
+	if opts.Force {
 		return w.Path, nil
 	}
-	return "", usageErrorf(c, "--worktree %s: not a worktree of this repository (see git worktree list)", untrusted.New(opts.Worktree))
+	if res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName)); err == nil {
+		if p, busy := res.InUse(f.Prober); busy {
+			return "", fmt.Errorf("%s: port %d of its bundle is in use; stop its servers first, or add --force to release it anyway", untrusted.New(opts.Worktree), p)
+		}
+	}
+	return w.Path, nil
 }

@@ -56,6 +56,9 @@ type Options struct {
 	// Binary is the absolute path of the running binary with symlinks resolved. The hook
 	// records it, so that git clients with a minimal PATH still find it.
 	Binary string
+	// Home is the user's home directory, for a core.hooksPath that starts with ~; "" when
+	// it is not known.
+	Home string
 }
 
 // The actions a Result reports.
@@ -152,8 +155,8 @@ func place(o Options) (string, []string) {
 	switch {
 	case raw == "":
 	case raw == "~" || strings.HasPrefix(raw, "~/"):
-		if home, err := os.UserHomeDir(); err == nil {
-			spelled = filepath.Join(home, raw[1:])
+		if o.Home != "" {
+			spelled = filepath.Join(o.Home, raw[1:])
 		}
 	case filepath.IsAbs(raw):
 		spelled = filepath.Clean(raw)

@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -63,4 +66,19 @@ func flagError(flag string, err error) error {
 		return fmt.Errorf("%s: %s", flag, ce.Msg)
 	}
 	return fmt.Errorf("%s: %w", flag, err)
+}
+
+// AllowEnv returns the env names the user allowed in their git config
+// (worktree-ports.allowEnv), asking git for that key alone: for callers that need no
+// other setting and run no other git (env, exec).
+func AllowEnv(ctx context.Context, g gitwt.Git) (envname.Allow, error) {
+	got, err := g.Config(ctx, `^worktree-ports\.allowenv$`)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]config.Entry, len(got))
+	for i, e := range got {
+		entries[i] = config.Entry{Key: e.Key, Value: e.Value}
+	}
+	return config.AllowEnv(entries)
 }

@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,4 +42,30 @@ func Toplevel(loc gitwt.Location, dir string) (string, error) {
 		dir = abs
 	}
 	return "", &NotWorktreeError{Dir: dir, GitDir: loc.GitDir, Bare: loc.Bare}
+}
+
+// FindRoot returns the top level of the worktree that g.Dir is in: found by walking up
+// to the nearest .git when it can (gitwt.GuessToplevel), which costs no git process,
+// otherwise asked of git. In a bare repository or inside a git directory it returns a
+// *NotWorktreeError.
+func FindRoot(ctx context.Context, g gitwt.Git) (string, error) {
+	if top, ok := gitwt.GuessToplevel(g.Dir, g.Getenv); ok {
+		return top, nil
+	}
+	loc, err := g.Locate(ctx)
+	if err != nil {
+		return "", err
+	}
+	return Toplevel(loc, g.Dir)
+}
+
+// FindWorktree returns the worktree among wts, leaving out a bare repository, that is at
+// path (fspath.Same: through symlinks or not).
+func FindWorktree(wts []gitwt.Worktree, path string) (gitwt.Worktree, bool) {
+	for _, w := range wts {
+		if !w.Bare && fspath.Same(w.Path, path) {
+			return w, true
+		}
+	}
+	return gitwt.Worktree{}, false
 }

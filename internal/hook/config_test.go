@@ -1,7 +1,8 @@
-package main
+package hook
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,8 +11,18 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
-// TestConfigHookKeys writes and removes the config-based hook in a real repository. Any
-// git stores the keys; only 2.54+ runs them (tests/testdata/install-hook_config.txtar).
+// newerGit is a git that says it is 2.54, so that the keys can be written with any git:
+// any git stores them; only 2.54+ runs them (tests/testdata/install-hook_config.txtar).
+type newerGit struct{ gitwt.Git }
+
+func (newerGit) Version(context.Context) (int, int, error) { return 2, 54, nil }
+
+// oldGit says it is 2.53.
+type oldGit struct{ gitwt.Git }
+
+func (oldGit) Version(context.Context) (int, int, error) { return 2, 53, nil }
+
+// TestConfigHookKeys writes and removes the config-based hook in a real repository.
 func TestConfigHookKeys(t *testing.T) {
 	dir := t.TempDir()
 	env := append(os.Environ(), "HOME="+dir, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
@@ -21,7 +32,14 @@ func TestConfigHookKeys(t *testing.T) {
 	g := gitwt.Git{Dir: dir, Env: env}
 	ctx := context.Background()
 	bin := filepath.Join(dir, "it's here", "git-worktree-ports")
-	if err := setConfigHook(ctx, g, bin); err != nil {
+	var old *TooOldError
+	if _, err := InstallConfig(ctx, oldGit{g}, bin); !errors.As(err, &old) {
+		t.Fatalf("with git 2.53: %v, want a *TooOldError", err)
+	}
+	if cfg, _ := g.Config(ctx, `^hook\.`); len(cfg) != 0 {
+		t.Fatalf("git 2.53 refused, but the keys were set: %v", cfg)
+	}
+	if _, err := InstallConfig(ctx, newerGit{g}, bin); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := g.Config(ctx, `^hook\.worktree-ports\.`)
@@ -36,8 +54,8 @@ func TestConfigHookKeys(t *testing.T) {
 		t.Errorf("event = %q", got["hook.worktree-ports.event"])
 	}
 	cmd := got["hook.worktree-ports.command"]
-	if cmd != configHookCommand(bin) {
-		t.Errorf("command = %q, want %q", cmd, configHookCommand(bin))
+	if cmd != ConfigCommand(bin) {
+		t.Errorf("command = %q, want %q", cmd, ConfigCommand(bin))
 	}
 	// Run it the way git does, sh -c '<command> "$@"' with the hook's three arguments,
 	// against a stand-in binary that records its arguments and then fails, and against a
@@ -63,7 +81,7 @@ func TestConfigHookKeys(t *testing.T) {
 		t.Errorf("hook with the binary gone: %v, want exit 0", err)
 	}
 	for i := 0; i < 2; i++ { // the second removal finds nothing and is fine
-		if err := removeConfigHook(ctx, g); err != nil {
+		if _, err := UninstallConfig(ctx, g); err != nil {
 			t.Fatalf("remove #%d: %v", i+1, err)
 		}
 	}

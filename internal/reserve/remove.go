@@ -1,0 +1,43 @@
+package reserve
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+)
+
+// Remove deletes the reservation file at the worktree top level root, freeing its
+// bundle. It reports false, and no error, when there is none. A directory where the file
+// belongs is refused, never removed.
+func Remove(root string) (bool, error) {
+	path := filepath.Join(root, FileName)
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if fi.IsDir() {
+		return false, fmt.Errorf("%s: is a directory, not a reservation; not removing it", untrusted.New(path))
+	}
+	if err := os.Remove(path); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// InUse returns the first port of r's bundle that p says something listens on: while
+// there is one, the bundle is in use (release refuses to free it without --force).
+func (r Reservation) InUse(p Prober) (int, bool) {
+	for port := r.Base; port < r.Base+r.Width; port++ {
+		if p.Bound(port) {
+			return port, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,61 @@
+package reserve
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRemove(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, FileName)
+	if removed, err := Remove(root); removed || err != nil {
+		t.Errorf("no file: Remove = %v, %v; want false, nil", removed, err)
+	}
+	if err := os.WriteFile(path, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if removed, err := Remove(root); !removed || err != nil {
+		t.Errorf("a file: Remove = %v, %v; want true, nil", removed, err)
+	}
+	if _, err := os.Lstat(path); err == nil {
+		t.Error("the file is still there")
+	}
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if removed, err := Remove(root); removed || err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory: Remove = %v, %v; want a refusal", removed, err)
+	}
+	if _, err := os.Lstat(path); err != nil {
+		t.Error("the directory was removed")
+	}
+}
+
+func TestInUse(t *testing.T) {
+	r := Reservation{Base: 21000, Width: 4, Ports: []Port{{Name: "far", Port: 30000}}}
+	tests := []struct {
+		bound []int
+		want  int
+		busy  bool
+	}{
+		{nil, 0, false},
+		{[]int{21002, 21003}, 21002, true},
+		{[]int{20999, 21004}, 0, false}, // next to the bundle
+		{[]int{30000}, 0, false},        // a port outside the bundle is not the bundle's
+	}
+	for _, tt := range tests {
+		p := ProberFunc(func(port int) bool {
+			for _, b := range tt.bound {
+				if b == port {
+					return true
+				}
+			}
+			return false
+		})
+		if got, busy := r.InUse(p); got != tt.want || busy != tt.busy {
+			t.Errorf("bound %v: InUse = %d, %v; want %d, %v", tt.bound, got, busy, tt.want, tt.busy)
+		}
+	}
+}

@@ -1,0 +1,187 @@
+// Package wtenv owns what `env` and `exec` put into an environment: this worktree's
+// variables, read from its reservation file (allocating first when there is none), with
+// every entry of the file checked. The file may have been copied, committed or edited by
+// anyone, and exec puts these names straight into a process environment, so a name a
+// shell or program reads as code or configuration is dropped with a warning unless the
+// user allowed it in their own git config (envname, worktree-ports.allowEnv).
+//
+// When the reservation exists Vars reads only that file and the worktree's .git file (and
+// the config when it is newer than the file, to warn about a stale reservation): no git
+// process, because `env` runs on every prompt of direnv users.
+package wtenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+)
+
+// Options are the inputs of Vars.
+type Options struct {
+	// Dir is the directory the command runs in; "" is the working directory.
+	Dir string
+	// Env is the environment, for git and for what is read from it (GIT_DIR,
+	// WORKTREE_PORTS_ROOT, the allocation's settings); nil is the process's.
+	Env []string
+	// NoAllocate refuses, with a *NoReservationError, instead of allocating when there is
+	// no reservation.
+	NoAllocate bool
+	// Prober and Now are for the allocation.
+	Prober reserve.Prober
+	Now    func() time.Time
+	// Warn receives one-line warnings; Allocated the line that says what allocate chose,
+	// when Vars allocated. Either may be nil.
+	Warn      func(string)
+	Allocated func(string)
+}
+
+// NoReservationError says the worktree has no reservation and allocating was not allowed.
+type NoReservationError struct{ Path string }
+
+func (e *NoReservationError) Error() string {
+	return fmt.Sprintf("%s: no reservation (run `git worktree-ports allocate`, or drop --no-allocate)", untrusted.New(e.Path))
+}
+
+// Vars returns this worktree's variables: WORKTREE_PORTS_ROOT, WORKTREE_PORTS_SLOT and
+// the reservation's env entries that may reach an environment. Outside a worktree it
+// returns a *repository.NotWorktreeError.
+func Vars(ctx context.Context, o Options) ([]render.Var, error) {
+	warn := o.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
+	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
+	root, err := repository.FindRoot(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(root, reserve.FileName)
+	res, _, err := reserve.Read(path)
+	switch {
+	case err == nil && len(res.Env) > 0:
+	case err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, reserve.ErrOutOfBounds):
+		// No file, one written without env (by hand, or by an older version), or one with
+		// values no config allows: allocate fills it in or chooses again.
+		if o.NoAllocate {
+			switch {
+			case err == nil:
+				return nil, fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", untrusted.New(path))
+			case errors.Is(err, reserve.ErrOutOfBounds):
+				var fe *reserve.FileError
+				errors.As(err, &fe)
+				return nil, fmt.Errorf("%s: %s; run `git worktree-ports allocate` to choose again", untrusted.New(path), fe.Reason)
+			}
+			return nil, &NoReservationError{Path: path}
+		}
+		a, err := alloc.Allocate(ctx, alloc.Options{
+			Dir: root, Env: o.Env, Prober: o.Prober, Now: o.Now,
+			Warn: func(w alloc.Warning) { warn(w.Text) },
+		})
+		if err != nil {
+			return nil, err
+		}
+		if o.Allocated != nil {
+			o.Allocated(a.Message)
+		}
+		res = a.Reservation
+	default:
+		return nil, err
+	}
+	origin := warnOrigin(res, root, path, warn)
+	// Where git lists a separate git dir instead of this main worktree, note it for the
+	// other worktrees (gitwt.RecordMain); a few small reads, no git.
+	gitwt.RecordMainOf(root)
+	if inherited := g.Getenv(config.EnvRoot); inherited != "" && !fspath.Same(inherited, root) {
+		warn(fmt.Sprintf("warning: %s=%s was inherited from another worktree; printing the ports of %s", config.EnvRoot, untrusted.New(inherited), untrusted.New(root)))
+	}
+	vars := []render.Var{
+		{Name: config.EnvRoot, Value: root},
+		{Name: config.EnvSlot, Value: strconv.Itoa(res.Slot)},
+	}
+	// The user's allowances are read from git config only when a name needs them, so
+	// `env` normally runs no git at all.
+	allow := sync.OnceValue(func() envname.Allow {
+		allow, err := repository.AllowEnv(ctx, gitwt.Git{Dir: root, Env: o.Env})
+		if err != nil {
+			warn(fmt.Sprintf("warning: %v; allowing no refused env name", err))
+		}
+		return allow
+	})
+	if origin != alloc.Copied {
+		// Written before a service or var was added? Cheap: the config is parsed only
+		// when it is newer than the file, and git runs only if it needs the allowances.
+		if d := inventory.ConfigDrift(root, path, res, allow); !d.Empty() {
+			warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(path), config.FileName, d))
+		}
+	}
+	for _, e := range res.Env {
+		if why := Refuse(e.Name, e.Value, allow); why != "" {
+			key := "env." + e.Name
+			if !envname.Valid(e.Name) {
+				key = "env." + envname.Quote(e.Name)
+			}
+			warn(fmt.Sprintf("warning: %s: %s: dropped: %s", untrusted.New(path), key, why))
+			continue
+		}
+		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
+	}
+	return vars, nil
+}
+
+// warnOrigin warns when the reservation res, found at path in the worktree root, holds
+// another worktree's ports: copied with a worktree directory, cloned or committed. The
+// place it records tells, from a few small files and without git (alloc.OriginOf);
+// allocate then moves off it. It returns what it found.
+func warnOrigin(res reserve.Reservation, root, path string, warn func(string)) alloc.Origin {
+	origin := alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+	switch origin {
+	case alloc.Copied:
+		warn(alloc.CopiedWarning(path, res.Root))
+	case alloc.MovedHere:
+		// Its ports are still its own; only values derived from the old place are stale.
+		warn(fmt.Sprintf("note: %s was written at %s, before this worktree moved; its ports stay the same; run `git worktree-ports allocate` to update it", untrusted.New(path), untrusted.New(res.Root)))
+	default:
+		if res.Worktree != "" && res.Worktree != filepath.Base(root) {
+			// A file that records no place: only the name can tell.
+			warn(fmt.Sprintf("warning: %s was written for worktree %q, not %q (copied or committed?); run `git worktree-ports allocate` here", untrusted.New(path), res.Worktree, filepath.Base(root)))
+		}
+	}
+	return origin
+}
+
+// Refuse says why a variable from a reservation file must not reach an environment, or
+// returns "". allow gives the user's allowances; it is called only for a valid name that
+// the policy refuses.
+func Refuse(name, value string, allow func() envname.Allow) string {
+	switch {
+	case name == config.EnvRoot || name == config.EnvSlot:
+		return "it is set by git-worktree-ports itself"
+	case strings.IndexByte(value, 0) >= 0:
+		return "its value has a NUL byte"
+	}
+	err := envname.Check(name, nil)
+	if err != nil && envname.Valid(name) {
+		err = envname.Check(name, allow())
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
