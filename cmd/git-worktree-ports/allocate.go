@@ -72,8 +72,8 @@ Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, 
 func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 	f := opts.F
 	res, err := alloc.Allocate(ctx, alloc.Options{
-		Dir: f.Dir, DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
-		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Warn: allocWarnTo(f),
+		Dir: f.dir(), Env: f.Environ(), DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
+		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Now: f.Now, Warn: allocWarnTo(f),
 	})
 	if err != nil {
 		return err

@@ -113,7 +113,7 @@ func envRun(ctx context.Context, opts *EnvOptions) error {
 // Factory's directory, environment and streams.
 func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Var, error) {
 	return wtenv.Vars(ctx, wtenv.Options{
-		Dir: f.Dir, NoAllocate: noAllocate, Prober: f.Prober,
+		Dir: f.dir(), Env: f.Environ(), NoAllocate: noAllocate, Prober: f.Prober, Now: f.Now,
 		Warn:      warnTo(f),
 		Allocated: func(msg string) { fmt.Fprintln(f.ErrOut, untrusted.Lines(msg)) },
 	})

@@ -61,7 +61,7 @@ func forgetRun(c *cobra.Command, opts *ForgetOptions) error {
 	// A repository that still exists is named by its common dir, whichever worktree
 	// PATH points at; one that is gone can only be named by the path it had.
 	if _, statErr := os.Stat(where); where == "" || statErr == nil {
-		loc, err := gitwt.Git{Dir: where}.Locate(c.Context())
+		loc, err := gitwt.Git{Dir: where, Env: f.Environ()}.Locate(c.Context())
 		if err != nil && target == "" {
 			return err
 		}

@@ -57,7 +57,7 @@ func NewCmdHook(f *Factory) *cobra.Command {
 func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	// git runs the hook at the worktree's top level, with GIT_DIR set or not; the hook
 	// script unsets it, and so git's own discovery from here is the truth.
-	if _, err := os.Lstat(reserve.FileName); err == nil {
+	if _, err := os.Lstat(filepath.Join(f.dir(), reserve.FileName)); err == nil {
 		// A reservation in a brand-new worktree came with the checkout: it is committed,
 		// and allocate warns about it and moves off the copy. Otherwise it is ours.
 		if !newWorktree {
@@ -68,7 +68,7 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	}
 	var warnings []alloc.Warning
 	res, err := alloc.Allocate(c.Context(), alloc.Options{
-		Dir: f.Dir, Env: hookEnv(f.Environ()), Prober: f.Prober,
+		Dir: f.dir(), Env: hookEnv(f.Environ()), Prober: f.Prober, Now: f.Now,
 		Warn: func(w alloc.Warning) { warnings = append(warnings, w) },
 	})
 	if err != nil {

@@ -81,7 +81,7 @@ func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 	var res hook.Result
 	switch {
 	case opts.Global:
-		home, err := os.UserHomeDir()
+		home, err := f.HomeDir()
 		if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func hookOptions(ctx context.Context, f *Factory, bin string) (hook.Options, err
 	if len(cfg) > 0 {
 		hooksPath = cfg[len(cfg)-1].Value
 	}
-	home, _ := os.UserHomeDir() // only a core.hooksPath starting with ~ needs it
+	home, _ := f.HomeDir() // only a core.hooksPath starting with ~ needs it
 	return hook.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home}, nil
 }
 

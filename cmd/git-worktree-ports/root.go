@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,10 +28,16 @@ type Factory struct {
 	*iostreams.IOStreams
 	// Dir is the directory the command acts on; "" means the process's working directory.
 	Dir string
+	// Getwd returns the process's working directory, which Dir "" stands for.
+	Getwd func() (string, error)
 	// Getenv reads the environment.
 	Getenv func(string) string
-	// Environ lists the environment, for exec.
+	// Environ lists the environment, for git, exec and the settings read from it.
 	Environ func() []string
+	// HomeDir returns the user's home directory.
+	HomeDir func() (string, error)
+	// Now reads the clock.
+	Now func() time.Time
 	// Executable is the absolute path of this binary, recorded in hooks.
 	Executable func() (string, error)
 	// Prober says whether a port is bound.
@@ -40,8 +47,11 @@ type Factory struct {
 func defaultFactory() *Factory {
 	return &Factory{
 		IOStreams:  iostreams.System(),
+		Getwd:      os.Getwd,
 		Getenv:     os.Getenv,
 		Environ:    os.Environ,
+		HomeDir:    os.UserHomeDir,
+		Now:        time.Now,
 		Executable: executable,
 		Prober:     reserve.SystemProber{},
 	}
