@@ -7,12 +7,13 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // Remove deletes the reservation file at the worktree top level root, freeing its
 // bundle. It reports false, and no error, when there is none. A directory where the file
-// belongs is refused, never removed.
+// belongs is refused, never removed; a symlink there is removed itself, never followed.
 func Remove(root string) (bool, error) {
 	path := filepath.Join(root, FileName)
 	fi, err := os.Lstat(path)
@@ -25,7 +26,13 @@ func Remove(root string) (bool, error) {
 	if fi.IsDir() {
 		return false, fmt.Errorf("%s: is a directory, not a reservation; not removing it", untrusted.New(path))
 	}
-	if err := os.Remove(path); err != nil {
+	// Like every write, through safefile: relative to the worktree's directory opened
+	// once, so a directory swapped for a symlink meanwhile cannot move the removal.
+	t, err := safefile.ResolveParent(path, root)
+	if err != nil {
+		return false, err
+	}
+	if err := safefile.Remove(t); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -1,6 +1,6 @@
-// Package reserve reads and writes reservation files (.worktree-ports.json),
-// holds the repository-wide lock around an allocation, and probes whether a
-// TCP port is in use.
+// Package reserve reads, writes and removes reservation files
+// (.worktree-ports.json), holds the repository-wide lock around an allocation,
+// and probes whether a TCP port, or a reservation's bundle, is in use.
 //
 // Reads are lenient and safe because sibling worktrees' files are untrusted:
 // a hostile or broken file is reported as a *FileError and skipped, never

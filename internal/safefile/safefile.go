@@ -1,7 +1,9 @@
 // Package safefile reads files that anyone may have put in place: another worktree's
 // reservation, a config file, an index entry. It never blocks (on a FIFO or a device),
 // never loops (on a symlink loop), never reads more than a limit, and says in a few words
-// why a file was refused.
+// why a file was refused. Every file the tool writes or removes goes through it too
+// (Resolve, WriteAtomic, Remove; see write.go): atomically, and never outside the
+// directories the file belongs in.
 package safefile
 
 import (
