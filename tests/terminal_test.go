@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -68,14 +69,14 @@ func cmdTerm(ts *testscript.TestScript, neg bool, args []string) {
 
 	quoted := make([]string, len(args)-1)
 	for i, a := range args[1:] {
-		quoted[i] = shellQuote(a)
+		quoted[i] = shquote.Quote(a)
 	}
 	// After the program, the pane waits, so that tmux keeps what it showed.
 	run := fmt.Sprintf("cd %s || exit 1\n%s\nprintf '\\n%s%%d\\n' $?\nexec sleep 600\n",
-		shellQuote(ts.MkAbs(".")), strings.Join(quoted, " "), termDone)
+		shquote.Quote(ts.MkAbs(".")), strings.Join(quoted, " "), termDone)
 	runFile := filepath.Join(dir, "run.sh")
 	ts.Check(os.WriteFile(runFile, []byte(run), 0o644))
-	tmux("new-session", "-d", "-x", args[0], "-y", "50", "-s", "term", "sh "+shellQuote(runFile))
+	tmux("new-session", "-d", "-x", args[0], "-y", "50", "-s", "term", "sh "+shquote.Quote(runFile))
 	ts.Defer(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
 
 	capture := func(flags ...string) []string {
@@ -135,6 +136,3 @@ func untilDone(lines []string) []string {
 	}
 	return lines
 }
-
-// shellQuote quotes s for sh.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
