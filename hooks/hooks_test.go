@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/testexec"
 )
 
 func TestMarkersAndLayout(t *testing.T) {
@@ -55,7 +56,7 @@ func fake(t *testing.T, path, log string) {
 		t.Fatal(err)
 	}
 	script := "#!/bin/sh\necho \"$PWD $* GIT_DIR=${GIT_DIR-unset}\" >>" + shquote.Quote(log) + "\nexit ${FAKE_EXIT:-0}\n"
-	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+	if err := testexec.WriteFile(path, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/testexec"
 )
 
 // newerGit is a git that says it is 2.54, so that the keys can be written with any git:
@@ -64,7 +65,7 @@ func TestConfigHookKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := filepath.Join(dir, "args")
-	if err := os.WriteFile(bin, []byte("#!/bin/sh\nprintf '%s|' \"$@\" >"+log+"\nexit 3\n"), 0o755); err != nil {
+	if err := testexec.WriteFile(bin, []byte("#!/bin/sh\nprintf '%s|' \"$@\" >"+log+"\nexit 3\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	run := func() error {

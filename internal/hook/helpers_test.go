@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/testexec"
 )
 
 // sandbox is an isolated world for real git: its own HOME, global config and PATH, and a
@@ -171,7 +172,7 @@ func put(t *testing.T, name, data string, mode os.FileMode) {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(name, []byte(data), mode); err != nil {
+	if err := testexec.WriteFile(name, []byte(data), mode); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chmod(name, mode); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/testexec"
 )
 
 func TestEntriesNoIndex(t *testing.T) {
@@ -266,7 +268,7 @@ func entriesAsNobody(t *testing.T, tmp string, x Index) helperResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
+	if err := testexec.WriteFile(bin, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for d := tmp; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/testexec"
 )
 
 const validFile = `{
@@ -276,7 +278,7 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(dst, data, mode)
+	return testexec.WriteFile(dst, data, mode)
 }
 
 func TestParseLenient(t *testing.T) {
