@@ -276,7 +276,15 @@ func (a *allocation) run(o Options) (*Result, error) {
 	if err != nil {
 		var ex *bundle.ExhaustedError
 		if errors.As(err, &ex) {
-			return nil, fmt.Errorf("%w%s\nWiden the range (git config worktree-ports.range 20000-39999), narrow the width, or free slots with `git worktree-ports release` in worktrees you no longer use (`git worktree-ports list --all` shows them)", err, a.holdersText())
+			widen := ""
+			if w := spec.Range.Widened(); w != spec.Range {
+				widen = fmt.Sprintf("Widen the range (git config worktree-ports.range %s), ", w)
+			}
+			way := "narrow the width, or free slots"
+			if widen == "" {
+				way = "Narrow the width, or free slots"
+			}
+			return nil, fmt.Errorf("%w%s\n%s%s with `git worktree-ports release` in worktrees you no longer use (`git worktree-ports list --all` shows them)", err, a.holdersText(), widen, way)
 		}
 		return nil, err
 	}

@@ -14,6 +14,13 @@ import (
 // Range is an inclusive range of ports, Lo through Hi.
 type Range struct{ Lo, Hi int }
 
+// MinPort and MaxPort bound every range a config may set (internal/config checks it):
+// below 1024 lie the privileged ports.
+const (
+	MinPort = 1024
+	MaxPort = 65535
+)
+
 // String formats r as "lo-hi", or as a single port when Lo equals Hi.
 func (r Range) String() string {
 	if r.Lo == r.Hi {
@@ -24,6 +31,18 @@ func (r Range) String() string {
 
 // Contains reports whether port lies in r.
 func (r Range) Contains(port int) bool { return r.Lo <= port && port <= r.Hi }
+
+// Widened is r twice as large, for "widen the range" advice: it grows upwards, and
+// downwards once it meets 65535, never past 1024-65535. A range that already spans all
+// of that is returned as it is.
+func (r Range) Widened() Range {
+	size := r.Hi - r.Lo + 1
+	w := Range{Lo: r.Lo, Hi: min(r.Hi+size, MaxPort)}
+	if grown := w.Hi - r.Hi; grown < size {
+		w.Lo = max(r.Lo-(size-grown), MinPort)
+	}
+	return w
+}
 
 // ParseRange parses "lo-hi" or a single port "p". Both ends must be decimal
 // port numbers in 1-65535 with lo <= hi.

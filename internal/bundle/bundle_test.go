@@ -426,3 +426,19 @@ func TestChooseExhausted(t *testing.T) {
 		})
 	}
 }
+
+func TestRangeWidened(t *testing.T) {
+	for _, tt := range []struct{ in, want Range }{
+		{Range{20000, 29999}, Range{20000, 39999}},
+		{Range{31100, 31119}, Range{31100, 31139}},
+		{Range{60000, 64999}, Range{55536, 65535}},
+		{Range{65000, 65535}, Range{64464, 65535}},
+		{Range{1024, 65535}, Range{1024, 65535}},
+		{Range{2000, 65000}, Range{1024, 65535}},
+		{Range{8080, 8080}, Range{8080, 8081}},
+	} {
+		if got := tt.in.Widened(); got != tt.want {
+			t.Errorf("%v.Widened() = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

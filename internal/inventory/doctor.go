@@ -446,7 +446,7 @@ func checkNoPorts(f Facts) []Finding {
 	fix := "free slots with `git worktree-ports release` in worktrees you no longer use"
 	var ex *bundle.ExhaustedError
 	if errors.As(f.NoPorts, &ex) && f.Range.Hi > 0 {
-		if wider := widen(f.Range); wider != f.Range {
+		if wider := f.Range.Widened(); wider != f.Range {
 			fix = fmt.Sprintf("widen the range (git config worktree-ports.range %s), or %s", wider, fix)
 		}
 	}
@@ -455,12 +455,6 @@ func checkNoPorts(f Facts) []Finding {
 		Message: fmt.Sprintf("%s %s no ports, and allocate cannot give them any: %s", strings.Join(labels, ", "), have, why),
 		Fix:     fix + "; then run `git worktree-ports allocate` there",
 	}}
-}
-
-// widen doubles a range, as far as ports go.
-func widen(r bundle.Range) bundle.Range {
-	hi := r.Lo + 2*(r.Hi-r.Lo+1) - 1
-	return bundle.Range{Lo: r.Lo, Hi: min(hi, 65535)}
 }
 
 func checkInherited(f Facts) []Finding {

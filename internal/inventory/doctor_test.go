@@ -186,13 +186,21 @@ func TestChecks(t *testing.T) {
 		}, []Finding{{Check: "no-ports", Severity: Problem, Path: "/src/b",
 			Message: "../b has no ports, and allocate cannot give them any: all 2 slots are taken: 2 reserved",
 			Fix:     "widen the range (git config worktree-ports.range 19400-19439), or free slots with `git worktree-ports release` in worktrees you no longer use; then run `git worktree-ports allocate` there"}}},
-		{"no-ports: the range ends at 65535", checkNoPorts, func(f *Facts) {
+		{"no-ports: the range ends at 65535, so it grows downwards", checkNoPorts, func(f *Facts) {
 			f.Worktrees[1].Row.Flags = []string{FlagMissing}
 			f.Worktrees[0].Row.Flags = []string{FlagCurrent, FlagMissing}
 			f.Range = bundle.Range{Lo: 65000, Hi: 65535}
 			f.NoPorts = &bundle.ExhaustedError{Slots: 53, ByKind: map[string]int{"reserved": 53}}
 		}, []Finding{{Check: "no-ports", Severity: Problem, Path: "/src/shop",
 			Message: "../shop, ../a have no ports, and allocate cannot give them any: all 53 slots are taken: 53 reserved",
+			Fix:     "widen the range (git config worktree-ports.range 64464-65535), or free slots with `git worktree-ports release` in worktrees you no longer use; then run `git worktree-ports allocate` there"}}},
+		{"no-ports: the range is every port there is", checkNoPorts, func(f *Facts) {
+			f.Worktrees[1].Row.Flags = []string{FlagMissing}
+			f.Worktrees[0].Row.Flags = []string{FlagCurrent, FlagMissing}
+			f.Range = bundle.Range{Lo: 1024, Hi: 65535}
+			f.NoPorts = &bundle.ExhaustedError{Slots: 6451, ByKind: map[string]int{"reserved": 6451}}
+		}, []Finding{{Check: "no-ports", Severity: Problem, Path: "/src/shop",
+			Message: "../shop, ../a have no ports, and allocate cannot give them any: all 6451 slots are taken: 6451 reserved",
 			Fix:     "free slots with `git worktree-ports release` in worktrees you no longer use; then run `git worktree-ports allocate` there"}}},
 		{"no-ports: slots to spare", checkNoPorts, func(f *Facts) { f.Worktrees[1].Row.Flags = []string{FlagMissing} }, nil},
 
