@@ -70,7 +70,7 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 	// Where the hook lives is install-hook's answer, gathered the same way.
 	hopts, herr := hookOptions(ctx, f, "")
 	facts, err := inventory.Examine(ctx, inventory.DoctorOptions{
-		Dir: f.Dir, Getenv: f.Getenv, Prober: f.Prober, Hook: hopts, HookErr: herr,
+		Dir: f.dir(), Env: f.Environ(), Getenv: f.Getenv, Prober: f.Prober, Hook: hopts, HookErr: herr,
 	})
 	if err != nil {
 		return err

@@ -78,7 +78,7 @@ type (
 func listRun(c *cobra.Command, opts *ListOptions) error {
 	f := opts.F
 	out, err := inventory.Collect(c.Context(), inventory.ListOptions{
-		Dir: f.Dir, All: opts.All, Owners: !opts.NoOwners, Health: opts.Health,
+		Dir: f.dir(), Env: f.Environ(), All: opts.All, Owners: !opts.NoOwners, Health: opts.Health,
 		Getenv: f.Getenv, Prober: f.Prober, Warn: warnTo(f),
 	})
 	if err != nil {

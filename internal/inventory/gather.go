@@ -28,6 +28,8 @@ import (
 type ListOptions struct {
 	// Dir is where to run git; "" is the working directory.
 	Dir string
+	// Env is the environment git runs with; nil is the process's.
+	Env []string
 	// All adds every other repository of the per-user index.
 	All bool
 	// Owners looks up which process holds each listening port; Health probes the
@@ -44,7 +46,7 @@ type ListOptions struct {
 // Collect gathers list's rows: this repository's worktrees, then with All every other
 // registered repository's. Outside any repository only All works.
 func Collect(ctx context.Context, o ListOptions) (List, error) {
-	repo, err := repository.Discover(ctx, gitwt.Git{Dir: o.Dir})
+	repo, err := repository.Discover(ctx, gitwt.Git{Dir: o.Dir, Env: o.Env})
 	var sources []Source
 	current := ""
 	switch {
@@ -103,6 +105,7 @@ func otherRepos(ctx context.Context, repo *repository.Repo, getenv func(string) 
 type DoctorOptions struct {
 	// Dir is where to run git; "" is the working directory.
 	Dir    string
+	Env    []string // the environment git and allocate's dry run see; nil is the process's
 	Getenv func(string) string
 	// Prober is handed to the dry run of allocate that tells whether a worktree
 	// without ports can get any.
@@ -115,7 +118,7 @@ type DoctorOptions struct {
 
 // Examine gathers doctor's facts about the repository at o.Dir.
 func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
-	g := gitwt.Git{Dir: o.Dir}
+	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
 	repo, err := repository.Discover(ctx, g)
 	if err != nil {
 		return Facts{}, err
@@ -164,8 +167,8 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		}
 	}
 	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees)
-	f.NoPorts = noPorts(ctx, f.Worktrees, o.Prober)
-	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr)
+	f.NoPorts = noPorts(ctx, f.Worktrees, o.Prober, o.Env)
+	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr, o.Env)
 	if o.Getenv != nil {
 		f.RootEnv = o.Getenv("WORKTREE_PORTS_ROOT")
 		f.RootEnvHere = f.RootEnv != "" && top != "" && fspath.Same(f.RootEnv, top)
@@ -264,12 +267,12 @@ func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) 
 // can get one, and returns its *bundle.ExhaustedError when the range is full. They all
 // see the same reservations, so one answer holds for all of them. Whatever else could
 // fail there (a config that does not load, a broken .git file) is reported on its own.
-func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober) error {
+func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober, env []string) error {
 	for _, w := range wts {
 		if !w.Row.Has(FlagMissing) || w.ConfigErr != nil || w.GitDirGone != "" {
 			continue
 		}
-		_, err := alloc.Allocate(ctx, alloc.Options{Dir: w.Row.Path, DryRun: true, Prober: prober})
+		_, err := alloc.Allocate(ctx, alloc.Options{Dir: w.Row.Path, Env: env, DryRun: true, Prober: prober})
 		if ex := (*bundle.ExhaustedError)(nil); errors.As(err, &ex) {
 			return err
 		}
@@ -279,7 +282,7 @@ func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober) error {
 }
 
 // hookFacts looks at the hook where install-hook puts it.
-func hookFacts(ctx context.Context, top string, o hook.Options, optErr error) HookFacts {
+func hookFacts(ctx context.Context, top string, o hook.Options, optErr error, env []string) HookFacts {
 	if optErr != nil || o.HooksDir == "" {
 		return HookFacts{}
 	}
@@ -288,7 +291,7 @@ func hookFacts(ctx context.Context, top string, o hook.Options, optErr error) Ho
 	if hp := o.HooksPath; top != "" && hp != "" && !filepath.IsAbs(hp) && !strings.HasPrefix(hp, "~") {
 		// A relative core.hooksPath is resolved in each worktree. If that folder is not
 		// committed (husky's generated .husky/_), a fresh worktree has no hooks at all.
-		if tracked, err := (gitwt.Git{Dir: top}).IsTracked(ctx, hp); err == nil && !tracked {
+		if tracked, err := (gitwt.Git{Dir: top, Env: env}).IsTracked(ctx, hp); err == nil && !tracked {
 			h.HooksPathUntracked = true
 		}
 	}
