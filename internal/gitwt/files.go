@@ -1,0 +1,575 @@
+package gitwt
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
+)
+
+// Direct reads of git's repository layout (gitrepository-layout(5)).
+//
+// `git worktree list --porcelain` reads a handful of small files, and starting git to
+// read them costs far more than reading them. Files reads them itself, following git's
+// own code (worktree.c: get_main_worktree, get_linked_worktree, worktree_lock_reason,
+// should_prune_worktree; refs/files-backend.c for HEAD; setup.c for the repository
+// format and ownership), and answers only where it can be sure to answer as git would.
+// Everywhere else it returns an error matching ErrUseGit, which says why, and the
+// caller asks git (Git.Worktrees, Git.Config). The porcelain stays the oracle: the
+// tests hold the two to each other over every repository shape they know, and a fuzz
+// target over mutated layouts.
+
+// ErrUseGit is matched (with errors.Is) by every error from Files: the files could not
+// be read with the certainty of git's own answer, so the caller must ask git. The
+// error's text says why, for --verbose.
+var ErrUseGit = errors.New("ask git")
+
+// FallbackError is why Files left the answer to git.
+type FallbackError struct{ Reason string }
+
+func (e *FallbackError) Error() string { return "not read directly: " + e.Reason }
+
+// Is makes every FallbackError match ErrUseGit.
+func (e *FallbackError) Is(target error) bool { return target == ErrUseGit }
+
+func fallback(format string, args ...any) error {
+	return &FallbackError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Files reads a repository's worktrees and config from git's files, as git would
+// report them when run where Loc says, with Env (nil: the process's environment).
+//
+// Loc.CommonDir (absolute) is required. Loc.Toplevel and Loc.GitDir say where git would
+// run: in a worktree (its top level, and its git directory: CommonDir or
+// CommonDir/worktrees/<id>), or, both "", in CommonDir itself, as Git{Dir: CommonDir}
+// does for another repository. It matters where git would read differently: a
+// worktree's config.worktree, and whether a repository with no core.bare is bare.
+// Loc.Bare is not used.
+type Files struct {
+	Loc Location
+	Env []string
+}
+
+// maxRefFile bounds HEAD, a ref, commondir and locked: a line each, a lock reason at most
+// a paragraph. Larger is left to git.
+const maxRefFile = 64 << 10
+
+// getenv returns the variable's value in Env, and whether it is set (the last of
+// duplicates wins, as in os/exec).
+func (f *Files) getenv(name string) (string, bool) {
+	if f.Env == nil {
+		return os.LookupEnv(name)
+	}
+	for i := len(f.Env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(f.Env[i], name+"="); ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func (f *Files) envBool(name string) (bool, error) {
+	v, ok := f.getenv(name)
+	if !ok {
+		return false, nil
+	}
+	b, good := gitBool(v, true)
+	if !good {
+		return false, fallback("%s=%q is not a boolean", name, v)
+	}
+	return b, nil
+}
+
+// gitDir is the git directory git would run with: the worktree's, or CommonDir.
+func (f *Files) gitDir() string {
+	if f.Loc.GitDir != "" {
+		return f.Loc.GitDir
+	}
+	return f.Loc.CommonDir
+}
+
+// inWorktree reports whether git would run in a worktree (and so have one); a Location
+// in a bare repository or inside a git directory has none.
+func (f *Files) inWorktree() bool { return f.Loc.Toplevel != "" }
+
+// check refuses what a direct read cannot answer as git: an environment that tells git
+// where the repository or its config is, a place it was not given, and a repository git
+// would refuse as not owned by this user.
+func (f *Files) check() error {
+	if runtime.GOOS == "windows" {
+		return fallback("not on Windows")
+	}
+	for _, name := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_TEST_ASSUME_DIFFERENT_OWNER"} {
+		if _, ok := f.getenv(name); ok {
+			return fallback("%s is set", name)
+		}
+	}
+	env := f.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "GIT_CONFIG") {
+			switch name {
+			case "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL":
+				// These only choose the files, which are then read like any other.
+			default:
+				return fallback("%s is set", name)
+			}
+		}
+	}
+	l := f.Loc
+	if !filepath.IsAbs(l.CommonDir) || filepath.Clean(l.CommonDir) != l.CommonDir {
+		return fallback("common directory %q is not an absolute, clean path", l.CommonDir)
+	}
+	if l.Toplevel == "" && l.GitDir != "" && l.GitDir != l.CommonDir {
+		return fallback("git directory %q without a worktree", l.GitDir)
+	}
+	if l.Toplevel != "" && l.GitDir == "" {
+		return fallback("worktree %q without a git directory", l.Toplevel)
+	}
+	if l.GitDir != "" && l.GitDir != l.CommonDir && filepath.Dir(l.GitDir) != filepath.Join(l.CommonDir, "worktrees") {
+		return fallback("git directory %q is neither %q nor one of its worktrees", l.GitDir, l.CommonDir)
+	}
+	// git refuses a repository it does not own (safe.directory): its git directory and,
+	// run in a worktree, the worktree and its .git. Where the owner is not us, git
+	// decides, with safe.directory.
+	for _, p := range []string{l.CommonDir, l.GitDir, l.Toplevel} {
+		if p == "" {
+			continue
+		}
+		if err := ownedByUs(p, f.getenv); err != nil {
+			return err
+		}
+	}
+	if l.Toplevel != "" {
+		if err := ownedByUs(filepath.Join(l.Toplevel, ".git"), f.getenv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Worktrees returns what Git{...}.Worktrees returns run where f.Loc says, read from
+// git's files: the main worktree first (its Path corrected as Git.Worktrees does, see
+// main.go), then the linked ones sorted by path, as the porcelain prints them.
+//
+// Head is never read: it is "" in every record (and Branch, Detached, Bare are read as
+// git reports them). Any error matches ErrUseGit; see the package documentation above.
+func (f Files) Worktrees() ([]Worktree, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	chain, format, err := f.configChain()
+	if err != nil {
+		return nil, err
+	}
+	if _, set := lastEntry(chain, "safe.barerepository"); set {
+		// git 2.38+ may refuse to run in a bare repository (safe.bareRepository=explicit),
+		// and a git directory counts as one.
+		return nil, fallback("safe.bareRepository is set")
+	}
+	mainWt, err := f.mainWorktree(chain, format)
+	if err != nil {
+		return nil, err
+	}
+	wts := []Worktree{mainWt}
+
+	dir := filepath.Join(f.Loc.CommonDir, "worktrees")
+	names, err := readDirNames(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range names {
+		w, ok, err := f.linked(filepath.Join(dir, id), format)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			wts = append(wts, w)
+		}
+	}
+	if err := sortLinked(wts[1:], chain); err != nil {
+		return nil, err
+	}
+	if err := f.placeMain(wts, chain, format); err != nil {
+		return nil, err
+	}
+	return wts, nil
+}
+
+// sortLinked sorts the linked worktrees by path as the porcelain does (pathsort:
+// fspathcmp, which folds ASCII case under core.ignoreCase). Two with one path, which
+// git's unstable sort may print in either order, fall back.
+func sortLinked(wts []Worktree, chain []configFile) error {
+	fold := false
+	if e, ok := lastEntry(chain, "core.ignorecase"); ok {
+		b, good := gitBool(e.value, e.hasValue)
+		if !good {
+			return fallback("core.ignoreCase is %q", e.value)
+		}
+		fold = b
+	}
+	key := func(w Worktree) string { return w.Path }
+	if fold {
+		for _, w := range wts {
+			for i := 0; i < len(w.Path); i++ {
+				if w.Path[i] >= 0x80 {
+					return fallback("core.ignoreCase with the non-ASCII path %q", w.Path)
+				}
+			}
+		}
+		key = func(w Worktree) string { return strings.ToLower(w.Path) }
+	}
+	slices.SortFunc(wts, func(a, b Worktree) int { return strings.Compare(key(a), key(b)) })
+	for i := 1; i < len(wts); i++ {
+		if key(wts[i]) == key(wts[i-1]) {
+			return fallback("two worktrees at %q", wts[i].Path)
+		}
+	}
+	return nil
+}
+
+// readDirNames returns the names in dir; a missing directory has none.
+func readDirNames(dir string) ([]string, error) {
+	fi, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fallback("%s: %v", dir, err)
+	}
+	if !fi.IsDir() {
+		return nil, fallback("%s is a %s", dir, safefile.Kind(fi.Mode()))
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, fallback("%s: %v", dir, err)
+	}
+	defer d.Close()
+	names, err := d.Readdirnames(-1)
+	if err != nil {
+		return nil, fallback("%s: %v", dir, err)
+	}
+	return names, nil
+}
+
+// mainWorktree reads the main worktree as get_main_worktree does: the common directory
+// with symlinks resolved and a trailing "/.git" removed; bare when core.bare says so or,
+// with core.bare unset, when git runs with no worktree.
+func (f *Files) mainWorktree(chain []configFile, format *repoFormat) (Worktree, error) {
+	real, err := filepath.EvalSymlinks(f.Loc.CommonDir)
+	if err != nil {
+		return Worktree{}, fallback("common directory: %v", err)
+	}
+	w := Worktree{Path: strings.TrimSuffix(real, "/.git")}
+	if w.Path == "" {
+		return Worktree{}, fallback("common directory %q", real)
+	}
+	bare, err := f.bare(chain)
+	if err != nil {
+		return Worktree{}, err
+	}
+	if bare {
+		w.Bare = true
+		return w, nil
+	}
+	if err := f.head(&w, f.Loc.CommonDir, format); err != nil {
+		return Worktree{}, err
+	}
+	return w, nil
+}
+
+// bare decides git's is_bare for the main worktree: core.bare when it is set, else
+// whether git runs without a worktree.
+func (f *Files) bare(chain []configFile) (bool, error) {
+	e, set := lastEntry(chain, "core.bare")
+	if set {
+		b, ok := gitBool(e.value, e.hasValue)
+		if !ok || !e.hasValue {
+			return false, fallback("core.bare is %q", e.value)
+		}
+		if b {
+			if _, wt := lastEntry(chain, "core.worktree"); wt {
+				return false, fallback("core.bare and core.worktree are both set")
+			}
+		}
+		return b, nil
+	}
+	if f.inWorktree() {
+		return false, nil
+	}
+	if _, wt := lastEntry(chain, "core.worktree"); wt {
+		// Run in the git directory, git then has core.worktree as its worktree.
+		return false, fallback("core.worktree is set and core.bare is not")
+	}
+	return true, nil
+}
+
+// linked reads the linked worktree whose administrative directory is adm, as
+// get_linked_worktree and the porcelain do. ok is false where git skips the entry: not
+// a directory, or no gitdir file (or an empty one), which is also how `git worktree add`
+// leaves it for a moment (see the package tests: it writes locked, gitdir, the .git
+// file, HEAD and commondir, in that order). An entry git would list differently than a
+// complete one falls back.
+func (f *Files) linked(adm string, format *repoFormat) (w Worktree, ok bool, err error) {
+	fi, err := os.Lstat(adm)
+	if err != nil {
+		return w, false, fallback("%s: %v", adm, err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return w, false, fallback("%s is a symlink", adm)
+	}
+	if !fi.IsDir() {
+		return w, false, nil // git cannot read <file>/gitdir and skips it
+	}
+	gitdir := filepath.Join(adm, "gitdir")
+	if _, err := os.Lstat(gitdir); errors.Is(err, fs.ErrNotExist) {
+		return w, false, nil
+	}
+	data, err := safefile.Read(gitdir, maxGitFile)
+	if err != nil {
+		return w, false, fallback("%v", err)
+	}
+	if len(data) == 0 {
+		return w, false, nil
+	}
+	content := string(data)
+	if strings.IndexByte(content, 0) >= 0 {
+		return w, false, fallback("%s holds a NUL byte", gitdir)
+	}
+	// The path is listed trimmed of trailing white space with "/.git" removed; whether
+	// it is prunable is decided on the content trimmed of line ends only.
+	w.Path = strings.TrimSuffix(strings.TrimRight(content, " \t\n\r"), "/.git")
+	dotGit := strings.TrimRight(content, "\n\r")
+	if w.Path == "" || !filepath.IsAbs(w.Path) || !filepath.IsAbs(dotGit) {
+		// git 2.48 resolves a relative path against the entry, older ones against their
+		// working directory.
+		return w, false, fallback("%s: %q is not an absolute path", gitdir, content)
+	}
+
+	// git reads the entry's commondir before its HEAD; one that is missing, empty or
+	// names another directory is a half-made or foreign entry.
+	if err := f.checkCommonDir(adm); err != nil {
+		return w, false, err
+	}
+	if err := f.head(&w, adm, format); err != nil {
+		return w, false, err
+	}
+
+	lock := filepath.Join(adm, "locked")
+	if _, err := os.Lstat(lock); err == nil {
+		data, err := safefile.Read(lock, maxRefFile)
+		if err != nil {
+			return w, false, fallback("%v", err) // git dies on it, or waits
+		}
+		if strings.IndexByte(string(data), 0) >= 0 {
+			return w, false, fallback("%s holds a NUL byte", lock)
+		}
+		w.Locked = true
+		w.LockReason = strings.Trim(string(data), " \t\n\r")
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return w, false, fallback("%s: %v", lock, err)
+	}
+	if !w.Locked {
+		// file_exists: lstat, so a dangling symlink exists; any error does not.
+		if _, err := os.Lstat(dotGit); err != nil {
+			w.Prunable = true
+			w.PrunableReason = "gitdir file points to non-existent location"
+		}
+	}
+	return w, true, nil
+}
+
+// checkCommonDir checks that the entry's commondir names this repository's common
+// directory, as get_common_dir_noenv reads it.
+func (f *Files) checkCommonDir(adm string) error {
+	path := filepath.Join(adm, "commondir")
+	data, err := safefile.Read(path, maxGitFile)
+	if err != nil {
+		return fallback("%v", err)
+	}
+	v := strings.TrimRight(string(data), "\n\r")
+	if v == "" || strings.IndexByte(v, 0) >= 0 {
+		return fallback("%s holds %q", path, data)
+	}
+	if !filepath.IsAbs(v) {
+		v = filepath.Join(adm, v)
+	}
+	if !sameDir(v, f.Loc.CommonDir) {
+		return fallback("%s names %q, not %q", path, v, f.Loc.CommonDir)
+	}
+	return nil
+}
+
+// head reads the HEAD in gitDir into w's Branch and Detached, as refs_resolve_ref_unsafe
+// with the files backend does for the porcelain: a symbolic ref names the branch
+// (whether or not it exists yet: an unborn branch), an object id means detached. Whatever
+// git would resolve further, or read as broken, falls back.
+func (f *Files) head(w *Worktree, gitDir string, format *repoFormat) error {
+	path := filepath.Join(gitDir, "HEAD")
+	val, err := readRef(path)
+	if err != nil {
+		return err
+	}
+	if target, ok := strings.CutPrefix(val, "ref:"); ok {
+		target = strings.TrimLeft(target, " \t\n\r")
+		if !sharedRef(target) {
+			return fallback("%s points to %q", path, target)
+		}
+		// The branch's own file decides whether git takes it as a branch: missing (unborn
+		// or packed) or a directory it is; an object id it is; a symbolic ref git follows
+		// further, and anything else is broken, which git reports as neither branch nor
+		// detached.
+		refPath := filepath.Join(f.Loc.CommonDir, filepath.FromSlash(target))
+		fi, err := os.Lstat(refPath)
+		switch {
+		case err == nil && fi.IsDir():
+		case err == nil && fi.Mode().IsRegular():
+			v, err := readRef(refPath)
+			if err != nil {
+				return err
+			}
+			if !isObjectID(v, format.hexLen) {
+				return fallback("%s holds %q", refPath, v)
+			}
+		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		case err != nil:
+			return fallback("%s: %v", refPath, err)
+		default:
+			return fallback("%s is a %s", refPath, safefile.Kind(fi.Mode()))
+		}
+		w.Branch = target
+		return nil
+	}
+	if !isObjectID(val, format.hexLen) {
+		return fallback("%s holds %q", path, val)
+	}
+	w.Detached = true
+	return nil
+}
+
+// readRef reads a loose ref as the files backend does: a regular file (a symlink,
+// which git reads its own way, falls back), with trailing white space removed.
+func readRef(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return "", fallback("%s: %v", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return "", fallback("%s is a %s", path, safefile.Kind(fi.Mode()))
+	}
+	data, err := safefile.Read(path, maxRefFile)
+	if err != nil {
+		return "", fallback("%v", err)
+	}
+	if strings.IndexByte(string(data), 0) >= 0 {
+		return "", fallback("%s holds a NUL byte", path)
+	}
+	return strings.TrimRight(string(data), " \t\n\r"), nil
+}
+
+// isObjectID reports whether v starts with an object id of n hex digits followed by
+// nothing or white space, as parse_loose_ref_contents takes it.
+func isObjectID(v string, n int) bool {
+	if len(v) < n || !isHex(v[:n]) {
+		return false
+	}
+	return len(v) == n || gitSpace(v[n])
+}
+
+// sharedRef reports whether HEAD may name ref and be read here: a valid ref name
+// (git's check_refname_format) under refs/, and not one of the refs each worktree keeps
+// for itself (refs/bisect/, refs/worktree/, refs/rewritten/).
+func sharedRef(ref string) bool {
+	if !strings.HasPrefix(ref, "refs/") {
+		return false
+	}
+	for _, own := range []string{"refs/bisect/", "refs/worktree/", "refs/rewritten/"} {
+		if strings.HasPrefix(ref, own) {
+			return false
+		}
+	}
+	return validRefName(ref)
+}
+
+// validRefName is git's check_refname_format (without its flags): no control
+// characters, space, ~ ^ : ? * [ \ or DEL; no "..", "@{" or "//"; no component that
+// starts with "." or ends with ".lock"; not ending in "/" or "."; not "@".
+func validRefName(ref string) bool {
+	if ref == "" || ref == "@" || strings.HasSuffix(ref, ".") {
+		return false
+	}
+	for _, comp := range strings.Split(ref, "/") {
+		if comp == "" || comp[0] == '.' || strings.HasSuffix(comp, ".lock") {
+			return false
+		}
+		for i := 0; i < len(comp); i++ {
+			c := comp[i]
+			switch {
+			case c < 0x20 || c == 0x7f:
+				return false
+			case strings.IndexByte(" ~^:?*[\\", c) >= 0:
+				return false
+			case c == '.' && i+1 < len(comp) && comp[i+1] == '.':
+				return false
+			case c == '@' && i+1 < len(comp) && comp[i+1] == '{':
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// placeMain corrects the main worktree's path as Git.Worktrees does (resolveMain), with
+// core.worktree read from the files instead of from `git config`.
+func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat) error {
+	if wts[0].Bare {
+		return nil
+	}
+	listed := wts[0].Path
+	common := listed
+	if !isCommonDir(listed) {
+		common = filepath.Join(listed, ".git")
+		if fi, err := os.Lstat(common); err != nil || !fi.IsDir() || !isCommonDir(common) {
+			return nil
+		}
+	}
+	if !sameDir(common, f.Loc.CommonDir) {
+		return fallback("main worktree %q is not the repository's", listed)
+	}
+	// Git.Worktrees asks `git --git-dir=<common> config --get core.worktree`: the chain
+	// as read from the common directory, with its config.worktree.
+	if format.worktreeConfig && f.gitDir() != f.Loc.CommonDir {
+		q := &Files{Loc: Location{CommonDir: f.Loc.CommonDir}, Env: f.Env}
+		var err error
+		if chain, _, err = q.configChain(); err != nil {
+			return err
+		}
+	}
+	if e, ok := lastEntry(chain, "core.worktree"); ok {
+		v := e.value
+		if v == "" {
+			return fallback("core.worktree is empty")
+		}
+		if !filepath.IsAbs(v) {
+			v = filepath.Join(common, v)
+		}
+		wts[0].setPath(realPath(filepath.Clean(v)))
+		return nil
+	}
+	if common == listed {
+		if top, ok := ReadMainRecord(common); ok {
+			wts[0].setPath(top)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,457 @@
+package gitwt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The differential tests: Files against git's porcelain, over every repository shape we
+// know. Where Files answers, its answer must be git's (HEAD's commit id aside, which it
+// does not read); where it cannot be sure, it must say so with ErrUseGit.
+
+// withoutHeads returns ws with Head cleared, the one field Files does not read.
+func withoutHeads(ws []Worktree) []Worktree {
+	out := make([]Worktree, len(ws))
+	for i, w := range ws {
+		w.Head = ""
+		out[i] = w
+	}
+	return out
+}
+
+// common returns the common git directory of the repository at dir, as git prints it.
+func (s *sandbox) common(dir string) string {
+	s.t.Helper()
+	return trimNL(s.run(dir, "rev-parse", "--path-format=absolute", "--git-common-dir"))
+}
+
+// diff is a sandbox that remembers where each directory is, so that Files can still be
+// asked after a change that makes git refuse the repository.
+type diff struct {
+	*sandbox
+	locs map[string]Location
+}
+
+func newDiff(t *testing.T) *diff { return &diff{newSandbox(t), map[string]Location{}} }
+
+// where returns the Location Files reads from in dir: a worktree (Locate's answer), or,
+// in a git directory, the common directory itself.
+func (s *diff) where(dir string) Location {
+	s.t.Helper()
+	if loc, ok := s.locs[dir]; ok {
+		return loc
+	}
+	loc := s.locate(dir)
+	if loc.Toplevel == "" {
+		loc = Location{CommonDir: loc.CommonDir}
+	}
+	s.locs[dir] = loc
+	return loc
+}
+
+// direct reads with Files as git would run in dir.
+func (s *diff) direct(dir string) ([]Worktree, error) {
+	s.t.Helper()
+	return Files{Loc: s.where(dir), Env: s.env}.Worktrees()
+}
+
+// agree checks, from each dir, that Files reads what git lists, and says what it read.
+func (s *diff) agree(dirs ...string) []Worktree {
+	s.t.Helper()
+	var last []Worktree
+	for _, dir := range dirs {
+		want, err := s.g(dir).Worktrees(context.Background())
+		if err != nil {
+			s.t.Fatalf("git from %s: %v", dir, err)
+		}
+		got, err := s.direct(dir)
+		if err != nil {
+			s.t.Errorf("from %s: Files fell back (%v); git says %+v", dir, err, want)
+			continue
+		}
+		if !reflect.DeepEqual(got, withoutHeads(want)) {
+			s.t.Errorf("from %s:\nFiles %+v\n  git %+v", dir, got, withoutHeads(want))
+		}
+		last = got
+	}
+	return last
+}
+
+// fallsBack checks that Files leaves the answer to git from dir, with a reason that
+// contains why.
+func (s *diff) fallsBack(dir, why string) {
+	s.t.Helper()
+	got, err := s.direct(dir)
+	if !errors.Is(err, ErrUseGit) {
+		s.t.Errorf("from %s: Files = %+v, %v; want a fallback (%s)", dir, got, err, why)
+		return
+	}
+	if !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(why)) {
+		s.t.Errorf("from %s: fallback %q does not say %q", dir, err, why)
+	}
+}
+
+func TestFilesPlainRepository(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", "../linked")
+	s.run(m, "worktree", "add", "-q", "--detach", "../detached")
+	s.run(m, "worktree", "add", "-q", "../locked-why")
+	s.run(m, "worktree", "lock", "--reason", "  on usb\ndrive \"x\"\t\n", "../locked-why")
+	s.run(m, "worktree", "add", "-q", "../locked-bare")
+	s.run(m, "worktree", "lock", "../locked-bare")
+	s.run(m, "worktree", "add", "-q", "../gone")
+	if err := os.RemoveAll(s.path("gone")); err != nil {
+		t.Fatal(err)
+	}
+	// A locked worktree whose directory is gone is not prunable.
+	s.run(m, "worktree", "add", "-q", "../gone-locked")
+	s.run(m, "worktree", "lock", "../gone-locked")
+	if err := os.RemoveAll(s.path("gone-locked")); err != nil {
+		t.Fatal(err)
+	}
+	// A gitdir file that points nowhere, and one naming a path that is not a .git.
+	s.run(m, "worktree", "add", "-q", "../nowhere")
+	s.write(filepath.Join(m, ".git", "worktrees", "nowhere", "gitdir"), s.path("no", "such", ".git")+"\n")
+	s.run(m, "worktree", "add", "-q", "../nodotgit")
+	s.write(filepath.Join(m, ".git", "worktrees", "nodotgit", "gitdir"), s.path("nodotgit")+"\n")
+	// An unborn branch in a linked worktree, and a packed branch.
+	s.run(m, "worktree", "add", "-q", "../unborn")
+	s.run(s.path("unborn"), "symbolic-ref", "HEAD", "refs/heads/not-yet")
+	s.run(m, "worktree", "add", "-q", "-b", "packed", "../packed")
+	s.run(m, "pack-refs", "--all")
+	// Entries git skips: a file, a directory with no gitdir, one with an empty gitdir.
+	s.write(filepath.Join(m, ".git", "worktrees", "stray-file"), "x\n")
+	if err := os.Mkdir(filepath.Join(m, ".git", "worktrees", "no-gitdir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.write(filepath.Join(m, ".git", "worktrees", "empty-gitdir", "gitdir"), "")
+
+	ws := s.agree(m, filepath.Join(m, ".git"), s.path("linked"), s.path("detached"), s.path("unborn"))
+	if len(ws) != 11 {
+		t.Errorf("Files read %d worktrees, want 11: %+v", len(ws), ws)
+	}
+	got := map[string]Worktree{}
+	for _, w := range ws {
+		got[w.Name()] = w
+	}
+	for name, want := range map[string]Worktree{
+		"main":         {Path: m, Branch: "refs/heads/main"},
+		"detached":     {Path: s.path("detached"), Detached: true},
+		"locked-why":   {Path: s.path("locked-why"), Branch: "refs/heads/locked-why", Locked: true, LockReason: "on usb\ndrive \"x\""},
+		"gone":         {Path: s.path("gone"), Branch: "refs/heads/gone", Prunable: true, PrunableReason: "gitdir file points to non-existent location"},
+		"gone-locked":  {Path: s.path("gone-locked"), Branch: "refs/heads/gone-locked", Locked: true},
+		"nodotgit":     {Path: s.path("nodotgit"), Branch: "refs/heads/nodotgit"},
+		"unborn":       {Path: s.path("unborn"), Branch: "refs/heads/not-yet"},
+		"packed":       {Path: s.path("packed"), Branch: "refs/heads/packed"},
+		"locked-bare":  {Path: s.path("locked-bare"), Branch: "refs/heads/locked-bare", Locked: true},
+		"linked":       {Path: s.path("linked"), Branch: "refs/heads/linked"},
+		"no such .git": {},
+	} {
+		if name == "no such .git" {
+			continue
+		}
+		if got[name] != want {
+			t.Errorf("%s: %+v, want %+v", name, got[name], want)
+		}
+	}
+}
+
+func TestFilesUnbornMainAndManyWorktrees(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.path("empty")
+	s.run(s.root, "init", "-q", m)
+	s.agree(m)
+
+	r := s.repo("many")
+	for i := range 60 {
+		s.run(r, "worktree", "add", "-q", "--detach", fmt.Sprintf("../many-%02d", i))
+	}
+	if ws := s.agree(r, s.path("many-07")); len(ws) != 61 {
+		t.Errorf("%d worktrees, want 61", len(ws))
+	}
+}
+
+func TestFilesBare(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	src := s.repo("src")
+	b := s.path("b.git")
+	s.run(s.root, "clone", "-q", "--bare", src, b)
+	s.run(b, "worktree", "add", "-q", "../w-main", "main")
+	s.run(b, "worktree", "add", "-q", "--detach", "../w-det")
+	s.agree(b, s.path("w-main"), s.path("w-det"))
+
+	// Without core.bare, git's answer depends on where it runs: in the git directory
+	// the main worktree is bare, in a linked worktree it is not.
+	s.run(b, "config", "--unset", "core.bare")
+	if ws := s.agree(b, s.path("w-det")); len(ws) == 0 || ws[0].Bare {
+		t.Errorf("from a linked worktree with core.bare unset: %+v", ws)
+	}
+	if ws, _ := s.direct(b); len(ws) == 0 || !ws[0].Bare {
+		t.Errorf("from the git directory with core.bare unset: %+v", ws)
+	}
+	// The same in a non-bare repository's .git.
+	r := s.repo("plain")
+	s.run(r, "worktree", "add", "-q", "../plain-b")
+	s.run(r, "config", "--unset", "core.bare")
+	s.agree(r, filepath.Join(r, ".git"), s.path("plain-b"))
+	// A core.bare git cannot read is left to git.
+	s.run(r, "config", "core.bare", "maybe")
+	s.fallsBack(s.path("plain-b"), "core.bare")
+}
+
+func TestFilesSeparateGitDir(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	top, gitDir := s.path("sep"), s.path("sep.git")
+	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.run(top, "worktree", "add", "-q", s.path("sep-b"))
+	// No note yet: git's line stays.
+	if ws := s.agree(gitDir, s.path("sep-b")); ws[0].Path != gitDir {
+		t.Errorf("main worktree %q, want git's %q", ws[0].Path, gitDir)
+	}
+	RecordMainOf(top)
+	if ws := s.agree(gitDir, top, s.path("sep-b")); ws[0].Path != top || ws[0].ListedPath != gitDir {
+		t.Errorf("main worktree %+v, want %q listed as %q", ws[0], top, gitDir)
+	}
+	// core.worktree by hand, relative to the git directory.
+	s.run(top, "config", "core.worktree", "../sep")
+	s.agree(gitDir, top, s.path("sep-b"))
+}
+
+func TestFilesSubmodule(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	lib := s.repo("lib")
+	super := s.repo("super")
+	s.run(super, "-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
+	sub := filepath.Join(super, "vendor", "lib")
+	gitDir := filepath.Join(super, ".git", "modules", "vendor", "lib")
+	s.agree(sub, gitDir)
+	s.run(sub, "worktree", "add", "-q", s.path("lib-b"))
+	s.run(sub, "worktree", "add", "-q", "--detach", s.path("lib c"))
+	if ws := s.agree(sub, gitDir, s.path("lib-b"), s.path("lib c")); ws[0].Path != sub {
+		t.Errorf("main worktree %q, want %q", ws[0].Path, sub)
+	}
+	// The superproject's own list is not disturbed by its submodule's.
+	s.agree(super)
+	// sparse-checkout turns on worktreeConfig and moves core.worktree to config.worktree.
+	s.run(sub, "sparse-checkout", "init", "--cone")
+	s.agree(sub, gitDir, s.path("lib-b"))
+}
+
+func TestFilesWorktreeConfig(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", "../sparse")
+	s.run(s.path("sparse"), "sparse-checkout", "init", "--cone")
+	s.run(s.path("sparse"), "config", "--worktree", "worktree-ports.range", "30000-30999")
+	s.agree(m, filepath.Join(m, ".git"), s.path("sparse"))
+	// core.bare in the main worktree's config.worktree: read only from there.
+	s.run(m, "config", "--worktree", "core.bare", "true")
+	s.run(m, "config", "--unset", "core.bare")
+	s.agree(filepath.Join(m, ".git"), s.path("sparse"))
+}
+
+func TestFilesMoved(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", "../before")
+	s.run(m, "worktree", "add", "-q", "../by-hand")
+	s.run(m, "worktree", "move", "../before", "../after")
+	if err := os.Rename(s.path("by-hand"), s.path("by-hand-moved")); err != nil {
+		t.Fatal(err)
+	}
+	ws := s.agree(m, s.path("after"))
+	for _, w := range ws[1:] {
+		if w.Name() == "by-hand" && !w.Prunable || w.Name() == "after" && w.Prunable {
+			t.Errorf("%+v", w)
+		}
+	}
+	// `git worktree repair` from the moved directory brings it back.
+	s.run(s.path("by-hand-moved"), "worktree", "repair")
+	s.agree(m, s.path("by-hand-moved"))
+}
+
+func TestFilesOddPaths(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	names := []string{"sp ace", `q"uo'te`, "ünï©ødé 日本", "new\nline", "tab\there", `back\slash`, "trailing space "}
+	var dirs []string
+	for _, n := range names {
+		s.run(m, "worktree", "add", "-q", "--detach", filepath.Join("..", n))
+		dirs = append(dirs, s.path(n))
+	}
+	if ws := s.agree(append([]string{m}, dirs...)...); len(ws) != len(names)+1 {
+		t.Errorf("%d worktrees: %+v", len(ws), ws)
+	}
+	// A repository at an odd path too.
+	odd := s.repo("odd\nrepo \"x\"")
+	s.run(odd, "worktree", "add", "-q", "--detach", "../odd b")
+	s.agree(odd, s.path("odd b"))
+}
+
+func TestFilesSHA256(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.path("sha256")
+	if _, code := s.try(s.root, "init", "-q", "--object-format=sha256", m); code != 0 {
+		t.Skip("git cannot make a SHA-256 repository")
+	}
+	s.run(m, "commit", "-q", "--allow-empty", "-m", "init")
+	s.run(m, "worktree", "add", "-q", "--detach", "../sha256-det")
+	s.run(m, "worktree", "add", "-q", "../sha256-b")
+	s.agree(m, s.path("sha256-det"))
+}
+
+// TestFilesFallsBack covers each precondition: where it does not hold, Files says why
+// and leaves the answer to git.
+func TestFilesFallsBack(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", "../b")
+	adm := filepath.Join(m, ".git", "worktrees", "b")
+	s.agree(m)
+
+	env := func(kv ...string) {
+		t.Helper()
+		_, err := Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: append(s.env[:len(s.env):len(s.env)], kv...)}.Worktrees()
+		if !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), strings.Split(kv[0], "=")[0]) {
+			t.Errorf("with %q: %v, want a fallback naming it", kv, err)
+		}
+	}
+	env("GIT_DIR=" + filepath.Join(m, ".git"))
+	env("GIT_WORK_TREE=" + m)
+	env("GIT_COMMON_DIR=" + filepath.Join(m, ".git"))
+	env("GIT_CONFIG_PARAMETERS='core.bare'='true'")
+	env("GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.bare", "GIT_CONFIG_VALUE_0=true")
+	env("GIT_CONFIG=/dev/null")
+	env("GIT_CONFIG_NOSYSTEM=perhaps")
+
+	step := func(why string, change, undo func()) {
+		t.Helper()
+		change()
+		s.fallsBack(m, why)
+		undo()
+		s.agree(m)
+	}
+	cfg := func(args ...string) func() {
+		// -f: git refuses to run at all in some of these states.
+		return func() { s.run(m, append([]string{"config", "-f", filepath.Join(m, ".git", "config")}, args...)...) }
+	}
+	save := func(path string) func() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			if err := os.RemoveAll(path); err != nil {
+				t.Fatal(err)
+			}
+			s.write(path, string(data))
+		}
+	}
+	write := func(path, content string) func() { return func() { s.write(path, content) } }
+
+	step("relativeWorktrees", cfg("extensions.relativeWorktrees", "true"), cfg("--unset", "extensions.relativeWorktrees"))
+	step("repositoryformatversion", cfg("core.repositoryformatversion", "2"), cfg("core.repositoryformatversion", "0"))
+	step("includes", cfg("include.path", s.path("extra.config")), cfg("--unset", "include.path"))
+	step("includes", cfg("includeIf.gitdir:/x/.path", s.path("extra.config")), cfg("--remove-section", "includeIf.gitdir:/x/"))
+	step("safe.bareRepository", cfg("safe.bareRepository", "all"), cfg("--unset", "safe.bareRepository"))
+	step("objectFormat in a version 0", cfg("extensions.objectFormat", "sha1"), cfg("--unset", "extensions.objectFormat"))
+	step("refStorage", func() {
+		cfg("core.repositoryformatversion", "1")()
+		cfg("extensions.refStorage", "reftable")()
+	}, cfg("--unset", "extensions.refStorage"))
+	step("is not an absolute path", write(filepath.Join(adm, "gitdir"), "../../../../b/.git\n"), save(filepath.Join(adm, "gitdir")))
+	step("commondir", write(filepath.Join(adm, "commondir"), ""), save(filepath.Join(adm, "commondir")))
+	step("commondir", func() { os.Remove(filepath.Join(adm, "commondir")) }, save(filepath.Join(adm, "commondir")))
+	step("commondir", write(filepath.Join(adm, "commondir"), s.path("b")+"\n"), save(filepath.Join(adm, "commondir")))
+	step("HEAD", func() { os.Remove(filepath.Join(adm, "HEAD")) }, save(filepath.Join(adm, "HEAD")))
+	step("HEAD", write(filepath.Join(adm, "HEAD"), "garbage\n"), save(filepath.Join(adm, "HEAD")))
+	step("HEAD", write(filepath.Join(adm, "HEAD"), "ref: refs/heads/a..b\n"), save(filepath.Join(adm, "HEAD")))
+	step("HEAD", write(filepath.Join(adm, "HEAD"), "ref: refs/bisect/x\n"), save(filepath.Join(adm, "HEAD")))
+	step("refs/heads/b", write(filepath.Join(m, ".git", "refs", "heads", "b"), "ref: refs/heads/main\n"), save(filepath.Join(m, ".git", "refs", "heads", "b")))
+	step("refs/heads/b", write(filepath.Join(m, ".git", "refs", "heads", "b"), "not an id\n"), save(filepath.Join(m, ".git", "refs", "heads", "b")))
+	step("locked", func() {
+		if err := os.Mkdir(filepath.Join(adm, "locked"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}, func() { os.Remove(filepath.Join(adm, "locked")) })
+	step("locked", func() {
+		if err := os.Symlink(s.path("missing"), filepath.Join(adm, "locked")); err != nil {
+			t.Fatal(err)
+		}
+	}, func() { os.Remove(filepath.Join(adm, "locked")) })
+	step("symlink", func() {
+		if err := os.Symlink(adm, filepath.Join(m, ".git", "worktrees", "link")); err != nil {
+			t.Fatal(err)
+		}
+	}, func() { os.Remove(filepath.Join(m, ".git", "worktrees", "link")) })
+}
+
+// TestFilesRunsNoGit proves the answer comes from the files: with no git on PATH and
+// the system config out of the way, Files still reads the repository.
+func TestFilesRunsNoGit(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", "../b")
+	want := withoutHeads(s.worktrees(m))
+	env := append(s.env[:len(s.env):len(s.env)], "PATH="+s.path("no-bin"))
+	got, err := Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: env}.Worktrees()
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("without git: %+v, %v; want %+v", got, err, want)
+	}
+	// Without GIT_CONFIG_NOSYSTEM the system config is needed, and where it is depends
+	// on the git on PATH.
+	var noSys []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "GIT_CONFIG_NOSYSTEM=") {
+			noSys = append(noSys, kv)
+		}
+	}
+	if _, err := (Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: noSys}).Worktrees(); !errors.Is(err, ErrUseGit) {
+		t.Errorf("no git on PATH and the system config needed: %v, want a fallback", err)
+	}
+}
+
+// TestFilesNotOwned: git refuses a repository another user owns, unless safe.directory
+// allows it; Files never reads one, so git decides.
+func TestFilesNotOwned(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give a repository to another user")
+	}
+	s := newDiff(t)
+	m := s.repo("theirs")
+	s.run(m, "worktree", "add", "-q", "../theirs-b")
+	s.agree(m)
+	if err := os.Chown(filepath.Join(m, ".git"), 4242, 4242); err != nil {
+		t.Fatal(err)
+	}
+	common := filepath.Join(m, ".git")
+	if _, err := (Files{Loc: Location{CommonDir: common}, Env: s.env}).Worktrees(); !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), "owned by uid 4242") {
+		t.Errorf("repository owned by another user: %v, want a fallback", err)
+	}
+	if _, code := s.try(common, "worktree", "list"); code == 0 {
+		t.Error("git itself read a repository owned by another user; this test proves nothing")
+	}
+	if _, err := (Files{Loc: Location{CommonDir: common}, Env: append(s.env[:len(s.env):len(s.env)], "SUDO_UID=4242")}).Worktrees(); !errors.Is(err, ErrUseGit) {
+		t.Errorf("under sudo: %v, want a fallback", err)
+	}
+}
