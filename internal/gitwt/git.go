@@ -251,12 +251,14 @@ const raceAttempts = 10
 // "Undefined error: 0" on macOS), or is already gone again. git (2.39 to at least 2.55)
 // does this in any command that lists worktrees, so when several worktrees are added at
 // once, the post-checkout hook of one meets the half-made entry of another. It passes in
-// milliseconds, and listing has no side effects, so retrying is safe.
+// milliseconds, and listing has no side effects, so retrying is safe. Run in the common
+// directory itself (as for another repository), git names the file relative to it:
+// "worktrees/<id>/commondir".
 //
 // It is compiled on first use: a package-level regexp would cost every start of the
 // binary, env included, for an error that is rare.
 var worktreeRace = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`failed to read '?.*/worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$`)
+	return regexp.MustCompile(`failed to read '?(.*/)?worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$`)
 })
 
 // Config returns the entries matching regexp from `git config -z

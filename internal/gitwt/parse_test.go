@@ -312,6 +312,8 @@ func TestWorktreeRacePattern(t *testing.T) {
 		{"fatal: failed to read '/r/my repo/.git/worktrees/wt 9/locked': No such file or directory", true},
 		{"fatal: failed to read '/r/.git/worktrees/wt-9/locked': No such file or directory", true},
 		{"fatal: failed to read /r/.git/worktrees/x/commondir: Undefined error: 0", true},
+		// Run in the common directory, git names the file relative to it.
+		{"fatal: failed to read worktrees/churn-0-0/commondir: Success", true},
 		{"fatal: not a git repository (or any of the parent directories): .git", false},
 		{"fatal: failed to read /r/.git/worktrees/x/commondir: Permission denied", false},
 	}
