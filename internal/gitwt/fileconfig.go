@@ -452,7 +452,7 @@ type repoFormat struct {
 func readRepoFormat(local []fileEntry) (*repoFormat, error) {
 	f := &repoFormat{hexLen: 40}
 	version := 0
-	exts := map[string]fileEntry{}
+	var exts []fileEntry
 	for _, e := range local {
 		switch {
 		case e.key == "core.repositoryformatversion":
@@ -465,11 +465,11 @@ func readRepoFormat(local []fileEntry) (*repoFormat, error) {
 				return nil, fallback("core.repositoryformatversion is %q", e.value)
 			}
 		case strings.HasPrefix(e.key, "extensions."):
-			exts[strings.TrimPrefix(e.key, "extensions.")] = e // git keeps the last
+			exts = append(exts, e) // each is checked; the last of a name wins
 		}
 	}
-	for name, e := range exts {
-		switch name {
+	for _, e := range exts {
+		switch name := strings.TrimPrefix(e.key, "extensions."); name {
 		case "worktreeconfig":
 			b, ok := gitBool(e.value, e.hasValue)
 			if !ok || !e.hasValue {
@@ -535,6 +535,26 @@ func MatchConfig(entries []ConfigEntry, pattern string) ([]ConfigEntry, error) {
 		}
 	}
 	return out, nil
+}
+
+// chainBool reads a boolean key as git does: every occurrence is parsed as it is read
+// (an invalid one makes git die, even if a later one is valid), and the last wins. A key
+// with no value would be true, but go-git's decoder and `git config --list` cannot tell
+// it from an empty one, and git itself writes "= true": it falls back too.
+func chainBool(chain []configFile, key string) (val, set bool, err error) {
+	for _, file := range chain {
+		for _, e := range file.entries {
+			if e.key != key {
+				continue
+			}
+			b, ok := gitBool(e.value, e.hasValue)
+			if !ok || !e.hasValue {
+				return false, false, fallback("%s is %q in %s", key, e.value, file.path)
+			}
+			val, set = b, true
+		}
+	}
+	return val, set, nil
 }
 
 // lastEntry returns the last entry for key in the chain, as git's single-valued reads

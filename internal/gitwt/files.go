@@ -177,6 +177,13 @@ func (f Files) Worktrees() ([]Worktree, error) {
 		// and a git directory counts as one.
 		return nil, fallback("safe.bareRepository is set")
 	}
+	for _, file := range chain {
+		for _, e := range file.entries {
+			if e.key == "core.worktree" && e.value == "" {
+				return nil, fallback("core.worktree is empty in %s", file.path)
+			}
+		}
+	}
 	mainWt, err := f.mainWorktree(chain, format)
 	if err != nil {
 		return nil, err
@@ -210,13 +217,9 @@ func (f Files) Worktrees() ([]Worktree, error) {
 // fspathcmp, which folds ASCII case under core.ignoreCase). Two with one path, which
 // git's unstable sort may print in either order, fall back.
 func sortLinked(wts []Worktree, chain []configFile) error {
-	fold := false
-	if e, ok := lastEntry(chain, "core.ignorecase"); ok {
-		b, good := gitBool(e.value, e.hasValue)
-		if !good {
-			return fallback("core.ignoreCase is %q", e.value)
-		}
-		fold = b
+	fold, _, err := chainBool(chain, "core.ignorecase")
+	if err != nil {
+		return err
 	}
 	key := func(w Worktree) string { return w.Path }
 	if fold {
@@ -291,23 +294,21 @@ func (f *Files) mainWorktree(chain []configFile, format *repoFormat) (Worktree, 
 // bare decides git's is_bare for the main worktree: core.bare when it is set, else
 // whether git runs without a worktree.
 func (f *Files) bare(chain []configFile) (bool, error) {
-	e, set := lastEntry(chain, "core.bare")
+	b, set, err := chainBool(chain, "core.bare")
+	if err != nil {
+		return false, err
+	}
+	_, wt := lastEntry(chain, "core.worktree")
 	if set {
-		b, ok := gitBool(e.value, e.hasValue)
-		if !ok || !e.hasValue {
-			return false, fallback("core.bare is %q", e.value)
-		}
-		if b {
-			if _, wt := lastEntry(chain, "core.worktree"); wt {
-				return false, fallback("core.bare and core.worktree are both set")
-			}
+		if b && wt {
+			return false, fallback("core.bare and core.worktree are both set")
 		}
 		return b, nil
 	}
 	if f.inWorktree() {
 		return false, nil
 	}
-	if _, wt := lastEntry(chain, "core.worktree"); wt {
+	if wt {
 		// Run in the git directory, git then has core.worktree as its worktree.
 		return false, fallback("core.worktree is set and core.bare is not")
 	}
@@ -322,6 +323,9 @@ func (f *Files) bare(chain []configFile) (bool, error) {
 // complete one falls back.
 func (f *Files) linked(adm string, format *repoFormat) (w Worktree, ok bool, err error) {
 	fi, err := os.Lstat(adm)
+	if errors.Is(err, fs.ErrNotExist) {
+		return w, false, nil // removed since the directory was read: git skips it too
+	}
 	if err != nil {
 		return w, false, fallback("%s: %v", adm, err)
 	}

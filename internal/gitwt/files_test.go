@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -454,4 +455,127 @@ func TestFilesNotOwned(t *testing.T) {
 	if _, err := (Files{Loc: Location{CommonDir: common}, Env: append(s.env[:len(s.env):len(s.env)], "SUDO_UID=4242")}).Worktrees(); !errors.Is(err, ErrUseGit) {
 		t.Errorf("under sudo: %v, want a fallback", err)
 	}
+}
+
+// TestFilesWhileWorktreesComeAndGo reads while other processes add and remove
+// worktrees. Each answer Files gives must be what git lists around it: the worktrees
+// that exist throughout exactly as git lists them before and after, and one being added
+// or removed only in a form git itself shows on the way (locked "initializing" while
+// `git worktree add` runs, prunable once `git worktree remove` has deleted its
+// directory). Files never reports a half-made entry as complete: an entry without its
+// HEAD or commondir yet falls back.
+func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	for i := range 5 {
+		s.run(m, "worktree", "add", "-q", fmt.Sprintf("../stable-%d", i))
+	}
+	s.run(m, "worktree", "lock", "--reason", "kept", "../stable-0")
+	common := filepath.Join(m, ".git")
+	churn := map[string]bool{}
+	const workers, rounds = 2, 25
+	for w := range workers {
+		for r := range rounds {
+			churn[s.path(fmt.Sprintf("churn-%d-%d", w, r))] = true
+		}
+	}
+
+	done := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for r := range rounds {
+				dir := s.path(fmt.Sprintf("churn-%d-%d", w, r))
+				for _, args := range [][]string{{"worktree", "add", "-q", "--detach", dir}, {"worktree", "remove", "--force", dir}} {
+					// git itself dies now and then on the other worker's half-made entry
+					// (see worktreeRace); like Git.Worktrees, try again.
+					var err error
+					for try := 0; try < 20; try++ {
+						cmd := exec.Command("git", args...)
+						cmd.Dir, cmd.Env = m, s.env
+						var out []byte
+						if out, err = cmd.CombinedOutput(); err == nil {
+							break
+						}
+						if !worktreeRace().MatchString(strings.TrimSpace(string(out))) {
+							err = fmt.Errorf("git %q: %v: %s", args, err, out)
+							break
+						}
+					}
+					if err != nil {
+						done <- err
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+
+	ctx := context.Background()
+	g := Git{Dir: common, Env: s.env}
+	list := func() map[string]Worktree {
+		ws, err := g.Worktrees(ctx)
+		if err != nil {
+			t.Fatalf("git: %v", err)
+		}
+		out := map[string]Worktree{}
+		for _, w := range withoutHeads(ws) {
+			out[w.Path] = w
+		}
+		return out
+	}
+	answered, fellBack, transitional := 0, 0, 0
+	for finished := 0; finished < workers; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished++
+			continue
+		default:
+		}
+		before := list()
+		got, err := Files{Loc: Location{CommonDir: common}, Env: s.env}.Worktrees()
+		after := list()
+		if err != nil {
+			if !errors.Is(err, ErrUseGit) {
+				t.Fatalf("Files: %v", err)
+			}
+			fellBack++
+			continue
+		}
+		answered++
+		seen := map[string]bool{}
+		for i, w := range got {
+			seen[w.Path] = true
+			if i == 0 || !churn[w.Path] {
+				if w != before[w.Path] || w != after[w.Path] {
+					t.Errorf("stable %q: Files %+v, git before %+v, after %+v", w.Path, w, before[w.Path], after[w.Path])
+				}
+				continue
+			}
+			complete := Worktree{Path: w.Path, Detached: true}
+			initializing := Worktree{Path: w.Path, Detached: true, Locked: true, LockReason: "initializing"}
+			removing := Worktree{Path: w.Path, Detached: true, Prunable: true, PrunableReason: "gitdir file points to non-existent location"}
+			switch w {
+			case complete:
+			case initializing, removing:
+				transitional++
+			default:
+				t.Errorf("worktree being added or removed read as %+v", w)
+			}
+		}
+		for p := range before {
+			if !churn[p] && !seen[p] {
+				t.Errorf("stable worktree %q missing from %+v", p, got)
+			}
+		}
+	}
+	t.Logf("%d answers (%d worktrees on their way in or out), %d fallbacks", answered, transitional, fellBack)
+	if answered < 10 {
+		t.Errorf("only %d answers: the test proves little", answered)
+	}
+	s.agree(m)
 }
