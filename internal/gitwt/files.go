@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
@@ -31,8 +32,15 @@ import (
 // error's text says why, for --verbose.
 var ErrUseGit = errors.New("ask git")
 
-// FallbackError is why Files left the answer to git.
-type FallbackError struct{ Reason string }
+// FallbackError is why Files left the answer to git. Err, when set, is the error behind
+// it (a *safefile.Error).
+type FallbackError struct {
+	Reason string
+	Err    error
+}
+
+// Unwrap returns the error behind the fallback.
+func (e *FallbackError) Unwrap() error { return e.Err }
 
 func (e *FallbackError) Error() string { return "not read directly: " + e.Reason }
 
@@ -42,6 +50,9 @@ func (e *FallbackError) Is(target error) bool { return target == ErrUseGit }
 func fallback(format string, args ...any) error {
 	return &FallbackError{Reason: fmt.Sprintf(format, args...)}
 }
+
+// fallbackWrap is a fallback whose reason is err, which it also wraps.
+func fallbackWrap(err error) error { return &FallbackError{Reason: err.Error(), Err: err} }
 
 // Files reads a repository's worktrees and config from git's files, as git would
 // report them when run where Loc says, with Env (nil: the process's environment).
@@ -191,19 +202,15 @@ func (f Files) Worktrees() ([]Worktree, error) {
 	wts := []Worktree{mainWt}
 
 	dir := filepath.Join(f.Loc.CommonDir, "worktrees")
-	names, err := readDirNames(dir)
+	entries, err := readDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range names {
-		w, ok, err := f.linked(filepath.Join(dir, id), format)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			wts = append(wts, w)
-		}
+	linked, err := f.allLinked(dir, entries, format)
+	if err != nil {
+		return nil, err
 	}
+	wts = append(wts, linked...)
 	if err := sortLinked(wts[1:], chain); err != nil {
 		return nil, err
 	}
@@ -241,28 +248,63 @@ func sortLinked(wts []Worktree, chain []configFile) error {
 	return nil
 }
 
-// readDirNames returns the names in dir; a missing directory has none.
-func readDirNames(dir string) ([]string, error) {
-	fi, err := os.Lstat(dir)
+// readDir returns the entries of dir, with their types as the directory gives them (no
+// stat each); a missing directory has none.
+func readDir(dir string) ([]fs.DirEntry, error) {
+	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fallback("%s: %v", dir, err)
 	}
-	if !fi.IsDir() {
-		return nil, fallback("%s is a %s", dir, safefile.Kind(fi.Mode()))
+	return entries, nil
+}
+
+// allLinked reads the linked worktrees of the entries of the worktrees directory dir.
+// Reading is a few system calls per file and a few files per worktree, as for git; with
+// many worktrees they are read by several goroutines at once.
+func (f *Files) allLinked(dir string, entries []fs.DirEntry, format *repoFormat) ([]Worktree, error) {
+	type result struct {
+		w   Worktree
+		ok  bool
+		err error
 	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil, fallback("%s: %v", dir, err)
+	results := make([]result, len(entries))
+	read := func(i int) {
+		r := &results[i]
+		r.w, r.ok, r.err = f.linked(filepath.Join(dir, entries[i].Name()), entries[i].Type(), format)
 	}
-	defer d.Close()
-	names, err := d.Readdirnames(-1)
-	if err != nil {
-		return nil, fallback("%s: %v", dir, err)
+	if workers := min(4, len(entries)/16); workers < 2 {
+		for i := range entries {
+			read(i)
+		}
+	} else {
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range workers {
+			wg.Go(func() {
+				for i := range next {
+					read(i)
+				}
+			})
+		}
+		for i := range entries {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
 	}
-	return names, nil
+	var out []Worktree
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.ok {
+			out = append(out, r.w)
+		}
+	}
+	return out, nil
 }
 
 // mainWorktree reads the main worktree as get_main_worktree does: the common directory
@@ -321,25 +363,20 @@ func (f *Files) bare(chain []configFile) (bool, error) {
 // leaves it for a moment (see the package tests: it writes locked, gitdir, the .git
 // file, HEAD and commondir, in that order). An entry git would list differently than a
 // complete one falls back.
-func (f *Files) linked(adm string, format *repoFormat) (w Worktree, ok bool, err error) {
-	fi, err := os.Lstat(adm)
-	if errors.Is(err, fs.ErrNotExist) {
-		return w, false, nil // removed since the directory was read: git skips it too
-	}
-	if err != nil {
-		return w, false, fallback("%s: %v", adm, err)
-	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
+func (f *Files) linked(adm string, typ fs.FileMode, format *repoFormat) (w Worktree, ok bool, err error) {
+	if typ&fs.ModeSymlink != 0 {
 		return w, false, fallback("%s is a symlink", adm)
 	}
-	if !fi.IsDir() {
+	if !typ.IsDir() {
 		return w, false, nil // git cannot read <file>/gitdir and skips it
 	}
 	gitdir := filepath.Join(adm, "gitdir")
-	if _, err := os.Lstat(gitdir); errors.Is(err, fs.ErrNotExist) {
+	data, err := safefile.ReadNoFollow(gitdir, maxGitFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Not written yet, or the entry was removed since the directory was read: git
+		// skips it.
 		return w, false, nil
 	}
-	data, err := safefile.Read(gitdir, maxGitFile)
 	if err != nil {
 		return w, false, fallback("%v", err)
 	}
@@ -370,18 +407,15 @@ func (f *Files) linked(adm string, format *repoFormat) (w Worktree, ok bool, err
 	}
 
 	lock := filepath.Join(adm, "locked")
-	if _, err := os.Lstat(lock); err == nil {
-		data, err := safefile.Read(lock, maxRefFile)
-		if err != nil {
-			return w, false, fallback("%v", err) // git dies on it, or waits
-		}
-		if strings.IndexByte(string(data), 0) >= 0 {
-			return w, false, fallback("%s holds a NUL byte", lock)
-		}
+	switch data, err := safefile.ReadNoFollow(lock, maxRefFile); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return w, false, fallback("%v", err) // git dies on it, or waits, or follows a symlink
+	case strings.IndexByte(string(data), 0) >= 0:
+		return w, false, fallback("%s holds a NUL byte", lock)
+	default:
 		w.Locked = true
 		w.LockReason = strings.Trim(string(data), " \t\n\r")
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return w, false, fallback("%s: %v", lock, err)
 	}
 	if !w.Locked {
 		// file_exists: lstat, so a dangling symlink exists; any error does not.
@@ -397,7 +431,7 @@ func (f *Files) linked(adm string, format *repoFormat) (w Worktree, ok bool, err
 // directory, as get_common_dir_noenv reads it.
 func (f *Files) checkCommonDir(adm string) error {
 	path := filepath.Join(adm, "commondir")
-	data, err := safefile.Read(path, maxGitFile)
+	data, err := safefile.ReadNoFollow(path, maxGitFile)
 	if err != nil {
 		return fallback("%v", err)
 	}
@@ -434,22 +468,17 @@ func (f *Files) head(w *Worktree, gitDir string, format *repoFormat) error {
 		// further, and anything else is broken, which git reports as neither branch nor
 		// detached.
 		refPath := filepath.Join(f.Loc.CommonDir, filepath.FromSlash(target))
-		fi, err := os.Lstat(refPath)
+		v, err := readRef(refPath)
 		switch {
-		case err == nil && fi.IsDir():
-		case err == nil && fi.Mode().IsRegular():
-			v, err := readRef(refPath)
-			if err != nil {
-				return err
-			}
+		case err == nil:
 			if !isObjectID(v, format.hexLen) {
 				return fallback("%s holds %q", refPath, v)
 			}
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
-		case err != nil:
-			return fallback("%s: %v", refPath, err)
 		default:
-			return fallback("%s is a %s", refPath, safefile.Kind(fi.Mode()))
+			if fi, serr := os.Lstat(refPath); serr != nil || !fi.IsDir() {
+				return err
+			}
 		}
 		w.Branch = target
 		return nil
@@ -462,18 +491,12 @@ func (f *Files) head(w *Worktree, gitDir string, format *repoFormat) error {
 }
 
 // readRef reads a loose ref as the files backend does: a regular file (a symlink,
-// which git reads its own way, falls back), with trailing white space removed.
+// which git reads its own way, falls back), with trailing white space removed. The
+// error of a missing file matches fs.ErrNotExist.
 func readRef(path string) (string, error) {
-	fi, err := os.Lstat(path)
+	data, err := safefile.ReadNoFollow(path, maxRefFile)
 	if err != nil {
-		return "", fallback("%s: %v", path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fallback("%s is a %s", path, safefile.Kind(fi.Mode()))
-	}
-	data, err := safefile.Read(path, maxRefFile)
-	if err != nil {
-		return "", fallback("%v", err)
+		return "", fallbackWrap(err)
 	}
 	if strings.IndexByte(string(data), 0) >= 0 {
 		return "", fallback("%s holds a NUL byte", path)

@@ -579,3 +579,56 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 	}
 	s.agree(m)
 }
+
+// BenchmarkWorktrees compares Files with the porcelain, from the common directory, at
+// 100 worktrees: go test -run '^$' -bench Worktrees ./internal/gitwt/
+func BenchmarkWorktrees(b *testing.B) {
+	if _, err := exec.LookPath("git"); err != nil {
+		b.Skip("git not installed")
+	}
+	dir := b.TempDir()
+	env := append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir, "GIT_AUTHOR_NAME=B", "GIT_AUTHOR_EMAIL=b@example.com",
+		"GIT_COMMITTER_NAME=B", "GIT_COMMITTER_EMAIL=b@example.com")
+	m := filepath.Join(dir, "main")
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir, cmd.Env = dir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git %q: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", m)
+	git("-C", m, "commit", "-q", "--allow-empty", "-m", "init")
+	for i := range 100 {
+		git("-C", m, "worktree", "add", "-q", fmt.Sprintf("../w%03d", i))
+	}
+	common := filepath.Join(m, ".git")
+	b.Run("Files", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := (Files{Loc: Location{CommonDir: common}, Env: env}).Worktrees(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("git", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := (Git{Dir: common, Env: env}).Worktrees(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FilesConfig", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := (Files{Loc: Location{CommonDir: common}, Env: env}).Config(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("gitConfig", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := (Git{Dir: common, Env: env}).Config(context.Background(), `^(worktree-ports\.|remote\.origin\.url$)`); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
