@@ -123,6 +123,14 @@ func TestFilesPlainRepository(t *testing.T) {
 	s.write(filepath.Join(m, ".git", "worktrees", "nowhere", "gitdir"), s.path("no", "such", ".git")+"\n")
 	s.run(m, "worktree", "add", "-q", "../nodotgit")
 	s.write(filepath.Join(m, ".git", "worktrees", "nodotgit", "gitdir"), s.path("nodotgit")+"\n")
+	// A .git that is a dangling symlink still exists for git (lstat): not prunable.
+	s.run(m, "worktree", "add", "-q", "../dangling")
+	if err := os.Remove(s.path("dangling", ".git")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(s.path("nothing"), s.path("dangling", ".git")); err != nil {
+		t.Fatal(err)
+	}
 	// An unborn branch in a linked worktree, and a packed branch.
 	s.run(m, "worktree", "add", "-q", "../unborn")
 	s.run(s.path("unborn"), "symbolic-ref", "HEAD", "refs/heads/not-yet")
@@ -136,29 +144,26 @@ func TestFilesPlainRepository(t *testing.T) {
 	s.write(filepath.Join(m, ".git", "worktrees", "empty-gitdir", "gitdir"), "")
 
 	ws := s.agree(m, filepath.Join(m, ".git"), s.path("linked"), s.path("detached"), s.path("unborn"))
-	if len(ws) != 11 {
-		t.Errorf("Files read %d worktrees, want 11: %+v", len(ws), ws)
+	if len(ws) != 12 {
+		t.Errorf("Files read %d worktrees, want 12: %+v", len(ws), ws)
 	}
 	got := map[string]Worktree{}
 	for _, w := range ws {
 		got[w.Name()] = w
 	}
 	for name, want := range map[string]Worktree{
-		"main":         {Path: m, Branch: "refs/heads/main"},
-		"detached":     {Path: s.path("detached"), Detached: true},
-		"locked-why":   {Path: s.path("locked-why"), Branch: "refs/heads/locked-why", Locked: true, LockReason: "on usb\ndrive \"x\""},
-		"gone":         {Path: s.path("gone"), Branch: "refs/heads/gone", Prunable: true, PrunableReason: "gitdir file points to non-existent location"},
-		"gone-locked":  {Path: s.path("gone-locked"), Branch: "refs/heads/gone-locked", Locked: true},
-		"nodotgit":     {Path: s.path("nodotgit"), Branch: "refs/heads/nodotgit"},
-		"unborn":       {Path: s.path("unborn"), Branch: "refs/heads/not-yet"},
-		"packed":       {Path: s.path("packed"), Branch: "refs/heads/packed"},
-		"locked-bare":  {Path: s.path("locked-bare"), Branch: "refs/heads/locked-bare", Locked: true},
-		"linked":       {Path: s.path("linked"), Branch: "refs/heads/linked"},
-		"no such .git": {},
+		"main":        {Path: m, Branch: "refs/heads/main"},
+		"detached":    {Path: s.path("detached"), Detached: true},
+		"locked-why":  {Path: s.path("locked-why"), Branch: "refs/heads/locked-why", Locked: true, LockReason: "on usb\ndrive \"x\""},
+		"gone":        {Path: s.path("gone"), Branch: "refs/heads/gone", Prunable: true, PrunableReason: "gitdir file points to non-existent location"},
+		"gone-locked": {Path: s.path("gone-locked"), Branch: "refs/heads/gone-locked", Locked: true},
+		"nodotgit":    {Path: s.path("nodotgit"), Branch: "refs/heads/nodotgit"},
+		"unborn":      {Path: s.path("unborn"), Branch: "refs/heads/not-yet"},
+		"packed":      {Path: s.path("packed"), Branch: "refs/heads/packed"},
+		"locked-bare": {Path: s.path("locked-bare"), Branch: "refs/heads/locked-bare", Locked: true},
+		"linked":      {Path: s.path("linked"), Branch: "refs/heads/linked"},
+		"dangling":    {Path: s.path("dangling"), Branch: "refs/heads/dangling"},
 	} {
-		if name == "no such .git" {
-			continue
-		}
 		if got[name] != want {
 			t.Errorf("%s: %+v, want %+v", name, got[name], want)
 		}
