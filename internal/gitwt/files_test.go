@@ -26,12 +26,6 @@ func withoutHeads(ws []Worktree) []Worktree {
 	return out
 }
 
-// common returns the common git directory of the repository at dir, as git prints it.
-func (s *sandbox) common(dir string) string {
-	s.t.Helper()
-	return trimNL(s.run(dir, "rev-parse", "--path-format=absolute", "--git-common-dir"))
-}
-
 // diff is a sandbox that remembers where each directory is, so that Files can still be
 // asked after a change that makes git refuse the repository.
 type diff struct {

@@ -3,7 +3,9 @@
 //
 // Every fact about a repository comes from git itself rather than from a Go
 // reimplementation, because go-git cannot list linked worktrees and refuses
-// repositories with extensions.worktreeConfig or extensions.relativeWorktrees.
+// repositories with extensions.worktreeConfig or extensions.relativeWorktrees. The one
+// exception is Files, which reads git's files directly where it can be sure to read
+// them as git does, and otherwise says so (ErrUseGit); the tests hold it to git.
 package gitwt
 
 import (
