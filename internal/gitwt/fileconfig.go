@@ -394,6 +394,11 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 			return nil, nil, err
 		}
 	}
+	if _, set := lastEntry(chain, "safe.barerepository"); set {
+		// git 2.38+ may refuse to run in a bare repository (safe.bareRepository=explicit),
+		// and a git directory counts as one; `git config` then reads no repository at all.
+		return nil, nil, fallback("safe.bareRepository is set")
+	}
 	return chain, format, nil
 }
 

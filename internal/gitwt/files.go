@@ -183,11 +183,6 @@ func (f Files) Worktrees() ([]Worktree, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, set := lastEntry(chain, "safe.barerepository"); set {
-		// git 2.38+ may refuse to run in a bare repository (safe.bareRepository=explicit),
-		// and a git directory counts as one.
-		return nil, fallback("safe.bareRepository is set")
-	}
 	for _, file := range chain {
 		for _, e := range file.entries {
 			if e.key == "core.worktree" && e.value == "" {
