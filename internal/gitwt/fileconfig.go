@@ -319,6 +319,15 @@ func gitBool(value string, hasValue bool) (b, ok bool) {
 // also checked for what makes git's answers differ from ours (repositoryFormat).
 func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 	var chain []configFile
+	for _, name := range []string{"GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL", "XDG_CONFIG_HOME", "HOME"} {
+		// A relative path would be taken from git's working directory, which is not ours.
+		if v, ok := f.getenv(name); ok && v != "" && !filepath.IsAbs(v) {
+			return nil, nil, fallback("%s=%q is not an absolute path", name, v)
+		}
+	}
+	if home, ok := f.getenv("HOME"); ok && home == "" {
+		return nil, nil, fallback("HOME is empty")
+	}
 	add := func(path string, optional bool) error {
 		entries, err := readConfigFile(path)
 		switch {
