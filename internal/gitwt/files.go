@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -437,7 +438,7 @@ func (f *Files) checkCommonDir(adm string) error {
 	if !filepath.IsAbs(v) {
 		v = filepath.Join(adm, v)
 	}
-	if !sameDir(v, f.Loc.CommonDir) {
+	if !fspath.Same(v, f.Loc.CommonDir) {
 		return fallback("%s names %q, not %q", path, v, f.Loc.CommonDir)
 	}
 	return nil
@@ -565,7 +566,7 @@ func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat
 			return nil
 		}
 	}
-	if !sameDir(common, f.Loc.CommonDir) {
+	if !fspath.Same(common, f.Loc.CommonDir) {
 		return fallback("main worktree %q is not the repository's", listed)
 	}
 	// Git.Worktrees asks `git --git-dir=<common> config --get core.worktree`: the chain
@@ -585,12 +586,12 @@ func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat
 		if !filepath.IsAbs(v) {
 			v = filepath.Join(common, v)
 		}
-		wts[0].setPath(realPath(filepath.Clean(v)))
+		wts[0].SetPath(fspath.Real(v))
 		return nil
 	}
 	if common == listed {
 		if top, ok := ReadMainRecord(common); ok {
-			wts[0].setPath(top)
+			wts[0].SetPath(top)
 		}
 	}
 	return nil
