@@ -35,12 +35,18 @@ func FuzzFilesAgainstGit(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, program []byte) {
-		inMain := l.apply(t, program)
+		// Where git runs: the common directory, the main worktree, or the first linked
+		// one when the program left its entry and directory as they were (elsewhere
+		// git could not run there, and the Location would be a lie).
 		loc := Location{CommonDir: l.common}
 		dir := l.common
-		if inMain {
+		switch l.apply(t, program) {
+		case 1:
 			loc = Location{Toplevel: l.main, GitDir: l.common, CommonDir: l.common}
 			dir = l.main
+		case 2:
+			dir = filepath.Join(l.root, l.ids[0])
+			loc = Location{Toplevel: dir, GitDir: filepath.Join(l.common, "worktrees", l.ids[0]), CommonDir: l.common}
 		}
 		got, err := Files{Loc: loc, Env: l.env}.Worktrees()
 		if err != nil {
@@ -163,14 +169,14 @@ const (
 // fuzzChoices is the number of choices at a position of the program.
 func fuzzChoices(pos int) int {
 	if pos < fuzzHeader {
-		return []int{2, 4, 3, 2, 4}[pos]
+		return []int{3, 4, 3, 2, 4}[pos]
 	}
 	return []int{5, 13, 7, 12, 8, 4, 3}[(pos-fuzzHeader)%fuzzPerWorktree]
 }
 
-// apply resets the layout and carries out the program; it reports whether git runs in
-// the main worktree (else in the common directory).
-func (l *fuzzLayout) apply(t *testing.T, program []byte) (inMain bool) {
+// apply resets the layout and carries out the program; it says where git runs: 0 in the
+// common directory, 1 in the main worktree, 2 in the first linked worktree.
+func (l *fuzzLayout) apply(t *testing.T, program []byte) (where int) {
 	l.reset(t)
 	pos := 0
 	next := func() int {
@@ -221,7 +227,7 @@ func (l *fuzzLayout) apply(t *testing.T, program []byte) (inMain bool) {
 		}
 	}
 
-	inMain = next() == 1
+	where = next()
 	switch next() { // core.bare
 	case 1:
 		config("--unset", "core.bare")
@@ -370,7 +376,17 @@ func (l *fuzzLayout) apply(t *testing.T, program []byte) (inMain bool) {
 			write(filepath.Join(l.common, "worktrees", "stray"), "x\n")
 		}
 	}
-	return inMain
+	if where == 2 {
+		// Only where the first worktree is whole: its entry, gitdir, HEAD, commondir and
+		// directory as they were.
+		first := program[min(len(program), fuzzHeader):min(len(program), fuzzHeader+fuzzPerWorktree)]
+		for i, b := range first {
+			if i != 2 && i != 6 && int(b)%fuzzChoices(fuzzHeader+i) != 0 {
+				where = 0
+			}
+		}
+	}
+	return where
 }
 
 // describe lists the administrative files, for a failure's message.
