@@ -214,8 +214,8 @@ func parseLocate(out string, noTop bool) (Location, error) {
 }
 
 // Worktrees lists the repository's worktrees with `git worktree list
-// --porcelain -z`: the main worktree first, then the linked ones in the
-// order git reads its worktrees directory, which is not sorted. Where git lists
+// --porcelain -z`: the main worktree first, then the linked ones sorted by path
+// (git's list sorts them with fspathcmp). Where git lists
 // the main worktree by its git directory (a separate git dir, a submodule,
 // core.worktree), its Path is corrected to the real working tree when that can
 // be known (see main.go).
