@@ -21,7 +21,7 @@ import (
 const (
 	exitOK            = 0 // success
 	exitError         = 1 // any other failure: bad config, git failed, I/O error
-	exitUsage         = 2 // bad flags or arguments; install-hook refusing to edit a hook; a write refused because a symlink leads out; run outside a worktree
+	exitUsage         = 2 // bad flags or arguments (port: an unknown service); install-hook refusing to edit a hook; a write refused because a symlink leads out; run outside a worktree
 	exitExhausted     = 3 // every slot in the range is taken
 	exitLockTimeout   = 4 // another process held the repository (or per-user) lock too long
 	exitNoReservation = 5 // env/exec --no-allocate and this worktree has no reservation
@@ -92,6 +92,7 @@ func exitCodeFor(err error) int {
 		manual    *hook.ManualError
 		escape    *safefile.EscapeError
 		noWT      *repository.NotWorktreeError
+		unknown   *wtenv.UnknownServiceError
 	)
 	switch {
 	case err == nil:
@@ -100,7 +101,7 @@ func exitCodeFor(err error) int {
 		return silent.code
 	case errors.As(err, &code):
 		return code.code
-	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape), errors.As(err, &noWT):
+	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape), errors.As(err, &noWT), errors.As(err, &unknown):
 		return exitUsage
 	case errors.As(err, &exhausted):
 		return exitExhausted

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/health"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
@@ -32,7 +33,9 @@ func NewCmdList(f *Factory, runF func(*ListOptions) error) *cobra.Command {
 		Use:   "list",
 		Short: "Show every worktree, its bundle, and which ports are listening",
 		Long: `Show one row per worktree, as git worktree list reports them: name, branch, slot,
-ports, flags and path. The first column marks the worktree you are in with *. A port
+ports, flags and path. The first column marks the worktree you are in with *. The slot
+of a main worktree that keeps the ports its config names (services.<name>.main) is
+"main". A port
 marked * has a listener on some local address, followed by [program:pid worktree] where
 the OS tells. Paths are relative to the worktree you are in (../feature-x).
 
@@ -200,6 +203,10 @@ func listTable(out ListOutput, all bool, base string) *iostreams.Table {
 		slot, ports := text("-"), text("-")
 		if r.Reserved {
 			slot, ports = text(strconv.Itoa(r.Slot)), portsCell(r.Ports)
+			if r.Main {
+				// The main worktree on the ports its config names: no slot of the range.
+				slot = text(config.MainSlot)
+			}
 		}
 		path := cell(r.Path)
 		if base != "" {

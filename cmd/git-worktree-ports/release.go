@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -28,6 +30,10 @@ func NewCmdRelease(f *Factory, runF func(*ReleaseOptions) error) *cobra.Command 
 		Short: "Delete this worktree's reservation, freeing its bundle",
 		Long: `Delete this worktree's .worktree-ports.json, so its bundle is free for other
 worktrees. Releasing a worktree that has no reservation succeeds and says so.
+
+The block allocate keeps in each file the config lists under "dotenv" is removed too,
+and the file is left byte for byte as it was before the block came; a file the block
+created is removed once nothing else is in it.
 
 --worktree PATH releases a neighbour's bundle instead: PATH must be one of this
 repository's worktrees, and while any of its ports is in use it is refused unless
@@ -101,9 +107,14 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	}
 	if !removed {
 		fmt.Fprintf(f.ErrOut, "%s: no reservation to release\n", name)
-		return nil
+	} else {
+		fmt.Fprintf(f.ErrOut, "%s: released\n", name)
 	}
-	fmt.Fprintf(f.ErrOut, "%s: released\n", name)
+	// The blocks allocate keeps in the config's dotenv files go too, each file left as it
+	// was before (with or without a reservation: a block may outlive one removed by hand).
+	if changed := dotenvfile.ReleaseListed(ctx, root, f.Environ(), warnTo(f)); len(changed) > 0 {
+		fmt.Fprintf(f.ErrOut, "%s: removed its block from %s\n", name, untrusted.New(strings.Join(changed, ", ")))
+	}
 	return nil
 }
 

@@ -110,6 +110,7 @@ files are the registry: nothing else records ports.
 
   git worktree-ports allocate           reserve this worktree's bundle (idempotent)
   eval "$(git worktree-ports env)"      export the ports into the shell
+  git worktree-ports port api           print one service's port
   git worktree-ports exec -- npm start  run a program with them
   git worktree-ports list               every worktree and its ports
   git worktree-ports install-hook       allocate on every git worktree add` +
@@ -142,6 +143,7 @@ files are the registry: nothing else records ports.
 	root.AddCommand(
 		NewCmdAllocate(f, nil),
 		NewCmdEnv(f, nil),
+		NewCmdPort(f, nil),
 		NewCmdExec(f, nil),
 		NewCmdList(f, nil),
 		NewCmdRelease(f, nil),

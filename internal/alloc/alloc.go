@@ -14,10 +14,12 @@
 //	listed.go   whether a worktree listing taken earlier is still complete
 //	origin.go   whether a reservation is this worktree's own, moved here, or a copy
 //	keep.go     whether the existing reservation stays, as it is or updated
+//	main.go     the main worktree on the ports its config names (services.<name>.main)
 //	overlap.go  the overlap rule: which of two overlapping reservations keeps its bundle
 //	step.go     choosing a slot (preferred, stepped, pinned), and why a range ran out
 //	write.go    the atomic write
-//	expected.go the reservation's content for a bundle (doctor and env compare with it)
+//	expected.go the reservation's content for a bundle (doctor and env compare with it),
+//	            and its variables, which allocate also keeps in the dotenv files (dotenvfile)
 //	errors.go   the errors callers tell apart
 package alloc
 
@@ -28,10 +30,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -47,6 +51,7 @@ const (
 	Preferred Outcome = "preferred" // the hash-preferred slot was free
 	Moved     Outcome = "moved"     // the preferred slot was taken; stepped to another
 	Pinned    Outcome = "pinned"    // --base
+	MainPorts Outcome = "main"      // the main worktree, on the ports its config names (services.<name>.main)
 )
 
 // Options control one allocation.
@@ -80,6 +85,8 @@ type Result struct {
 	Outcome     Outcome
 	Message     string // one or two lines for stderr
 	Wrote       bool
+	// Dotenv lists the dotenv files (config "dotenv") whose block was written, as listed.
+	Dotenv []string
 }
 
 // Allocate runs the whole algorithm of SPEC "Choosing a bundle".
@@ -182,6 +189,12 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 				warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, untrusted.New(filepath.Join(repo.Loc.CommonDir, "info", "exclude")), err))
 			}
 		}
+		// Still under the lock, so two allocations in this worktree never interleave
+		// their writes of a file.
+		if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: root, Files: cfg.Dotenv, Env: o.Env, Warn: warn}, Vars(root, res.Reservation)); len(changed) > 0 {
+			res.Message += "; wrote " + untrusted.New(strings.Join(changed, ", ")).String()
+			res.Dotenv = changed
+		}
 	}
 	return res, nil
 }
@@ -261,6 +274,9 @@ func (a *allocation) run(o Options) (*Result, error) {
 			a.movedFrom = own.Root
 		}
 	}
+	if spec.HasMain() && gitwt.InMain(a.repo.Loc) {
+		return a.mainPorts(o, own, hasOwn, prev)
+	}
 	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())
 
 	if o.Base != 0 {
@@ -303,5 +319,5 @@ func (a *allocation) run(o Options) (*Result, error) {
 		}
 		msg = fmt.Sprintf("%s: %s; using slot %d, ports %s%s", untrusted.New(a.name), why, choice.Slot, portRange(choice.Base, spec.Width), more)
 	}
-	return a.write(prev, choice.Slot, choice.Base, outcome, msg, o.DryRun)
+	return a.write(prev, a.reservation(choice.Slot, choice.Base), outcome, msg, o.DryRun)
 }

@@ -2,8 +2,10 @@ package alloc
 
 import (
 	"path/filepath"
+	"strconv"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -29,4 +31,48 @@ func Expected(cfg config.Config, repoName, branch, root, gitDir string, slot, ba
 		r.Env = append(r.Env, reserve.EnvVar{Name: e.Name, Value: e.Value})
 	}
 	return r, err
+}
+
+// ExpectedMain is the reservation allocate writes for the main worktree at root when
+// every service names its main port: those ports, marked Main, with Base the first of
+// them and Width 1, so that it claims exactly its ports; Slot is 0 and means nothing,
+// and its env says "main" for {slot} (config.MainSlot).
+func ExpectedMain(cfg config.Config, repoName, branch, root, gitDir string) (reserve.Reservation, error) {
+	spec := cfg.Spec
+	name := filepath.Base(root)
+	r := reserve.Reservation{
+		Version: 1, Worktree: name, Root: recordable(root), GitDir: recordable(gitDir),
+		Main: true, Width: 1,
+	}
+	for i, p := range spec.MainPorts() {
+		if i == 0 {
+			r.Base = p.Port
+		}
+		r.Ports = append(r.Ports, reserve.Port{Name: p.Service, Port: p.Port})
+	}
+	env, err := cfg.Env(config.TemplateData{Repo: repoName, Worktree: name, Branch: branch, Root: root, Base: r.Base, Main: true})
+	for _, e := range env {
+		r.Env = append(r.Env, reserve.EnvVar{Name: e.Name, Value: e.Value})
+	}
+	return r, err
+}
+
+// SlotValue is what WORKTREE_PORTS_SLOT says for r: its slot, or "main" for the main
+// worktree keeping the services' main ports (config.MainSlot), which has no slot.
+func SlotValue(r reserve.Reservation) string {
+	if r.Main {
+		return config.MainSlot
+	}
+	return strconv.Itoa(r.Slot)
+}
+
+// Vars are the variables of the reservation r at the worktree root, as env prints them
+// and allocate writes them into the dotenv files: WORKTREE_PORTS_ROOT,
+// WORKTREE_PORTS_SLOT, then its env.
+func Vars(root string, r reserve.Reservation) []render.Var {
+	vars := []render.Var{{Name: config.EnvRoot, Value: root}, {Name: config.EnvSlot, Value: SlotValue(r)}}
+	for _, e := range r.Env {
+		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
+	}
+	return vars
 }

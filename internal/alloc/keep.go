@@ -15,6 +15,11 @@ import (
 // at the same base when only the derived ports or env differ.
 func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, dryRun bool) (*Result, bool) {
 	spec := a.cfg.Spec
+	if own.Main {
+		// Only the main worktree keeps main ports, and only while its config names them.
+		a.warn(fmt.Sprintf("%s: holds main ports, which only the main worktree keeps, and only while every service names one (services.<name>.main); choosing a bundle", untrusted.New(a.path)))
+		return nil, false
+	}
 	slot, aligned := spec.SlotOf(own.Base)
 	if !aligned || own.Width != spec.Width {
 		a.warn(fmt.Sprintf("%s: base %d width %d does not fit the current config (range %d-%d, width %d); choosing again", untrusted.New(a.path), own.Base, own.Width, spec.Range.Lo, spec.Range.Hi, spec.Width))
@@ -24,12 +29,16 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 		a.warn(fmt.Sprintf("%s: port %d is on the avoid list; choosing again", untrusted.New(a.path), p))
 		return nil, false
 	}
+	if p, ok := spec.MainPortIn(own.Base); ok {
+		a.warn(fmt.Sprintf("%s: bundle %s holds port %d, which the main worktree keeps (services.%s.main); choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), p.Port, untrusted.New(p.Service)))
+		return nil, false
+	}
 	ownMod := modTime(a.path)
 	for _, s := range a.sibs {
 		if !own.Overlaps(s.Reservation) {
 			continue
 		}
-		if keeps(slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
+		if keeps(false, slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
 			continue
 		}
 		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width)))
@@ -51,7 +60,7 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 		why = "updated its file"
 	}
 	a.keptSince = ownMod
-	r, err := a.write(prev, slot, own.Base, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width), why), dryRun)
+	r, err := a.write(prev, want, Updated, fmt.Sprintf("%s: kept slot %d, ports %s; %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width), why), dryRun)
 	if err != nil {
 		a.warn(err.Error())
 		return nil, false
@@ -73,7 +82,7 @@ func sameContent(own, want reserve.Reservation) bool {
 	if own.Root != "" && own.Root != want.Root || own.GitDir != "" && own.GitDir != want.GitDir {
 		return false
 	}
-	return own.Version == want.Version && own.Worktree == want.Worktree && samePorts(own, want)
+	return own.Version == want.Version && own.Worktree == want.Worktree && own.Main == want.Main && samePorts(own, want)
 }
 
 // samePorts reports whether two reservations hold the same bundle, ports and env.

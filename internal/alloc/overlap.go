@@ -8,10 +8,16 @@ import (
 )
 
 // keeps is the documented overlap rule (docs/DESIGN.md): when two reservations overlap,
-// the one on its own preferred slot keeps it; otherwise the older file keeps it; on a tie
-// the path that sorts first keeps it. Both sides evaluate the same rule, so exactly one
-// moves, and the winner's file is never touched.
-func keeps(ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
+// a main worktree keeping its main ports keeps them (ownMain; the sibling's is
+// Sibling.KeepsMain); otherwise the one on its own preferred slot keeps it; otherwise the
+// older file keeps it; on a tie the path that sorts first keeps it. Both sides evaluate
+// the same rule, so exactly one moves, and the winner's file is never touched. (Two main
+// worktrees of different repositories that name the same main port both keep it, since a
+// main worktree never moves; the rule still names one, for doctor.)
+func keeps(ownMain, ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
+	if ownMain != s.KeepsMain() {
+		return ownMain
+	}
 	// Another repository's preferred slot depends on its identity and config, which
 	// this side cannot see; both sides then skip straight to the age rule, so they
 	// still agree.
@@ -37,7 +43,7 @@ func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling) {
 	}
 	slotA, _ := spec.SlotOf(a.Reservation.Base)
 	aPreferred := a.Reservation.Width == spec.Width && slotA == bundle.Preferred(repo.RepoID(), a.Worktree.Name(), spec.Slots())
-	if keeps(aPreferred, a.ModTime, a.Worktree.Path, b, spec, repo.RepoID()) {
+	if keeps(a.KeepsMain(), aPreferred, a.ModTime, a.Worktree.Path, b, spec, repo.RepoID()) {
 		return a, b
 	}
 	return b, a

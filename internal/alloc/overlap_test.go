@@ -39,7 +39,7 @@ func TestKeepsRule(t *testing.T) {
 		{"other repository: preference ignored, age decides", true, newer, "/src/a", sib("b", prefB, old, "api"), false},
 	}
 	for _, tt := range tests {
-		if got := keeps(tt.ownPreferred, tt.ownMod, tt.ownPath, tt.s, spec, "repo"); got != tt.want {
+		if got := keeps(false, tt.ownPreferred, tt.ownMod, tt.ownPath, tt.s, spec, "repo"); got != tt.want {
 			t.Errorf("%s: keeps = %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -63,14 +63,51 @@ func TestKeepsRuleIsAntisymmetric(t *testing.T) {
 						slot, _ := spec.SlotOf(baseA)
 						aPref := slot == bundle.Preferred("r", nameA, spec.Slots())
 						bPref := slot == bundle.Preferred("r", nameB, spec.Slots())
-						aKeeps := keeps(aPref, ta, a.Worktree.Path, b, spec, "r")
-						bKeeps := keeps(bPref, tb, b.Worktree.Path, a, spec, "r")
+						aKeeps := keeps(false, aPref, ta, a.Worktree.Path, b, spec, "r")
+						bKeeps := keeps(false, bPref, tb, b.Worktree.Path, a, spec, "r")
 						if aKeeps == bKeeps {
 							t.Fatalf("%s(base %d, %v) vs %s(%v): both keep = %v", nameA, baseA, ta.Unix(), nameB, tb.Unix(), aKeeps)
 						}
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestKeepsRuleMain: a main worktree keeping its main ports keeps them against any other
+// reservation, whatever its slot, age or path; a file that only claims to be one (a
+// linked worktree's, edited by hand) wins nothing by it. Both sides agree either way.
+func TestKeepsRuleMain(t *testing.T) {
+	spec := bundle.Spec{Range: bundle.Range{Lo: 20000, Hi: 20099}, Width: 10}
+	old, newer := time.Unix(1, 0), time.Unix(2, 0)
+	mainRes := reserve.Reservation{Main: true, Base: 20005, Width: 1, Ports: []reserve.Port{{Name: "web", Port: 20005}}}
+	linked := reserve.Reservation{Base: 20000, Width: 10}
+	for _, tt := range []struct {
+		name           string
+		aMain, aListed bool // a's file says main; git lists a as the main worktree
+		bMain, bListed bool
+		aMod, bMod     time.Time
+		aKeeps         bool
+		aPath, bPath   string
+	}{
+		{name: "main beats an older linked worktree", aMain: true, aListed: true, aMod: newer, bMod: old, aKeeps: true, aPath: "/w/z", bPath: "/w/a"},
+		{name: "a claim without git's word is nothing", aMain: true, aListed: false, aMod: newer, bMod: old, aKeeps: false, aPath: "/w/z", bPath: "/w/a"},
+		{name: "two main worktrees: age decides who is named", aMain: true, aListed: true, bMain: true, bListed: true, aMod: old, bMod: newer, aKeeps: true, aPath: "/w/z", bPath: "/w/a"},
+	} {
+		resA, resB := linked, linked
+		if tt.aMain {
+			resA = mainRes
+		}
+		if tt.bMain {
+			resB = mainRes
+		}
+		a := Sibling{Worktree: gitwt.Worktree{Path: tt.aPath}, Reservation: resA, ModTime: tt.aMod, Main: tt.aListed}
+		b := Sibling{Worktree: gitwt.Worktree{Path: tt.bPath}, Reservation: resB, ModTime: tt.bMod, Main: tt.bListed}
+		aKeeps := keeps(a.KeepsMain(), false, tt.aMod, tt.aPath, b, spec, "r")
+		bKeeps := keeps(b.KeepsMain(), false, tt.bMod, tt.bPath, a, spec, "r")
+		if aKeeps != tt.aKeeps || aKeeps == bKeeps {
+			t.Errorf("%s: a keeps = %v, b keeps = %v; want a %v and exactly one", tt.name, aKeeps, bKeeps, tt.aKeeps)
 		}
 	}
 }

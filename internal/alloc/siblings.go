@@ -23,9 +23,17 @@ type Sibling struct {
 	Label       string // how messages name it, e.g. "../feature-x" or "../api-wt (repo api)"
 	// Repo names the other repository a foreign sibling belongs to; "" for this one.
 	Repo string
+	// Main: the worktree is its repository's main worktree (git lists it first).
+	Main bool
 }
 
-// ReadSiblings reads every other worktree's reservation. Files that are missing are
+// KeepsMain reports whether s is a main worktree keeping its main ports: its file says
+// so (reserve.Reservation.Main), and git lists it as the main worktree. A linked
+// worktree's file that claims to be one does not win the overlap rule with it.
+func (s Sibling) KeepsMain() bool { return s.Main && s.Reservation.Main }
+
+// ReadSiblings reads every other worktree's reservation; worktrees is git's list, the
+// main worktree first. Files that are missing are
 // silently absent; files that cannot be used are reported through warn and skipped. The
 // reads run on a few goroutines, because with hundreds of worktrees they are the bulk of
 // allocate's own work.
@@ -58,7 +66,7 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 			if fi, err := os.Stat(path); err == nil {
 				mt = fi.ModTime()
 			}
-			out[i] = slot{ok: true, s: Sibling{Worktree: w, Path: path, Reservation: res, ModTime: mt, Label: repository.Label(labelBase, w.Path)}}
+			out[i] = slot{ok: true, s: Sibling{Worktree: w, Path: path, Reservation: res, ModTime: mt, Label: repository.Label(labelBase, w.Path), Main: i == 0}}
 		}()
 	}
 	wg.Wait()

@@ -19,10 +19,13 @@ func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
 	if p, bad := spec.Avoided(o.Base); bad {
 		return nil, fmt.Errorf("--base %d: port %d is on the avoid list", o.Base, p)
 	}
+	if p, ok := spec.MainPortIn(o.Base); ok {
+		return nil, fmt.Errorf("--base %d: port %d is the main worktree's (services.%s.main)", o.Base, p.Port, untrusted.New(p.Service))
+	}
 	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
 		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width))
 	}
-	return a.write(prev, slot, o.Base, Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
+	return a.write(prev, a.reservation(slot, o.Base), Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
 }
 
 func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
@@ -51,6 +54,11 @@ func (a *allocation) taken(base int) bundle.Verdict {
 		a.holders[repo]++
 		a.countFile(s)
 		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: "reserved by " + s.Label}
+	}
+	if p, ok := a.cfg.Spec.MainPortIn(base); ok {
+		// The main worktree's ports, from the config: reserved even before the main
+		// worktree has allocated them (its file says so for other repositories).
+		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: fmt.Sprintf("holds port %d, the main worktree's (services.%s.main)", p.Port, untrusted.New(p.Service))}
 	}
 	for p := base; p < base+w; p++ {
 		if a.prober.Bound(p) {

@@ -28,8 +28,7 @@ func recordable(p string) string {
 	return ""
 }
 
-func (a *allocation) write(prev []byte, slot, base int, outcome Outcome, msg string, dryRun bool) (*Result, error) {
-	r := a.reservation(slot, base)
+func (a *allocation) write(prev []byte, r reserve.Reservation, outcome Outcome, msg string, dryRun bool) (*Result, error) {
 	data, err := reserve.Marshal(prev, r)
 	if err != nil {
 		return nil, err

@@ -79,12 +79,15 @@ func parsePort(s string) (int, error) {
 }
 
 // Service is one service of a bundle: its port is the bundle's base plus
-// Offset, exported as Env. Health is an optional HTTP path for probes.
+// Offset, exported as Env. Health is an optional HTTP path for probes. Main,
+// when not 0, is the port the service keeps in the main worktree instead
+// (services.<name>.main): the project's usual one.
 type Service struct {
 	Name   string
 	Offset int
 	Env    string
 	Health string
+	Main   int
 }
 
 // Spec is everything needed to lay bundles out in a range. Slot i covers
@@ -135,6 +138,34 @@ func (s Spec) Ports(base int) []Port {
 		ps[i] = Port{Service: sv.Name, Env: sv.Env, Port: base + sv.Offset}
 	}
 	return ps
+}
+
+// HasMain reports whether the services name the main worktree's ports. A valid
+// config names one for every service or for none.
+func (s Spec) HasMain() bool {
+	return len(s.Services) > 0 && s.Services[0].Main != 0
+}
+
+// MainPorts returns each service's main port, in service order: the main
+// worktree's ports when HasMain.
+func (s Spec) MainPorts() []Port {
+	ps := make([]Port, len(s.Services))
+	for i, sv := range s.Services {
+		ps[i] = Port{Service: sv.Name, Env: sv.Env, Port: sv.Main}
+	}
+	return ps
+}
+
+// MainPortIn returns the first main port in [base, base+Width) and its
+// service, and whether there is one: a linked worktree's bundle must not
+// hold one.
+func (s Spec) MainPortIn(base int) (Port, bool) {
+	for _, p := range s.MainPorts() {
+		if p.Port != 0 && p.Port >= base && p.Port < base+s.Width {
+			return p, true
+		}
+	}
+	return Port{}, false
 }
 
 // Avoided returns the lowest port in [base, base+Width) that is in

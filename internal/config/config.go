@@ -6,6 +6,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
@@ -38,6 +39,18 @@ const (
 // width is far more likely a typo than a plan.
 const MaxWidth = 1000
 
+// Keys are the keys of the config file, in the order the documentation gives them;
+// ServiceKeys are those of a service's object.
+var (
+	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "$schema"}
+	ServiceKeys = []string{"offset", "env", "health", "main"}
+)
+
+// MinMainPort is the lowest port services.<name>.main may name: the lowest any
+// reservation file may list (reserve.MinPort), since other worktrees read the main
+// worktree's ports from its file.
+const MinMainPort = 1024
+
 // Var is a derived value: Name is exported with Template rendered.
 type Var struct {
 	Name     string
@@ -46,8 +59,11 @@ type Var struct {
 
 // Config is the validated service spec and derived vars.
 type Config struct {
-	Spec   bundle.Spec
-	Vars   []Var  // ordered as in the file
+	Spec bundle.Spec
+	Vars []Var // ordered as in the file
+	// Dotenv lists the files, relative to each worktree's top level, in which allocate
+	// keeps a marked block of the worktree's variables, as the file gives them.
+	Dotenv []string
 	Source string // the file read, "" when defaults
 
 	// allow holds the env names the user allowed in their own git config
@@ -209,6 +225,9 @@ func (c Config) check() (key, msg string) {
 			return k + ".health", fmt.Sprintf("health %q does not start with /", sv.Health)
 		}
 	}
+	if k, msg := checkMain(s.Services); msg != "" {
+		return k, msg
+	}
 	for _, v := range c.Vars {
 		k := "vars." + v.Name
 		if err := envname.Check(v.Name, c.allow); err != nil {
@@ -226,5 +245,64 @@ func (c Config) check() (key, msg string) {
 			return k, err.Error()
 		}
 	}
+	return checkDotenv(c.Dotenv)
+}
+
+// checkMain checks services.<name>.main: every service names one or none does, each
+// is a port from MinMainPort up, and no two services share one.
+func checkMain(svcs []bundle.Service) (key, msg string) {
+	var first *bundle.Service
+	for i := range svcs {
+		if svcs[i].Main != 0 {
+			first = &svcs[i]
+			break
+		}
+	}
+	if first == nil {
+		return "", ""
+	}
+	owner := map[int]string{}
+	for _, sv := range svcs {
+		k := "services." + sv.Name + ".main"
+		switch {
+		case sv.Main == 0:
+			return k, fmt.Sprintf("missing: either every service names its port in the main worktree or none does (services.%s.main is %d)", first.Name, first.Main)
+		case sv.Main < MinMainPort || sv.Main > 65535:
+			return k, fmt.Sprintf("port %d is outside %d-65535", sv.Main, MinMainPort)
+		}
+		if other, ok := owner[sv.Main]; ok {
+			return k, fmt.Sprintf("port %d is already the main port of service %s", sv.Main, other)
+		}
+		owner[sv.Main] = sv.Name
+	}
 	return "", ""
 }
+
+// checkDotenv checks the dotenv file list: paths, none twice, none the tool's own
+// files. Where a path leads (out of the worktree, through a symlink, to a tracked file)
+// is allocate's to check, in each worktree, with a warning.
+func checkDotenv(files []string) (key, msg string) {
+	seen := map[string]int{}
+	for i, f := range files {
+		k := fmt.Sprintf("dotenv[%d]", i)
+		clean := filepath.ToSlash(filepath.Clean(f))
+		switch {
+		case f == "":
+			return k, "empty; give a file path relative to the worktree's top level, such as \".env\""
+		case strings.IndexByte(f, 0) >= 0:
+			return k, "contains a NUL byte"
+		case clean == "." || strings.HasSuffix(f, "/"):
+			return k, fmt.Sprintf("%q is a directory; give a file path, such as \".env\"", f)
+		case clean == FileName || clean == reservationFile:
+			return k, fmt.Sprintf("%s is git-worktree-ports' own file", clean)
+		}
+		if j, ok := seen[clean]; ok {
+			return k, fmt.Sprintf("%s is listed twice (dotenv[%d])", clean, j)
+		}
+		seen[clean] = i
+	}
+	return "", ""
+}
+
+// reservationFile is reserve.FileName, which config does not import.
+const reservationFile = ".worktree-ports.json"

@@ -127,6 +127,24 @@ func TestParse(t *testing.T) {
 			want: Config{Spec: Default().Spec},
 		},
 		{
+			name: "main ports and dotenv files",
+			in: `{"services": {"web": {"offset": 0, "main": 3000}, "api": {"offset": 1, "main": 8000}},
+				"dotenv": [".env", "server/.env.local"]}`,
+			want: Config{
+				Spec: bundle.Spec{Range: bundle.Range{Lo: 20000, Hi: 29999}, Width: 10,
+					Services: []bundle.Service{
+						{Name: "web", Offset: 0, Env: "WEB_PORT", Main: 3000},
+						{Name: "api", Offset: 1, Env: "API_PORT", Main: 8000},
+					}},
+				Dotenv: []string{".env", "server/.env.local"},
+			},
+		},
+		{
+			name: "an empty dotenv list",
+			in:   `{"dotenv": []}`,
+			want: Config{Spec: Default().Spec, Dotenv: []string{}},
+		},
+		{
 			name: "template values are data",
 			in:   `{"vars": {"CMD": "$(rm -rf /) ` + "`x`" + ` 'q' \"d\" {{app}}"}}`,
 			want: Config{Spec: Default().Spec, Vars: []Var{{"CMD", "$(rm -rf /) `x` 'q' \"d\" {{app}}"}}},
@@ -233,6 +251,26 @@ func TestParseErrors(t *testing.T) {
 		{"var like default PORT", `{"vars": {"PORT": "x"}}`, "vars.PORT", "already used by service app"},
 		{"var root reserved", `{"vars": {"WORKTREE_PORTS_ROOT": "x"}}`, "vars.WORKTREE_PORTS_ROOT", "reserved"},
 		{"var slot reserved", `{"vars": {"WORKTREE_PORTS_SLOT": "x"}}`, "vars.WORKTREE_PORTS_SLOT", "reserved"},
+
+		// Main ports.
+		{"main on some services only", `{"services": {"web": {"offset": 0, "main": 3000}, "api": 1}}`, "services.api.main", "missing: either every service names its port in the main worktree or none does (services.web.main is 3000)"},
+		{"main on a later service only", `{"services": {"web": 0, "api": {"offset": 1, "main": 8000}}}`, "services.web.main", "services.api.main is 8000"},
+		{"main below 1024", `{"services": {"web": {"offset": 0, "main": 80}}}`, "services.web.main", "port 80 is outside 1024-65535"},
+		{"main zero", `{"services": {"web": {"offset": 0, "main": 0}}}`, "services.web.main", "port 0 is outside 1024-65535"},
+		{"main above 65535", `{"services": {"web": {"offset": 0, "main": 70000}}}`, "services.web.main", "outside 1024-65535"},
+		{"main a string", `{"services": {"web": {"offset": 0, "main": "3000"}}}`, "services.web.main", "must be an integer"},
+		{"main twice", `{"services": {"web": {"offset": 0, "main": 3000}, "api": {"offset": 1, "main": 3000}}}`, "services.api.main", "port 3000 is already the main port of service web"},
+
+		// Dotenv files.
+		{"dotenv a string", `{"dotenv": ".env"}`, "dotenv", "must be an array of file paths"},
+		{"dotenv item a number", `{"dotenv": [".env", 1]}`, "dotenv[1]", "must be a file path, a string, not a number"},
+		{"dotenv item empty", `{"dotenv": [""]}`, "dotenv[0]", "empty"},
+		{"dotenv item a directory", `{"dotenv": ["server/"]}`, "dotenv[0]", "is a directory"},
+		{"dotenv item dot", `{"dotenv": ["."]}`, "dotenv[0]", "is a directory"},
+		{"dotenv twice", `{"dotenv": [".env", "./.env"]}`, "dotenv[1]", ".env is listed twice (dotenv[0])"},
+		{"dotenv the reservation", `{"dotenv": [".worktree-ports.json"]}`, "dotenv[0]", "git-worktree-ports' own file"},
+		{"dotenv the config", `{"dotenv": ["./.worktree-ports.config.json"]}`, "dotenv[0]", "git-worktree-ports' own file"},
+		{"dotenv NUL", `{"dotenv": ["a\u0000b"]}`, "dotenv[0]", "NUL"},
 
 		// Health.
 		{"health relative", `{"services": {"api": {"offset": 0, "health": "healthz"}}}`, "services.api.health", "does not start with /"},
@@ -511,8 +549,26 @@ func TestEnv(t *testing.T) {
 			}
 		})
 	}
+	// In the main worktree, with main ports: those ports, {slot} is "main" and {base} the
+	// first service's port.
+	c, err := Parse(file, []byte(`{"services": {"web": {"offset": 0, "main": 3000}, "api": {"offset": 1, "main": 8000}},
+		"vars": {"API_URL": "http://localhost:{api}", "DB": "shop_{slot}", "B": "{base}"}}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	main := TemplateData{Worktree: "shop", Main: true, Base: 3000}
+	if got, err := c.Env(main); err != nil || !reflect.DeepEqual(got, []EnvVar{
+		{"WEB_PORT", "3000"}, {"API_PORT", "8000"}, {"API_URL", "http://localhost:8000"}, {"DB", "shop_main"}, {"B", "3000"},
+	}) {
+		t.Errorf("Env main = %q, %v", got, err)
+	}
+	// Elsewhere the same config gives the bundle's ports.
+	if got, err := c.Env(data); err != nil || got[1].Value != "21341" || got[3].Value != "shop_134" {
+		t.Errorf("Env linked = %q, %v", got, err)
+	}
+
 	// A root that itself looks like a placeholder is data.
-	c := Default()
+	c = Default()
 	c.Vars = []Var{{"R", "{root}"}}
 	got, err := c.Env(TemplateData{Root: "/x/{app}"})
 	if err != nil || got[1].Value != "/x/{app}" {
@@ -569,7 +625,7 @@ func TestLoad(t *testing.T) {
 
 	// A bad file names the path as given.
 	bad := write("bad.json", `{"wdth": 10}`)
-	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars, $schema)" {
+	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars, dotenv, $schema)" {
 		t.Errorf("Load(bad, nil) = %v", err)
 	}
 

@@ -114,6 +114,17 @@ func (p *parser) parse(data []byte) (Config, error) {
 				c.Vars = append(c.Vars, Var{Name: name, Template: v.Str})
 				return nil
 			})
+		case "dotenv":
+			if !v.IsArray() {
+				return p.errorf(key, "must be an array of file paths relative to the worktree's top level, not %s", typeName(v))
+			}
+			c.Dotenv = []string{}
+			for i, item := range v.Array() {
+				if item.Type != gjson.String {
+					return p.errorf(fmt.Sprintf("dotenv[%d]", i), "must be a file path, a string, not %s", typeName(item))
+				}
+				c.Dotenv = append(c.Dotenv, item.Str)
+			}
 		case "$schema":
 			// For editors (SchemaURL); the tool has nothing to check against it.
 			if v.Type != gjson.String {
@@ -123,7 +134,7 @@ func (p *parser) parse(data []byte) (Config, error) {
 			if strings.EqualFold(key, "allowEnv") {
 				return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", envname.GitKey)
 			}
-			return p.errorf(key, "unknown key (known: range, width, services, avoid, vars, $schema)")
+			return p.errorf(key, "unknown key (known: %s)", strings.Join(Keys, ", "))
 		}
 		return nil
 	})
@@ -191,8 +202,13 @@ func (p *parser) service(key, name string, v gjson.Result) (bundle.Service, erro
 			sv.Env, err = p.str(key+".env", v)
 		case "health":
 			sv.Health, err = p.str(key+".health", v)
+		case "main":
+			sv.Main, err = p.integer(key+".main", v)
+			if err == nil && (sv.Main < MinMainPort || sv.Main > 65535) {
+				err = p.errorf(key+".main", "port %d is outside %d-65535", sv.Main, MinMainPort)
+			}
 		default:
-			err = p.errorf(key+"."+k, "unknown key (known: offset, env, health)")
+			err = p.errorf(key+"."+k, "unknown key (known: %s)", strings.Join(ServiceKeys, ", "))
 		}
 		return err
 	})

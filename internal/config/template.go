@@ -19,6 +19,10 @@ type TemplateData struct {
 	Root     string // {root}
 	Slot     int    // {slot}
 	Base     int    // {base}
+	// Main: the main worktree keeping the services' main ports. The ports are then
+	// those, {slot} is "main" (no slot index is its own), and {base} is the first
+	// service's port.
+	Main bool
 }
 
 // EnvVar is one exported variable. Value is raw data: it may hold quotes,
@@ -32,11 +36,15 @@ type EnvVar struct {
 // name with its port, in service order, then each var rendered, in file
 // order. It does not include EnvRoot and EnvSlot, which callers add.
 func (c Config) Env(t TemplateData) ([]EnvVar, error) {
-	ports := map[string]int{}
+	byName := map[string]int{}
 	names := map[string]bool{}
 	env := make([]EnvVar, 0, len(c.Spec.Services)+len(c.Vars))
-	for _, p := range c.Spec.Ports(t.Base) {
-		ports[p.Service] = p.Port
+	ports := c.Spec.Ports(t.Base)
+	if t.Main {
+		ports = c.Spec.MainPorts()
+	}
+	for _, p := range ports {
+		byName[p.Service] = p.Port
 		names[p.Service] = true
 		env = append(env, EnvVar{Name: p.Env, Value: strconv.Itoa(p.Port)})
 	}
@@ -59,7 +67,11 @@ func (c Config) Env(t TemplateData) ([]EnvVar, error) {
 			case "root":
 				b.WriteString(t.Root)
 			case "slot":
-				b.WriteString(strconv.Itoa(t.Slot))
+				if t.Main {
+					b.WriteString(MainSlot)
+				} else {
+					b.WriteString(strconv.Itoa(t.Slot))
+				}
 			case "base":
 				b.WriteString(strconv.Itoa(t.Base))
 			case "repo-slug":
@@ -76,13 +88,18 @@ func (c Config) Env(t TemplateData) ([]EnvVar, error) {
 					b.WriteString(slug.Make(t.Branch))
 				}
 			default:
-				b.WriteString(strconv.Itoa(ports[s.text]))
+				b.WriteString(strconv.Itoa(byName[s.text]))
 			}
 		}
 		env = append(env, EnvVar{Name: v.Name, Value: b.String()})
 	}
 	return env, nil
 }
+
+// MainSlot is what {slot} and WORKTREE_PORTS_SLOT say in the main worktree when it
+// keeps the services' main ports: it has no slot of the range, and a number would be
+// some linked worktree's.
+const MainSlot = "main"
 
 // segment is a piece of a parsed template: literal text, or the name of a
 // placeholder.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
@@ -285,12 +286,25 @@ func checkOverlaps(f Facts) []Finding {
 		}
 		out = append(out, Finding{
 			Check: "overlap", Severity: Problem, Path: loser.Path,
-			Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%d+%d and %d+%d); %s keeps its bundle", a.Label, b.Label,
-				a.Reservation.Base, a.Reservation.Width, b.Reservation.Base, b.Reservation.Width, keeper.Label),
+			Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%s and %s); %s keeps its bundle", a.Label, b.Label,
+				bundleText(a.Reservation), bundleText(b.Reservation), keeper.Label),
 			Fix: fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shquote.Word(loser.Worktree.Path), keeper.Label),
 		})
 	}
 	return out
+}
+
+// bundleText names what a reservation claims in a message: "21340+10", or for a main
+// worktree keeping its main ports, "main ports 3000, 8000".
+func bundleText(r reserve.Reservation) string {
+	if !r.Main {
+		return fmt.Sprintf("%d+%d", r.Base, r.Width)
+	}
+	ports := make([]string, len(r.Ports))
+	for i, p := range r.Ports {
+		ports[i] = strconv.Itoa(p.Port)
+	}
+	return "main ports " + strings.Join(ports, ", ")
 }
 
 // claimedPorts lists every port the reservations claim, each once, in order, with the

@@ -194,7 +194,12 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling) {
 			if !ok {
 				slot = res.Slot
 			}
-			if want, err := alloc.Expected(cfg, repo.RepoName(), w.Row.Branch, root, "", slot, res.Base); err == nil {
+			want, err := alloc.Expected(cfg, repo.RepoName(), w.Row.Branch, root, "", slot, res.Base)
+			if cfg.Spec.HasMain() && !w.Linked {
+				// The main worktree keeps the ports its config names.
+				want, err = alloc.ExpectedMain(cfg, repo.RepoName(), w.Row.Branch, root, "")
+			}
+			if err == nil {
 				w.Expected = &want
 			}
 		}

@@ -49,6 +49,7 @@ type Row struct {
 	Prunable       bool     `json:"prunable"`
 	PrunableReason string   `json:"prunable_reason,omitempty"`
 	Reserved       bool     `json:"reserved"`
+	Main           bool     `json:"main,omitempty"`
 	Slot           int      `json:"slot"`
 	Base           int      `json:"base"`
 	Width          int      `json:"width"`
@@ -135,7 +136,7 @@ func row(repo string, w gitwt.Worktree, current string, prober reserve.Prober) R
 	res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
 	switch {
 	case err == nil:
-		r.Reserved, r.Slot, r.Base, r.Width = true, res.Slot, res.Base, res.Width
+		r.Reserved, r.Main, r.Slot, r.Base, r.Width = true, res.Main, res.Slot, res.Base, res.Width
 		for _, p := range res.Ports {
 			r.Ports = append(r.Ports, Port{Service: p.Name, Port: p.Port, Listening: prober != nil && prober.Bound(p.Port)})
 		}
@@ -157,7 +158,7 @@ func conflicts(rows []Row, i int) bool {
 }
 
 func rowReservation(r Row) reserve.Reservation {
-	res := reserve.Reservation{Base: r.Base, Width: r.Width}
+	res := reserve.Reservation{Main: r.Main, Base: r.Base, Width: r.Width}
 	for _, p := range r.Ports {
 		res.Ports = append(res.Ports, reserve.Port{Name: p.Service, Port: p.Port})
 	}

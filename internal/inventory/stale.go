@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +11,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -112,5 +115,23 @@ func ConfigDrift(root, path string, res reserve.Reservation, allow func() envnam
 		return Drift{}
 	}
 	want, _ := alloc.Expected(cfg, "", "", root, "", res.Slot, res.Base)
+	if cfg.Spec.HasMain() && (res.Main || isMainWorktree(root)) {
+		want, _ = alloc.ExpectedMain(cfg, "", "", root, "")
+	}
 	return Compare(res, want, false)
+}
+
+// isMainWorktree reports, from files alone, whether root is a repository's main
+// worktree: its .git is a directory, or a file naming a git directory that is no linked
+// worktree's (which has a commondir file): a separate git dir, a submodule.
+func isMainWorktree(root string) bool {
+	if fi, err := os.Lstat(filepath.Join(root, ".git")); err == nil && fi.IsDir() {
+		return true
+	}
+	gd, err := gitwt.ReadGitFile(root)
+	if err != nil {
+		return false
+	}
+	_, err = os.Lstat(filepath.Join(gd, "commondir"))
+	return errors.Is(err, fs.ErrNotExist)
 }

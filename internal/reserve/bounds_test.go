@@ -31,3 +31,17 @@ func TestBoundsMatchConfig(t *testing.T) {
 		t.Errorf("config accepts width %d, above reserve.MaxWidth", reserve.MaxWidth+1)
 	}
 }
+
+// TestMainBoundsMatchConfig keeps the lowest main port a config may name no lower than
+// the lowest port a reservation may list, or other worktrees would skip the main
+// worktree's file and take its ports.
+func TestMainBoundsMatchConfig(t *testing.T) {
+	if config.MinMainPort != reserve.MinPort {
+		t.Errorf("config.MinMainPort is %d, reserve.MinPort %d", config.MinMainPort, reserve.MinPort)
+	}
+	c := config.Default()
+	c.Spec.Services[0].Main = reserve.MinPort - 1
+	if err := c.Validate(); err == nil {
+		t.Errorf("config accepts main port %d, below reserve.MinPort", reserve.MinPort-1)
+	}
+}

@@ -18,9 +18,9 @@ import (
 // prev is the previous file's bytes and may be nil. When it is a valid JSON
 // object, every key the user added is kept in place and in order, with its
 // key and value byte for byte; our keys (version, worktree, root, git_dir,
-// base, width, slot, ports, env) are replaced in place, a repeated one is
+// main, base, width, slot, ports, env) are replaced in place, a repeated one is
 // dropped, and the missing ones are appended. root and git_dir are left out
-// when empty. An invalid prev is treated as nil.
+// when empty, main when false. An invalid prev is treated as nil.
 //
 // Marshal refuses a reservation that Parse would not read back unchanged:
 // a base or width outside the port range, a negative version or slot, a
@@ -35,6 +35,7 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 		"worktree": quote(r.Worktree),
 		"root":     quote(r.Root),
 		"git_dir":  quote(r.GitDir),
+		"main":     "true",
 		"base":     strconv.Itoa(r.Base),
 		"width":    strconv.Itoa(r.Width),
 		"slot":     strconv.Itoa(r.Slot),
@@ -69,9 +70,10 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 	return []byte("{\n" + strings.Join(members, ",\n") + "\n}\n"), nil
 }
 
-// omitted reports whether key is left out of the file: root and git_dir when unknown.
+// omitted reports whether key is left out of the file: root and git_dir when unknown,
+// main unless it is the main worktree's file.
 func omitted(key string, r Reservation) bool {
-	return key == "root" && r.Root == "" || key == "git_dir" && r.GitDir == ""
+	return key == "root" && r.Root == "" || key == "git_dir" && r.GitDir == "" || key == "main" && !r.Main
 }
 
 func validate(r Reservation) error {

@@ -96,6 +96,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 	for _, r := range []Reservation{
 		sample,
 		{Base: 1, Width: 65535},
+		{Version: 1, Worktree: "shop", Main: true, Base: 3000, Width: 1,
+			Ports: []Port{{"web", 3000}, {"api", 8000}}, Env: []EnvVar{{"WEB_PORT", "3000"}}},
 		{Version: 1, Worktree: "ünïcode \"quoted\" \\ \t\n\u2028", Base: 65535, Width: 1, Slot: 0,
 			Ports: []Port{{"", 65535}}, Env: []EnvVar{{"", ""}, {"E", "line1\nline2"}}},
 	} {

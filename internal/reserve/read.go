@@ -100,8 +100,12 @@ func (r Reservation) OutOfBounds() string {
 		return fmt.Sprintf("width %d is not one any config allows (1-%d)", r.Width, MaxWidth)
 	case r.Base+r.Width-1 > maxPort:
 		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, maxPort)
-	case len(r.Ports) > r.Width:
+	case len(r.Ports) > r.Width && !r.Main:
 		return fmt.Sprintf("%d ports listed for a bundle of width %d, more than any config has services", len(r.Ports), r.Width)
+	case len(r.Ports) > MaxWidth:
+		// A main worktree's file lists one port per service, and services have offsets
+		// below a width of at most MaxWidth.
+		return fmt.Sprintf("%d ports listed, more than any config has services", len(r.Ports))
 	}
 	for _, p := range r.Ports {
 		if p.Port < MinPort || p.Port > maxPort {
@@ -177,6 +181,7 @@ func Parse(path string, data []byte) (Reservation, error) {
 	}
 	r.Root = pathValue(fields["root"])
 	r.GitDir = pathValue(fields["git_dir"])
+	r.Main = fields["main"].Type == gjson.True
 	if p := fields["ports"]; p.IsObject() {
 		seen := map[string]bool{}
 		bad := ""
@@ -222,7 +227,7 @@ func Parse(path string, data []byte) (Reservation, error) {
 }
 
 // ourKeys are the keys this package owns, in the order Marshal appends them.
-var ourKeys = []string{"version", "worktree", "root", "git_dir", "base", "width", "slot", "ports", "env"}
+var ourKeys = []string{"version", "worktree", "root", "git_dir", "main", "base", "width", "slot", "ports", "env"}
 
 // pathValue returns v when it is a string holding an absolute, clean path, and ""
 // otherwise: a path that is not one is treated as absent, so the file is read as one

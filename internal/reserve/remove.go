@@ -39,8 +39,17 @@ func Remove(root string) (bool, error) {
 }
 
 // InUse returns the first port of r's bundle that p says something listens on: while
-// there is one, the bundle is in use (release refuses to free it without --force).
+// there is one, the bundle is in use (release refuses to free it without --force). A
+// main worktree's file (Main) has its listed ports for a bundle.
 func (r Reservation) InUse(p Prober) (int, bool) {
+	if r.Main {
+		for _, q := range r.Ports {
+			if p.Bound(q.Port) {
+				return q.Port, true
+			}
+		}
+		return 0, false
+	}
 	for port := r.Base; port < r.Base+r.Width; port++ {
 		if p.Bound(port) {
 			return port, true

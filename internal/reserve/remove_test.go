@@ -3,6 +3,7 @@ package reserve
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -57,5 +58,19 @@ func TestInUse(t *testing.T) {
 		if got, busy := r.InUse(p); got != tt.want || busy != tt.busy {
 			t.Errorf("bound %v: InUse = %d, %v; want %d, %v", tt.bound, got, busy, tt.want, tt.busy)
 		}
+	}
+}
+
+// TestInUseMain: the main worktree's ports are its listed ones.
+func TestInUseMain(t *testing.T) {
+	r := Reservation{Main: true, Base: 3000, Width: 1, Ports: []Port{{Name: "web", Port: 3000}, {Name: "api", Port: 8000}}}
+	bound := func(ports ...int) Prober {
+		return ProberFunc(func(port int) bool { return slices.Contains(ports, port) })
+	}
+	if got, busy := r.InUse(bound(8000)); got != 8000 || !busy {
+		t.Errorf("InUse with 8000 bound = %d, %v", got, busy)
+	}
+	if got, busy := r.InUse(bound(3001, 7999)); busy {
+		t.Errorf("InUse with its neighbours bound = %d, %v", got, busy)
 	}
 }

@@ -44,11 +44,15 @@ type Reservation struct {
 	// hand, have "" and are read as before.
 	Root   string
 	GitDir string
-	Base   int
-	Width  int
-	Slot   int
-	Ports  []Port   // in file order
-	Env    []EnvVar // in file order
+	// Main says the file is the main worktree's and holds the services' main ports
+	// (services.<name>.main), not a bundle of the range: its Ports are those, Base is the
+	// first of them and Width 1, so it claims exactly its Ports, and Slot means nothing.
+	Main  bool
+	Base  int
+	Width int
+	Slot  int
+	Ports []Port   // in file order
+	Env   []EnvVar // in file order
 }
 
 // Claimed reports whether p is claimed by r: inside [Base, Base+Width) or
@@ -86,7 +90,7 @@ func (r Reservation) Overlaps(o Reservation) bool {
 // Equal reports whether r and o hold the same values, including the order
 // of Ports and Env.
 func (r Reservation) Equal(o Reservation) bool {
-	if r.Version != o.Version || r.Worktree != o.Worktree || r.Root != o.Root || r.GitDir != o.GitDir || r.Base != o.Base ||
+	if r.Version != o.Version || r.Worktree != o.Worktree || r.Root != o.Root || r.GitDir != o.GitDir || r.Main != o.Main || r.Base != o.Base ||
 		r.Width != o.Width || r.Slot != o.Slot ||
 		len(r.Ports) != len(o.Ports) || len(r.Env) != len(o.Env) {
 		return false

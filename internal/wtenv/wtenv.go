@@ -63,6 +63,81 @@ func (e *NoReservationError) Error() string {
 // the reservation's env entries that may reach an environment. Outside a worktree it
 // returns a *repository.NotWorktreeError.
 func Vars(ctx context.Context, o Options) ([]render.Var, error) {
+	w, err := load(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	warn, root, path, res := w.warn, w.root, w.path, w.res
+	if inherited := (gitwt.Git{Env: o.Env}).Getenv(config.EnvRoot); inherited != "" && !fspath.Same(inherited, root) {
+		warn(fmt.Sprintf("warning: %s=%s was inherited from another worktree; printing the ports of %s", config.EnvRoot, untrusted.New(inherited), untrusted.New(root)))
+	}
+	vars := []render.Var{
+		{Name: config.EnvRoot, Value: root},
+		{Name: config.EnvSlot, Value: alloc.SlotValue(res)},
+	}
+	for _, e := range res.Env {
+		if why := Refuse(e.Name, e.Value, w.allow); why != "" {
+			key := "env." + e.Name
+			if !envname.Valid(e.Name) {
+				key = "env." + envname.Quote(e.Name)
+			}
+			warn(fmt.Sprintf("warning: %s: %s: dropped: %s", untrusted.New(path), key, why))
+			continue
+		}
+		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
+	}
+	return vars, nil
+}
+
+// UnknownServiceError says Port was asked for a service the reservation has no port for.
+type UnknownServiceError struct {
+	Service string
+	Path    string   // the reservation file
+	Known   []string // the services it has, in its order
+}
+
+func (e *UnknownServiceError) Error() string {
+	known := make([]string, len(e.Known))
+	for i, k := range e.Known {
+		known[i] = untrusted.New(k).String()
+	}
+	if len(known) == 0 {
+		return fmt.Sprintf("unknown service %s: %s lists no services", strconv.Quote(e.Service), untrusted.New(e.Path))
+	}
+	return fmt.Sprintf("unknown service %s (known: %s)", strconv.Quote(e.Service), strings.Join(known, ", "))
+}
+
+// Port returns this worktree's port for service, reading its reservation as Vars does
+// (allocating first when there is none, unless NoAllocate), and a *UnknownServiceError
+// when the reservation has no such service.
+func Port(ctx context.Context, o Options, service string) (int, error) {
+	w, err := load(ctx, o)
+	if err != nil {
+		return 0, err
+	}
+	var known []string
+	for _, p := range w.res.Ports {
+		if p.Name == service {
+			return p.Port, nil
+		}
+		known = append(known, p.Name)
+	}
+	return 0, &UnknownServiceError{Service: service, Path: w.path, Known: known}
+}
+
+// loaded is this worktree's reservation as load found it.
+type loaded struct {
+	root, path string
+	res        reserve.Reservation
+	warn       func(string)
+	// allow gives the user's env-name allowances, asking git the first time only.
+	allow func() envname.Allow
+}
+
+// load finds the worktree and reads its reservation, allocating first when there is
+// none (or one that must be chosen again), and warns when the file is a copy, was moved
+// here, or is older than a config that now gives other variables.
+func load(ctx context.Context, o Options) (*loaded, error) {
 	warn := o.Warn
 	if warn == nil {
 		warn = func(string) {}
@@ -108,13 +183,6 @@ func Vars(ctx context.Context, o Options) ([]render.Var, error) {
 	// Where git lists a separate git dir instead of this main worktree, note it for the
 	// other worktrees (gitwt.RecordMain); a few small reads, no git.
 	gitwt.RecordMainOf(root)
-	if inherited := g.Getenv(config.EnvRoot); inherited != "" && !fspath.Same(inherited, root) {
-		warn(fmt.Sprintf("warning: %s=%s was inherited from another worktree; printing the ports of %s", config.EnvRoot, untrusted.New(inherited), untrusted.New(root)))
-	}
-	vars := []render.Var{
-		{Name: config.EnvRoot, Value: root},
-		{Name: config.EnvSlot, Value: strconv.Itoa(res.Slot)},
-	}
 	// The user's allowances are read from git config only when a name needs them, so
 	// `env` normally runs no git at all.
 	allow := sync.OnceValue(func() envname.Allow {
@@ -131,18 +199,7 @@ func Vars(ctx context.Context, o Options) ([]render.Var, error) {
 			warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(path), config.FileName, d))
 		}
 	}
-	for _, e := range res.Env {
-		if why := Refuse(e.Name, e.Value, allow); why != "" {
-			key := "env." + e.Name
-			if !envname.Valid(e.Name) {
-				key = "env." + envname.Quote(e.Name)
-			}
-			warn(fmt.Sprintf("warning: %s: %s: dropped: %s", untrusted.New(path), key, why))
-			continue
-		}
-		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
-	}
-	return vars, nil
+	return &loaded{root: root, path: path, res: res, warn: warn, allow: allow}, nil
 }
 
 // warnOrigin warns when the reservation res, found at path in the worktree root, holds

@@ -1,0 +1,125 @@
+package alloc
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+)
+
+// mainPorts allocates in the main worktree when every service names its main port
+// (services.<name>.main): its reservation is exactly those ports, wherever they lie, and
+// nothing moves it off them. Whatever else holds one (another worktree's reservation,
+// another repository's main worktree, a process) is named in a warning, and the main
+// worktree keeps it all the same: the project's usual ports are the point.
+func (a *allocation) mainPorts(o Options, own reserve.Reservation, hasOwn bool, prev []byte) (*Result, error) {
+	if o.Base != 0 {
+		return nil, fmt.Errorf("--base %d: the main worktree keeps the ports its config names (services.<name>.main), never a slot of the range; --base is for linked worktrees", o.Base)
+	}
+	want := a.mainReservation()
+	a.warnHeld(want)
+	ports := mainPortsText(want)
+	if hasOwn && !o.Force && sameContent(own, want) {
+		return &Result{
+			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
+			Message: fmt.Sprintf("%s: main worktree, kept its ports %s", untrusted.New(a.name), ports),
+		}, nil
+	}
+	msg := fmt.Sprintf("%s: main worktree, ports %s (services.<name>.main)", untrusted.New(a.name), ports)
+	if hasOwn && !own.Main {
+		msg = fmt.Sprintf("%s: main worktree, ports %s (services.<name>.main), instead of slot %d, ports %s", untrusted.New(a.name), ports, own.Slot, portRange(own.Base, own.Width))
+	}
+	return a.write(prev, want, MainPorts, msg, o.DryRun)
+}
+
+// mainReservation is what the main worktree's file holds (ExpectedMain).
+func (a *allocation) mainReservation() reserve.Reservation {
+	cur, _ := a.repo.Current()
+	r, err := ExpectedMain(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir)
+	if err != nil {
+		a.warn(err.Error())
+	}
+	return r
+}
+
+// mainPortsText lists a main reservation's ports as "web 3000, api 8000".
+func mainPortsText(r reserve.Reservation) string {
+	parts := make([]string, len(r.Ports))
+	for i, p := range r.Ports {
+		parts[i] = untrusted.New(p.Name).String() + " " + strconv.Itoa(p.Port)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// warnHeld names, for each of the main worktree's ports, whatever else holds it: the
+// reservation of another worktree (which moves off it at its next allocate, unless it is
+// another repository's main worktree) and any process listening on it outside this
+// worktree. Its own servers are what the ports are for, and say nothing.
+func (a *allocation) warnHeld(want reserve.Reservation) {
+	var bound []int
+	for _, p := range want.Ports {
+		for _, s := range a.sibs {
+			if !s.Reservation.Claimed(p.Port) {
+				continue
+			}
+			then := "it moves off it at its next allocate"
+			if s.KeepsMain() {
+				then = "it keeps it too, as a main worktree: the two cannot run at once; give one of them other main ports"
+			}
+			a.warn(fmt.Sprintf("%s: port %d (%s) is also reserved by %s; the main worktree keeps it, and %s", untrusted.New(a.name), p.Port, untrusted.New(p.Name), s.Label, then))
+		}
+		if a.prober.Bound(p.Port) {
+			bound = append(bound, p.Port)
+		}
+	}
+	if len(bound) == 0 {
+		return
+	}
+	found, err := owner.Lookup(a.ctx, bound)
+	paths := make([]string, 0, len(a.repo.Worktrees))
+	for _, w := range a.repo.Worktrees {
+		paths = append(paths, w.Path)
+	}
+	for _, port := range bound {
+		name := serviceOf(want, port)
+		ls := found[port]
+		if err != nil || len(ls) == 0 {
+			// The OS would not say who (or the listener went away meanwhile).
+			a.warn(fmt.Sprintf("%s: port %d (%s) is in use by a process the OS does not name; the main worktree keeps it", untrusted.New(a.name), port, untrusted.New(name)))
+			continue
+		}
+		for _, l := range ls {
+			holder := ""
+			if !l.Hidden {
+				holder = owner.Attribute(l.Cwd, paths)
+			}
+			if holder != "" && fspath.Same(holder, a.root) {
+				continue // its own server
+			}
+			who := "a process the OS does not name"
+			if !l.Hidden && l.PID != 0 {
+				who = fmt.Sprintf("%s (pid %d)", untrusted.New(l.Program), l.PID)
+				if holder == "" {
+					who += " from outside every worktree"
+				} else {
+					who += " from worktree " + repository.Label(a.root, holder)
+				}
+			}
+			a.warn(fmt.Sprintf("%s: port %d (%s) is in use by %s; the main worktree keeps it", untrusted.New(a.name), port, untrusted.New(name), who))
+		}
+	}
+}
+
+func serviceOf(r reserve.Reservation, port int) string {
+	for _, p := range r.Ports {
+		if p.Port == port {
+			return p.Name
+		}
+	}
+	return ""
+}
