@@ -24,3 +24,14 @@ func havePythonDotenv() (bool, error) {
 	}
 	return true, nil
 }
+
+func init() {
+	extraConditions["have:node-env-file"] = haveNodeEnvFile
+}
+
+// haveNodeEnvFile is the condition [have:node-env-file]: node is on PATH and reads
+// --env-file (node 20.6 and later). It is one more reader the scripts try where it is
+// installed; CI does not install it (Debian's node is older), so it never fails there.
+func haveNodeEnvFile() (bool, error) {
+	return exec.Command("node", "--env-file=/dev/null", "-e", "").Run() == nil, nil
+}

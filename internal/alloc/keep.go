@@ -41,7 +41,7 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 		if keeps(false, slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
 			continue
 		}
-		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width)))
+		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), s.Label, claimText(s.Reservation)))
 		return nil, false
 	}
 	want := a.reservation(slot, own.Base)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -23,7 +24,7 @@ func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
 		return nil, fmt.Errorf("--base %d: port %d is the main worktree's (services.%s.main)", o.Base, p.Port, untrusted.New(p.Service))
 	}
 	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
-		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, portRange(s.Reservation.Base, s.Reservation.Width))
+		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, claimText(s.Reservation))
 	}
 	return a.write(prev, a.reservation(slot, o.Base), Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
 }
@@ -66,6 +67,19 @@ func (a *allocation) taken(base int) bundle.Verdict {
 		}
 	}
 	return bundle.Verdict{}
+}
+
+// claimText names what a reservation claims in a message: its bundle's ports, or a main
+// worktree's "main ports 3000, 8000".
+func claimText(r reserve.Reservation) string {
+	if !r.Main {
+		return portRange(r.Base, r.Width)
+	}
+	ports := make([]string, len(r.Ports))
+	for i, p := range r.Ports {
+		ports[i] = strconv.Itoa(p.Port)
+	}
+	return "main ports " + strings.Join(ports, ", ")
 }
 
 func portRange(base, width int) string {
