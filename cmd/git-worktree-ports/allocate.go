@@ -39,6 +39,16 @@ following slots, wrapping around, skipping slots that another worktree reserves,
 an avoided port, or where something already listens. The write is atomic and happens
 under a repository-wide lock, so concurrent allocations never overlap.
 
+When every service names a main port (services.<name>.main), the main worktree keeps
+exactly those ports, inside the range or not, and is never moved onto range ports:
+allocate warns about anything else that reserves or listens on one, naming it, and keeps
+the port. Linked worktrees, and every other repository's, treat them as reserved.
+
+With "dotenv" in the config, allocate (and so the hook) also keeps a marked block of the
+worktree's variables in each listed file, creating it if needed; a file git tracks, or a
+path that leaves the worktree (.., a symlink), is refused with a warning and never
+written. The first line on stderr ends with "; wrote FILE..." when a block changed.
+
 A worktree whose directory name is not UTF-8 cannot be given ports (the name goes into the
 JSON file): allocate says so and exits 1; git worktree move gives it a name that works.
 --range and --width apply together before the spec is checked.

@@ -39,6 +39,10 @@ WORKTREE_PORTS_SLOT and the config's vars, for the shell or for tools:
                                                    python-dotenv, systemd, direnv dotenv
   git worktree-ports env --format json             tools
 
+WORKTREE_PORTS_SLOT is the slot, or "main" in a main worktree that keeps the ports its
+config names (services.<name>.main). For one port, see git worktree-ports port. env
+never writes the config's dotenv files; allocate keeps those.
+
 When the reservation exists, env reads only that file (and the worktree's .git file,
 and the config when it is newer than the file), and runs no git. A file written for
 another worktree (a clone of a repository that committed it, a copied directory) earns a

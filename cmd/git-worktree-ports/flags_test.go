@@ -139,6 +139,37 @@ func TestExecFlags(t *testing.T) {
 	}
 }
 
+func TestPortFlags(t *testing.T) {
+	tests := []struct {
+		args  []string
+		want  PortOptions
+		usage bool
+	}{
+		{args: []string{"api"}, want: PortOptions{Service: "api"}},
+		{args: []string{"web", "--url"}, want: PortOptions{Service: "web", URL: true}},
+		{args: []string{"--no-allocate", "db"}, want: PortOptions{Service: "db", NoAllocate: true}},
+		{args: nil, usage: true},
+		{args: []string{"api", "web"}, usage: true},
+		{args: []string{"api", "--nope"}, usage: true},
+	}
+	for _, tt := range tests {
+		var got *PortOptions
+		cmd := NewCmdPort(testFactory(), func(o *PortOptions) error { got = o; return nil })
+		usage, err := parse(t, cmd, tt.args)
+		if usage != tt.usage || (!tt.usage && err != nil) {
+			t.Errorf("port %q: usage error %v, err %v; want usage %v", tt.args, usage, err, tt.usage)
+			continue
+		}
+		if tt.usage {
+			continue
+		}
+		got.F = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("port %q: %+v, want %+v", tt.args, *got, tt.want)
+		}
+	}
+}
+
 func TestListReleaseInitFlags(t *testing.T) {
 	var lo *ListOptions
 	if _, err := parse(t, NewCmdList(testFactory(), func(o *ListOptions) error { lo = o; return nil }), []string{"--json", "--all", "--health", "--no-owners", "--wide"}); err != nil {
@@ -213,6 +244,7 @@ func TestExitCodeFor(t *testing.T) {
 		{&usageError{err: errors.New("bad flag")}, exitUsage},
 		{&silentError{code: 7}, 7},
 		{&wtenv.NoReservationError{Path: "x"}, exitNoReservation},
+		{fmt.Errorf("port: %w", &wtenv.UnknownServiceError{Service: "db", Known: []string{"api"}}), exitUsage},
 		{fmt.Errorf("register: %w", &safefile.EscapeError{Path: "/r/x", Link: "/r/x"}), exitUsage},
 		{fmt.Errorf("env: %w", &repository.NotWorktreeError{Dir: "/r/.git", GitDir: "/r/.git"}), exitUsage},
 		{&repository.NotWorktreeError{Bare: true}, exitUsage},

@@ -120,6 +120,7 @@ func starterConfig(svcs []initService) string {
   // Ports per worktree: service offsets must be below it. Room to grow costs nothing.
   "width": ` + strconv.Itoa(width) + `,
   // name -> offset (exported as NAME_PORT), or name -> {"offset": N, "env": "VAR", "health": "/path"}.
+  // Add "main": PORT to every service for the main worktree to keep your usual ports (3000, ...).
   "services": {
 `)
 	for i, s := range svcs {
@@ -140,7 +141,10 @@ func starterConfig(svcs []initService) string {
     // docker compose accepts only lower-case letters, digits, - and _ here.
     "COMPOSE_PROJECT_NAME": "{repo-slug}-{worktree-slug}",
     ` + strconv.Quote(envPrefix(first)+"_URL") + `: "http://localhost:{` + first + `}"
-  }
+  },
+  // Files in which allocate keeps a block of these variables, for programs that read a
+  // file themselves (docker compose reads .env); add them to .gitignore:
+  // "dotenv": [".env"]
 }
 `)
 	return b.String()

@@ -27,14 +27,15 @@ type exitStatus struct {
 var exitStatuses = []exitStatus{
 	{code: exitOK, summary: "ok", meaning: "Success."},
 	{code: exitError, summary: "error", meaning: "An error: a bad config, an unreadable reservation, git failed."},
-	{code: exitUsage, summary: "usage (or not inside a worktree)", meaning: "A usage error: bad flags or arguments; " +
+	{code: exitUsage, summary: "usage (or not inside a worktree)", meaning: "A usage error: bad flags or arguments (`port`: a service " +
+		"the worktree has no port for); " +
 		"`install-hook` refusing to edit a hook it cannot edit safely; a write refused because a symlink leads out of " +
 		"where the file belongs; a command that needs a worktree run in a bare repository, inside a git directory, or " +
 		"outside any repository."},
 	{code: exitExhausted, summary: "range exhausted", meaning: "Every slot in the range is taken; the message gives the counts and the way out."},
 	{code: exitLockTimeout, summary: "lock timeout", meaning: "Timed out waiting for the repository lock, or for the per-user lock " +
 		"of cross-repository awareness; the message names the holder."},
-	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env` or `exec` with `--no-allocate`, and the worktree has no reservation."},
+	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env`, `exec` or `port` with `--no-allocate`, and the worktree has no reservation."},
 	{code: exitFindings, summary: "doctor found problems", meaning: "`doctor` found a problem: something that breaks ports or puts them at risk. " +
 		"Advice alone (a missing hook, say) is printed and exits 0."},
 	{code: exitNotExecutable, summary: "cannot execute", meaning: "`exec`: the command was found but cannot be executed, as in a shell.", exec: true},
@@ -90,7 +91,8 @@ const manConfigExample = `{
   "vars": {
     "API_URL": "http://localhost:{api}",
     "COMPOSE_PROJECT_NAME": "{repo-slug}-{worktree-slug}"
-  }
+  },
+  "dotenv": [".env"]
 }`
 
 // manConfiguration is the CONFIGURATION section: every key of the config file and every
@@ -115,9 +117,20 @@ must be below width. Default 10.
 : Service name to offset: the service's port is base + offset, exported as the name
 upper-cased, with ` + "`-` and `.`" + ` turned into ` + "`_`" + ` and ` + "`_PORT`" + ` appended (` + "`web-ui`" + ` is ` + "`WEB_UI_PORT`" + `). Or
 service name to an object with ` + "`offset`" + ` (required), ` + "`env`" + ` (the variable to export
-instead) and ` + "`health`" + ` (an HTTP path starting with ` + "`/`" + `, which ` + "`list --health`" + ` probes). A name
+instead), ` + "`health`" + ` (an HTTP path starting with ` + "`/`" + `, which ` + "`list --health`" + ` probes) and
+` + "`main`" + ` (the port it keeps in the main worktree, below). A name
 is ` + "`[A-Za-z0-9][A-Za-z0-9_.-]*`" + ` and not one of the built-in placeholders below. Without
 ` + "`services`" + ` there is one service, ` + "`app`" + ` at offset 0, exported as ` + "`PORT`" + `.
+
+` + "`services.<name>.main`" + `
+: The port the service keeps in the main worktree: the project's usual one (3000, 8000), so
+bookmarks, OAuth callbacks and docs keep working there; 1024-65535, in the range or not.
+Either every service names one or none does. The main worktree's reservation is then
+exactly those ports, and nothing moves it off them: ` + "`allocate`" + ` warns about anything
+else that reserves or listens on one, names it, and keeps the port. Every other worktree,
+of this repository or of any other on this machine, treats them as reserved. In the main
+worktree ` + "`{slot}` and `WORKTREE_PORTS_SLOT`" + ` are ` + "`main`" + ` (no slot of the range is its own), and
+` + "`{base}`" + ` is the first service's port.
 
 ` + "`avoid`" + `
 : Ports (` + "`8080`" + `) and ranges (` + "`\"9000-9010\"`" + `) never handed out, on top of the built-in list
@@ -131,6 +144,20 @@ HEAD), ` + "`{slot}`, `{base}` and `{root}`" + ` (the worktree's top level), and
 ` + "`{repo-slug}`, `{worktree-slug}` and `{branch-slug}`" + ` (lower-case ` + "`[a-z0-9-]`" + `, at most 63
 characters, never empty; a detached HEAD's ` + "`{branch-slug}`" + ` names the worktree) for the names of
 other tools (compose projects, databases, host names). ` + "`{{` and `}}`" + ` are literal braces.
+
+` + "`dotenv`" + `
+: Files, relative to each worktree's top level (` + "`[\".env\", \"server/.env.local\"]`" + `), in
+which ` + "`allocate`" + ` (and so the hook) keeps a marked block of the worktree's variables, as
+` + "`env --format dotenv`" + ` prints them, for programs that read such a file themselves (docker
+compose reads ` + "`.env`" + `). The block comes last, so it wins over an earlier line that sets the
+same name. A missing file is created (a missing directory is not); no line outside the
+block is touched; the file keeps its mode; an unchanged block is not written again.
+` + "`release`" + ` removes the block and leaves the file byte for byte as before it came, and
+removes a file the block created once nothing else is in it. A file git tracks, a path
+with ` + "`..`" + `, one whose symlinks lead out of the worktree, and one in a git directory are
+refused with a warning and never written, by either. A variable that dotenv cannot carry
+is left out of the block with a warning. List files git ignores: ` + "`allocate`" + ` warns when it
+writes one that git does not.
 
 An env name (a service's ` + "`env`" + `, a name in ` + "`vars`" + `) is ` + "`[A-Za-z_][A-Za-z0-9_]*`" + `. A name that a shell or
 program reads as code or configuration (` + "`PATH`, `IFS`, `MAILPATH`, `LD_PRELOAD`, `GIT_*`,\n`NODE_OPTIONS`" + `, ...) is refused unless you allow it with ` + "`worktree-ports.allowEnv`" + `, and
@@ -198,6 +225,8 @@ const manFiles = "## FILES\n" +
 	": A worktree's reservation, at its top level: `version`, `worktree`, `root`, `git_dir`,\n`base`, `width`, `slot`, `ports` and `env`, plus any field you add. These files are the\nregistry: nothing else records ports. `allocate` writes it atomically (a temporary\n`.worktree-ports.json.tmp-*` beside it, then a rename) and adds both names to the\ncommon `info/exclude`.\n\n" +
 	"`" + config.FileName + "`\n" +
 	": The services (see CONFIGURATION), at the top of the repository, committed.\n\n" +
+	"`.env`, and any file the config lists under `dotenv`\n" +
+	": A worktree's dotenv files, where `allocate` keeps the block between\n`# >>> git-worktree-ports >>>` and `# <<< git-worktree-ports <<<` and `release` removes it\n(see CONFIGURATION). Only the block is ever written.\n\n" +
 	"`worktree-ports.lock` in the common git directory\n" +
 	": The repository lock (`flock`) in `git rev-parse --git-common-dir`, the git directory\nall worktrees share (`.git` of the main worktree), held from the scan to the write. The\nholder writes its pid and command line into it.\n\n" +
 	"`worktree-ports.main` in the common git directory\n" +

@@ -166,6 +166,16 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		{"var name not a name", `{"vars": {"$(touch pwned)": "x"}}`},
 		{"var lone brace", `{"vars": {"A": "a}b"}}`},
 		{"var unclosed placeholder", `{"vars": {"A": "http://localhost:{app"}}`},
+		{"main a string", `{"services": {"web": {"offset": 0, "main": "3000"}}}`},
+		{"main below 1024", `{"services": {"web": {"offset": 0, "main": 80}}}`},
+		{"main above 65535", `{"services": {"web": {"offset": 0, "main": 65536}}}`},
+		{"dotenv a string", `{"dotenv": ".env"}`},
+		{"dotenv item a number", `{"dotenv": [1]}`},
+		{"dotenv item empty", `{"dotenv": [""]}`},
+		{"dotenv item a directory", `{"dotenv": ["server/"]}`},
+		{"dotenv item twice", `{"dotenv": [".env", ".env"]}`},
+		{"dotenv the reservation file", `{"dotenv": [".worktree-ports.json"]}`},
+		{"dotenv the config file", `{"dotenv": [".worktree-ports.config.json"]}`},
 		{"not an object", `[]`},
 	}
 	for _, tt := range refused {
@@ -186,6 +196,10 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		{"avoid ports and ranges", `{"avoid": [1, 65535, "8080", "9000-9010"]}`},
 		{"slug placeholders", `{"vars": {"DB": "{repo-slug}_{branch-slug}", "APP_HOST": "{worktree-slug}.localhost", "B": "{branch}"}}`},
 		{"literal braces", `{"vars": {"JSON": "{{\"port\": {app}}}", "_X": "{repo}-{worktree}-{slot}-{base}-{root}"}}`},
+		{"main ports", `{"services": {"web": {"offset": 0, "main": 3000}, "api": {"offset": 1, "main": 8000}}}`},
+		{"main ports at the edges", `{"services": {"a": {"offset": 0, "main": 1024}, "b": {"offset": 1, "main": 65535}}}`},
+		{"dotenv files", `{"dotenv": [".env", "server/.env.local", "../x.env"]}`},
+		{"no dotenv files", `{"dotenv": []}`},
 		{"comments and trailing commas", "{\n  // a comment\n  \"width\": 10, /* another */\n}"},
 	}
 	for _, tt := range accepted {
@@ -232,5 +246,62 @@ func TestSchemaKnowsEveryPlaceholder(t *testing.T) {
 	slices.Sort(refused)
 	if !slices.Equal(builtins, refused) {
 		t.Errorf("the loader's built-in placeholders are %v; the schema refuses these service names: %v", builtins, refused)
+	}
+}
+
+// TestEveryKeyDocumented checks that each key the loader reads (config.Keys, and a
+// service's config.ServiceKeys) is a property in the JSON Schema and is described in
+// the man page's CONFIGURATION, so a new key cannot go undocumented in either.
+func TestEveryKeyDocumented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, config.SchemaPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Properties map[string]struct {
+			AdditionalProperties struct {
+				OneOf []struct {
+					Properties map[string]any `json:"properties"`
+				} `json:"oneOf"`
+			} `json:"additionalProperties"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range config.Keys {
+		if _, ok := schema.Properties[k]; !ok {
+			t.Errorf("the schema has no property %q, which the loader reads", k)
+		}
+		if !strings.Contains(manConfiguration, "`"+k+"`\n: ") {
+			t.Errorf("CONFIGURATION in the man page has no entry for %q", k)
+		}
+	}
+	for k := range schema.Properties {
+		if !slices.Contains(config.Keys, k) {
+			t.Errorf("the schema has a property %q, which the loader does not read", k)
+		}
+	}
+	var svc map[string]any
+	for _, o := range schema.Properties["services"].AdditionalProperties.OneOf {
+		if o.Properties != nil {
+			svc = o.Properties
+		}
+	}
+	if svc == nil {
+		t.Fatal("the schema's services have no object form")
+	}
+	for _, k := range config.ServiceKeys {
+		if _, ok := svc[k]; !ok {
+			t.Errorf("the schema's service object has no property %q, which the loader reads", k)
+		}
+		if !strings.Contains(manConfiguration, "`"+k+"`") {
+			t.Errorf("CONFIGURATION in the man page does not name the service key %q", k)
+		}
+	}
+	for k := range svc {
+		if !slices.Contains(config.ServiceKeys, k) {
+			t.Errorf("the schema's service object has a property %q, which the loader does not read", k)
+		}
 	}
 }
