@@ -17,7 +17,7 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 	spec := a.cfg.Spec
 	if own.Main {
 		// Only the main worktree keeps main ports, and only while its config names them.
-		a.warn(fmt.Sprintf("%s: holds main ports, which only the main worktree keeps, and only while every service names one (services.<name>.main); choosing a bundle", untrusted.New(a.path)))
+		a.warn(fmt.Sprintf("%s holds main ports (\"main\": true), which only the main worktree keeps, and only while its config names them (services.<name>.main); choosing a bundle", untrusted.New(a.path)))
 		return nil, false
 	}
 	slot, aligned := spec.SlotOf(own.Base)

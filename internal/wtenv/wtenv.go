@@ -1,11 +1,12 @@
-// Package wtenv owns what `env` and `exec` put into an environment: this worktree's
-// variables, read from its reservation file (allocating first when there is none), with
-// every entry of the file checked. The file may have been copied, committed or edited by
-// anyone, and exec puts these names straight into a process environment, so a name a
-// shell or program reads as code or configuration is dropped with a warning unless the
-// user allowed it in their own git config (envname, worktree-ports.allowEnv).
+// Package wtenv owns what `env` and `exec` put into an environment, and the one port
+// `port` prints: this worktree's variables, read from its reservation file (allocating
+// first when there is none), with every entry of the file checked. The file may have been
+// copied, committed or edited by anyone, and exec puts these names straight into a
+// process environment, so a name a shell or program reads as code or configuration is
+// dropped with a warning unless the user allowed it in their own git config (envname,
+// worktree-ports.allowEnv).
 //
-// When the reservation exists Vars reads only that file and the worktree's .git file (and
+// When the reservation exists Vars and Port read only that file and the worktree's .git file (and
 // the config when it is newer than the file, to warn about a stale reservation): no git
 // process, because `env` runs on every prompt of direnv users.
 package wtenv
