@@ -513,9 +513,15 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 
 	ctx := context.Background()
 	g := Git{Dir: common, Env: s.env}
+	// list is git's own answer, or nil when git lost its own race with the workers more
+	// often than Git.Worktrees retries (it can, on a loaded machine): that round then
+	// compares nothing, since there is no oracle to compare with.
 	list := func() map[string]Worktree {
 		ws, err := g.Worktrees(ctx)
 		if err != nil {
+			if worktreeRace().MatchString(err.Error()) {
+				return nil
+			}
 			t.Fatalf("git: %v", err)
 		}
 		out := map[string]Worktree{}
@@ -524,7 +530,7 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 		}
 		return out
 	}
-	answered, fellBack, transitional := 0, 0, 0
+	answered, fellBack, transitional, gitRaced := 0, 0, 0, 0
 	for finished := 0; finished < workers; {
 		select {
 		case err := <-done:
@@ -538,6 +544,10 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 		before := list()
 		got, err := Files{Loc: Location{CommonDir: common}, Env: s.env}.Worktrees()
 		after := list()
+		if before == nil || after == nil {
+			gitRaced++
+			continue
+		}
 		if err != nil {
 			if !errors.Is(err, ErrUseGit) {
 				t.Fatalf("Files: %v", err)
@@ -572,7 +582,7 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d answers (%d worktrees on their way in or out), %d fallbacks", answered, transitional, fellBack)
+	t.Logf("%d answers (%d worktrees on their way in or out), %d fallbacks, %d rounds where git's own listing lost its race", answered, transitional, fellBack, gitRaced)
 	if answered < 10 {
 		t.Errorf("only %d answers: the test proves little", answered)
 	}

@@ -253,12 +253,15 @@ const raceAttempts = 10
 // once, the post-checkout hook of one meets the half-made entry of another. It passes in
 // milliseconds, and listing has no side effects, so retrying is safe. Run in the common
 // directory itself (as for another repository), git names the file relative to it:
-// "worktrees/<id>/commondir".
+// "worktrees/<id>/commondir". A concurrent `git worktree remove` makes it die another way:
+// "Invalid path '.../worktrees/<id>': No such file or directory", when the entry it is
+// about to resolve is deleted under it.
 //
 // It is compiled on first use: a package-level regexp would cost every start of the
 // binary, env included, for an error that is rare.
 var worktreeRace = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`failed to read '?(.*/)?worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$`)
+	return regexp.MustCompile(`failed to read '?(.*/)?worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$` +
+		`|Invalid path '(.*/)?worktrees/[^/']+': No such file or directory$`)
 })
 
 // Config returns the entries matching regexp from `git config -z

@@ -314,6 +314,10 @@ func TestWorktreeRacePattern(t *testing.T) {
 		{"fatal: failed to read /r/.git/worktrees/x/commondir: Undefined error: 0", true},
 		// Run in the common directory, git names the file relative to it.
 		{"fatal: failed to read worktrees/churn-0-0/commondir: Success", true},
+		// A concurrent `git worktree remove` deletes the entry being resolved.
+		{"fatal: Invalid path '/tmp/x/main/.git/worktrees/churn-0-1': No such file or directory", true},
+		{"fatal: Invalid path '/tmp/x/main/.git/worktrees/churn-0-1': Permission denied", false},
+		{"fatal: Invalid path '/tmp/x/main/sub': No such file or directory", false},
 		{"fatal: not a git repository (or any of the parent directories): .git", false},
 		{"fatal: failed to read /r/.git/worktrees/x/commondir: Permission denied", false},
 	}
