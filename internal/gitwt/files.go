@@ -48,6 +48,16 @@ func (e *FallbackError) Error() string { return "not read directly: " + e.Reason
 // Is makes every FallbackError match ErrUseGit.
 func (e *FallbackError) Is(target error) bool { return target == ErrUseGit }
 
+// FallbackReason says why err left the answer to git: a FallbackError's reason, or
+// err's text.
+func FallbackReason(err error) string {
+	var fe *FallbackError
+	if errors.As(err, &fe) {
+		return fe.Reason
+	}
+	return err.Error()
+}
+
 func fallback(format string, args ...any) error {
 	return &FallbackError{Reason: fmt.Sprintf(format, args...)}
 }
@@ -111,10 +121,9 @@ func (f *Files) gitDir() string {
 // in a bare repository or inside a git directory has none.
 func (f *Files) inWorktree() bool { return f.Loc.Toplevel != "" }
 
-// check refuses what a direct read cannot answer as git: an environment that tells git
-// where the repository or its config is, a place it was not given, and a repository git
-// would refuse as not owned by this user.
-func (f *Files) check() error {
+// checkEnv refuses an environment that tells git where the repository or its config
+// is, and a system where these reads are not made.
+func (f *Files) checkEnv() error {
 	if runtime.GOOS == "windows" {
 		return fallback("not on Windows")
 	}
@@ -137,6 +146,16 @@ func (f *Files) check() error {
 				return fallback("%s is set", name)
 			}
 		}
+	}
+	return nil
+}
+
+// check refuses what a direct read cannot answer as git: an environment that tells git
+// where the repository or its config is, a place it was not given, and a repository git
+// would refuse as not owned by this user.
+func (f *Files) check() error {
+	if err := f.checkEnv(); err != nil {
+		return err
 	}
 	l := f.Loc
 	if !filepath.IsAbs(l.CommonDir) || filepath.Clean(l.CommonDir) != l.CommonDir {

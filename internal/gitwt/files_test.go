@@ -61,6 +61,7 @@ func (s *diff) agree(dirs ...string) []Worktree {
 	s.t.Helper()
 	var last []Worktree
 	for _, dir := range dirs {
+		s.locates(dir)
 		want, err := s.g(dir).Worktrees(context.Background())
 		if err != nil {
 			s.t.Fatalf("git from %s: %v", dir, err)

@@ -31,3 +31,22 @@ func ownedByUs(path string, getenv func(string) (string, bool)) error {
 	}
 	return nil
 }
+
+// device returns the file system that dir is on, as git's discovery compares them.
+func device(dir string) (uint64, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return 0, fallback("%v", err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, fallback("%s: no device", dir)
+	}
+	return uint64(st.Dev), nil // narrower than uint64 on some systems
+}
+
+// searchable reports whether this process may search the directory dir, as git's
+// access(dir, X_OK) asks it.
+func searchable(dir string) bool {
+	return syscall.Access(dir, 1) == nil // X_OK
+}
