@@ -74,6 +74,13 @@ type Options struct {
 	Now func() time.Time
 	// LockTimeout overrides git config and GIT_WORKTREE_PORTS_LOCK_TIMEOUT when non-zero.
 	LockTimeout time.Duration
+	// Verbose receives one line each time git was asked because its files could not be
+	// read with certainty (here or in another repository), saying what and why; nil
+	// drops them. It is never called from two goroutines at once.
+	Verbose func(string)
+	// GitOnly asks git for every fact about the repositories, reading none of git's
+	// files directly (repository.Options.GitOnly): for the tests that compare the two.
+	GitOnly bool
 }
 
 // Result is what allocate decided.
@@ -106,7 +113,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		now = time.Now
 	}
 	listStart := now()
-	repo, err := repository.Discover(ctx, g)
+	repo, err := repository.Discover(ctx, g, repository.Options{GitOnly: o.GitOnly, Fallback: o.Verbose})
 	if err != nil {
 		return nil, err
 	}

@@ -41,12 +41,16 @@ type ListOptions struct {
 	Prober reserve.Prober
 	// Warn receives one-line warnings (a repository that did not answer, say).
 	Warn func(string)
+	// Verbose receives one line each time git was asked because its files could not be
+	// read with certainty, saying what and why (--verbose); nil drops them.
+	Verbose func(string)
 }
 
 // Collect gathers list's rows: this repository's worktrees, then with All every other
 // registered repository's. Outside any repository only All works.
 func Collect(ctx context.Context, o ListOptions) (List, error) {
-	repo, err := repository.Discover(ctx, gitwt.Git{Dir: o.Dir, Env: o.Env})
+	// list prints each worktree's commit, which only git's own list gives.
+	repo, err := repository.Discover(ctx, gitwt.Git{Dir: o.Dir, Env: o.Env}, repository.Options{Heads: true, Fallback: o.Verbose})
 	var sources []Source
 	current := ""
 	switch {
@@ -114,12 +118,14 @@ type DoctorOptions struct {
 	// does; HookErr says why git could not tell (then the hook is not checked).
 	Hook    hook.Options
 	HookErr error
+	// Verbose is as in ListOptions.
+	Verbose func(string)
 }
 
 // Examine gathers doctor's facts about the repository at o.Dir.
 func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
-	repo, err := repository.Discover(ctx, g)
+	repo, err := repository.Discover(ctx, g, repository.Options{Fallback: o.Verbose})
 	if err != nil {
 		return Facts{}, err
 	}
@@ -167,7 +173,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		}
 	}
 	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees)
-	f.NoPorts = noPorts(ctx, f.Worktrees, o.Prober, o.Env)
+	f.NoPorts = noPorts(ctx, f.Worktrees, o.Prober, o.Env, o.Verbose)
 	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr, o.Env)
 	if o.Getenv != nil {
 		f.RootEnv = o.Getenv("WORKTREE_PORTS_ROOT")
@@ -272,12 +278,12 @@ func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) 
 // can get one, and returns its *bundle.ExhaustedError when the range is full. They all
 // see the same reservations, so one answer holds for all of them. Whatever else could
 // fail there (a config that does not load, a broken .git file) is reported on its own.
-func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober, env []string) error {
+func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober, env []string, verbose func(string)) error {
 	for _, w := range wts {
 		if !w.Row.Has(FlagMissing) || w.ConfigErr != nil || w.GitDirGone != "" {
 			continue
 		}
-		_, err := alloc.Allocate(ctx, alloc.Options{Dir: w.Row.Path, Env: env, DryRun: true, Prober: prober})
+		_, err := alloc.Allocate(ctx, alloc.Options{Dir: w.Row.Path, Env: env, DryRun: true, Prober: prober, Verbose: verbose})
 		if ex := (*bundle.ExhaustedError)(nil); errors.As(err, &ex) {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 
 func discover(t *testing.T, s *gittest.Sandbox, dir string) *Repo {
 	t.Helper()
-	r, err := Discover(context.Background(), gitwt.Git{Dir: dir, Env: s.Env})
+	r, err := Discover(context.Background(), gitwt.Git{Dir: dir, Env: s.Env}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,15 @@
 // used for the preferred slot, the config file with git config and flag overrides, the
 // lock timeout and the cross-repository index with its time limit.
 //
-// Discover learns all of it from git in one wave of processes. Every command that needs
-// the repository starts here; the allocator, list and doctor take a *Repo from it.
+// Discover learns all of it from git's own files where it can be sure to read them as
+// git would (gitwt.Files), and from git's porcelain, in one wave of processes, where it
+// cannot. Every command that needs the repository starts here; the allocator, list and
+// doctor take a *Repo from it.
 package repository
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,22 +26,108 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
-// Repo is what git says about the repository, learnt in one round of processes.
+// Repo is what git says about the repository, learnt in one round of reads.
 type Repo struct {
-	Loc       gitwt.Location
+	Loc gitwt.Location
+	// Worktrees is git's list. Head is "" in each unless Options.Heads asked for it.
 	Worktrees []gitwt.Worktree
 	Config    []gitwt.ConfigEntry
 	// Tracked says the reservation file at this worktree's top level is in git's index.
 	Tracked bool
+
+	how Options
 }
 
-// Discover asks git about the repository; in a bare repository Loc.Toplevel is "".
+// Options say how Discover learns about the repository.
+type Options struct {
+	// Heads asks for each worktree's commit id (Worktree.Head), which only git's own list
+	// gives: list prints it. Without it, Head is "".
+	Heads bool
+	// GitOnly asks git for everything, reading none of its files directly: the tests hold
+	// the two ways to each other.
+	GitOnly bool
+	// Fallback receives one line each time git was asked because its files could not be
+	// read with certainty, saying what was asked and why (--verbose); nil drops them. It
+	// is called from the goroutine that called Discover or Relist.
+	Fallback func(string)
+}
+
+func (o Options) fellBack(what string, err error) {
+	if o.Fallback != nil {
+		o.Fallback(fmt.Sprintf("asked git %s: %s", what, gitwt.FallbackReason(err)))
+	}
+}
+
+// configPattern selects the keys the tool reads: its own, and the origin's URL for the
+// repository's identity.
+const configPattern = `^(worktree-ports\.|remote\.origin\.url$)`
+
+// Discover learns where the repository is, its worktrees and its config; in a bare
+// repository Loc.Toplevel is "".
 //
-// Its git processes run concurrently: they are independent, and their start-up cost
-// dominates allocation time.
-func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
+// It reads git's files directly (gitwt.Files) wherever it can be sure to read them as
+// git would, and runs git for the rest: in the usual worktree no git process at all, or
+// one `git ls-files` when a reservation exists (is it tracked?). Where the location
+// itself cannot be read (GIT_DIR set, a bare repository, inside .git, ...), everything
+// is asked of git, in one wave of concurrent processes: they are independent, and their
+// start-up cost dominates allocation time.
+func Discover(ctx context.Context, g gitwt.Git, o Options) (*Repo, error) {
+	if !o.GitOnly {
+		loc, err := gitwt.Files{Env: g.Env}.Locate(g.Dir)
+		if err == nil {
+			return discoverAt(ctx, g, o, loc)
+		}
+		o.fellBack("where the repository is, its worktrees and its config (git rev-parse, git worktree list, git config)", err)
+	}
+	return discoverWithGit(ctx, g, o)
+}
+
+// discoverAt learns the rest where the location was read from git's files: the config
+// and the worktrees from the files too where they can be, the tracked check (when
+// there is a file to check) from git, concurrently.
+func discoverAt(ctx context.Context, g gitwt.Git, o Options, loc gitwt.Location) (*Repo, error) {
+	r := &Repo{Loc: loc, how: o}
 	var (
-		r          Repo
+		wg                        sync.WaitGroup
+		wtErr, cfgErr, trackedErr error
+	)
+	if exists(filepath.Join(loc.Toplevel, reserve.FileName)) {
+		// Only an existing reservation can be tracked (a committed one is checked out
+		// into every new worktree), and the hook runs only where there is none.
+		wg.Go(func() { r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName) })
+	}
+	files := gitwt.Files{Loc: loc, Env: g.Env}
+	if all, err := files.Config(); err == nil {
+		r.Config, cfgErr = gitwt.MatchConfig(all, configPattern)
+	} else {
+		o.fellBack("for its config (git config)", err)
+		wg.Go(func() { r.Config, cfgErr = g.Config(ctx, configPattern) })
+	}
+	if o.Heads {
+		wg.Go(func() { r.Worktrees, wtErr = g.Worktrees(ctx) })
+	} else if wts, err := files.Worktrees(); err == nil {
+		r.Worktrees = wts
+	} else {
+		o.fellBack("for the worktree list (git worktree list)", err)
+		wg.Go(func() { r.Worktrees, wtErr = g.Worktrees(ctx) })
+	}
+	wg.Wait()
+	for _, err := range []error{wtErr, cfgErr} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	placeMain(r.Worktrees, r.Loc)
+	if trackedErr != nil {
+		r.Tracked = false // only a warning depends on it
+	}
+	return r, nil
+}
+
+// discoverWithGit asks git everything, in one wave of processes.
+func discoverWithGit(ctx context.Context, g gitwt.Git, o Options) (*Repo, error) {
+	var (
+		r          = Repo{how: o}
 		wg         sync.WaitGroup
 		locErr     error
 		wtErr      error
@@ -50,11 +139,10 @@ func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
 	go func() { defer wg.Done(); r.Worktrees, wtErr = g.Worktrees(ctx) }()
 	go func() {
 		defer wg.Done()
-		r.Config, cfgErr = g.Config(ctx, `^(worktree-ports\.|remote\.origin\.url$)`)
+		r.Config, cfgErr = g.Config(ctx, configPattern)
 	}()
-	// Only an existing reservation can be tracked (a committed one is checked out into
-	// every new worktree), and the hook runs only where there is none: skip the process
-	// then. The guess of the top level is checked against git's answer below.
+	// As in discoverAt, the tracked check needs a reservation. The guess of the top level
+	// is checked against git's answer below.
 	guess, guessed := gitwt.GuessToplevel(g.Dir, g.Getenv)
 	skipTracked := guessed && !exists(filepath.Join(guess, reserve.FileName))
 	go func() {
@@ -82,9 +170,16 @@ func Discover(ctx context.Context, g gitwt.Git) (*Repo, error) {
 	return &r, nil
 }
 
-// Relist lists the worktrees again, as Discover does.
+// Relist lists the worktrees again, as Discover did.
 func (r *Repo) Relist(ctx context.Context, g gitwt.Git) error {
-	wts, err := g.Worktrees(ctx)
+	var wts []gitwt.Worktree
+	var err error
+	if r.how.GitOnly || r.how.Heads {
+		wts, err = g.Worktrees(ctx)
+	} else if wts, err = (gitwt.Files{Loc: r.Loc, Env: g.Env}).Worktrees(); err != nil {
+		r.how.fellBack("for the worktree list (git worktree list)", err)
+		wts, err = g.Worktrees(ctx)
+	}
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,8 @@ type Options struct {
 	// when Vars allocated. Either may be nil.
 	Warn      func(string)
 	Allocated func(string)
+	// Verbose is handed to the allocation (alloc.Options.Verbose); nil drops its lines.
+	Verbose func(string)
 }
 
 // NoReservationError says the worktree has no reservation and allocating was not allowed.
@@ -168,7 +170,8 @@ func load(ctx context.Context, o Options) (*loaded, error) {
 		}
 		a, err := alloc.Allocate(ctx, alloc.Options{
 			Dir: root, Env: o.Env, Prober: o.Prober, Now: o.Now,
-			Warn: func(w alloc.Warning) { warn(w.Text) },
+			Warn:    func(w alloc.Warning) { warn(w.Text) },
+			Verbose: o.Verbose,
 		})
 		if err != nil {
 			return nil, err
