@@ -146,7 +146,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if cross != nil {
 		// Before the per-user lock, so that a slow repository holds up only this
 		// allocation, not every one waiting for that lock (Foreign).
-		foreign = listForeign(ctx, *cross, repo.Loc.CommonDir, o.Env, say, now)
+		foreign = listForeign(ctx, *cross, repo.Loc.CommonDir, o.Env, say, now, direct{on: !o.GitOnly, note: o.Verbose})
 	}
 	if !o.DryRun {
 		timeout, err := repo.LockTimeout(o.LockTimeout, getenv)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
@@ -43,6 +44,14 @@ type Foreign struct {
 	known  map[string]bool
 	warned map[string]bool
 	warn   func(Warning)
+	direct direct
+}
+
+// direct says whether the other repositories' worktrees are read from git's files
+// (gitwt.Files) before git is asked, and where to say that git was asked instead.
+type direct struct {
+	on   bool
+	note func(string) // nil drops the notes
 }
 
 // ForeignRepo is one other registered repository and its worktrees.
@@ -52,20 +61,24 @@ type ForeignRepo struct {
 	listed    time.Time // when the listing began
 }
 
-// ListForeign lists the worktrees of every other repository in idx, at most idx.Timeout
-// for the check that they exist and at most idx.Timeout more for their listings (when it
-// is positive). ownCommonDir is this repository's common dir, left out; "" lists them
-// all. Warnings go to warn, one line each, naming the repository or file.
+// ListForeign lists the worktrees of every other repository in idx with `git worktree
+// list`, which gives each worktree's commit (Head) as list prints it, at most
+// idx.Timeout for the check that they exist and at most idx.Timeout more for their
+// listings (when it is positive). ownCommonDir is this repository's common dir, left
+// out; "" lists them all. Warnings go to warn, one line each, naming the repository or
+// file.
 func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(string)) *Foreign {
 	return listForeign(ctx, idx, ownCommonDir, env, func(w Warning) {
 		if warn != nil {
 			warn(w.Text)
 		}
-	}, time.Now)
+	}, time.Now, direct{})
 }
 
-// listForeign is ListForeign with warnings that say their kind, and a clock.
-func listForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(Warning), now func() time.Time) *Foreign {
+// listForeign is ListForeign with warnings that say their kind, a clock, and, for
+// allocation, which needs no commit ids, the worktrees read from git's files where
+// they can be.
+func listForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(Warning), now func() time.Time, how direct) *Foreign {
 	own := ""
 	if ownCommonDir != "" {
 		own = fspath.Canonical(ownCommonDir)
@@ -78,6 +91,7 @@ func listForeign(ctx context.Context, idx registry.Index, ownCommonDir string, e
 		env:    gitwt.WithoutLocation(env),
 		warned: map[string]bool{},
 		warn:   warn,
+		direct: how,
 	}
 	// Every repository recorded now, whether Entries lets it through or not (one whose
 	// stat hangs, say), is known: Siblings asks only those registered later.
@@ -118,6 +132,7 @@ func (f *Foreign) list(ctx context.Context, entries []registry.Entry) []ForeignR
 		}
 	}
 	msgs := make([]Warning, len(repos))
+	notes := make([]string, len(repos))
 	var wg sync.WaitGroup
 	for i := range repos {
 		wg.Add(1)
@@ -125,11 +140,12 @@ func (f *Foreign) list(ctx context.Context, entries []registry.Entry) []ForeignR
 			defer wg.Done()
 			r := &repos[i]
 			r.listed = f.now()
-			r.Worktrees, msgs[i] = f.worktrees(ctx, r.Entry)
+			r.Worktrees, notes[i], msgs[i] = f.worktrees(ctx, r.Entry)
 		}()
 	}
 	wg.Wait()
-	for _, m := range msgs {
+	for i, m := range msgs {
+		f.say(notes[i])
 		if m.Text != "" {
 			f.once(m)
 		}
@@ -137,28 +153,51 @@ func (f *Foreign) list(ctx context.Context, entries []registry.Entry) []ForeignR
 	return repos
 }
 
-// worktrees runs `git worktree list` in the repository of e within the time limit, and
-// returns the worktrees or a warning.
-func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) ([]gitwt.Worktree, Warning) {
+// say passes a note that git was asked to the caller, if it wants them.
+func (f *Foreign) say(note string) {
+	if note != "" && f.direct.note != nil {
+		f.direct.note(note)
+	}
+}
+
+// worktrees lists the worktrees of the repository of e within the time limit: from
+// git's files where they can be read with certainty (then note says why git was asked
+// instead), with `git worktree list` otherwise. It returns the worktrees or a warning.
+func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) (wts []gitwt.Worktree, note string, w Warning) {
 	rctx, cancel := f.limit(ctx)
 	defer cancel()
 	type listing struct {
-		wts []gitwt.Worktree
-		err error
+		wts  []gitwt.Worktree
+		note string
+		err  error
 	}
 	// git is killed when rctx ends (exec.CommandContext), so within does not leave it
-	// behind; within only stops waiting for what cannot be interrupted.
-	l, ok := within(rctx, func() listing {
-		wts, err := gitwt.Git{Dir: e.CommonDir, Env: f.env}.Worktrees(rctx)
-		return listing{wts, err}
+	// behind; within only stops waiting for what cannot be interrupted, such as a read
+	// of the files on a mount that no longer answers.
+	var askedGit atomic.Bool
+	l, ok := within(rctx, func() (l listing) {
+		if f.direct.on {
+			wts, err := gitwt.Files{Loc: gitwt.Location{CommonDir: e.CommonDir}, Env: f.env}.Worktrees()
+			if err == nil {
+				return listing{wts: wts}
+			}
+			l.note = fmt.Sprintf("asked git for the worktrees of repository %s (%s) (git worktree list): %s", untrusted.New(e.Name), untrusted.New(e.MainPath), gitwt.FallbackReason(err))
+		}
+		askedGit.Store(true)
+		l.wts, l.err = gitwt.Git{Dir: e.CommonDir, Env: f.env}.Worktrees(rctx)
+		return l
 	})
 	switch {
 	case !ok || l.err != nil && errors.Is(l.err, context.DeadlineExceeded) && ctx.Err() == nil:
-		return nil, f.stuck(e, "`git worktree list` there")
+		what := "`git worktree list` there"
+		if !askedGit.Load() {
+			what = "reading its worktrees' files"
+		}
+		return nil, l.note, f.stuck(e, what)
 	case l.err != nil:
-		return nil, warning(fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", untrusted.New(e.Name), untrusted.New(e.MainPath), untrusted.New(firstLine(l.err))))
+		return nil, l.note, warning(fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", untrusted.New(e.Name), untrusted.New(e.MainPath), untrusted.New(firstLine(l.err))))
 	}
-	return l.wts, Warning{}
+	return l.wts, l.note, Warning{}
 }
 
 // stuck is the warning for a repository that did not answer in time.
@@ -219,6 +258,7 @@ func (f *Foreign) Siblings(ctx context.Context, labelBase string) []Sibling {
 	wg.Wait()
 	var out []Sibling
 	for _, r := range results {
+		f.say(r.note)
 		for _, m := range r.msgs {
 			f.once(m)
 		}
@@ -232,6 +272,7 @@ func (f *Foreign) Siblings(ctx context.Context, labelBase string) []Sibling {
 type foreignRead struct {
 	sibs []Sibling
 	msgs []Warning
+	note string // git was asked, and why (for --verbose)
 }
 
 // read lists r again if its worktrees changed since it was listed, and reads their
@@ -243,8 +284,8 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 		wts := r.Worktrees
 		if !listedBefore(r.Entry.CommonDir, "", len(wts)-1, r.listed) {
 			var msg Warning
-			if wts, msg = f.worktrees(rctx, r.Entry); msg.Text != "" {
-				return foreignRead{msgs: []Warning{msg}}
+			if wts, res.note, msg = f.worktrees(rctx, r.Entry); msg.Text != "" {
+				return foreignRead{msgs: []Warning{msg}, note: res.note}
 			}
 		}
 		res.sibs = ReadSiblings(wts, labelBase, labelBase, func(m string) { res.msgs = append(res.msgs, warning(m)) })

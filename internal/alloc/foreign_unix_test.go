@@ -112,11 +112,14 @@ func TestForeignStuckRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var warnings []string
+	var warnings, notes []string
 	var kinds []WarningKind
 	warn := func(w Warning) { warnings, kinds = append(warnings, w.Text), append(kinds, w.Kind) }
+	note := func(s string) { notes = append(notes, s) }
 	done := make(chan *Foreign, 1)
-	go func() { done <- listForeign(context.Background(), idx, own, env, warn, time.Now) }()
+	go func() {
+		done <- listForeign(context.Background(), idx, own, env, warn, time.Now, direct{on: true, note: note})
+	}()
 	var f *Foreign
 	select {
 	case f = <-done:
@@ -129,6 +132,11 @@ func TestForeignStuckRepository(t *testing.T) {
 	}
 	if kinds[0] != OtherWarning || kinds[1] != StuckWarning {
 		t.Errorf("kinds = %v, want the second one a StuckWarning", kinds)
+	}
+	// The good repository was read from its files; the stuck one's FIFO made the reader
+	// ask git, which hung on it.
+	if len(notes) != 1 || !strings.Contains(notes[0], "repository stuck") || !strings.Contains(notes[0], fifo+": not a regular file") {
+		t.Errorf("notes = %q, want one saying git was asked about the stuck repository's FIFO", notes)
 	}
 	// Its git was killed, not left behind waiting: the FIFO has no reader any more.
 	if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
@@ -158,5 +166,55 @@ func TestForeignStuckRepository(t *testing.T) {
 	}
 	if len(warnings) != 0 {
 		t.Errorf("Siblings warned %q; the stuck and unmounted repositories were already reported", warnings)
+	}
+	if len(notes) != 1 {
+		t.Errorf("notes = %q: the good and late repositories should have been read from their files", notes)
+	}
+}
+
+// TestForeignReadsFiles: allocation lists the other repositories from git's files,
+// starting no git process for any of them (GIT_TRACE would show one), the checks under
+// the per-user lock included; ListForeign, for list, which needs git's commit ids, asks
+// git in each.
+func TestForeignReadsFiles(t *testing.T) {
+	t.Parallel()
+	env := gitEnv(t)
+	tmp, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := registry.Index{Dir: filepath.Join(tmp, "index"), Timeout: 5 * time.Second}
+	own := newRepo(t, env, idx, tmp, "own", 17000)
+	for i, name := range []string{"r1", "r2", "r3"} {
+		newRepo(t, env, idx, tmp, name, 17100+100*i, name+"-a", name+"-b")
+	}
+	trace := filepath.Join(tmp, "trace")
+	traced := append(env[:len(env):len(env)], "GIT_TRACE="+trace)
+	ranGit := func() bool {
+		_, err := os.Stat(trace)
+		return err == nil
+	}
+	var warnings, notes []string
+	warn := func(w Warning) { warnings = append(warnings, w.Text) }
+	note := func(s string) { notes = append(notes, s) }
+
+	f := listForeign(context.Background(), idx, own, traced, warn, time.Now, direct{on: true, note: note})
+	if len(f.Repos) != 3 || len(warnings) != 0 || len(notes) != 0 {
+		t.Fatalf("repos %+v, warnings %q, notes %q; want 3 repositories read from their files", f.Repos, warnings, notes)
+	}
+	time.Sleep(60 * time.Millisecond) // past the coarse-clock margin of the change checks
+	git(t, env, filepath.Join(tmp, "r1"), "worktree", "add", "-q", "--detach", filepath.Join(tmp, "r1-c"))
+	writeReservation(t, filepath.Join(tmp, "r1-c"), 17120)
+	got := bases(f.Siblings(context.Background(), filepath.Join(tmp, "own")))
+	if len(got) != 7 || got[17120] != "../r1-c (repo r1)" || len(warnings) != 0 || len(notes) != 0 {
+		t.Errorf("siblings %v, warnings %q, notes %q; want all 7, the one added meanwhile included", got, warnings, notes)
+	}
+	if ranGit() {
+		t.Error("git ran, and the repositories were to be read from their files")
+	}
+
+	f = ListForeign(context.Background(), idx, own, traced, nil)
+	if len(f.Repos) != 3 || !ranGit() {
+		t.Errorf("ListForeign: %d repositories; git ran: %v; want 3 listed by git", len(f.Repos), ranGit())
 	}
 }
