@@ -84,6 +84,7 @@ func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 	res, err := alloc.Allocate(ctx, alloc.Options{
 		Dir: f.dir(), Env: f.Environ(), DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
 		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Now: f.Now, Warn: allocWarnTo(f),
+		Verbose: f.verbose(),
 	})
 	if err != nil {
 		return err

@@ -71,6 +71,7 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 	hopts, herr := hookOptions(ctx, f, "")
 	facts, err := inventory.Examine(ctx, inventory.DoctorOptions{
 		Dir: f.dir(), Env: f.Environ(), Getenv: f.Getenv, Prober: f.Prober, Hook: hopts, HookErr: herr,
+		Verbose: f.verbose(),
 	})
 	if err != nil {
 		return err

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
+
+// EnvVerbose set to 1 turns --verbose on for every command, the hook included, which
+// git runs without flags.
+const EnvVerbose = "GIT_WORKTREE_PORTS_VERBOSE"
 
 // workDir returns the directory the command acts on, absolute: Dir, resolved against the
 // working directory when it is relative, or the working directory itself.
@@ -32,4 +38,14 @@ func (f *Factory) dir() string {
 // git runs git in the directory the command acts on, with the Factory's environment.
 func (f *Factory) git() gitwt.Git {
 	return gitwt.Git{Dir: f.dir(), Env: f.Environ()}
+}
+
+// verbose returns where commands say that they asked git because its files could not be
+// read with certainty, and why, one line each on stderr: with --verbose or
+// GIT_WORKTREE_PORTS_VERBOSE=1. Otherwise it returns nil, and nothing is said.
+func (f *Factory) verbose() func(string) {
+	if !f.Verbose && f.Getenv(EnvVerbose) != "1" {
+		return nil
+	}
+	return func(msg string) { fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(msg)) }
 }

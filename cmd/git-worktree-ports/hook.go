@@ -69,7 +69,8 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	var warnings []alloc.Warning
 	res, err := alloc.Allocate(c.Context(), alloc.Options{
 		Dir: f.dir(), Env: hookEnv(f.Environ()), Prober: f.Prober, Now: f.Now,
-		Warn: func(w alloc.Warning) { warnings = append(warnings, w) },
+		Warn:    func(w alloc.Warning) { warnings = append(warnings, w) },
+		Verbose: f.verbose(),
 	})
 	if err != nil {
 		first, _, _ := strings.Cut(err.Error(), "\n")

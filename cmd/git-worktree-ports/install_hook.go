@@ -165,7 +165,7 @@ func globalGit(ctx context.Context, f *Factory) hook.Git {
 // registerRepo records the repository in the per-user index, as its first allocate would,
 // so other repositories avoid its bundles from now on. Failing that is only a warning.
 func registerRepo(ctx context.Context, f *Factory) {
-	repo, err := repository.Discover(ctx, f.git(), repository.Options{})
+	repo, err := repository.Discover(ctx, f.git(), repository.Options{Fallback: f.verbose()})
 	if err != nil {
 		return
 	}

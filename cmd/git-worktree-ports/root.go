@@ -42,6 +42,8 @@ type Factory struct {
 	Executable func() (string, error)
 	// Prober says whether a port is bound.
 	Prober reserve.Prober
+	// Verbose is the root's --verbose flag (see verbose).
+	Verbose bool
 }
 
 func defaultFactory() *Factory {
@@ -131,6 +133,7 @@ files are the registry: nothing else records ports.
 		},
 		RunE: func(c *cobra.Command, args []string) error { return c.Help() },
 	}
+	root.PersistentFlags().BoolVar(&f.Verbose, "verbose", false, "say on stderr each time git is asked because its files could not be read with certainty, and why (also "+EnvVerbose+"=1)")
 	root.SetIn(f.In)
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
