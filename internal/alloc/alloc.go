@@ -113,7 +113,9 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		now = time.Now
 	}
 	listStart := now()
-	repo, err := repository.Discover(ctx, g, repository.Options{GitOnly: o.GitOnly, Fallback: o.Verbose})
+	// Of the other worktrees, allocation reads only their reservations, so it needs only
+	// where they are.
+	repo, err := repository.Discover(ctx, g, repository.Options{PathsOnly: true, GitOnly: o.GitOnly, Fallback: o.Verbose})
 	if err != nil {
 		return nil, err
 	}

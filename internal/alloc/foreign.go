@@ -177,7 +177,7 @@ func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) (wts []gitwt.
 	var askedGit atomic.Bool
 	l, ok := within(rctx, func() (l listing) {
 		if f.direct.on {
-			wts, err := gitwt.Files{Loc: gitwt.Location{CommonDir: e.CommonDir}, Env: f.env}.Worktrees()
+			wts, err := gitwt.Files{Loc: gitwt.Location{CommonDir: e.CommonDir}, Env: f.env, PathsOnly: true}.Worktrees()
 			if err == nil {
 				return listing{wts: wts}
 			}

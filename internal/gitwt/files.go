@@ -77,6 +77,12 @@ func fallbackWrap(err error) error { return &FallbackError{Reason: err.Error(), 
 type Files struct {
 	Loc Location
 	Env []string
+	// PathsOnly reads less of each linked worktree but Loc's own: not its HEAD, the
+	// branch's file, nor whether the worktree is still there, so its Branch, Detached
+	// and Prunable are left unset; about half the reads. Its Path, and Locked, which git
+	// reads (and dies on when it cannot), are read as ever. Allocation needs no more of
+	// the other worktrees than where their reservations are.
+	PathsOnly bool
 }
 
 // maxRefFile bounds HEAD, a ref, commondir and locked: a line each, a lock reason at most
@@ -417,8 +423,13 @@ func (f *Files) linked(adm string, typ fs.FileMode, format *repoFormat) (w Workt
 	if err := f.checkCommonDir(adm); err != nil {
 		return w, false, err
 	}
-	if err := f.head(&w, adm, format); err != nil {
-		return w, false, err
+	// Only what git would read in its own way is read for PathsOnly: it dies on a locked
+	// it cannot read, so that is read as ever.
+	whole := !f.PathsOnly || adm == f.Loc.GitDir
+	if whole {
+		if err := f.head(&w, adm, format); err != nil {
+			return w, false, err
+		}
 	}
 
 	lock := filepath.Join(adm, "locked")
@@ -432,7 +443,7 @@ func (f *Files) linked(adm string, typ fs.FileMode, format *repoFormat) (w Workt
 		w.Locked = true
 		w.LockReason = strings.Trim(string(data), " \t\n\r")
 	}
-	if !w.Locked {
+	if !w.Locked && whole {
 		// file_exists: lstat, so a dangling symlink exists; any error does not.
 		if _, err := os.Lstat(dotGit); err != nil {
 			w.Prunable = true

@@ -49,20 +49,32 @@ func FuzzFilesAgainstGit(f *testing.F) {
 			loc = Location{Toplevel: dir, GitDir: filepath.Join(l.common, "worktrees", l.ids[0]), CommonDir: l.common}
 		}
 		got, err := Files{Loc: loc, Env: l.env}.Worktrees()
-		if err != nil {
-			if !errors.Is(err, ErrUseGit) {
-				t.Fatalf("Files failed without falling back: %v", err)
-			}
+		if err != nil && !errors.Is(err, ErrUseGit) {
+			t.Fatalf("Files failed without falling back: %v", err)
+		}
+		// PathsOnly reads less, so it may answer where the full read falls back (a HEAD
+		// or locked git reads its own way); its places must still be git's.
+		paths, perr := Files{Loc: loc, Env: l.env, PathsOnly: true}.Worktrees()
+		if perr != nil && !errors.Is(perr, ErrUseGit) {
+			t.Fatalf("Files with PathsOnly failed without falling back: %v", perr)
+		}
+		if err == nil && perr != nil {
+			t.Fatalf("Files answered %+v, and fell back with PathsOnly: %v", got, perr)
+		}
+		if perr != nil {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		want, err := Git{Dir: dir, Env: l.env}.Worktrees(ctx)
-		if err != nil {
-			t.Fatalf("Files answered %+v where git fails: %v\n%s", got, err, l.describe())
+		want, gerr := Git{Dir: dir, Env: l.env}.Worktrees(ctx)
+		if gerr != nil {
+			t.Fatalf("Files answered %+v (PathsOnly %+v) where git fails: %v\n%s", got, paths, gerr, l.describe())
 		}
-		if !reflect.DeepEqual(got, withoutHeads(want)) {
+		if err == nil && !reflect.DeepEqual(got, withoutHeads(want)) {
 			t.Fatalf("from %s:\nFiles %+v\n  git %+v\n%s", dir, got, withoutHeads(want), l.describe())
+		}
+		if why := placesOf(paths, withoutHeads(want), loc); why != "" {
+			t.Fatalf("from %s with PathsOnly: %s\nFiles %+v\n  git %+v\n%s", dir, why, paths, withoutHeads(want), l.describe())
 		}
 	})
 }

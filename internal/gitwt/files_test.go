@@ -74,9 +74,35 @@ func (s *diff) agree(dirs ...string) []Worktree {
 		if !reflect.DeepEqual(got, withoutHeads(want)) {
 			s.t.Errorf("from %s:\nFiles %+v\n  git %+v", dir, got, withoutHeads(want))
 		}
+		loc := s.where(dir)
+		paths, err := Files{Loc: loc, Env: s.env, PathsOnly: true}.Worktrees()
+		if err != nil {
+			s.t.Errorf("from %s: Files with PathsOnly fell back (%v)", dir, err)
+		} else if why := placesOf(paths, got, loc); why != "" {
+			s.t.Errorf("from %s with PathsOnly: %s\nFiles %+v\n  git %+v", dir, why, paths, withoutHeads(want))
+		}
 		last = got
 	}
 	return last
+}
+
+// placesOf checks a PathsOnly listing against the full one, full: the same worktrees in
+// the same order, the main worktree and the one at loc whole, each other linked one
+// with its place and lock alone. It says what differs, or "".
+func placesOf(paths, full []Worktree, loc Location) string {
+	if len(paths) != len(full) {
+		return fmt.Sprintf("%d worktrees, want %d", len(paths), len(full))
+	}
+	for i, w := range full {
+		want := w
+		if i > 0 && w.Path != loc.Toplevel {
+			want = Worktree{Path: w.Path, ListedPath: w.ListedPath, Locked: w.Locked, LockReason: w.LockReason}
+		}
+		if paths[i] != want {
+			return fmt.Sprintf("worktree %d is %+v, want %+v", i, paths[i], want)
+		}
+	}
+	return ""
 }
 
 // fallsBack checks that Files leaves the answer to git from dir, with a reason that

@@ -50,6 +50,20 @@ func twoWays(t *testing.T, s *gittest.Sandbox, dir string, env ...string) (*Repo
 	if !reflect.DeepEqual(heads.Worktrees, want.Worktrees) || !sameRepo(heads, want) {
 		t.Errorf("from %s with Heads:\n%+v\n%+v", dir, *heads, *want)
 	}
+	// PathsOnly: the same, but the states of the other linked worktrees may be unset.
+	paths, err := Discover(ctx, g, Options{PathsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trimmed := &Repo{Loc: want.Loc, Config: want.Config, Tracked: want.Tracked, Worktrees: withoutHeads(want.Worktrees)}
+	for i, w := range trimmed.Worktrees {
+		if i > 0 && w.Path != want.Loc.Toplevel && len(paths.Worktrees) == len(want.Worktrees) && paths.Worktrees[i].Branch == "" && !paths.Worktrees[i].Detached {
+			trimmed.Worktrees[i] = gitwt.Worktree{Path: w.Path, ListedPath: w.ListedPath, Locked: w.Locked, LockReason: w.LockReason}
+		}
+	}
+	if !sameRepo(paths, trimmed) {
+		t.Errorf("from %s with PathsOnly:\n%+v\n%+v", dir, *paths, *trimmed)
+	}
 	// Relist lists as Discover did.
 	said := notes
 	before := got.Worktrees

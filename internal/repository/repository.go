@@ -43,6 +43,10 @@ type Options struct {
 	// Heads asks for each worktree's commit id (Worktree.Head), which only git's own list
 	// gives: list prints it. Without it, Head is "".
 	Heads bool
+	// PathsOnly says the caller needs no more of the worktrees other than the current one
+	// and the main one than where they are (allocation): their Branch, Detached and
+	// Prunable may then be left unset (gitwt.Files.PathsOnly), which halves the reads.
+	PathsOnly bool
 	// GitOnly asks git for everything, reading none of its files directly: the tests hold
 	// the two ways to each other.
 	GitOnly bool
@@ -96,7 +100,7 @@ func discoverAt(ctx context.Context, g gitwt.Git, o Options, loc gitwt.Location)
 		// into every new worktree), and the hook runs only where there is none.
 		wg.Go(func() { r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName) })
 	}
-	files := gitwt.Files{Loc: loc, Env: g.Env}
+	files := gitwt.Files{Loc: loc, Env: g.Env, PathsOnly: o.PathsOnly}
 	if all, err := files.Config(); err == nil {
 		r.Config, cfgErr = gitwt.MatchConfig(all, configPattern)
 	} else {
@@ -176,7 +180,7 @@ func (r *Repo) Relist(ctx context.Context, g gitwt.Git) error {
 	var err error
 	if r.how.GitOnly || r.how.Heads {
 		wts, err = g.Worktrees(ctx)
-	} else if wts, err = (gitwt.Files{Loc: r.Loc, Env: g.Env}).Worktrees(); err != nil {
+	} else if wts, err = (gitwt.Files{Loc: r.Loc, Env: g.Env, PathsOnly: r.how.PathsOnly}).Worktrees(); err != nil {
 		r.how.fellBack("for the worktree list (git worktree list)", err)
 		wts, err = g.Worktrees(ctx)
 	}
