@@ -204,8 +204,8 @@ const manEnvironment = "## ENVIRONMENT\n" +
 	": How long to wait for any one other repository, as `worktree-ports.crossRepoTimeout`,\nwhich it overrides.\n\n" +
 	"`GIT_WORKTREE_PORTS_VERBOSE`\n" +
 	": Set to `1`, as `--verbose` for every command, the hook included: say on stderr, one line\neach, when and why git was asked for something the tool reads from git's files itself\nwhen it can be sure to read them as git does.\n\n" +
-	"`GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_GLOBAL`, `XDG_CONFIG_HOME`\n" +
-	": The tool reads git's worktree and config files itself where it can be sure to read them\nas git does; these choose the config files as for git(1). It asks git instead whenever\n`GIT_DIR`, `GIT_WORK_TREE`, `GIT_COMMON_DIR` or another `GIT_CONFIG*` variable (`git -c`)\nis set.\n\n" +
+	"`GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_GLOBAL`, `XDG_CONFIG_HOME`, `GIT_CONFIG_PARAMETERS`\n" +
+	": The tool reads git's worktree and config files itself where it can be sure to read them\nas git does; these choose the config files as for git(1), and `GIT_CONFIG_PARAMETERS`\nholds what `git -c` set, which hooks inherit. It asks git instead whenever `GIT_DIR`,\n`GIT_WORK_TREE`, `GIT_COMMON_DIR` or another `GIT_CONFIG*` variable is set, or `git -c`\nset a key that changes what git reads (`core.bare`, `core.worktree`, `include.*`, ...).\n\n" +
 	"`SUDO_UID`\n" +
 	": Run as root with `SUDO_UID` set, the tool leaves a repository's files to git, which then\njudges ownership by that user (`safe.directory`).\n\n" +
 	"`XDG_STATE_HOME`, `HOME`\n" +

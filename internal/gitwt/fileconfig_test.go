@@ -228,13 +228,34 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 	s.run(m, "config", "--worktree", "worktree-ports.range", "32000-32999")
 	check("worktreeConfig", m, filepath.Join(m, ".git"), s.path("b"))
 
-	// Includes and GIT_CONFIG_PARAMETERS are left to git.
+	// git -c, as git passes it to its children (hooks among them): the last file of the
+	// chain. git itself writes the variable, through an alias that prints it.
+	params, code := s.try(m, "-c", "alias.params=!printenv GIT_CONFIG_PARAMETERS", "-c", "worktree-ports.range=33000-33999",
+		"-c", "Remote.origin.URL=git@example.com:x/y.git", "-c", "Sub.With Space.And.Dots.KEY=it's a \"value\"\n!",
+		"-c", "worktree-ports.implicit", "-c", "worktree-ports.empty=", "-c", "core.hooksPath=/x", "params")
+	if code != 0 {
+		t.Fatalf("printing GIT_CONFIG_PARAMETERS: exit %d", code)
+	}
+	params = strings.TrimSuffix(params, "\n")
+	envs = map[string][]string{
+		"git -c":                      append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS="+params),
+		"git -c, old style":           append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS='a.b=c d' 'a.e' 'X.y.Z= v'\t'a.f'= "),
+		"empty GIT_CONFIG_PARAMETERS": append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS="),
+	}
+	check("git -c", m, filepath.Join(m, ".git"), s.path("b"))
+
+	// Includes are left to git, and so are git -c keys that change what git reads, and a
+	// GIT_CONFIG_PARAMETERS git would not read.
 	s.write(filepath.Join(home, ".gitconfig"), "[include]\n\tpath = other\n")
-	if _, err := (Files{Loc: s.where(m), Env: envs["no system"]}).Config(); !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), "include") {
+	if _, err := (Files{Loc: s.where(m), Env: append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1")}).Config(); !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), "include") {
 		t.Errorf("include: %v, want a fallback", err)
 	}
-	if _, err := (Files{Loc: s.where(m), Env: append(base[:len(base):len(base)], "GIT_CONFIG_PARAMETERS='a.b'='c'")}).Config(); !errors.Is(err, ErrUseGit) {
-		t.Errorf("GIT_CONFIG_PARAMETERS: %v, want a fallback", err)
+	for _, v := range []string{"'core.bare'='true'", "'include.path'='/x'", "'Extensions.worktreeConfig'", "'safe.directory'='*'",
+		"'a.b'='c", "'a.b'x", "a.b=c", "'nosection'='x'", "'a.1b'='x'", "''='x'", "'a.b'='c''d'"} {
+		env := append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS="+v)
+		if got, err := (Files{Loc: s.where(m), Env: env}).Config(); !errors.Is(err, ErrUseGit) {
+			t.Errorf("GIT_CONFIG_PARAMETERS=%s: %q, %v; want a fallback", v, got, err)
+		}
 	}
 }
 
@@ -289,6 +310,46 @@ func TestValidRefName(t *testing.T) {
 			t.Errorf("validRefName(%q) = %v, want %v", ref, got, want)
 		}
 	}
+}
+
+// FuzzConfigParametersAgainstGit holds the reading of GIT_CONFIG_PARAMETERS (`git -c`)
+// to git's: where git refuses it, Files must fall back; where Files reads it, the chain
+// must be what `git config --list` prints. git runs once per input.
+func FuzzConfigParametersAgainstGit(f *testing.F) {
+	if _, err := exec.LookPath("git"); err != nil {
+		f.Skip("git not installed")
+	}
+	for _, seed := range []string{"", "'a.b'='c'", "'a.b'=", "'a.b=c'", "'A.Sub.B'='x' 'c.d'='y'", "'a.b'='it'\\''s'",
+		"'a.b'='x'\\!'y'", " 'a.b'='c' ", "'a.b'='c'x", "'a.b", "'core.bare'='true'", "'a.b'\t'c.d'"} {
+		f.Add(seed)
+	}
+	dir := f.TempDir()
+	m := filepath.Join(dir, "m")
+	cmd := exec.Command("git", "init", "-q", m)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		f.Fatalf("git init: %v\n%s", err, out)
+	}
+	common := filepath.Join(m, ".git")
+	f.Fuzz(func(t *testing.T, params string) {
+		if strings.IndexByte(params, 0) >= 0 {
+			return // not a possible environment
+		}
+		env := []string{"GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir, "PATH=" + os.Getenv("PATH"), "GIT_CONFIG_PARAMETERS=" + params}
+		got, err := Files{Loc: Location{CommonDir: common}, Env: env}.Config()
+		if err != nil && !errors.Is(err, ErrUseGit) {
+			t.Fatalf("Files failed without falling back: %v", err)
+		}
+		cmd := exec.Command("git", "config", "-z", "--list")
+		cmd.Dir, cmd.Env = common, env
+		out, gitErr := cmd.Output()
+		switch {
+		case gitErr != nil && err == nil:
+			t.Fatalf("GIT_CONFIG_PARAMETERS=%q: git refuses it (%v), Files read %q", params, gitErr, got)
+		case err == nil && !reflect.DeepEqual(got, ParseConfigZ(out)):
+			t.Fatalf("GIT_CONFIG_PARAMETERS=%q:\nFiles %q\n  git %q", params, got, ParseConfigZ(out))
+		}
+	})
 }
 
 // FuzzConfigAgainstGit holds parseConfig to git's parser on arbitrary files: where git

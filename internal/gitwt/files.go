@@ -148,6 +148,9 @@ func (f *Files) checkEnv() error {
 			switch name {
 			case "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL":
 				// These only choose the files, which are then read like any other.
+			case "GIT_CONFIG_PARAMETERS":
+				// `git -c`, which hooks inherit: read as the chain's last file
+				// (configChain), unless it names a key that changes what is read.
 			default:
 				return fallback("%s is set", name)
 			}

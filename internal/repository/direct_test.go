@@ -209,11 +209,14 @@ func TestDiscoverDirectAgreesWithGit(t *testing.T) {
 	s.Git(m, "config", "extensions.relativeWorktrees", "true")
 	asksGit(t, s, s.Path("locked"), "extensions.relativeworktrees is not read directly")
 	s.Git(m, "config", "--unset", "extensions.relativeWorktrees")
-	// Only the config: git's -c, which a hook inherits.
-	_, notes := twoWays(t, s, m, "GIT_CONFIG_PARAMETERS='worktree-ports.width'='7'")
-	if len(notes) != 1 || !strings.Contains(notes[0], "where the repository is") {
+	// git -c, which a hook inherits: read as git reads it, unless it changes what git
+	// reads.
+	if r, notes := twoWays(t, s, m, "GIT_CONFIG_PARAMETERS='worktree-ports.width'='7' 'core.hooksPath'='/x'"); len(notes) != 0 {
 		t.Errorf("with git -c: %q", notes)
+	} else if v, _ := r.GitConfig("worktree-ports.width"); v != "7" {
+		t.Errorf("with git -c: worktree-ports.width = %q, want 7", v)
 	}
+	asksGit(t, s, m, "git -c core.ignorecase", "GIT_CONFIG_PARAMETERS='core.ignoreCase'='true'")
 	// Only the worktree list: a half-made entry with a gitdir but no HEAD yet.
 	adm := filepath.Join(m, ".git", "worktrees", "half")
 	s.Write(filepath.Join(adm, "gitdir"), s.Path("half", ".git")+"\n")
