@@ -119,6 +119,7 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 	return wtenv.Vars(ctx, wtenv.Options{
 		Dir: f.dir(), Env: f.Environ(), NoAllocate: noAllocate, Prober: f.Prober, Now: f.Now,
 		Warn:      warnTo(f),
+		Verbose:   f.verbose(),
 		Allocated: func(msg string) { fmt.Fprintln(f.ErrOut, untrusted.Lines(msg)) },
 	})
 }

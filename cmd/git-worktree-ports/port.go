@@ -69,6 +69,7 @@ func portRun(ctx context.Context, opts *PortOptions) error {
 	port, err := wtenv.Port(ctx, wtenv.Options{
 		Dir: f.dir(), Env: f.Environ(), NoAllocate: opts.NoAllocate, Prober: f.Prober, Now: f.Now,
 		Warn:      warnTo(f),
+		Verbose:   f.verbose(),
 		Allocated: func(msg string) { fmt.Fprintln(f.ErrOut, untrusted.Lines(msg)) },
 	}, opts.Service)
 	if err != nil {
