@@ -1,11 +1,5 @@
 package safefile
 
-import (
-	"errors"
-	"io/fs"
-	"os"
-)
-
 // ReadNoFollow is Read for a file that must itself be a regular file: a symlink at path
 // is refused (reason "not a regular file (symlink)"), not followed. It is for the small
 // files of a layout whose owner never links them (git's refs and administrative files),
@@ -17,12 +11,9 @@ func ReadNoFollow(path string, max int64) ([]byte, error) {
 		return nil, &Error{Path: path, Reason: reason, Err: err}
 	}
 	// Nothing but a regular file is ever opened: opening a device can do something.
-	fi, err := os.Lstat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fail("missing", err)
-		}
-		return fail("cannot stat: "+errnoText(err), err)
+	fi, ferr := lstat(path)
+	if ferr != nil {
+		return nil, ferr
 	}
 	if reason := check(fi, max); reason != "" {
 		return fail(reason, nil)

@@ -21,15 +21,7 @@ func readNoFollow(path string, max int64, fail func(string, error) ([]byte, erro
 		}
 	}
 	if err != nil {
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return fail("missing", err)
-		case errors.Is(err, fs.ErrPermission):
-			return fail("unreadable: permission denied", err)
-		case errors.Is(err, syscall.ELOOP):
-			return fail("not a regular file (symlink)", err)
-		}
-		return fail("cannot open: "+err.Error(), err)
+		return nil, openFailure(path, err, "not a regular file (symlink)")
 	}
 	defer syscall.Close(fd)
 	var st syscall.Stat_t

@@ -34,13 +34,11 @@ func Read(path string, max int64) ([]byte, error) {
 	fail := func(reason string, err error) ([]byte, error) {
 		return nil, &Error{Path: path, Reason: reason, Err: err}
 	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fail("missing", err)
-		}
-		return fail("cannot stat: "+errnoText(err), err)
+	fi, ferr := lstat(path)
+	if ferr != nil {
+		return nil, ferr
 	}
+	var err error
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		fi, err = os.Stat(path)
 		switch {
@@ -57,15 +55,7 @@ func Read(path string, max int64) ([]byte, error) {
 	}
 	f, err := openNonBlocking(path)
 	if err != nil {
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return fail("missing", err)
-		case errors.Is(err, fs.ErrPermission):
-			return fail("unreadable: permission denied", err)
-		case errors.Is(err, syscall.ELOOP):
-			return fail("symlink loop", err)
-		}
-		return fail("cannot open: "+errnoText(err), err)
+		return nil, openFailure(path, err, "symlink loop")
 	}
 	defer f.Close()
 	if fi, err = f.Stat(); err != nil {
@@ -136,4 +126,31 @@ func errnoText(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// lstat is both readers' first step: what is at path, without following it.
+func lstat(path string) (fs.FileInfo, *Error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &Error{Path: path, Reason: "missing", Err: err}
+	case err != nil:
+		return nil, &Error{Path: path, Reason: "cannot stat: " + errnoText(err), Err: err}
+	}
+	return fi, nil
+}
+
+// openFailure says why opening path failed; loop is the reason given for ELOOP, which
+// means a loop to Read and a symlink to ReadNoFollow (O_NOFOLLOW).
+func openFailure(path string, err error, loop string) *Error {
+	reason := "cannot open: " + errnoText(err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		reason = "missing"
+	case errors.Is(err, fs.ErrPermission):
+		reason = "unreadable: permission denied"
+	case errors.Is(err, syscall.ELOOP):
+		reason = loop
+	}
+	return &Error{Path: path, Reason: reason, Err: err}
 }
