@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 )
 
 // sandbox is a temporary directory with a git environment isolated from the
@@ -23,39 +25,8 @@ type sandbox struct {
 
 func newSandbox(t *testing.T) *sandbox {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	root, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := filepath.Join(root, ".home")
-	if err := os.Mkdir(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	global := filepath.Join(home, ".gitconfig")
-	if err := os.WriteFile(global, []byte("[init]\n\tdefaultBranch = main\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		// Any inherited GIT_* (GIT_DIR, GIT_WORK_TREE, GIT_CONFIG_COUNT from a
-		// hook, ...) would point git at someone else's repository.
-		if !strings.HasPrefix(kv, "GIT_") && !strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_CONFIG_GLOBAL="+global,
-		"GIT_CEILING_DIRECTORIES="+root,
-		"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.com",
-		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.com",
-	)
-	return &sandbox{t: t, root: root, env: env}
+	gs := gittest.New(t)
+	return &sandbox{t: t, root: gs.Root, env: gs.Env}
 }
 
 func (s *sandbox) path(elem ...string) string {
