@@ -24,6 +24,12 @@ func readNoFollow(path string, max int64, fail func(string, error) ([]byte, erro
 		return nil, openFailure(path, err, "not a regular file (symlink)")
 	}
 	defer syscall.Close(fd)
+	return readOpen(fd, max, fail)
+}
+
+// readOpen checks that the open file fd is regular and at most max bytes, and reads the
+// size it has in one read.
+func readOpen(fd int, max int64, fail func(string, error) ([]byte, error)) ([]byte, error) {
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
 		return fail("cannot stat: "+err.Error(), err)

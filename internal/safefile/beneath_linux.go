@@ -1,0 +1,51 @@
+package safefile
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+)
+
+// noOpenat2 is set once openat2 is known to be missing (ENOSYS: a kernel before 5.6, or
+// a seccomp filter that does not know it); tests set it to run the walk.
+var noOpenat2 atomic.Bool
+
+// openBeneath opens comps below the directory fd with one openat2 that the kernel
+// resolves beneath fd refusing every symlink, or with the walk where openat2 is missing.
+func openBeneath(fd int, root string, comps []string) (int, error) {
+	if noOpenat2.Load() {
+		return walkBeneath(fd, root, comps)
+	}
+	rel := strings.Join(comps, "/")
+	how := unix.OpenHow{
+		Flags:   unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC | unix.O_NONBLOCK,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
+	}
+	for try := 0; ; try++ {
+		next, err := unix.Openat2(fd, rel, &how)
+		switch {
+		case err == nil:
+			return next, nil
+		case err == unix.EINTR, err == unix.EAGAIN && try < 100:
+			// EAGAIN: a rename elsewhere raced the lookup; the kernel asks to try again.
+			continue
+		case err == unix.ENOSYS:
+			noOpenat2.Store(true)
+			return walkBeneath(fd, root, comps)
+		case err == unix.ELOOP:
+			// The walk names the symlink; the kernel does not say which component it was.
+			wfd, werr := walkBeneath(fd, root, comps)
+			if werr == nil {
+				unix.Close(wfd) // swapped back meanwhile: the refusal stands
+			} else if errors.As(werr, new(*SymlinkError)) {
+				return -1, werr
+			}
+			return -1, &SymlinkError{Path: filepath.Join(root, filepath.FromSlash(rel))}
+		}
+		return -1, &fs.PathError{Op: "openat2", Path: filepath.Join(root, filepath.FromSlash(rel)), Err: err}
+	}
+}

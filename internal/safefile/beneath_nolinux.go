@@ -1,0 +1,9 @@
+//go:build unix && !linux
+
+package safefile
+
+// openBeneath opens comps below the directory fd one component at a time with
+// O_NOFOLLOW: outside Linux there is no openat2.
+func openBeneath(fd int, root string, comps []string) (int, error) {
+	return walkBeneath(fd, root, comps)
+}
