@@ -9,8 +9,14 @@ import (
 
 // ExcludePatterns are the lines EnsureExcluded adds to info/exclude: the
 // reservation file and WriteAtomic's temporary files, at the top level of
-// every worktree.
-var ExcludePatterns = []string{"/" + FileName, "/" + TempPattern}
+// every worktree, and the temporary files of a dotenv file's write, in any
+// directory (they hold a copy of the file, secrets included).
+var ExcludePatterns = []string{"/" + FileName, "/" + TempPattern, DotenvTempPrefix + "*"}
+
+// DotenvTempPrefix begins the name of the temporary file a write of a dotenv
+// file creates beside it; a random suffix follows. One still there was left
+// by a crash, and the next allocate removes it.
+const DotenvTempPrefix = ".worktree-ports-tmp-"
 
 const excludeComment = "# git-worktree-ports: per-worktree port reservations"
 

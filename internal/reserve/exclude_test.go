@@ -10,7 +10,7 @@ import (
 
 func TestEnsureExcluded(t *testing.T) {
 	t.Parallel()
-	block := "# git-worktree-ports: per-worktree port reservations\n/.worktree-ports.json\n/.worktree-ports.json.tmp-*\n"
+	block := "# git-worktree-ports: per-worktree port reservations\n/.worktree-ports.json\n/.worktree-ports.json.tmp-*\n.worktree-ports-tmp-*\n"
 	tests := []struct {
 		name string
 		old  *string // nil: no info directory at all
@@ -21,8 +21,10 @@ func TestEnsureExcluded(t *testing.T) {
 		{"no trailing newline", ptr("# git ls-files\n*.swp"), "# git ls-files\n*.swp\n" + block},
 		{"trailing newline", ptr("*.swp\n"), "*.swp\n" + block},
 		{"CRLF file", ptr("*.swp\r\n"), "*.swp\r\n" + block},
-		{"one present", ptr("/.worktree-ports.json\n"), "/.worktree-ports.json\n# git-worktree-ports: per-worktree port reservations\n/.worktree-ports.json.tmp-*\n"},
-		{"both present with padding", ptr("/.worktree-ports.json  \r\n/.worktree-ports.json.tmp-*"), "/.worktree-ports.json  \r\n/.worktree-ports.json.tmp-*"},
+		{"one present", ptr("/.worktree-ports.json\n"), "/.worktree-ports.json\n# git-worktree-ports: per-worktree port reservations\n/.worktree-ports.json.tmp-*\n.worktree-ports-tmp-*\n"},
+		{"all present with padding", ptr("/.worktree-ports.json  \r\n/.worktree-ports.json.tmp-*\n.worktree-ports-tmp-* "), "/.worktree-ports.json  \r\n/.worktree-ports.json.tmp-*\n.worktree-ports-tmp-* "},
+		// What an older version wrote gains the dotenv files' temporary files.
+		{"an older version's lines", ptr("# git-worktree-ports: per-worktree port reservations\n/.worktree-ports.json\n/.worktree-ports.json.tmp-*\n"), block},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +111,15 @@ func TestEnsureExcludedWithGit(t *testing.T) {
 			}
 			git(wt, "check-ignore", "-q", name)
 		}
-		if st := git(wt, "status", "--porcelain"); st != "" {
+		// A dotenv file's temporary file, in any directory.
+		if err := os.MkdirAll(filepath.Join(wt, "server"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(wt, "server", DotenvTempPrefix+"abc123"), []byte("SECRET=1\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		git(wt, "check-ignore", "-q", "server/"+DotenvTempPrefix+"abc123")
+		if st := git(wt, "status", "--porcelain", "--untracked-files=all"); st != "" {
 			t.Errorf("git status in %s shows %q", wt, st)
 		}
 	}
