@@ -6,9 +6,13 @@
 // A listed file is the user's, and may be anything a committed config points at, so:
 // no line outside the block is ever touched; release leaves the file byte for byte as it
 // was before the block came (and removes a file the block created, once nothing else is
-// in it); every write is atomic, keeping the file's mode; and a file git tracks, a path
-// with "..", one that leads out of the worktree (through a symlink, say) or into a git
-// directory is refused with a warning and never written.
+// in it); every write is atomic, keeping the file's mode, through a temporary file of
+// mode 0600 that git ignores (reserve.DotenvTempPrefix); and a file git tracks, a path
+// with "..", a path with a symlink anywhere on it, one into a git directory or through a
+// directory that holds a .git entry (a nested worktree, a submodule, a nested clone), any
+// of the tool's own files at any depth, and a read-only file are refused with a warning
+// and never written. The checks look before the write, and the write itself goes
+// through no symlink (safefile.OpenBeneath), so one swapped in meanwhile fails it.
 //
 // block.go is the pure part, the block in a file's bytes; file.go the reading, checking
 // and writing.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -49,7 +50,9 @@ func (o Options) warn(format string, args ...any) {
 // (in a directory that does), and returns the files it changed, as listed. A file whose
 // block already holds vars is not written at all. A variable that dotenv cannot carry
 // (render's rules) is left out of the block with a warning; a file that may not be
-// written (see the package comment) is left alone with one.
+// written (see the package comment), or that its owner made read-only, is left alone
+// with one. In each directory it writes in, it first removes the temporary files an
+// interrupted write of ours left there.
 func Keep(ctx context.Context, o Options, vars []render.Var) []string {
 	if len(o.Files) == 0 {
 		return nil
@@ -67,35 +70,70 @@ func Keep(ctx context.Context, o Options, vars []render.Var) []string {
 	}
 	var changed []string
 	var written []target
+	cleaned := map[string]bool{}
 	for _, f := range o.targets(ctx) {
-		old, exists, mode, ok := f.read(o)
+		d, ok := f.open(o, "not created")
 		if !ok {
 			continue
 		}
-		if !exists {
-			if fi, err := os.Stat(filepath.Dir(f.t.Path)); err != nil || !fi.IsDir() {
-				o.warn("%s: not created: its directory %s does not exist", f.label(), untrusted.New(filepath.Dir(f.name)))
-				continue
-			}
+		if !cleaned[f.dir] {
+			cleaned[f.dir] = true
+			o.removeTemps(d, f)
 		}
-		data, err := Splice(old, exists, body.Bytes())
-		if err != nil {
-			o.warn("%s: not written: %v", f.label(), err)
-			continue
+		if f.keep(o, d, body.Bytes()) {
+			changed = append(changed, f.name)
+			written = append(written, f)
 		}
-		if exists && bytes.Equal(data, old) {
-			continue
-		}
-		if err := safefile.WriteAtomic(f.t, data, safefile.WriteOptions{Perm: mode, ExactPerm: exists}); err != nil {
-			o.warn("%s: not written: %v", f.label(), err)
-			continue
-		}
-		changed = append(changed, f.name)
-		written = append(written, f)
+		d.Close()
 	}
 	o.warnUnignored(ctx, written)
 	return changed
 }
+
+// keep writes the block into the file f in its open directory d, and reports whether it
+// changed the file.
+func (f target) keep(o Options, d *safefile.Dir, body []byte) bool {
+	old, exists, mode, ok := f.read(o, d)
+	if !ok {
+		return false
+	}
+	data, err := Splice(old, exists, body)
+	if err != nil {
+		o.warn("%s: not written: %v", f.label(), err)
+		return false
+	}
+	if exists && bytes.Equal(data, old) {
+		return false
+	}
+	if !exists {
+		mode = safefile.Umasked(newFilePerm)
+	} else if readOnly(mode) {
+		o.warn("%s: left alone: it is read-only (mode %04o); make it writable for allocate to keep its block", f.label(), mode)
+		return false
+	}
+	if err := d.WriteAtomic(f.base, data, mode, reserve.DotenvTempPrefix); err != nil {
+		o.warn("%s: not written: %v", f.label(), err)
+		return false
+	}
+	return true
+}
+
+// removeTemps removes the temporary files of ours in d, the directory of f: a crash
+// between their creation and the rename leaves a full copy of a dotenv file, secrets
+// included. Only regular files with our prefix go.
+func (o Options) removeTemps(d *safefile.Dir, f target) {
+	removed, err := d.RemoveTemps(reserve.DotenvTempPrefix)
+	for _, n := range removed {
+		o.warn("%s: removed %s, left beside it by an interrupted write", f.label(), untrusted.New(path.Join(f.dir, n)))
+	}
+	if err != nil {
+		o.warn("%s: could not remove a temporary file left beside it: %v", f.label(), err)
+	}
+}
+
+// readOnly reports whether a file's owner has no write permission on it: the user made
+// it so, and a rename over it (which the directory allows) would undo that.
+func readOnly(mode fs.FileMode) bool { return mode&0o200 == 0 }
 
 // warnUnignored warns about each file just written that git does not ignore: a `git add
 // .` would commit this worktree's ports, and every clone would start with them. It asks
@@ -106,8 +144,7 @@ func (o Options) warnUnignored(ctx context.Context, files []target) {
 	}
 	var specs []string
 	for _, f := range files {
-		rel, _ := filepath.Rel(f.t.Root, f.t.Path)
-		specs = append(specs, ":(top,literal)"+filepath.ToSlash(rel))
+		specs = append(specs, ":(top,literal)"+f.rel)
 	}
 	out, err := gitwt.Git{Dir: o.Root, Env: o.Env}.Output(ctx, append([]string{"ls-files", "-z", "--full-name", "--others", "--ignored", "--exclude-standard", "--"}, specs...)...)
 	if err != nil {
@@ -118,8 +155,7 @@ func (o Options) warnUnignored(ctx context.Context, files []target) {
 		ignored[p] = true
 	}
 	for _, f := range files {
-		rel, _ := filepath.Rel(f.t.Root, f.t.Path)
-		if !ignored[filepath.ToSlash(rel)] {
+		if !ignored[f.rel] {
 			o.warn("%s: git does not ignore it, so a `git add .` would commit this worktree's ports; add it to .gitignore", f.label())
 		}
 	}
@@ -127,33 +163,49 @@ func (o Options) warnUnignored(ctx context.Context, files []target) {
 
 // Release removes the block from each file, leaving it as it was before the block came,
 // and removes a file the block created when nothing else is in it. It returns the files
-// it changed, as listed.
+// it changed, as listed. It refuses what Keep refuses, with the same words.
 func Release(ctx context.Context, o Options) []string {
 	var changed []string
 	for _, f := range o.targets(ctx) {
-		old, exists, mode, ok := f.read(o)
-		if !ok || !exists {
+		d, ok := f.open(o, "block not removed")
+		if !ok {
 			continue
 		}
-		data, remove, found, err := Strip(old)
-		switch {
-		case err != nil:
-			o.warn("%s: block not removed: %v", f.label(), err)
-			continue
-		case !found:
-			continue
-		case remove:
-			err = safefile.Remove(f.t)
-		default:
-			err = safefile.WriteAtomic(f.t, data, safefile.WriteOptions{Perm: mode, ExactPerm: true})
+		if f.release(o, d) {
+			changed = append(changed, f.name)
 		}
-		if err != nil {
-			o.warn("%s: block not removed: %v", f.label(), err)
-			continue
-		}
-		changed = append(changed, f.name)
+		d.Close()
 	}
 	return changed
+}
+
+// release removes the block from the file f in its open directory d, and reports
+// whether it changed the file.
+func (f target) release(o Options, d *safefile.Dir) bool {
+	old, exists, mode, ok := f.read(o, d)
+	if !ok || !exists {
+		return false
+	}
+	data, remove, found, err := Strip(old)
+	switch {
+	case err != nil:
+		o.warn("%s: block not removed: %v", f.label(), err)
+		return false
+	case !found:
+		return false
+	case readOnly(mode):
+		o.warn("%s: block not removed: it is read-only (mode %04o); make it writable for release to remove its block", f.label(), mode)
+		return false
+	case remove:
+		err = d.Remove(f.base)
+	default:
+		err = d.WriteAtomic(f.base, data, mode, reserve.DotenvTempPrefix)
+	}
+	if err != nil {
+		o.warn("%s: block not removed: %v", f.label(), err)
+		return false
+	}
+	return true
 }
 
 // ReleaseListed is Release for the files the worktree at root lists in its own config
@@ -180,27 +232,32 @@ func Listed(root string) ([]string, error) {
 	return config.DotenvOf(filepath.Join(root, config.FileName))
 }
 
-// target is one listed file that may be written: checked, and resolved inside the
-// worktree.
+// target is one listed file that may be written, as far as can be seen before the
+// write: where it lies relative to the worktree, with no symlink on the way.
 type target struct {
 	name string // as listed
-	t    safefile.Target
+	rel  string // cleaned, slash-separated, relative to the top level
+	dir  string // rel's directory ("." for the top level)
+	base string // rel's last name
 }
 
 func (f target) label() string { return "dotenv file " + untrusted.New(f.name).String() }
 
-// targets checks each listed file and resolves it, and leaves out, with a warning, each
-// that may not be written: an absolute path or one with "..", one whose symlinks lead
-// out of the worktree, one inside a git directory, the tool's own files, and one git
-// tracks (the listed path or the file it leads to). If git cannot say which files it
-// tracks, none is written.
+// targets checks each listed file and leaves out, with a warning, each that may not be
+// written: an absolute path or one with "..", one inside a git directory, one of the
+// tool's own files (at any depth), a path with a symlink anywhere on it (the file or a
+// directory: never looked up, so an absolute target is never touched), a path through a
+// directory that holds a .git entry (a nested worktree, a submodule, a nested clone: its
+// files are not this worktree's, and git here does not see them), and a file git tracks.
+// If git cannot say which files it tracks, none is written. The write itself refuses a
+// symlink again (safefile.OpenBeneath), for one swapped in after these checks.
 func (o Options) targets(ctx context.Context) []target {
 	var out []target
 	seen := map[string]bool{}
 	for _, name := range o.Files {
 		label := "dotenv file " + untrusted.New(name).String()
 		slash := filepath.ToSlash(name)
-		if filepath.IsAbs(name) || strings.HasPrefix(slash, "/") {
+		if filepath.IsAbs(name) || strings.HasPrefix(slash, "/") || filepath.VolumeName(name) != "" {
 			o.warn("%s: refused: not relative to the worktree's top level", label)
 			continue
 		}
@@ -208,29 +265,28 @@ func (o Options) targets(ctx context.Context) []target {
 			o.warn("%s: refused: a path with .. may leave the worktree", label)
 			continue
 		}
-		t, err := safefile.Resolve(filepath.Join(o.Root, name), o.Root)
-		if err != nil {
-			o.warn("%s: refused: %v", label, err)
-			continue
-		}
-		rel, err := filepath.Rel(t.Root, t.Path)
-		if err != nil || rel == "." {
+		rel := path.Clean(slash)
+		if rel == "." {
 			o.warn("%s: refused: not a file in the worktree", label)
 			continue
 		}
-		rel = filepath.ToSlash(rel)
 		switch {
 		case inGitDir(rel):
 			o.warn("%s: refused: it lies in a git directory (%s)", label, untrusted.New(rel))
 			continue
-		case rel == reserve.FileName || rel == config.FileName:
-			o.warn("%s: refused: it is git-worktree-ports' own %s", label, rel)
+		case isOwn(path.Base(rel)):
+			o.warn("%s: refused: it is git-worktree-ports' own file, or named like one (%s*)", label, ownPrefix)
 			continue
-		case seen[t.Path]:
-			continue // another name for a file already listed
 		}
-		seen[t.Path] = true
-		out = append(out, target{name: name, t: t})
+		if reason := o.crossing(rel); reason != "" {
+			o.warn("%s: refused: %s", label, reason)
+			continue
+		}
+		if seen[rel] {
+			continue // listed twice
+		}
+		seen[rel] = true
+		out = append(out, target{name: name, rel: rel, dir: path.Dir(rel), base: path.Base(rel)})
 	}
 	if len(out) == 0 {
 		return nil
@@ -242,8 +298,8 @@ func (o Options) targets(ctx context.Context) []target {
 	}
 	kept := out[:0]
 	for _, f := range out {
-		if tracked[f.name] {
-			o.warn("%s: refused: git tracks it (or the file it leads to); a committed file would hand this worktree's ports to every clone. Stop tracking it (git rm --cached) or list another file", f.label())
+		if tracked[f.rel] {
+			o.warn("%s: refused: git tracks it; a committed file would hand this worktree's ports to every clone. Stop tracking it (git rm --cached) or list another file", f.label())
 			continue
 		}
 		kept = append(kept, f)
@@ -251,29 +307,60 @@ func (o Options) targets(ctx context.Context) []target {
 	return kept
 }
 
-// tracked asks git, in one process, which of the files are in its index, each by the
-// path listed and by the path it resolves to, and returns the listed names of those
-// that are.
-func (o Options) tracked(ctx context.Context, files []target) (map[string]bool, error) {
-	byPath := map[string][]string{}
-	var specs []string
-	ask := func(rel, name string) {
-		rel = filepath.ToSlash(rel)
-		if _, dup := byPath[rel]; !dup {
-			specs = append(specs, ":(top,literal)"+rel)
+// crossing returns why the path rel may not be written, looking at each name on it from
+// the top level down without following anything: a symlink (its target is read as text,
+// never looked up: an absolute one may name an automounted host), or a directory that
+// holds a .git entry. It returns "" for a path that is fine as far as it exists.
+func (o Options) crossing(rel string) string {
+	comps := strings.Split(rel, "/")
+	cur := o.Root
+	for i, c := range comps {
+		cur = filepath.Join(cur, c)
+		sub := strings.Join(comps[:i+1], "/")
+		fi, err := os.Lstat(cur)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "" // nothing below exists; the write says so
+		case err != nil:
+			return fmt.Sprintf("cannot check %s: %v", untrusted.New(sub), errnoOf(err))
+		case fi.Mode()&fs.ModeSymlink != 0:
+			to, _ := os.Readlink(cur)
+			return fmt.Sprintf("%s is a symlink (to %s); a dotenv file is never written through a symlink", untrusted.New(sub), untrusted.New(to))
+		case i == len(comps)-1 || !fi.IsDir():
+			return ""
 		}
-		byPath[rel] = append(byPath[rel], name)
+		if _, err := os.Lstat(filepath.Join(cur, ".git")); !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Sprintf("%s holds a .git entry (a nested worktree, a submodule or a nested clone), so its files are not this worktree's", untrusted.New(sub))
+		}
 	}
+	return ""
+}
+
+// errnoOf drops the operation and path from err: the message names the path already.
+func errnoOf(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ownPrefix begins the name of every file the tool keeps in a worktree: the
+// reservation, the config, and their temporary files.
+const ownPrefix = ".worktree-ports"
+
+// isOwn reports whether a base name is in the tool's own namespace, compared as a
+// case-insensitive file system would.
+func isOwn(base string) bool {
+	return len(base) >= len(ownPrefix) && strings.EqualFold(base[:len(ownPrefix)], ownPrefix)
+}
+
+// tracked asks git, in one process, which of the files are in its index, and returns
+// their paths relative to the top level.
+func (o Options) tracked(ctx context.Context, files []target) (map[string]bool, error) {
+	var specs []string
 	for _, f := range files {
-		rel, _ := filepath.Rel(f.t.Root, f.t.Path)
-		ask(rel, f.name)
-		// The listed path too, unless a directory on its way is a symlink: git refuses
-		// a pathspec beyond one, and the resolved path already covers where it leads.
-		if p, err := safefile.ResolveParent(filepath.Join(o.Root, f.name), o.Root); err == nil {
-			if lrel, err := filepath.Rel(p.Root, p.Path); err == nil && filepath.ToSlash(lrel) == filepath.ToSlash(filepath.Clean(f.name)) {
-				ask(lrel, f.name)
-			}
-		}
+		specs = append(specs, ":(top,literal)"+f.rel)
 	}
 	out, err := gitwt.Git{Dir: o.Root, Env: o.Env}.Output(ctx, append([]string{"ls-files", "-z", "--full-name", "--"}, specs...)...)
 	if err != nil {
@@ -281,41 +368,48 @@ func (o Options) tracked(ctx context.Context, files []target) (map[string]bool, 
 	}
 	tracked := map[string]bool{}
 	for _, p := range strings.Split(out, "\x00") {
-		for _, name := range byPath[p] {
-			tracked[name] = true
-		}
+		tracked[p] = true
 	}
 	return tracked, nil
 }
 
-// read returns the file's bytes, whether it exists and the mode to write it with. ok is
-// false, after a warning, when it cannot be used: not a regular file, too large,
-// unreadable.
-func (f target) read(o Options) (data []byte, exists bool, mode fs.FileMode, ok bool) {
-	data, err := safefile.Read(f.t.Path, MaxSize)
+// open opens the file's directory beneath the worktree, refusing a symlink on the way
+// (one swapped in since targets looked). ok is false, after a warning that begins with
+// what, when it cannot.
+func (f target) open(o Options, what string) (*safefile.Dir, bool) {
+	d, err := safefile.OpenBeneath(o.Root, f.dir)
+	var se *safefile.SymlinkError
 	switch {
 	case err == nil:
+		return d, true
 	case errors.Is(err, fs.ErrNotExist):
-		if _, lerr := os.Lstat(f.t.Path); lerr == nil {
-			o.warn("%s: left alone: a symlink to a missing file", f.label())
-			return nil, false, 0, false
-		}
-		return nil, false, newFilePerm, true
+		o.warn("%s: %s: its directory %s does not exist", f.label(), what, untrusted.New(f.dir))
+	case errors.As(err, &se):
+		o.warn("%s: refused: %v", f.label(), err)
 	default:
-		reason := err.Error()
-		var se *safefile.Error
-		if errors.As(err, &se) {
-			reason = se.Reason
-		}
-		o.warn("%s: left alone: %s", f.label(), reason)
-		return nil, false, 0, false
+		o.warn("%s: %s: %v", f.label(), what, err)
 	}
-	fi, err := os.Stat(f.t.Path)
-	if err != nil {
-		o.warn("%s: left alone: %v", f.label(), err)
-		return nil, false, 0, false
+	return nil, false
+}
+
+// read returns the file's bytes, whether it exists and its permission bits. ok is
+// false, after a warning, when it cannot be used: not a regular file (a symlink
+// included), too large, unreadable.
+func (f target) read(o Options, d *safefile.Dir) (data []byte, exists bool, mode fs.FileMode, ok bool) {
+	data, mode, err := d.ReadFile(f.base, MaxSize)
+	switch {
+	case err == nil:
+		return data, true, mode, true
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, false, 0, true
 	}
-	return data, true, fi.Mode().Perm(), true
+	reason := err.Error()
+	var se *safefile.Error
+	if errors.As(err, &se) {
+		reason = se.Reason
+	}
+	o.warn("%s: left alone: %s", f.label(), reason)
+	return nil, false, 0, false
 }
 
 // hasDotDot reports whether a slash-separated path has a ".." component.

@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
 var vars = []render.Var{{Name: "API_PORT", Value: "21340"}, {Name: "API_URL", Value: "http://localhost:21340/a b"}}
@@ -99,7 +101,8 @@ func TestKeepAndRelease(t *testing.T) {
 }
 
 // TestKeepRefuses: each file that may not be written is left alone with a warning that
-// names it, and the others are still written.
+// names it, and the others are still written. A symlink is refused wherever it is on
+// the path, even one that stays inside the worktree: the write never follows one.
 func TestKeepRefuses(t *testing.T) {
 	sb := gittest.New(t)
 	root := sb.Repo("repo")
@@ -129,37 +132,37 @@ func TestKeepRefuses(t *testing.T) {
 	changed, warnings := keep(t, sb, root,
 		"tracked.env", "app.env", "../outside/.env", "sub/../../outside/.env", outside+"/.env",
 		"out/.env", "escape.env", ".git/config", "gitlink/config", ".worktree-ports.json",
-		"adir.env", "loop.env", "inside.env")
+		"adir.env", "loop.env", "inside.env", "plain.env")
 	for _, want := range []string{
 		"dotenv file tracked.env: refused: git tracks it",
-		"dotenv file app.env: refused: git tracks it",
+		"dotenv file app.env: refused: app.env is a symlink (to config/app.env); a dotenv file is never written through a symlink",
 		"dotenv file ../outside/.env: refused: a path with .. may leave the worktree",
 		"dotenv file sub/../../outside/.env: refused: a path with ..",
 		"refused: not relative to the worktree's top level",
-		"dotenv file out/.env: refused: " + filepath.Join(root, "out", ".env") + ": " + filepath.Join(root, "out") + " is a symlink to " + outside,
-		"dotenv file escape.env: refused: " + filepath.Join(root, "escape.env") + " is a symlink to " + filepath.Join(outside, ".env"),
+		"dotenv file out/.env: refused: out is a symlink (to " + outside + ")",
+		"dotenv file escape.env: refused: escape.env is a symlink (to ../outside/.env)",
 		"dotenv file .git/config: refused: it lies in a git directory",
-		"dotenv file gitlink/config: refused: it lies in a git directory",
+		"dotenv file gitlink/config: refused: gitlink is a symlink (to .git)",
 		"dotenv file .worktree-ports.json: refused: it is git-worktree-ports' own",
 		"dotenv file adir.env: left alone: not a regular file (directory)",
-		"dotenv file loop.env: refused:",
+		"dotenv file loop.env: refused: loop.env is a symlink",
+		"dotenv file inside.env: refused: inside.env is a symlink (to config/inside.env)",
 	} {
 		if !warned(warnings, want) {
 			t.Errorf("no warning %q in\n%s", want, strings.Join(warnings, "\n"))
 		}
 	}
-	// A symlink that stays inside is followed, as an editor would: the link stays.
-	if !slices.Equal(changed, []string{"inside.env"}) {
-		t.Errorf("changed %q, want only inside.env", changed)
+	if !slices.Equal(changed, []string{"plain.env"}) {
+		t.Errorf("changed %q, want only plain.env", changed)
 	}
-	if got := read(t, filepath.Join(root, "config", "inside.env")); got != block(beginCreated) {
-		t.Errorf("config/inside.env = %q", got)
+	if got := read(t, filepath.Join(root, "plain.env")); got != block(beginCreated) {
+		t.Errorf("plain.env = %q", got)
 	}
-	if fi, err := os.Lstat(filepath.Join(root, "inside.env")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("inside.env is no longer a symlink: %v", err)
+	if _, err := os.Lstat(filepath.Join(root, "config", "inside.env")); !os.IsNotExist(err) {
+		t.Errorf("config/inside.env was created through the symlink: %v", err)
 	}
 	// And it was not ignored, so the user hears about it.
-	if !warned(warnings, "dotenv file inside.env: git does not ignore it") {
+	if !warned(warnings, "dotenv file plain.env: git does not ignore it") {
 		t.Errorf("no not-ignored warning in\n%s", strings.Join(warnings, "\n"))
 	}
 	// Nothing refused was touched.
@@ -185,12 +188,12 @@ func TestKeepRefuses(t *testing.T) {
 	}
 
 	// Release refuses the same files, and removes the one block.
-	changed, warnings = release(t, sb, root, "tracked.env", "out/.env", "inside.env")
-	if !slices.Equal(changed, []string{"inside.env"}) || !warned(warnings, "tracked.env: refused") || !warned(warnings, "out/.env: refused") {
+	changed, warnings = release(t, sb, root, "tracked.env", "out/.env", "plain.env")
+	if !slices.Equal(changed, []string{"plain.env"}) || !warned(warnings, "tracked.env: refused") || !warned(warnings, "out/.env: refused") {
 		t.Errorf("Release changed %q, warned %q", changed, warnings)
 	}
-	if _, err := os.Lstat(filepath.Join(root, "config", "inside.env")); !os.IsNotExist(err) {
-		t.Errorf("config/inside.env, which the block made, is still there: %v", err)
+	if _, err := os.Lstat(filepath.Join(root, "plain.env")); !os.IsNotExist(err) {
+		t.Errorf("plain.env, which the block made, is still there: %v", err)
 	}
 }
 
@@ -209,5 +212,153 @@ func TestKeepBrokenBlock(t *testing.T) {
 	}
 	if got := read(t, filepath.Join(root, ".env")); got != broken {
 		t.Errorf(".env = %q, want it untouched", got)
+	}
+}
+
+// TestKeepRefusesOtherRepositories: a path through a directory that holds a .git entry
+// (a nested worktree, a nested clone, a bare .git file as a submodule has) is another
+// repository's, and the tool's own file names are refused at any depth. Release
+// refuses the same.
+func TestKeepRefusesOtherRepositories(t *testing.T) {
+	sb := gittest.New(t)
+	root := sb.Repo("repo")
+	sb.Git(root, "commit", "-q", "--allow-empty", "-m", "init")
+	sb.Git(root, "worktree", "add", "-q", ".worktrees/feat")
+	sb.Git(root, "init", "-q", "vendor/lib")
+	sb.Write(filepath.Join(root, "vendor", "lib", "Makefile"), "all:\n")
+	sb.Write(filepath.Join(root, "mod", ".git"), "gitdir: ../.git/modules/mod\n")
+	for _, d := range []string{"sub", "a/b"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	feat := filepath.Join(root, ".worktrees", "feat", ".worktree-ports.json")
+	sb.Write(feat, "{}\n")
+	files := []string{".worktrees/feat/.env", ".worktrees/feat/.worktree-ports.json", "vendor/lib/Makefile",
+		"mod/Makefile", "sub/.worktree-ports.json", "a/b/.worktree-ports.config.json", "a/.WORKTREE-PORTS.json.tmp-1", "a/b/.env"}
+	changed, warnings := keep(t, sb, root, files...)
+	for _, want := range []string{
+		"dotenv file .worktrees/feat/.env: refused: .worktrees/feat holds a .git entry (a nested worktree, a submodule or a nested clone)",
+		"dotenv file .worktrees/feat/.worktree-ports.json: refused: it is git-worktree-ports' own file",
+		"dotenv file vendor/lib/Makefile: refused: vendor/lib holds a .git entry",
+		"dotenv file mod/Makefile: refused: mod holds a .git entry",
+		"dotenv file sub/.worktree-ports.json: refused: it is git-worktree-ports' own file",
+		"dotenv file a/b/.worktree-ports.config.json: refused: it is git-worktree-ports' own file",
+		"dotenv file a/.WORKTREE-PORTS.json.tmp-1: refused: it is git-worktree-ports' own file",
+	} {
+		if !warned(warnings, want) {
+			t.Errorf("no warning %q in\n%s", want, strings.Join(warnings, "\n"))
+		}
+	}
+	if !slices.Equal(changed, []string{"a/b/.env"}) {
+		t.Errorf("changed %q, want only a/b/.env", changed)
+	}
+	if got := read(t, feat); got != "{}\n" {
+		t.Errorf("feat's reservation = %q", got)
+	}
+	if got := read(t, filepath.Join(root, "vendor", "lib", "Makefile")); got != "all:\n" {
+		t.Errorf("the nested clone's Makefile = %q", got)
+	}
+	for _, p := range []string{".worktrees/feat/.env", "mod/Makefile", "sub/.worktree-ports.json", "a/b/.worktree-ports.config.json"} {
+		if _, err := os.Lstat(filepath.Join(root, p)); err == nil {
+			t.Errorf("%s was created", p)
+		}
+	}
+	changed, warnings = release(t, sb, root, files...)
+	if !slices.Equal(changed, []string{"a/b/.env"}) || !warned(warnings, "vendor/lib/Makefile: refused: vendor/lib holds a .git entry") {
+		t.Errorf("Release changed %q, warned %q", changed, warnings)
+	}
+}
+
+// TestKeepAbsoluteSymlinkNotLookedUp: a symlink whose target is absolute is refused by
+// its text: the target is never looked up, so a path under a FIFO (which would make a
+// lookup fail with "not a directory") or a hung mount costs nothing and is not named as
+// the reason.
+func TestKeepAbsoluteSymlinkNotLookedUp(t *testing.T) {
+	sb := gittest.New(t)
+	root := sb.Repo("repo")
+	fifo := sb.Path("fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(fifo+"/host/x.env", filepath.Join(root, "net.env")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(fifo+"/host", filepath.Join(root, "net")); err != nil {
+		t.Fatal(err)
+	}
+	changed, warnings := keep(t, sb, root, "net.env", "net/.env")
+	want := []string{
+		"dotenv file net.env: refused: net.env is a symlink (to " + fifo + "/host/x.env); a dotenv file is never written through a symlink",
+		"dotenv file net/.env: refused: net is a symlink (to " + fifo + "/host); a dotenv file is never written through a symlink",
+	}
+	if len(changed) != 0 || !slices.Equal(warnings, want) {
+		t.Errorf("Keep changed %q, warned\n%s\nwant\n%s", changed, strings.Join(warnings, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestKeepReadOnly: a file its owner made read-only is left alone, with a warning naming
+// it, by allocate and by release; the other files are still kept.
+func TestKeepReadOnly(t *testing.T) {
+	sb := gittest.New(t)
+	root := sb.Repo("repo")
+	ro := filepath.Join(root, "ro.env")
+	sb.Write(ro, "MINE=1\n")
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	changed, warnings := keep(t, sb, root, "ro.env", ".env")
+	if !slices.Equal(changed, []string{".env"}) || !warned(warnings, "dotenv file ro.env: left alone: it is read-only (mode 0444)") {
+		t.Errorf("Keep changed %q, warned %q", changed, warnings)
+	}
+	if got := read(t, ro); got != "MINE=1\n" {
+		t.Errorf("ro.env = %q", got)
+	}
+	// A block already in a file made read-only since stays too.
+	if err := os.Chmod(ro, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	keep(t, sb, root, "ro.env")
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	withBlock := read(t, ro)
+	changed, warnings = release(t, sb, root, "ro.env")
+	if len(changed) != 0 || !warned(warnings, "dotenv file ro.env: block not removed: it is read-only (mode 0444)") {
+		t.Errorf("Release changed %q, warned %q", changed, warnings)
+	}
+	if got := read(t, ro); got != withBlock {
+		t.Errorf("ro.env = %q, want %q", got, withBlock)
+	}
+}
+
+// TestKeepRemovesLeftovers: a temporary file an interrupted write left (a full copy of
+// the file, secrets included) is removed by the next Keep, in each directory it writes
+// in, and only files of our pattern are.
+func TestKeepRemovesLeftovers(t *testing.T) {
+	sb := gittest.New(t)
+	root := sb.Repo("repo")
+	left := filepath.Join(root, "server", reserve.DotenvTempPrefix+"k2j3h4")
+	sb.Write(left, "SECRET=s3cret\n")
+	sb.Write(filepath.Join(root, "server", "notours.tmp-1"), "x\n")
+	sb.Write(filepath.Join(root, "elsewhere", reserve.DotenvTempPrefix+"1"), "x\n")
+	changed, warnings := keep(t, sb, root, "server/.env")
+	if !slices.Equal(changed, []string{"server/.env"}) || !warned(warnings, "dotenv file server/.env: removed server/"+reserve.DotenvTempPrefix+"k2j3h4, left beside it by an interrupted write") {
+		t.Errorf("Keep changed %q, warned %q", changed, warnings)
+	}
+	if _, err := os.Lstat(left); !os.IsNotExist(err) {
+		t.Errorf("the leftover is still there: %v", err)
+	}
+	for _, p := range []string{"server/notours.tmp-1", "elsewhere/" + reserve.DotenvTempPrefix + "1"} {
+		if _, err := os.Lstat(filepath.Join(root, p)); err != nil {
+			t.Errorf("%s was removed: %v", p, err)
+		}
+	}
+	// Nothing of ours is left by the write itself.
+	ents, _ := os.ReadDir(filepath.Join(root, "server"))
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), reserve.DotenvTempPrefix) {
+			t.Errorf("server/%s left", e.Name())
+		}
 	}
 }
