@@ -154,8 +154,9 @@ same name. A missing file is created (a missing directory is not); no line outsi
 block is touched; the file keeps its mode; an unchanged block is not written again.
 ` + "`release`" + ` removes the block and leaves the file byte for byte as before it came, and
 removes a file the block created once nothing else is in it. A file git tracks, a path
-with ` + "`..`" + `, one whose symlinks lead out of the worktree, and one in a git directory are
-refused with a warning and never written, by either. A variable that dotenv cannot carry
+with ` + "`..`" + ` or a symlink on it, one in a git directory or through a directory holding a
+` + "`.git`" + ` entry (a nested worktree, a submodule, a nested clone), the tool's own files at any
+depth, and a read-only file are refused with a warning and never written, by either. A variable that dotenv cannot carry
 is left out of the block with a warning. List files git ignores: ` + "`allocate`" + ` warns when it
 writes one that git does not.
 
