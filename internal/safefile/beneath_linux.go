@@ -3,7 +3,9 @@ package safefile
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -48,4 +50,20 @@ func openBeneath(fd int, root string, comps []string) (int, error) {
 		}
 		return -1, &fs.PathError{Op: "openat2", Path: filepath.Join(root, filepath.FromSlash(rel)), Err: err}
 	}
+}
+
+// procUmask reads the umask from /proc/self/status (Linux 4.7 and later), which does not
+// change it even for a moment, as reading it with umask(2) must.
+func procUmask() (fs.FileMode, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+			m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32)
+			return fs.FileMode(m) & 0o777, err == nil
+		}
+	}
+	return 0, false
 }

@@ -198,3 +198,18 @@ func TestDirFiles(t *testing.T) {
 		os.Symlink("../a/b/real", root+"/a/file")
 	})
 }
+
+// TestUmasked: a new file's mode is what the kernel would give it under the process's
+// umask, read without changing it.
+func TestUmasked(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.OpenFile(filepath.Join(dir, "probe"), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	f.Close()
+	if got := Umasked(0o666); got != fi.Mode().Perm() {
+		t.Errorf("Umasked(0666) = %04o; the kernel gave %04o", got, fi.Mode().Perm())
+	}
+}

@@ -224,7 +224,12 @@ func (d *Dir) RemoveTemps(prefix string) ([]string, error) {
 // created with perm.
 func Umasked(perm fs.FileMode) fs.FileMode {
 	umaskOnce.Do(func() {
-		// The only way to read the umask is to set it; the window is two system calls.
+		if m, ok := procUmask(); ok {
+			umask = m
+			return
+		}
+		// Elsewhere the only way to read the umask is to set it; the window is two
+		// system calls.
 		m := unix.Umask(0o022)
 		unix.Umask(m)
 		umask = fs.FileMode(m)
