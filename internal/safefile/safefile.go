@@ -3,7 +3,8 @@
 // never loops (on a symlink loop), never reads more than a limit, and says in a few words
 // why a file was refused. Every file the tool writes or removes goes through it too
 // (Resolve, WriteAtomic, Remove; see write.go): atomically, and never outside the
-// directories the file belongs in.
+// directories the file belongs in. Files a committed file names (the dotenv files) go
+// through OpenBeneath and Dir instead (beneath.go), which follow no symlink at all.
 package safefile
 
 import (
