@@ -57,9 +57,10 @@ func TestWriteRace(t *testing.T) {
 			t.Fatal(err)
 		}
 		stop := swapper(t, root, "sub", ".git")
-		const rounds = 3000
-		wrote, refused := 0, 0
-		for range rounds {
+		// Until the race has gone both ways often enough, however the scheduler runs
+		// the two goroutines.
+		wrote, refused, rounds := 0, 0, 0
+		for ; (wrote < 100 || refused < 100) && rounds < 1_000_000; rounds++ {
 			d, err := OpenBeneath(root, "sub")
 			if err != nil {
 				refused++
@@ -73,7 +74,7 @@ func TestWriteRace(t *testing.T) {
 			d.Close()
 		}
 		swaps := stop()
-		t.Logf("%d writes, %d refused, %d exchanges", wrote, refused, swaps)
+		t.Logf("%d rounds: %d writes, %d refused, %d exchanges", rounds, wrote, refused, swaps)
 		if wrote == 0 || refused == 0 {
 			t.Errorf("the race did not happen both ways (%d writes, %d refused); the test proves nothing", wrote, refused)
 		}
