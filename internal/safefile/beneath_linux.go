@@ -13,7 +13,8 @@ import (
 )
 
 // noOpenat2 is set once openat2 is known to be missing (ENOSYS: a kernel before 5.6, or
-// a seccomp filter that does not know it); tests set it to run the walk.
+// a seccomp filter that does not know it, which may say EPERM); tests set it to run the
+// walk.
 var noOpenat2 atomic.Bool
 
 // openBeneath opens comps below the directory fd with one openat2 that the kernel
@@ -35,7 +36,9 @@ func openBeneath(fd int, root string, comps []string) (int, error) {
 		case err == unix.EINTR, err == unix.EAGAIN && try < 100:
 			// EAGAIN: a rename elsewhere raced the lookup; the kernel asks to try again.
 			continue
-		case err == unix.ENOSYS:
+		case err == unix.ENOSYS, err == unix.EPERM:
+			// EPERM: an older container runtime's seccomp filter refuses system calls it
+			// does not know with it. The walk is as safe, only longer.
 			noOpenat2.Store(true)
 			return walkBeneath(fd, root, comps)
 		case err == unix.ELOOP:
