@@ -476,3 +476,30 @@ func TestReadOutOfBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestReadNoFollowRefusesSymlink checks that another worktree's reservation that is a
+// symlink, even to a valid reservation, is refused and not followed, while Read (for a
+// worktree's own file) still follows it.
+func TestReadNoFollowRefusesSymlink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "neighbour.json")
+	if err := os.WriteFile(target, []byte(`{"version":1,"base":20000,"width":10,"ports":{"app":20000}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, FileName)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Read(link); err != nil {
+		t.Fatalf("Read(link) = %v, want the target read", err)
+	}
+	_, _, err := ReadNoFollow(link)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Reason != "not a regular file (symlink)" {
+		t.Fatalf("ReadNoFollow(link) = %v, want a *FileError saying it is a symlink", err)
+	}
+	if r, _, err := ReadNoFollow(target); err != nil || r.Base != 20000 {
+		t.Errorf("ReadNoFollow(regular file) = %+v, %v", r, err)
+	}
+}
