@@ -142,7 +142,7 @@ type check func(Facts) []Finding
 
 // checks are doctor's checks, in the order their findings are printed.
 var checks = []check{
-	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkOverlaps,
+	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkMainHeld, checkOverlaps,
 	checkForeign, checkHeld, checkMoved, checkNoPorts, checkInherited,
 	checkPrunable, checkLeftovers, checkHooksPath, checkHook,
 }
@@ -265,6 +265,9 @@ func checkCopied(f Facts) []Finding {
 func checkStale(f Facts) []Finding {
 	var out []Finding
 	for _, w := range f.Worktrees {
+		if _, _, held := mainHeldBy(f, w); held {
+			continue // checkMainHeld says why, and allocate cannot change it
+		}
 		if w.Reservation == nil || w.Expected == nil || w.Origin == alloc.Copied || len(w.Reservation.Env) == 0 {
 			// A file with no env at all (by hand, or an older version) is one env and
 			// exec fill in themselves, by allocating.
@@ -306,6 +309,45 @@ func checkOverlaps(f Facts) []Finding {
 			Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%s and %s); %s keeps its bundle", a.Label, b.Label,
 				bundleText(a.Reservation), bundleText(b.Reservation), keeper.Label),
 			Fix: fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shquote.Word(loser.Worktree.Path), keeper.Label),
+		})
+	}
+	return out
+}
+
+// mainHeldBy reports whether w is a main worktree that holds a bundle instead of its
+// main ports because another repository's reservation holds one of them (allocate's
+// fallback: the earlier reservation keeps its ports), and which one and which port.
+func mainHeldBy(f Facts, w Worktree) (alloc.Sibling, reserve.Port, bool) {
+	if w.Linked || w.Reservation == nil || w.Reservation.Main || w.Expected == nil || !w.Expected.Main {
+		return alloc.Sibling{}, reserve.Port{}, false
+	}
+	for _, p := range w.Expected.Ports {
+		for _, s := range f.Foreign {
+			if s.Reservation.Claimed(p.Port) {
+				return s, p, true
+			}
+		}
+	}
+	return alloc.Sibling{}, reserve.Port{}, false
+}
+
+// checkMainHeld finds a main worktree that runs on a bundle of the range instead of the
+// ports its config names (services.<name>.main), because another repository's earlier
+// reservation holds one: bookmarks and callbacks on the usual ports do not reach it.
+func checkMainHeld(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.Worktrees {
+		s, p, held := mainHeldBy(f, w)
+		if !held {
+			continue
+		}
+		path := filepath.Join(w.Row.Path, reserve.FileName)
+		out = append(out, Finding{
+			Check: "main-ports", Severity: Problem, Path: path,
+			Message: fmt.Sprintf("%s holds %s instead of its main ports (%s): port %d (%s) is reserved by %s, an earlier reservation of another repository, which keeps it",
+				w.Label, bundleText(*w.Reservation), strings.TrimPrefix(bundleText(*w.Expected), "main ports "), p.Port, untrusted.New(p.Name), s.Label),
+			Fix: fmt.Sprintf("free it there (git -C %s worktree-ports release) or give one of the two other ports, then: git -C %s worktree-ports allocate",
+				shquote.Word(s.Worktree.Path), shquote.Word(w.Row.Path)),
 		})
 	}
 	return out

@@ -29,6 +29,9 @@ const maxExact = 1 << 53
 const (
 	MinPort  = 1024
 	MaxWidth = 1000
+	// MaxServices bounds the ports a main worktree's file lists ("main": true), as
+	// config.MaxServices bounds the services that name them.
+	MaxServices = 32
 )
 
 // ErrOutOfBounds is wrapped by the *FileError of a reservation that is well-formed JSON
@@ -116,9 +119,9 @@ func (r Reservation) OutOfBounds() string {
 		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, maxPort)
 	case len(r.Ports) > r.Width && !r.Main:
 		return fmt.Sprintf("%d ports listed for a bundle of width %d, more than any config has services", len(r.Ports), r.Width)
-	case len(r.Ports) > MaxWidth:
-		// A main worktree's file lists one port per service, and services have offsets
-		// below a width of at most MaxWidth.
+	case len(r.Ports) > MaxWidth || r.Main && len(r.Ports) > MaxServices:
+		// A main worktree's file lists one port per service, and a config has at most
+		// MaxServices of them.
 		return fmt.Sprintf("%d ports listed, more than any config has services", len(r.Ports))
 	}
 	for _, p := range r.Ports {

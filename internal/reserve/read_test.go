@@ -428,8 +428,8 @@ func TestOutOfBounds(t *testing.T) {
 		{"more ports than offsets", Reservation{Base: 20000, Width: 3, Ports: ports(4, 20000)}, "4 ports listed for a bundle of width 3"},
 		{"a usual port outside the bundle", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 3000}}}, ""},
 		{"the main worktree's usual ports", Reservation{Main: true, Base: 3000, Width: 1, Ports: []Port{{"web", 3000}, {"api", 8000}}}, ""},
-		{"main, as many ports as any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxWidth, 20000)}, ""},
-		{"main, more ports than any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxWidth+1, 20000)}, "1001 ports listed, more than any config has services"},
+		{"main, as many ports as any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxServices, 20000)}, ""},
+		{"main, more ports than any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxServices+1, 20000)}, "33 ports listed, more than any config has services"},
 		{"a privileged port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 80}}}, `port "web" = 80 is outside 1024-65535`},
 		{"a negative port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", -5}}}, `port "web" = -5`},
 	}
