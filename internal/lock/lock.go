@@ -3,7 +3,8 @@
 // flock (LockFileEx on Windows, through gofrs/flock), so the kernel drops a lock when its
 // holder exits or dies and a crash never leaves a stale one. A holder writes one line
 // naming itself into the file (its pid and verb, never its command line: `exec` passes
-// secrets in argv), so a waiter can say whom it waits for. Lock files are 0600.
+// secrets in argv), so a waiter can say whom it waits for. Lock files are 0600 (0660 in
+// a group-writable directory, a shared repository's).
 package lock
 
 import (
@@ -104,6 +105,7 @@ func Acquire(ctx context.Context, path string, o Options) (*Lock, error) {
 	if perm == 0 {
 		perm = 0o600
 	}
+	perm |= sharedBits(path)
 	f := flock.New(path, flock.SetPermissions(perm))
 	timeout := func() error {
 		return &TimeoutError{Path: path, What: o.What, Timeout: max(o.Timeout, 0), Holder: Holder(path), Hint: o.Hint}
@@ -189,12 +191,26 @@ func writeHolder(path string) {
 	if err != nil {
 		return
 	}
-	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		// Fails, harmlessly, on a file another user owns.
-		_ = f.Chmod(fi.Mode().Perm() &^ 0o077)
+	if fi, err := f.Stat(); err == nil {
+		keep := 0o700 | sharedBits(path)
+		if m := fi.Mode().Perm(); m&^keep != 0 {
+			// Fails, harmlessly, on a file another user owns.
+			_ = f.Chmod(m & keep)
+		}
 	}
 	_, _ = f.WriteString(line + "\n")
 	_ = f.Close()
+}
+
+// sharedBits are the group bits a lock file at path keeps: read and write when its
+// directory is group-writable, as git makes the directories of a repository shared by a
+// group (core.sharedRepository), so that the group's other users can still open the
+// lock; none otherwise. Nobody else ever gets them.
+func sharedBits(path string) os.FileMode {
+	if fi, err := os.Stat(filepath.Dir(path)); err == nil && fi.Mode().Perm()&0o020 != 0 {
+		return 0o060
+	}
+	return 0
 }
 
 // verb is the command the process runs, as SetVerb recorded it.

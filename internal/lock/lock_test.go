@@ -197,3 +197,37 @@ func TestAcquireTightensMode(t *testing.T) {
 		l.Release()
 	}
 }
+
+// TestAcquireSharedDirectory checks that in a group-writable directory (a repository
+// shared with core.sharedRepository) the lock file keeps group read and write, so the
+// group's other users can still lock it, and never anything for others.
+func TestAcquireSharedDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o2770); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(dir, "fresh")
+	old := filepath.Join(dir, "old")
+	if err := os.WriteFile(old, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(old, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{fresh, old} {
+		l, err := Acquire(context.Background(), p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The umask may take the group's write bit from a new file; never more.
+		if m := fi.Mode().Perm(); m&0o007 != 0 || m&0o040 == 0 {
+			t.Errorf("%s: mode %v, want group read (and write) and nothing for others", filepath.Base(p), m)
+		}
+		l.Release()
+	}
+}
