@@ -51,16 +51,19 @@ func (a *allocation) mainReservation() reserve.Reservation {
 // mainHeldElsewhere returns another repository's reservation that holds one of want's
 // main ports and keeps it by the overlap rule (between repositories: the older file,
 // then the path), and that port; nil when there is none. The main worktree's own file
-// counts with its age only while it holds main ports; otherwise the main worktree is
-// asking for them now, later than any reservation already there.
+// counts with its age only for a port it already holds as a main port; for any other
+// (a new main port in the config, or a main worktree that was on a bundle) it asks now,
+// later than any reservation already there.
 func (a *allocation) mainHeldElsewhere(want, own reserve.Reservation, hasOwn bool) (*Sibling, reserve.Port) {
-	ownMod := time.Now()
+	now, held := time.Now(), time.Time{}
 	if hasOwn && own.Main {
-		if mt := modTime(a.path); !mt.IsZero() {
-			ownMod = mt
-		}
+		held = modTime(a.path)
 	}
 	for _, p := range want.Ports {
+		ownMod := now
+		if !held.IsZero() && own.Claimed(p.Port) {
+			ownMod = held
+		}
 		for i, s := range a.sibs {
 			if s.Repo == "" || !s.Reservation.Claimed(p.Port) {
 				continue
