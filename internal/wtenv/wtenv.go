@@ -76,7 +76,7 @@ func Vars(ctx context.Context, o Options) ([]render.Var, error) {
 	}
 	vars := alloc.Vars(root, reserve.Reservation{Main: res.Main, Slot: res.Slot})
 	if r, bad := untrusted.Control(root); bad {
-		warn(fmt.Sprintf("warning: %s: dropped: the worktree's path holds control character %s, which can hide text on a terminal; rename it with `git worktree move`", config.EnvRoot, untrusted.ControlText(r)))
+		warn(fmt.Sprintf("warning: %s: dropped: the worktree's path holds control character %s, which can hide text on a terminal; rename its directory to have it", config.EnvRoot, untrusted.ControlText(r)))
 	}
 	for _, e := range res.Env {
 		if why := Refuse(e.Name, e.Value, w.allow); why != "" {
