@@ -126,9 +126,12 @@ is ` + "`[A-Za-z0-9][A-Za-z0-9_.-]*`" + ` and not one of the built-in placeholde
 : The port the service keeps in the main worktree: the project's usual one (3000, 8000), so
 bookmarks, OAuth callbacks and docs keep working there; 1024-65535, in the range or not.
 Either every service names one or none does. The main worktree's reservation is then
-exactly those ports, and nothing moves it off them: ` + "`allocate`" + ` warns about anything
-else that reserves or listens on one, names it, and keeps the port. Every other worktree,
-of this repository or of any other on this machine, treats them as reserved. In the main
+exactly those ports, and nothing of its repository moves it off them: ` + "`allocate`" + ` warns
+about anything else that reserves or listens on one, names it, and keeps the port. Every
+other worktree, of this repository or of any other on this machine, treats them as
+reserved; but another repository's existing reservation keeps its ports, and a main
+worktree whose main port one holds takes a bundle of its range instead, saying why, until
+the port is free. At most 32 services. In the main
 worktree ` + "`{slot}` and `WORKTREE_PORTS_SLOT`" + ` are ` + "`main`" + ` (no slot of the range is its own), and
 ` + "`{base}`" + ` is the first service's port.
 
@@ -231,7 +234,7 @@ const manFiles = "## FILES\n" +
 	"`.env`, and any file the config lists under `dotenv`\n" +
 	": A worktree's dotenv files, where `allocate` keeps the block between\n`# >>> git-worktree-ports >>>` and `# <<< git-worktree-ports <<<` and `release` removes it\n(see CONFIGURATION). Only the block is ever written.\n\n" +
 	"`worktree-ports.lock` in the common git directory\n" +
-	": The repository lock (`flock`) in `git rev-parse --git-common-dir`, the git directory\nall worktrees share (`.git` of the main worktree), held from the scan to the write. The\nholder writes its pid and command line into it.\n\n" +
+	": The repository lock (`flock`) in `git rev-parse --git-common-dir`, the git directory\nall worktrees share (`.git` of the main worktree), held from the scan to the write. The\nholder writes its pid and verb into it, never its arguments; the file is 0600.\n\n" +
 	"`worktree-ports.main` in the common git directory\n" +
 	": Where the main worktree is, when git records nothing (a separate git directory):\nwritten by the tool in the main worktree, believed only while that directory's `.git`\nfile points back.\n\n" +
 	"`$XDG_STATE_HOME/git-worktree-ports/`\n" +

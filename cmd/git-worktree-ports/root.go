@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -132,6 +133,9 @@ files are the registry: nothing else records ports.
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error { return c.Help() },
+		// The verb is what a lock's holder line names (never the arguments, which may
+		// carry secrets); every subcommand inherits this hook.
+		PersistentPreRun: func(c *cobra.Command, args []string) { lock.SetVerb(c.Name()) },
 	}
 	root.PersistentFlags().BoolVar(&f.Verbose, "verbose", false, "say on stderr each time git is asked because its files could not be read with certainty, and why (also "+EnvVerbose+"=1)")
 	root.SetIn(f.In)

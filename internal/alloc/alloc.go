@@ -284,7 +284,17 @@ func (a *allocation) run(o Options) (*Result, error) {
 		}
 	}
 	if spec.HasMain() && gitwt.InMain(a.repo.Loc) {
-		return a.mainPorts(o, own, hasOwn, prev)
+		want := a.mainReservation()
+		held, port := a.mainHeldElsewhere(want, own, hasOwn)
+		if held == nil {
+			return a.mainPorts(o, want, own, hasOwn, prev)
+		}
+		// Another repository's earlier reservation keeps a main port: this main worktree
+		// takes a bundle of its range, as a linked worktree would, until that is free.
+		a.warn(fmt.Sprintf("%s: main port %d (%s) is reserved by %s, an earlier reservation of another repository, which keeps it; taking a bundle of the range instead until it is free", untrusted.New(a.name), port.Port, untrusted.New(port.Name), held.Label))
+		if hasOwn && own.Main {
+			hasOwn = false // its old main ports, given up
+		}
 	}
 	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())
 

@@ -7,6 +7,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // Expected is the reservation allocate writes for the worktree at root on slot and base
@@ -68,9 +69,14 @@ func SlotValue(r reserve.Reservation) string {
 
 // Vars are the variables of the reservation r at the worktree root, as env prints them
 // and allocate writes them into the dotenv files: WORKTREE_PORTS_ROOT,
-// WORKTREE_PORTS_SLOT, then its env.
+// WORKTREE_PORTS_SLOT, then its env. WORKTREE_PORTS_ROOT is left out when the path holds
+// a control character (untrusted.Control): printed, it could hide a line of env's
+// output; env says so.
 func Vars(root string, r reserve.Reservation) []render.Var {
 	vars := []render.Var{{Name: config.EnvRoot, Value: root}, {Name: config.EnvSlot, Value: SlotValue(r)}}
+	if _, bad := untrusted.Control(root); bad {
+		vars = vars[1:]
+	}
 	for _, e := range r.Env {
 		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
 	}

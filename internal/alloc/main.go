@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
@@ -13,15 +14,15 @@ import (
 )
 
 // mainPorts allocates in the main worktree when every service names its main port
-// (services.<name>.main): its reservation is exactly those ports, wherever they lie, and
-// nothing moves it off them. Whatever else holds one (another worktree's reservation,
-// another repository's main worktree, a process) is named in a warning, and the main
-// worktree keeps it all the same: the project's usual ports are the point.
-func (a *allocation) mainPorts(o Options, own reserve.Reservation, hasOwn bool, prev []byte) (*Result, error) {
+// (services.<name>.main) and no other repository's earlier reservation holds one
+// (mainHeldElsewhere): its reservation is exactly those ports, wherever they lie, and
+// nothing of its own repository moves it off them. Whatever else holds one (a worktree of
+// this repository, a newer reservation of another, a process) is named in a warning, and
+// the main worktree keeps it all the same: the project's usual ports are the point.
+func (a *allocation) mainPorts(o Options, want, own reserve.Reservation, hasOwn bool, prev []byte) (*Result, error) {
 	if o.Base != 0 {
 		return nil, fmt.Errorf("--base %d: the main worktree keeps the ports its config names (services.<name>.main), never a slot of the range; --base is for linked worktrees", o.Base)
 	}
-	want := a.mainReservation()
 	a.warnHeld(want)
 	ports := mainPortsText(want)
 	if hasOwn && !o.Force && sameContent(own, want) {
@@ -47,6 +48,34 @@ func (a *allocation) mainReservation() reserve.Reservation {
 	return r
 }
 
+// mainHeldElsewhere returns another repository's reservation that holds one of want's
+// main ports and keeps it by the overlap rule (between repositories: the older file,
+// then the path), and that port; nil when there is none. The main worktree's own file
+// counts with its age only for a port it already holds as a main port; for any other
+// (a new main port in the config, or a main worktree that was on a bundle) it asks now,
+// later than any reservation already there.
+func (a *allocation) mainHeldElsewhere(want, own reserve.Reservation, hasOwn bool) (*Sibling, reserve.Port) {
+	now, held := time.Now(), time.Time{}
+	if hasOwn && own.Main {
+		held = modTime(a.path)
+	}
+	for _, p := range want.Ports {
+		ownMod := now
+		if !held.IsZero() && own.Claimed(p.Port) {
+			ownMod = held
+		}
+		for i, s := range a.sibs {
+			if s.Repo == "" || !s.Reservation.Claimed(p.Port) {
+				continue
+			}
+			if !keeps(true, false, ownMod, a.root, s, a.cfg.Spec, a.repo.RepoID()) {
+				return &a.sibs[i], p
+			}
+		}
+	}
+	return nil, reserve.Port{}
+}
+
 // mainPortsText lists a main reservation's ports as "web 3000, api 8000".
 func mainPortsText(r reserve.Reservation) string {
 	parts := make([]string, len(r.Ports))
@@ -69,7 +98,9 @@ func (a *allocation) warnHeld(want reserve.Reservation) {
 			}
 			then := "it moves off it at its next allocate"
 			if s.KeepsMain() {
-				then = "it keeps it too, as a main worktree: the two cannot run at once; give one of them other main ports"
+				// Another repository's newer main worktree (mainHeldElsewhere let this one
+				// keep its ports).
+				then = "it takes a bundle of its range instead at its next allocate, since this reservation is older"
 			}
 			a.warn(fmt.Sprintf("%s: port %d (%s) is also reserved by %s; the main worktree keeps it, and %s", untrusted.New(a.name), p.Port, untrusted.New(p.Name), s.Label, then))
 		}

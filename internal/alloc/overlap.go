@@ -7,36 +7,56 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 )
 
-// keeps is the documented overlap rule (docs/DESIGN.md): when two reservations overlap,
-// a main worktree keeping its main ports keeps them (ownMain; the sibling's is
+// keeps is the documented overlap rule (docs/DESIGN.md), seen from a reservation of this
+// repository against s: when two reservations overlap, a main worktree keeping its main
+// ports keeps them against its own repository's worktrees (ownMain; the sibling's is
 // Sibling.KeepsMain); otherwise the one on its own preferred slot keeps it; otherwise the
 // older file keeps it; on a tie the path that sorts first keeps it. Both sides evaluate
-// the same rule, so exactly one moves, and the winner's file is never touched. (Two main
-// worktrees of different repositories that name the same main port both keep it, since a
-// main worktree never moves; the rule still names one, for doctor.)
+// the same rule, so exactly one moves, and the winner's file is never touched.
+//
+// Between two repositories only age and path count: neither side knows the other's
+// identity and config, so not its preferred slot either, and main ports win nothing
+// there, so one repository's config can never move another repository's existing
+// reservation (the earlier one wins; the main worktree that finds its main ports taken
+// falls back to a bundle, see mainPorts).
 func keeps(ownMain, ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
+	if s.Repo != "" {
+		return olderKeeps(ownMod, ownPath, s.ModTime, s.Worktree.Path)
+	}
 	if ownMain != s.KeepsMain() {
 		return ownMain
 	}
-	// Another repository's preferred slot depends on its identity and config, which
-	// this side cannot see; both sides then skip straight to the age rule, so they
-	// still agree.
-	if s.Repo == "" {
-		sibSlot, _ := spec.SlotOf(s.Reservation.Base)
-		sibPreferred := sibSlot == bundle.Preferred(repoID, s.Worktree.Name(), spec.Slots()) && s.Reservation.Width == spec.Width
-		if ownPreferred != sibPreferred {
-			return ownPreferred
-		}
+	sibSlot, _ := spec.SlotOf(s.Reservation.Base)
+	sibPreferred := sibSlot == bundle.Preferred(repoID, s.Worktree.Name(), spec.Slots()) && s.Reservation.Width == spec.Width
+	if ownPreferred != sibPreferred {
+		return ownPreferred
 	}
-	if !ownMod.Equal(s.ModTime) {
-		return ownMod.Before(s.ModTime)
-	}
-	return ownPath < s.Worktree.Path
+	return olderKeeps(ownMod, ownPath, s.ModTime, s.Worktree.Path)
 }
 
-// Winner applies the overlap rule to two reservations of this repository and returns
-// the one that keeps its bundle first.
-func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling) {
+// olderKeeps is the rule's last two steps: the older file keeps its bundle; on a tie the
+// path that sorts first.
+func olderKeeps(aMod time.Time, aPath string, bMod time.Time, bPath string) bool {
+	if !aMod.Equal(bMod) {
+		return aMod.Before(bMod)
+	}
+	return aPath < bPath
+}
+
+// Winner applies the overlap rule to two reservations, of this repository or others
+// (Sibling.Repo), and returns the one that keeps its bundle first. judged is false for
+// two worktrees of one other repository: the rule there needs that repository's
+// identity and config, so only doctor run there can tell.
+func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling, judged bool) {
+	switch {
+	case a.Repo != "" && a.Repo == b.Repo:
+		return a, b, false
+	case a.Repo != "" || b.Repo != "":
+		if olderKeeps(a.ModTime, a.Worktree.Path, b.ModTime, b.Worktree.Path) {
+			return a, b, true
+		}
+		return b, a, true
+	}
 	spec := bundle.Spec{Range: bundle.Range{Lo: 1, Hi: 65535}}
 	if c, err := repo.LoadConfig("", 0); err == nil {
 		spec = c.Spec
@@ -44,7 +64,7 @@ func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling) {
 	slotA, _ := spec.SlotOf(a.Reservation.Base)
 	aPreferred := a.Reservation.Width == spec.Width && slotA == bundle.Preferred(repo.RepoID(), a.Worktree.Name(), spec.Slots())
 	if keeps(a.KeepsMain(), aPreferred, a.ModTime, a.Worktree.Path, b, spec, repo.RepoID()) {
-		return a, b
+		return a, b, true
 	}
-	return b, a
+	return b, a, true
 }

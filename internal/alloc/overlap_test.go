@@ -111,3 +111,36 @@ func TestKeepsRuleMain(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepsRuleAcrossRepositories: between two repositories only age (then path) counts,
+// so another repository's main ports never take an older reservation's, and a newer main
+// worktree's file loses to an older bundle. Both sides agree.
+func TestKeepsRuleAcrossRepositories(t *testing.T) {
+	spec := bundle.Spec{Range: bundle.Range{Lo: 20000, Hi: 20099}, Width: 10}
+	old, newer := time.Unix(1, 0), time.Unix(2, 0)
+	mainRes := reserve.Reservation{Main: true, Base: 20005, Width: 1, Ports: []reserve.Port{{Name: "web", Port: 20005}}}
+	bundleRes := reserve.Reservation{Base: 20000, Width: 10}
+	for _, tt := range []struct {
+		name       string
+		aMod, bMod time.Time
+		aKeeps     bool
+	}{
+		{"an older bundle keeps its ports against a newer main worktree", newer, old, false},
+		{"an older main worktree keeps its main ports", old, newer, true},
+		{"same age: the path that sorts first", old, old, true},
+	} {
+		// a is repository x's main worktree; b a linked worktree of repository y. Each
+		// sees the other as foreign (Repo set).
+		a := Sibling{Worktree: gitwt.Worktree{Path: "/x/main"}, Reservation: mainRes, ModTime: tt.aMod, Main: true, Repo: "x"}
+		b := Sibling{Worktree: gitwt.Worktree{Path: "/y/wt"}, Reservation: bundleRes, ModTime: tt.bMod, Repo: "y"}
+		aKeeps := keeps(true, false, tt.aMod, a.Worktree.Path, b, spec, "x")
+		bKeeps := keeps(false, true, tt.bMod, b.Worktree.Path, a, spec, "y")
+		if aKeeps != tt.aKeeps || aKeeps == bKeeps {
+			t.Errorf("%s: a keeps = %v, b keeps = %v; want a %v and exactly one", tt.name, aKeeps, bKeeps, tt.aKeeps)
+		}
+		keeper, _, judged := Winner(nil, a, b)
+		if !judged || (keeper.Worktree.Path == a.Worktree.Path) != tt.aKeeps {
+			t.Errorf("%s: Winner keeps %s (judged %v)", tt.name, keeper.Worktree.Path, judged)
+		}
+	}
+}

@@ -33,8 +33,9 @@ type Sibling struct {
 func (s Sibling) KeepsMain() bool { return s.Main && s.Reservation.Main }
 
 // ReadSiblings reads every other worktree's reservation; worktrees is git's list, the
-// main worktree first. Files that are missing are
-// silently absent; files that cannot be used are reported through warn and skipped. The
+// main worktree first. Files that are missing are silently absent; files that cannot be
+// used are reported through warn and skipped, a symlink among them: it is never followed
+// (reserve.ReadNoFollow), so it counts as nothing, and list and doctor call it invalid. The
 // reads run on a few goroutines, because with hundreds of worktrees they are the bulk of
 // allocate's own work.
 func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(string)) []Sibling {
@@ -55,7 +56,7 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			path := filepath.Join(w.Path, reserve.FileName)
-			res, _, err := reserve.Read(path)
+			res, _, err := reserve.ReadNoFollow(path)
 			if err != nil {
 				if !errors.Is(err, fs.ErrNotExist) {
 					out[i].msg = err.Error()
@@ -63,7 +64,7 @@ func ReadSiblings(worktrees []gitwt.Worktree, self, labelBase string, warn func(
 				return
 			}
 			var mt time.Time
-			if fi, err := os.Stat(path); err == nil {
+			if fi, err := os.Lstat(path); err == nil {
 				mt = fi.ModTime()
 			}
 			out[i] = slot{ok: true, s: Sibling{Worktree: w, Path: path, Reservation: res, ModTime: mt, Label: repository.Label(labelBase, w.Path), Main: i == 0}}

@@ -13,7 +13,9 @@ func (a *allocation) reservation(slot, base int) reserve.Reservation {
 	cur, _ := a.repo.Current()
 	r, err := Expected(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir, slot, base)
 	if err != nil {
-		// Parse validated every template, so this is a programming error; keep the ports.
+		// A var whose rendered value would carry a control character (from a branch or
+		// directory name) was left out (*config.DroppedError); any other error is a
+		// programming error, since Parse validated every template. Keep the ports.
 		a.warn(err.Error())
 	}
 	return r

@@ -39,6 +39,13 @@ const (
 // width is far more likely a typo than a plan.
 const MaxWidth = 1000
 
+// MaxServices bounds the number of services (which width bounds too: every service has
+// its own offset below it). A config's main ports (services.<name>.main) are reserved
+// on the whole machine, in every repository's range, so without a small bound one
+// committed config could name a main port in every slot of another repository's range
+// and leave it no ports at all. 32 is more servers than any project runs per worktree.
+const MaxServices = 32
+
 // Keys are the keys of the config file, in the order the documentation gives them;
 // ServiceKeys are those of a service's object.
 var (
@@ -188,6 +195,10 @@ func (c Config) check() (key, msg string) {
 		if r.Lo < 1 || r.Hi > 65535 || r.Lo > r.Hi {
 			return fmt.Sprintf("avoid[%d]", i), fmt.Sprintf("%v is not a port or a range in 1-65535", r)
 		}
+	}
+
+	if len(s.Services) > MaxServices {
+		return "services", fmt.Sprintf("%d services, more than the %d allowed (main ports would be reserved on the whole machine)", len(s.Services), MaxServices)
 	}
 
 	envOwner := map[string]string{

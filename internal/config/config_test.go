@@ -282,6 +282,22 @@ func TestParseErrors(t *testing.T) {
 		{"unclosed brace", `{"vars": {"U": "x{app"}}`, "vars.U", "unclosed"},
 		{"lone close brace", `{"vars": {"U": "x}"}}`, "vars.U", "without"},
 		{"NUL in template", `{"vars": {"U": "a\u0000b"}}`, "vars.U", "NUL"},
+
+		// Control and bidi characters, in any string value or key (issue 17, part 3).
+		{"ESC in a template", `{"vars": {"VIMINIT": "ok\u001b[1A\u001b[2K"}}`, "vars.VIMINIT", "U+001B (ESC)"},
+		{"newline in a template", `{"vars": {"U": "a\nb"}}`, "vars.U", "U+000A (LF)"},
+		{"tab in a template", `{"vars": {"U": "a\tb"}}`, "vars.U", "U+0009 (TAB)"},
+		{"DEL in a template", `{"vars": {"U": "a\u007fb"}}`, "vars.U", "U+007F (DEL)"},
+		{"C1 CSI in a template", `{"vars": {"U": "a\u009b2Kb"}}`, "vars.U", "U+009B"},
+		{"bidi override in a template", `{"vars": {"U": "a\u202eb"}}`, "vars.U", "U+202E"},
+		{"bidi isolate in a service env", `{"services": {"web": {"offset": 0, "env": "WEB\u2066"}}}`, "services.web.env", "U+2066"},
+		{"ESC in a service name", `{"services": {"we\u001bb": 0}}`, "services.we\u001bb", "the key holds control character U+001B"},
+		{"ESC in a range", `{"range": "20000-\u001b29999"}`, "range", "U+001B"},
+		{"ESC in avoid", `{"avoid": ["3000", "\u001b[2K"]}`, "avoid[1]", "U+001B"},
+		{"ESC in dotenv", `{"dotenv": [".env\u001b"]}`, "dotenv[0]", "U+001B"},
+		{"ESC in a health path", `{"services": {"web": {"offset": 0, "health": "/h\u001b"}}}`, "services.web.health", "U+001B"},
+		{"ESC in $schema", `{"$schema": "https://x/\u001b]0;t\u0007"}`, "$schema", "U+001B"},
+		{"ALM in an unknown key", `{"x\u061c": 1}`, "x\u061c", "U+061C"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -579,6 +595,20 @@ func TestEnv(t *testing.T) {
 	if got, err := c.Env(TemplateData{Worktree: "Hotfix 7"}); err != nil || got[1].Value != "[] hotfix-7" {
 		t.Errorf("Env detached = %q, %v", got, err)
 	}
+	// A var whose rendered value would carry a control or bidi character (git allows
+	// bidi controls in branch names; a directory may hold an escape) is left out and
+	// named; the rest is still there, and the slugs never carry one.
+	c.Vars = []Var{{"B", "{branch}"}, {"S", "{branch-slug}"}, {"W", "{worktree}"}, {"K", "{worktree-slug}"}}
+	got, err = c.Env(TemplateData{Worktree: "w\x1b[1A\x1b[2K", Branch: "fix-\u202eexe.txt"})
+	var de *DroppedError
+	if !errors.As(err, &de) || len(de.Lines) != 2 ||
+		!strings.Contains(de.Lines[0], "vars.B: dropped: its value holds control character U+202E") ||
+		!strings.Contains(de.Lines[1], "vars.W: dropped: its value holds control character U+001B (ESC)") {
+		t.Errorf("Env with controls in names: err = %v", err)
+	}
+	if names := envNames(got); !reflect.DeepEqual(names, []string{"PORT", "S", "K"}) {
+		t.Errorf("Env with controls in names = %q, want PORT, S and K", got)
+	}
 	// Env refuses a bad template in a hand-built config.
 	c.Vars = []Var{{"R", "{nope}"}}
 	if _, err := c.Env(data); err == nil || !strings.Contains(err.Error(), "vars.R: unknown placeholder {nope}") {
@@ -704,4 +734,12 @@ func TestAllowEnv(t *testing.T) {
 	if err == nil || err.Error() != `git config worktree-ports.allowenv: env name "MAIL-CHECK" is not [A-Za-z_][A-Za-z0-9_]*` {
 		t.Errorf("AllowEnv(invalid) = %v", err)
 	}
+}
+
+func envNames(env []EnvVar) []string {
+	var out []string
+	for _, e := range env {
+		out = append(out, e.Name)
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // Parse parses and validates the config file contents data. file is used
@@ -63,6 +64,10 @@ func (p *parser) parse(data []byte) (Config, error) {
 	root := gjson.ParseBytes(clean)
 	if !root.IsObject() {
 		return Config{}, p.errorf("", "must be a JSON object, not %s", typeName(root))
+	}
+
+	if err := p.controls(root, ""); err != nil {
+		return Config{}, err
 	}
 
 	c := Default()
@@ -275,4 +280,40 @@ func typeName(v gjson.Result) string {
 		return "an array"
 	}
 	return "an object"
+}
+
+// controls refuses a control or bidi character (untrusted.Control) in any key or string
+// value of the document, naming the key: a config arrives with `git pull`, and such a
+// value, printed by env, could move the cursor and hide a line from whoever reads the
+// output before eval'ing it. Every string counts, $schema and keys the tool would reject
+// anyway included, so no later change can let one through.
+func (p *parser) controls(v gjson.Result, path string) error {
+	var err error
+	switch {
+	case v.IsObject():
+		v.ForEach(func(k, val gjson.Result) bool {
+			key := k.Str
+			if path != "" {
+				key = path + "." + k.Str
+			}
+			if r, bad := untrusted.Control(k.Str); bad {
+				err = p.errorf(key, "the key holds control character %s, which can hide text on a terminal", untrusted.ControlText(r))
+				return false
+			}
+			err = p.controls(val, key)
+			return err == nil
+		})
+	case v.IsArray():
+		i := 0
+		v.ForEach(func(_, val gjson.Result) bool {
+			err = p.controls(val, fmt.Sprintf("%s[%d]", path, i))
+			i++
+			return err == nil
+		})
+	case v.Type == gjson.String:
+		if r, bad := untrusted.Control(v.Str); bad {
+			err = p.errorf(path, "the value holds control character %s, which can hide text on a terminal", untrusted.ControlText(r))
+		}
+	}
+	return err
 }

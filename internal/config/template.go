@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/slug"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // TemplateData is what a var's placeholders expand to, besides the
@@ -35,6 +36,12 @@ type EnvVar struct {
 // Env returns the environment of the bundle at t.Base: each service's env
 // name with its port, in service order, then each var rendered, in file
 // order. It does not include EnvRoot and EnvSlot, which callers add.
+//
+// Parse refuses control characters in the templates, but {branch}, {worktree}, {repo}
+// and {root} bring names from outside the file: git allows bidi controls in branch
+// names, and a directory may be named with an escape sequence. A var whose rendered
+// value holds one (untrusted.Control) is left out, and the error, a *DroppedError, names
+// each; the other variables are still returned.
 func (c Config) Env(t TemplateData) ([]EnvVar, error) {
 	byName := map[string]int{}
 	names := map[string]bool{}
@@ -48,6 +55,7 @@ func (c Config) Env(t TemplateData) ([]EnvVar, error) {
 		names[p.Service] = true
 		env = append(env, EnvVar{Name: p.Env, Value: strconv.Itoa(p.Port)})
 	}
+	var dropped []string
 	for _, v := range c.Vars {
 		segs, err := parseTemplate(v.Template, names)
 		if err != nil {
@@ -91,10 +99,24 @@ func (c Config) Env(t TemplateData) ([]EnvVar, error) {
 				b.WriteString(strconv.Itoa(byName[s.text]))
 			}
 		}
+		if r, bad := untrusted.Control(b.String()); bad {
+			dropped = append(dropped, fmt.Sprintf("vars.%s: dropped: its value holds control character %s, from a name it renders ({branch}, {worktree}, {repo} or {root}), which can hide text on a terminal", untrusted.New(v.Name), untrusted.ControlText(r)))
+			continue
+		}
 		env = append(env, EnvVar{Name: v.Name, Value: b.String()})
+	}
+	if len(dropped) > 0 {
+		return env, &DroppedError{Lines: dropped}
 	}
 	return env, nil
 }
+
+// DroppedError names the vars Env left out because their rendered values hold control
+// characters, one line each.
+type DroppedError struct{ Lines []string }
+
+// Error returns one line per var left out.
+func (e *DroppedError) Error() string { return strings.Join(e.Lines, "\n") }
 
 // MainSlot is what {slot} and WORKTREE_PORTS_SLOT say in the main worktree when it
 // keeps the services' main ports: it has no slot of the range, and a number would be

@@ -16,6 +16,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // Severity says whether a finding needs action.
@@ -56,6 +57,11 @@ type Facts struct {
 	Worktrees []Worktree
 	// Siblings are the usable reservations, read as allocate reads them.
 	Siblings []alloc.Sibling
+	// Foreign are the usable reservations of the other repositories in the per-user
+	// index (with cross-repository awareness on), and ForeignWarnings what reading them
+	// said: a repository that did not answer, a file skipped (a symlink, say).
+	Foreign         []alloc.Sibling
+	ForeignWarnings []string
 	// Overlaps are the pairs of Siblings whose bundles overlap, with the one that keeps
 	// its bundle by the overlap rule.
 	Overlaps []Overlap
@@ -101,10 +107,12 @@ type Worktree struct {
 }
 
 // Overlap is two reservations that claim a common port, in the order read, and which
-// one keeps its bundle (alloc.Winner).
+// one keeps its bundle (alloc.Winner). Unjudged is set for two worktrees of one other
+// repository, where only doctor run there can apply the rule.
 type Overlap struct {
-	A, B   alloc.Sibling
-	AKeeps bool
+	A, B     alloc.Sibling
+	AKeeps   bool
+	Unjudged bool
 }
 
 // Listener is a process listening on a reserved port, and the worktree it runs in.
@@ -134,8 +142,8 @@ type check func(Facts) []Finding
 
 // checks are doctor's checks, in the order their findings are printed.
 var checks = []check{
-	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkOverlaps,
-	checkHeld, checkMoved, checkNoPorts, checkInherited,
+	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkMainHeld, checkOverlaps,
+	checkForeign, checkHeld, checkMoved, checkNoPorts, checkInherited,
 	checkPrunable, checkLeftovers, checkHooksPath, checkHook,
 }
 
@@ -257,6 +265,9 @@ func checkCopied(f Facts) []Finding {
 func checkStale(f Facts) []Finding {
 	var out []Finding
 	for _, w := range f.Worktrees {
+		if _, _, held := mainHeldBy(f, w); held {
+			continue // checkMainHeld says why, and allocate cannot change it
+		}
 		if w.Reservation == nil || w.Expected == nil || w.Origin == alloc.Copied || len(w.Reservation.Env) == 0 {
 			// A file with no env at all (by hand, or an older version) is one env and
 			// exec fill in themselves, by allocating.
@@ -280,6 +291,15 @@ func checkOverlaps(f Facts) []Finding {
 	var out []Finding
 	for _, o := range f.Overlaps {
 		a, b := o.A, o.B
+		if o.Unjudged {
+			out = append(out, Finding{
+				Check: "overlap", Severity: Problem, Path: b.Path,
+				Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%s and %s), both of repository %s", a.Label, b.Label,
+					bundleText(a.Reservation), bundleText(b.Reservation), untrusted.New(a.Repo)),
+				Fix: fmt.Sprintf("git -C %s worktree-ports doctor   (it says which one moves)", shquote.Word(a.Worktree.Path)),
+			})
+			continue
+		}
 		keeper, loser := a, b
 		if !o.AKeeps {
 			keeper, loser = b, a
@@ -289,6 +309,60 @@ func checkOverlaps(f Facts) []Finding {
 			Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%s and %s); %s keeps its bundle", a.Label, b.Label,
 				bundleText(a.Reservation), bundleText(b.Reservation), keeper.Label),
 			Fix: fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shquote.Word(loser.Worktree.Path), keeper.Label),
+		})
+	}
+	return out
+}
+
+// mainHeldBy reports whether w is a main worktree that holds a bundle instead of its
+// main ports because another repository's reservation holds one of them (allocate's
+// fallback: the earlier reservation keeps its ports), and which one and which port.
+func mainHeldBy(f Facts, w Worktree) (alloc.Sibling, reserve.Port, bool) {
+	if w.Linked || w.Reservation == nil || w.Reservation.Main || w.Expected == nil || !w.Expected.Main {
+		return alloc.Sibling{}, reserve.Port{}, false
+	}
+	for _, p := range w.Expected.Ports {
+		for _, s := range f.Foreign {
+			if s.Reservation.Claimed(p.Port) {
+				return s, p, true
+			}
+		}
+	}
+	return alloc.Sibling{}, reserve.Port{}, false
+}
+
+// checkMainHeld finds a main worktree that runs on a bundle of the range instead of the
+// ports its config names (services.<name>.main), because another repository's earlier
+// reservation holds one: bookmarks and callbacks on the usual ports do not reach it.
+func checkMainHeld(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.Worktrees {
+		s, p, held := mainHeldBy(f, w)
+		if !held {
+			continue
+		}
+		path := filepath.Join(w.Row.Path, reserve.FileName)
+		out = append(out, Finding{
+			Check: "main-ports", Severity: Problem, Path: path,
+			Message: fmt.Sprintf("%s holds %s instead of its main ports (%s): port %d (%s) is reserved by %s, an earlier reservation of another repository, which keeps it",
+				w.Label, bundleText(*w.Reservation), strings.TrimPrefix(bundleText(*w.Expected), "main ports "), p.Port, untrusted.New(p.Name), s.Label),
+			Fix: fmt.Sprintf("free it there (git -C %s worktree-ports release) or give one of the two other ports, then: git -C %s worktree-ports allocate",
+				shquote.Word(s.Worktree.Path), shquote.Word(w.Row.Path)),
+		})
+	}
+	return out
+}
+
+// checkForeign passes on what reading the other repositories said: a file skipped there
+// (a symlink, a corrupt file) or a repository that did not answer. It is advice: this
+// repository's ports are not at risk from a file that counts as nothing, and doctor in
+// that repository reports the file itself.
+func checkForeign(f Facts) []Finding {
+	var out []Finding
+	for _, w := range f.ForeignWarnings {
+		out = append(out, Finding{
+			Check: "other-repository", Severity: Advice, Message: w,
+			Fix: "run `git worktree-ports doctor` in that repository (`git worktree-ports list --all` shows where)",
 		})
 	}
 	return out

@@ -135,6 +135,35 @@ func TestChecks(t *testing.T) {
 			Message: "../shop and ../a reserve overlapping bundles (21000+10 and 21005+10); ../a keeps its bundle",
 			Fix:     "git -C /src/shop worktree-ports allocate   (it moves; ../a is not touched)"}}},
 
+		{"overlap: two worktrees of one other repository", checkOverlaps, func(f *Facts) {
+			a, b := sib("/src/blog", 21000), sib("/src/blog-2", 21005)
+			a.Repo, b.Repo = "blog", "blog"
+			f.Overlaps = []Overlap{{A: a, B: b, Unjudged: true}}
+		}, []Finding{{Check: "overlap", Severity: Problem, Path: "/src/blog-2/.worktree-ports.json",
+			Message: "../blog and ../blog-2 reserve overlapping bundles (21000+10 and 21005+10), both of repository blog",
+			Fix:     "git -C /src/blog worktree-ports doctor   (it says which one moves)"}}},
+
+		{"main-ports: held by another repository", checkMainHeld, func(f *Facts) {
+			main := reserve.Reservation{Main: true, Base: 3000, Width: 1, Ports: []reserve.Port{{Name: "web", Port: 3000}, {Name: "api", Port: 8000}}}
+			f.Worktrees[0].Expected = &main
+			blog := sib("/src/blog", 2995)
+			blog.Repo, blog.Label = "blog", "../blog (repo blog)"
+			f.Foreign = []alloc.Sibling{blog}
+		}, []Finding{{Check: "main-ports", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
+			Message: "../shop holds 21000+10 instead of its main ports (3000, 8000): port 3000 (web) is reserved by ../blog (repo blog), an earlier reservation of another repository, which keeps it",
+			Fix:     "free it there (git -C /src/blog worktree-ports release) or give one of the two other ports, then: git -C /src/shop worktree-ports allocate"}}},
+		{"main-ports: nobody else holds them (stale's case)", checkMainHeld, func(f *Facts) {
+			main := reserve.Reservation{Main: true, Base: 3000, Width: 1, Ports: []reserve.Port{{Name: "web", Port: 3000}}}
+			f.Worktrees[0].Expected = &main
+			f.Foreign = []alloc.Sibling{sib("/src/blog", 21020)}
+		}, nil},
+
+		{"other-repository: what reading it said", checkForeign, func(f *Facts) {
+			f.ForeignWarnings = []string{"skipping /src/evil/.worktree-ports.json: not a regular file (symlink)"}
+		}, []Finding{{Check: "other-repository", Severity: Advice,
+			Message: "skipping /src/evil/.worktree-ports.json: not a regular file (symlink)",
+			Fix:     "run `git worktree-ports doctor` in that repository (`git worktree-ports list --all` shows where)"}}},
+
 		{"held: its own server is fine", checkHeld, func(f *Facts) {
 			f.Listeners = map[int][]Listener{21010: {{Listener: owner.Listener{Port: 21010, PID: 7, Program: "node", Cwd: "/src/a/web"}, Holder: "/src/a"}}}
 		}, nil},

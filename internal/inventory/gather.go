@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -163,12 +164,18 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		}
 	}
 
-	for i := range f.Siblings {
-		for j := i + 1; j < len(f.Siblings); j++ {
-			a, b := f.Siblings[i], f.Siblings[j]
+	if o.Getenv != nil {
+		f.Foreign, f.ForeignWarnings = foreignSiblings(ctx, repo, top, o.Getenv, o.Env)
+	}
+	// Every pair list --all flags "conflicting": this repository's, and across the
+	// repositories of the per-user index.
+	all := append(slices.Clip(f.Siblings), f.Foreign...)
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			a, b := all[i], all[j]
 			if a.Reservation.Overlaps(b.Reservation) {
-				keeper, _ := alloc.Winner(repo, a, b)
-				f.Overlaps = append(f.Overlaps, Overlap{A: a, B: b, AKeeps: keeper.Path == a.Path})
+				keeper, _, judged := alloc.Winner(repo, a, b)
+				f.Overlaps = append(f.Overlaps, Overlap{A: a, B: b, AKeeps: keeper.Path == a.Path, Unjudged: !judged})
 			}
 		}
 	}
@@ -180,6 +187,26 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		f.RootEnvHere = f.RootEnv != "" && top != "" && fspath.Same(f.RootEnv, top)
 	}
 	return f, nil
+}
+
+// foreignSiblings reads the reservations of every other repository in the per-user
+// index as allocate reads them (alloc.ListForeign, Foreign.Siblings: within the time
+// limit per repository, symlinks not followed), with the warnings that reading gave. It
+// reads nothing when cross-repository awareness is off: then no repository counts
+// another's ports, and list --all's flags are only a view.
+func foreignSiblings(ctx context.Context, repo *repository.Repo, top string, getenv func(string) string, env []string) ([]alloc.Sibling, []string) {
+	idx, err := repo.CrossRepo(getenv)
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	if idx == nil {
+		return nil, nil
+	}
+	var warnings []string
+	var mu sync.Mutex
+	warn := func(m string) { mu.Lock(); warnings = append(warnings, m); mu.Unlock() }
+	sibs := alloc.ListForeign(ctx, *idx, repo.Loc.CommonDir, env, warn).Siblings(ctx, top)
+	return sibs, warnings
 }
 
 // examineWorktree fills in what doctor knows about one worktree with a directory: its

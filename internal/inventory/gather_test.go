@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -74,8 +75,11 @@ func TestExamine(t *testing.T) {
 	}
 
 	f, err := Examine(context.Background(), DoctorOptions{Dir: a, Getenv: func(k string) string {
-		if k == "WORKTREE_PORTS_ROOT" {
+		switch k {
+		case "WORKTREE_PORTS_ROOT":
 			return b
+		case registry.EnvCrossRepo:
+			return "0" // other repositories: see doctor_crossrepo.txtar
 		}
 		return ""
 	}, Prober: nothingBound})

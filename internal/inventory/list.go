@@ -133,7 +133,8 @@ func row(repo string, w gitwt.Worktree, current string, prober reserve.Prober) R
 	if w.Bare || w.Prunable {
 		return r
 	}
-	res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName))
+	// As allocate reads it (alloc.ReadSiblings): a symlink is invalid, never followed.
+	res, _, err := reserve.ReadNoFollow(filepath.Join(w.Path, reserve.FileName))
 	switch {
 	case err == nil:
 		r.Reserved, r.Main, r.Slot, r.Base, r.Width = true, res.Main, res.Slot, res.Base, res.Width

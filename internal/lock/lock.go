@@ -2,7 +2,9 @@
 // directory and the per-user lock of cross-repository awareness. Both are an exclusive
 // flock (LockFileEx on Windows, through gofrs/flock), so the kernel drops a lock when its
 // holder exits or dies and a crash never leaves a stale one. A holder writes one line
-// naming itself into the file, so a waiter can say whom it waits for.
+// naming itself into the file (its pid and verb, never its command line: `exec` passes
+// secrets in argv), so a waiter can say whom it waits for. Lock files are 0600 (0660 in
+// a group-writable directory, a shared repository's).
 package lock
 
 import (
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -31,13 +34,16 @@ const DefaultNotice = time.Second
 // have replaced.
 const maxHolder = 512
 
+// maxVerb bounds the verb a holder records; the tool's longest is "install-hook".
+const maxVerb = 20
+
 // Options say how to take one lock.
 type Options struct {
 	// What names the lock in messages: "the repository lock", "the per-user lock".
 	What string
 	// Timeout is how long to wait; zero or less means a single attempt.
 	Timeout time.Duration
-	// Perm is the mode of a lock file Acquire creates.
+	// Perm is the mode of a lock file Acquire creates; 0600 when zero.
 	Perm os.FileMode
 	// Hint is added to the timeout message: the ways out.
 	Hint string
@@ -97,8 +103,9 @@ type Lock struct {
 func Acquire(ctx context.Context, path string, o Options) (*Lock, error) {
 	perm := o.Perm
 	if perm == 0 {
-		perm = 0o644
+		perm = 0o600
 	}
+	perm |= sharedBits(path)
 	f := flock.New(path, flock.SetPermissions(perm))
 	timeout := func() error {
 		return &TimeoutError{Path: path, What: o.What, Timeout: max(o.Timeout, 0), Holder: Holder(path), Hint: o.Hint}
@@ -174,33 +181,78 @@ func waitingLine(path, what string) string {
 }
 
 // writeHolder records who holds the lock: "pid 1234 (git-worktree-ports allocate)".
-// It is best effort: on Windows the locked region cannot be written through another
-// handle, and a waiter then just says less.
+// A file we own that others may read (0644, as older versions created it, when their
+// holder line carried the whole command line) is tightened to 0600 first. It is best
+// effort: on Windows the locked region cannot be written through another handle, and a
+// waiter then just says less.
 func writeHolder(path string) {
 	line := HolderLine(os.Getpid(), os.Args)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return
 	}
+	if fi, err := f.Stat(); err == nil {
+		keep := 0o700 | sharedBits(path)
+		if m := fi.Mode().Perm(); m&^keep != 0 {
+			// Fails, harmlessly, on a file another user owns.
+			_ = f.Chmod(m & keep)
+		}
+	}
 	_, _ = f.WriteString(line + "\n")
 	_ = f.Close()
 }
 
-// HolderLine is the line a holder writes: its pid and its command line, shortened.
+// sharedBits are the group bits a lock file at path keeps: read and write when its
+// directory is group-writable, as git makes the directories of a repository shared by a
+// group (core.sharedRepository), so that the group's other users can still open the
+// lock; none otherwise. Nobody else ever gets them.
+func sharedBits(path string) os.FileMode {
+	if fi, err := os.Stat(filepath.Dir(path)); err == nil && fi.Mode().Perm()&0o020 != 0 {
+		return 0o060
+	}
+	return 0
+}
+
+// verb is the command the process runs, as SetVerb recorded it.
+var verb atomic.Value // string
+
+// SetVerb records the verb this process runs ("allocate", "exec", ...), for the holder
+// line of every lock it takes. cmd sets it once the command line is parsed; a verb that
+// does not look like one (lower-case letters, digits and hyphens, short) is not recorded.
+func SetVerb(v string) {
+	if isWord(v, maxVerb) {
+		verb.Store(v)
+	}
+}
+
+// HolderLine is the line a holder writes: its pid and, from args (os.Args), the
+// program's base name with the verb SetVerb recorded. Nothing of the command line itself
+// is recorded: arguments may carry secrets (`exec -- deploy --db-password=...`).
 func HolderLine(pid int, args []string) string {
-	cmd := ""
-	if len(args) > 0 {
-		parts := append([]string{filepath.Base(args[0])}, args[1:]...)
-		cmd = strings.Join(parts, " ")
-	}
-	if len(cmd) > 200 {
-		cmd = cmd[:200] + "..."
-	}
 	line := "pid " + strconv.Itoa(pid)
-	if cmd != "" {
-		line += " (" + cmd + ")"
+	v, _ := verb.Load().(string)
+	if v == "" {
+		return line
 	}
-	return line
+	prog := "git-worktree-ports"
+	if len(args) > 0 && isWord(filepath.Base(args[0]), 64) {
+		prog = filepath.Base(args[0])
+	}
+	return line + " (" + prog + " " + v + ")"
+}
+
+// isWord reports whether s is 1 to max lower-case letters, digits and hyphens, starting
+// with a letter: a verb or a program name, never a value someone typed.
+func isWord(s string, max int) bool {
+	if s == "" || len(s) > max || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Holder returns what the current holder wrote about itself, or "" when the file says

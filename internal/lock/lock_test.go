@@ -137,21 +137,97 @@ func TestHolder(t *testing.T) {
 	}
 }
 
+// TestHolderLine checks that a holder records its pid and verb and nothing else of its
+// command line. It sets the process's verb, so it does not run in parallel.
 func TestHolderLine(t *testing.T) {
-	t.Parallel()
-	long := strings.Repeat("y", 300)
+	secret := []string{"/usr/local/bin/git-worktree-ports", "exec", "--", "deploy", "--db-password=hunter2"}
+	if got := HolderLine(3, secret); got != "pid 3" && !strings.HasPrefix(got, "pid 3 (git-worktree-ports ") {
+		t.Errorf("before SetVerb: HolderLine = %q", got)
+	}
+	SetVerb("Hunter2 --x") // not a verb: ignored
+	SetVerb("exec")
 	tests := []struct {
 		pid  int
 		args []string
 		want string
 	}{
-		{12, []string{"/usr/local/bin/git-worktree-ports", "allocate", "--force"}, "pid 12 (git-worktree-ports allocate --force)"},
-		{3, nil, "pid 3"},
-		{5, []string{"x", long}, "pid 5 (x " + long[:198] + "...)"},
+		{7, secret, "pid 7 (git-worktree-ports exec)"},
+		{12, []string{"/usr/local/bin/git-worktree-ports", "--verbose", "allocate", "--base", "20000"}, "pid 12 (git-worktree-ports exec)"},
+		{3, nil, "pid 3 (git-worktree-ports exec)"},
+		{5, []string{"/tmp/\x1b]0;t\x07", "env"}, "pid 5 (git-worktree-ports exec)"},
+		{5, []string{"/opt/bin/lock.test"}, "pid 5 (git-worktree-ports exec)"},
+		{5, []string{"/opt/bin/gwp"}, "pid 5 (gwp exec)"},
 	}
 	for _, tt := range tests {
 		if got := HolderLine(tt.pid, tt.args); got != tt.want {
 			t.Errorf("HolderLine(%d, %q) = %q, want %q", tt.pid, tt.args, got, tt.want)
 		}
+	}
+}
+
+// TestAcquireTightensMode checks that a lock file is created 0600 and that an existing
+// 0644 one (older versions wrote their command line into it) is tightened when locked.
+func TestAcquireTightensMode(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "fresh")
+	old := filepath.Join(dir, "old")
+	if err := os.WriteFile(old, []byte("pid 1 (git-worktree-ports exec -- x --db-password=hunter2)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{fresh, old} {
+		l, err := Acquire(context.Background(), p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+		data, _ := os.ReadFile(p)
+		if strings.Contains(string(data), "hunter2") {
+			t.Errorf("%s still holds the old command line: %q", filepath.Base(p), data)
+		}
+		l.Release()
+	}
+}
+
+// TestAcquireSharedDirectory checks that in a group-writable directory (a repository
+// shared with core.sharedRepository) the lock file keeps group read and write, so the
+// group's other users can still lock it, and never anything for others.
+func TestAcquireSharedDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o2770); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(dir, "fresh")
+	old := filepath.Join(dir, "old")
+	if err := os.WriteFile(old, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(old, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{fresh, old} {
+		l, err := Acquire(context.Background(), p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The umask may take the group's write bit from a new file; never more.
+		if m := fi.Mode().Perm(); m&0o007 != 0 || m&0o040 == 0 {
+			t.Errorf("%s: mode %v, want group read (and write) and nothing for others", filepath.Base(p), m)
+		}
+		l.Release()
 	}
 }

@@ -1,6 +1,8 @@
 package reserve_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
@@ -43,5 +45,40 @@ func TestMainBoundsMatchConfig(t *testing.T) {
 	c.Spec.Services[0].Main = reserve.MinPort - 1
 	if err := c.Validate(); err == nil {
 		t.Errorf("config accepts main port %d, below reserve.MinPort", reserve.MinPort-1)
+	}
+}
+
+// TestServiceBoundsMatchConfig keeps the most ports a main worktree's file may list
+// equal to the most services a config may have.
+func TestServiceBoundsMatchConfig(t *testing.T) {
+	if config.MaxServices != reserve.MaxServices {
+		t.Fatalf("config.MaxServices is %d, reserve.MaxServices %d", config.MaxServices, reserve.MaxServices)
+	}
+	withServices := func(n int) error {
+		c := config.Default()
+		c.Spec.Width = 100
+		c.Spec.Services = nil
+		for i := 0; i < n; i++ {
+			c.Spec.Services = append(c.Spec.Services, bundle.Service{Name: fmt.Sprintf("s%d", i), Offset: i, Env: fmt.Sprintf("S%d_PORT", i), Main: 3000 + i})
+		}
+		return c.Validate()
+	}
+	if err := withServices(reserve.MaxServices); err != nil {
+		t.Errorf("config refuses %d services: %v", reserve.MaxServices, err)
+	}
+	err := withServices(reserve.MaxServices + 1)
+	if err == nil || !strings.Contains(err.Error(), "services") {
+		t.Errorf("config with %d services: %v, want an error naming services", reserve.MaxServices+1, err)
+	}
+	r := reserve.Reservation{Main: true, Base: 3000, Width: 1}
+	for i := 0; i <= reserve.MaxServices; i++ {
+		r.Ports = append(r.Ports, reserve.Port{Name: fmt.Sprintf("s%d", i), Port: 3000 + i})
+	}
+	if r.OutOfBounds() == "" {
+		t.Errorf("a main file listing %d ports is within bounds", len(r.Ports))
+	}
+	r.Ports = r.Ports[:reserve.MaxServices]
+	if why := r.OutOfBounds(); why != "" {
+		t.Errorf("a main file listing %d ports is out of bounds: %s", len(r.Ports), why)
 	}
 }

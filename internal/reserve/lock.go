@@ -21,6 +21,6 @@ const lockHint = "to wait longer, run `git config worktree-ports.lockTimeout 30s
 // is busy after about a second.
 func AcquireLock(ctx context.Context, path string, timeout time.Duration, waiting func(string)) (*lock.Lock, error) {
 	return lock.Acquire(ctx, path, lock.Options{
-		What: "the repository lock", Timeout: timeout, Perm: 0o644, Hint: lockHint, Waiting: waiting,
+		What: "the repository lock", Timeout: timeout, Perm: 0o600, Hint: lockHint, Waiting: waiting,
 	})
 }

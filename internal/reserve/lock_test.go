@@ -27,8 +27,8 @@ func TestLockExcludesWithinProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm()&^0o644 != 0 {
-		t.Errorf("lock file mode %v, want at most 0644", fi.Mode().Perm())
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("lock file mode %v, want 0600", fi.Mode().Perm())
 	}
 
 	start := time.Now()

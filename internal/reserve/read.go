@@ -29,6 +29,9 @@ const maxExact = 1 << 53
 const (
 	MinPort  = 1024
 	MaxWidth = 1000
+	// MaxServices bounds the ports a main worktree's file lists ("main": true), as
+	// config.MaxServices bounds the services that name them.
+	MaxServices = 32
 )
 
 // ErrOutOfBounds is wrapped by the *FileError of a reservation that is well-formed JSON
@@ -74,7 +77,21 @@ func (e *FileError) Unwrap() error { return e.Err }
 // fields. They are returned whenever the file could be read, even when it
 // does not parse.
 func Read(path string) (Reservation, []byte, error) {
-	data, err := readBounded(path)
+	return read(path, safefile.Read)
+}
+
+// ReadNoFollow is Read for another worktree's reservation, of this repository or any
+// other: a symlink at path is refused, never followed (reason "not a regular file
+// (symlink)"). The tool writes reservations only by renaming a regular file into place,
+// so a symlink is never a reservation it wrote; followed, a committed
+// `.worktree-ports.json` linking to a neighbour's file would count the neighbour's
+// bundle a second time, as this worktree's, and move the neighbour off its own ports.
+func ReadNoFollow(path string) (Reservation, []byte, error) {
+	return read(path, safefile.ReadNoFollow)
+}
+
+func read(path string, readFile func(string, int64) ([]byte, error)) (Reservation, []byte, error) {
+	data, err := readBounded(path, readFile)
 	if err != nil {
 		return Reservation{}, nil, err
 	}
@@ -102,9 +119,9 @@ func (r Reservation) OutOfBounds() string {
 		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, maxPort)
 	case len(r.Ports) > r.Width && !r.Main:
 		return fmt.Sprintf("%d ports listed for a bundle of width %d, more than any config has services", len(r.Ports), r.Width)
-	case len(r.Ports) > MaxWidth:
-		// A main worktree's file lists one port per service, and services have offsets
-		// below a width of at most MaxWidth.
+	case len(r.Ports) > MaxWidth || r.Main && len(r.Ports) > MaxServices:
+		// A main worktree's file lists one port per service, and a config has at most
+		// MaxServices of them.
 		return fmt.Sprintf("%d ports listed, more than any config has services", len(r.Ports))
 	}
 	for _, p := range r.Ports {
@@ -117,8 +134,8 @@ func (r Reservation) OutOfBounds() string {
 
 // readBounded returns at most MaxSize bytes of the regular file at path, refusing
 // everything else before it could block (safefile.Read), as a *FileError.
-func readBounded(path string) ([]byte, error) {
-	data, err := safefile.Read(path, MaxSize)
+func readBounded(path string, readFile func(string, int64) ([]byte, error)) ([]byte, error) {
+	data, err := readFile(path, MaxSize)
 	var se *safefile.Error
 	if errors.As(err, &se) {
 		return nil, &FileError{Path: path, Reason: se.Reason, Err: se.Err}

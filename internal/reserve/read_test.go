@@ -428,8 +428,8 @@ func TestOutOfBounds(t *testing.T) {
 		{"more ports than offsets", Reservation{Base: 20000, Width: 3, Ports: ports(4, 20000)}, "4 ports listed for a bundle of width 3"},
 		{"a usual port outside the bundle", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 3000}}}, ""},
 		{"the main worktree's usual ports", Reservation{Main: true, Base: 3000, Width: 1, Ports: []Port{{"web", 3000}, {"api", 8000}}}, ""},
-		{"main, as many ports as any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxWidth, 20000)}, ""},
-		{"main, more ports than any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxWidth+1, 20000)}, "1001 ports listed, more than any config has services"},
+		{"main, as many ports as any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxServices, 20000)}, ""},
+		{"main, more ports than any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxServices+1, 20000)}, "33 ports listed, more than any config has services"},
 		{"a privileged port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 80}}}, `port "web" = 80 is outside 1024-65535`},
 		{"a negative port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", -5}}}, `port "web" = -5`},
 	}
@@ -474,5 +474,32 @@ func TestReadOutOfBounds(t *testing.T) {
 				t.Errorf("data = %q, want the file's bytes", data)
 			}
 		})
+	}
+}
+
+// TestReadNoFollowRefusesSymlink checks that another worktree's reservation that is a
+// symlink, even to a valid reservation, is refused and not followed, while Read (for a
+// worktree's own file) still follows it.
+func TestReadNoFollowRefusesSymlink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	target := filepath.Join(dir, "neighbour.json")
+	if err := os.WriteFile(target, []byte(`{"version":1,"base":20000,"width":10,"ports":{"app":20000}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, FileName)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Read(link); err != nil {
+		t.Fatalf("Read(link) = %v, want the target read", err)
+	}
+	_, _, err := ReadNoFollow(link)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Reason != "not a regular file (symlink)" {
+		t.Fatalf("ReadNoFollow(link) = %v, want a *FileError saying it is a symlink", err)
+	}
+	if r, _, err := ReadNoFollow(target); err != nil || r.Base != 20000 {
+		t.Errorf("ReadNoFollow(regular file) = %+v, %v", r, err)
 	}
 }

@@ -100,3 +100,51 @@ func unsafeRune(r rune, size int) bool {
 	// terminal shows ("Trojan source"), and the Unicode line and paragraph separators.
 	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
 }
+
+// Control returns the first control character in s and true, or false when there is
+// none. It is the one rule for values the tool accepts from a file (a config, a
+// reservation) or renders into a variable: C0 controls (U+0000-U+001F, tab and newline
+// among them), DEL, C1 controls (U+0080-U+009F) and the Unicode bidi controls (U+061C,
+// U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). Any of them, printed, can move the
+// cursor, erase a line or reorder what a terminal shows, so output that someone reads
+// before running it (`git worktree-ports env`) could hide a line; such values are
+// refused where they are read, not escaped where they are printed, since env's output
+// must stay exactly what the shell runs. Bytes that are not UTF-8 are not controls.
+func Control(s string) (rune, bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isControl(r, size) {
+			return r, true
+		}
+		i += size
+	}
+	return 0, false
+}
+
+// isControl is Control's test for one rune (size bytes of it).
+func isControl(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return false
+	case r < 0x20 || r == 0x7f:
+		return true
+	case r < 0x80:
+		return false
+	}
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// ControlText names a control character for a message: "U+001B (ESC)", or "U+202E"
+// for one without a short name.
+func ControlText(r rune) string {
+	names := map[rune]string{0: "NUL", '\t': "TAB", '\n': "LF", '\r': "CR", 0x1b: "ESC", 0x7f: "DEL"}
+	if n, ok := names[r]; ok {
+		return fmt.Sprintf("U+%04X (%s)", r, n)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}

@@ -93,3 +93,37 @@ func BenchmarkPlain(b *testing.B) {
 		_ = New(s).String()
 	}
 }
+
+// TestControl checks the one rule for values: every C0 control, DEL, every C1 control
+// and every bidi control the issue lists is one; printable text, non-ASCII letters,
+// U+FFFD, bytes that are not UTF-8 and the line separators are not.
+func TestControl(t *testing.T) {
+	t.Parallel()
+	var controls []rune
+	for r := rune(0); r < 0x20; r++ {
+		controls = append(controls, r)
+	}
+	controls = append(controls, 0x7f)
+	for r := rune(0x80); r <= 0x9f; r++ {
+		controls = append(controls, r)
+	}
+	controls = append(controls, 0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069)
+	for _, r := range controls {
+		s := "http://localhost:3000/" + string(r) + "x"
+		got, ok := Control(s)
+		if !ok || got != r {
+			t.Errorf("Control(%q) = %U, %v; want %U, true", s, got, ok, r)
+		}
+	}
+	for _, s := range []string{"", "plain", "café-ß", "日本", "\uFFFD", "a\xffb", "\u2028", "\u200b", "back\\slash", "$(x) `y` 'z'"} {
+		if r, ok := Control(s); ok {
+			t.Errorf("Control(%q) = %U, true; want none", s, r)
+		}
+	}
+	if got := ControlText(0x202e); got != "U+202E" {
+		t.Errorf("ControlText(RLO) = %q", got)
+	}
+	if got := ControlText(0x1b); got != "U+001B (ESC)" {
+		t.Errorf("ControlText(ESC) = %q", got)
+	}
+}

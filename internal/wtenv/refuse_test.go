@@ -23,6 +23,12 @@ func TestRefuse(t *testing.T) {
 		{"MAILPATH", "/tmp/x", allowed, ""},
 		{"LD_PRELOAD", "/x.so", allowed, "LD_PRELOAD is"}, // allowing one name allows no other
 		{"1BAD", "x", allowed, "is not [A-Za-z_][A-Za-z0-9_]*"},
+		{"API_URL", "ok\x1b[1A\x1b[2K", none, "control character U+001B (ESC)"},
+		{"API_URL", "a\u202eb", none, "control character U+202E"},
+		{"API_URL", "a\u0085b", none, "control character U+0085"},
+		{"API_URL", "a\tb", none, "control character U+0009 (TAB)"},
+		{"API_URL", "café \u2028 $(x)", none, ""},
+		{"API\x1bX", "1", none, "is not [A-Za-z_][A-Za-z0-9_]*"},
 	}
 	for _, tt := range tests {
 		got := Refuse(tt.name, tt.value, tt.allow)

@@ -74,9 +74,9 @@ func Vars(ctx context.Context, o Options) ([]render.Var, error) {
 	if inherited := (gitwt.Git{Env: o.Env}).Getenv(config.EnvRoot); inherited != "" && !fspath.Same(inherited, root) {
 		warn(fmt.Sprintf("warning: %s=%s was inherited from another worktree; printing the ports of %s", config.EnvRoot, untrusted.New(inherited), untrusted.New(root)))
 	}
-	vars := []render.Var{
-		{Name: config.EnvRoot, Value: root},
-		{Name: config.EnvSlot, Value: alloc.SlotValue(res)},
+	vars := alloc.Vars(root, reserve.Reservation{Main: res.Main, Slot: res.Slot})
+	if r, bad := untrusted.Control(root); bad {
+		warn(fmt.Sprintf("warning: %s: dropped: the worktree's path holds control character %s, which can hide text on a terminal; rename its directory to have it", config.EnvRoot, untrusted.ControlText(r)))
 	}
 	for _, e := range res.Env {
 		if why := Refuse(e.Name, e.Value, w.allow); why != "" {
@@ -236,6 +236,10 @@ func Refuse(name, value string, allow func() envname.Allow) string {
 		return "it is set by git-worktree-ports itself"
 	case strings.IndexByte(value, 0) >= 0:
 		return "its value has a NUL byte"
+	}
+	if r, bad := untrusted.Control(value); bad {
+		// Printed by env, it could move the cursor and hide a line (issue 17).
+		return "its value holds control character " + untrusted.ControlText(r) + ", which can hide text on a terminal"
 	}
 	err := envname.Check(name, nil)
 	if err != nil && envname.Valid(name) {
