@@ -89,6 +89,10 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 			// Not folded into the count: it is the reason the hook ran at all in a
 			// worktree that already had a file.
 			msg = "WARNING: " + reserve.FileName + " is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached " + reserve.FileName + " and commit)"
+		case alloc.UnapprovedNote:
+			// Not a problem to count: the config's extras wait for `trust`, and the line
+			// names it. The hook never asks.
+			stuck += "; " + strings.TrimPrefix(w.Text, "note: ")
 		case alloc.StuckWarning:
 			// Nor is another repository that did not answer: its ports were not
 			// counted, and the user should know which one hangs.

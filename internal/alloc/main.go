@@ -24,7 +24,7 @@ func (a *allocation) mainPorts(o Options, own reserve.Reservation, hasOwn bool, 
 	want := a.mainReservation()
 	a.warnHeld(want)
 	ports := mainPortsText(want)
-	if hasOwn && !o.Force && sameContent(own, want) {
+	if hasOwn && !o.Force && sameContent(own, want) && a.sealed(own) {
 		return &Result{
 			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
 			Message: fmt.Sprintf("%s: main worktree, kept its ports %s", untrusted.New(a.name), ports),
@@ -44,6 +44,7 @@ func (a *allocation) mainReservation() reserve.Reservation {
 	if err != nil {
 		a.warn(err.Error())
 	}
+	r.Approval = a.approval
 	return r
 }
 
