@@ -69,3 +69,10 @@ func cmdSign(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(os.WriteFile(path, out, 0o644))
 }
+
+func init() {
+	// The programs trust_hostile_names runs after `eval "$(git worktree-ports env)"`.
+	for _, prog := range []string{"vim", "make", "curl", "npm"} {
+		extraConditions["have:"+prog] = haveProg(prog)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 )
 
 // Severity says whether a finding needs action.
@@ -286,6 +287,11 @@ func checkStale(f Facts) []Finding {
 		if w.Reservation == nil || w.Expected == nil || w.Origin == alloc.Copied || len(w.Reservation.Env) == 0 {
 			// A file with no env at all (by hand, or an older version) is one env and
 			// exec fill in themselves, by allocating.
+			continue
+		}
+		if strings.HasPrefix(w.Reservation.Approval, trust.PendingPrefix) && !w.Unapproved {
+			// Written with the ports alone while its config waited for approval, which
+			// has come since: env and exec write it anew themselves.
 			continue
 		}
 		d := Compare(*w.Reservation, *w.Expected, true)

@@ -236,7 +236,9 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 		// Written before a service or var was added? Cheap: the config is parsed only
 		// when it is newer than the file, and git runs only if it needs the allowances.
 		portsOnly := w.res.Approval == "" || strings.HasPrefix(w.res.Approval, trust.PendingPrefix) || w.portsAlone
-		if d := inventory.ConfigDrift(root, path, w.res, allow, portsOnly); !d.Empty() {
+		given := w.res
+		given.Env = w.env // what env gives, the ports alone or all of the file
+		if d := inventory.ConfigDrift(root, path, given, allow, portsOnly); !d.Empty() {
 			warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(path), config.FileName, d))
 		}
 	}
