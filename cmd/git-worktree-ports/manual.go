@@ -35,7 +35,8 @@ var exitStatuses = []exitStatus{
 	{code: exitExhausted, summary: "range exhausted", meaning: "Every slot in the range is taken; the message gives the counts and the way out."},
 	{code: exitLockTimeout, summary: "lock timeout", meaning: "Timed out waiting for the repository lock, or for the per-user lock " +
 		"of cross-repository awareness; the message names the holder."},
-	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env`, `exec` or `port` with `--no-allocate`, and the worktree has no reservation."},
+	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env`, `exec` or `port` with `--no-allocate`, and the worktree has no reservation " +
+		"(for `env` and `exec`: none that this user's tool wrote for this worktree)."},
 	{code: exitFindings, summary: "doctor found problems", meaning: "`doctor` found a problem: something that breaks ports or puts them at risk. " +
 		"Advice alone (a missing hook, say) is printed and exits 0."},
 	{code: exitNotExecutable, summary: "cannot execute", meaning: "`exec`: the command was found but cannot be executed, as in a shell.", exec: true},
