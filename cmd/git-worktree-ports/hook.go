@@ -82,7 +82,7 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 		return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded; run `git worktree-ports allocate` to retry)", first)
 	}
 	msg := res.Message
-	stuck, others := "", 0
+	stuck, unapproved, others := "", "", 0
 	for _, w := range warnings {
 		switch w.Kind {
 		case alloc.TrackedWarning:
@@ -92,7 +92,7 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 		case alloc.UnapprovedNote:
 			// Not a problem to count: the config's extras wait for `trust`, and the line
 			// names it. The hook never asks.
-			stuck += "; " + strings.TrimPrefix(w.Text, "note: ")
+			unapproved = "; " + strings.TrimPrefix(w.Text, "note: ")
 		case alloc.StuckWarning:
 			// Nor is another repository that did not answer: its ports were not
 			// counted, and the user should know which one hangs.
@@ -101,7 +101,7 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 			others++
 		}
 	}
-	msg += stuck
+	msg += unapproved + stuck
 	if others > 0 {
 		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", others, untrusted.New(filepath.Base(res.Root)))
 	}
