@@ -212,6 +212,34 @@ func TestListReleaseInitFlags(t *testing.T) {
 	}
 }
 
+func TestTrustFlags(t *testing.T) {
+	tests := []struct {
+		args  []string
+		want  TrustOptions
+		usage bool
+	}{
+		{args: nil, want: TrustOptions{}},
+		{args: []string{"--revoke"}, want: TrustOptions{Revoke: true}},
+		{args: []string{"stray"}, usage: true},
+		{args: []string{"--all"}, usage: true},
+	}
+	for _, tt := range tests {
+		var got *TrustOptions
+		cmd := NewCmdTrust(testFactory(), func(o *TrustOptions) error { got = o; return nil })
+		usage, err := parse(t, cmd, tt.args)
+		if usage != tt.usage {
+			t.Errorf("trust %q: usage error %v (%v), want %v", tt.args, usage, err, tt.usage)
+			continue
+		}
+		if tt.usage {
+			continue
+		}
+		if got == nil || got.Revoke != tt.want.Revoke {
+			t.Errorf("trust %q: options %+v, want %+v", tt.args, got, tt.want)
+		}
+	}
+}
+
 func TestParseServices(t *testing.T) {
 	tests := []struct {
 		flags []string

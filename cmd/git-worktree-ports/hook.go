@@ -82,13 +82,17 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 		return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded; run `git worktree-ports allocate` to retry)", first)
 	}
 	msg := res.Message
-	stuck, others := "", 0
+	stuck, unapproved, others := "", "", 0
 	for _, w := range warnings {
 		switch w.Kind {
 		case alloc.TrackedWarning:
 			// Not folded into the count: it is the reason the hook ran at all in a
 			// worktree that already had a file.
 			msg = "WARNING: " + reserve.FileName + " is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached " + reserve.FileName + " and commit)"
+		case alloc.UnapprovedNote:
+			// Not a problem to count: the config's extras wait for `trust`, and the line
+			// names it. The hook never asks.
+			unapproved = "; " + strings.TrimPrefix(w.Text, "note: ")
 		case alloc.StuckWarning:
 			// Nor is another repository that did not answer: its ports were not
 			// counted, and the user should know which one hangs.
@@ -97,7 +101,7 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 			others++
 		}
 	}
-	msg += stuck
+	msg += unapproved + stuck
 	if others > 0 {
 		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", others, untrusted.New(filepath.Base(res.Root)))
 	}

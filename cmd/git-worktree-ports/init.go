@@ -13,6 +13,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -180,6 +181,15 @@ func initRun(c *cobra.Command, opts *InitOptions) error {
 	if err := reserve.WriteAtomic(path, []byte(text)); err != nil {
 		return err
 	}
-	fmt.Fprintf(f.ErrOut, "wrote %s; commit it so every worktree shares it\n", untrusted.New(path))
+	// The user wrote it, so they approve it: its vars reach env at once (package trust).
+	approved := ""
+	if loc, err := f.git().Locate(c.Context()); err == nil {
+		if store, err := trust.Open(f.Getenv); err == nil {
+			if err := store.Approve(loc.CommonDir, config.DigestOf([]byte(text))); err == nil {
+				approved = " (approved for you)"
+			}
+		}
+	}
+	fmt.Fprintf(f.ErrOut, "wrote %s%s; commit it so every worktree shares it\n", untrusted.New(path), approved)
 	return nil
 }

@@ -35,7 +35,8 @@ var exitStatuses = []exitStatus{
 	{code: exitExhausted, summary: "range exhausted", meaning: "Every slot in the range is taken; the message gives the counts and the way out."},
 	{code: exitLockTimeout, summary: "lock timeout", meaning: "Timed out waiting for the repository lock, or for the per-user lock " +
 		"of cross-repository awareness; the message names the holder."},
-	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env`, `exec` or `port` with `--no-allocate`, and the worktree has no reservation."},
+	{code: exitNoReservation, summary: "no reservation (--no-allocate)", meaning: "`env`, `exec` or `port` with `--no-allocate`, and the worktree has no reservation " +
+		"(for `env` and `exec`: none that this user's tool wrote for this worktree)."},
 	{code: exitFindings, summary: "doctor found problems", meaning: "`doctor` found a problem: something that breaks ports or puts them at risk. " +
 		"Advice alone (a missing hook, say) is printed and exits 0."},
 	{code: exitNotExecutable, summary: "cannot execute", meaning: "`exec`: the command was found but cannot be executed, as in a shell.", exec: true},
@@ -166,7 +167,14 @@ writes one that git does not.
 An env name (a service's ` + "`env`" + `, a name in ` + "`vars`" + `) is ` + "`[A-Za-z_][A-Za-z0-9_]*`" + `. A name that a shell or
 program reads as code or configuration (` + "`PATH`, `IFS`, `MAILPATH`, `LD_PRELOAD`, `GIT_*`,\n`NODE_OPTIONS`" + `, ...) is refused unless you allow it with ` + "`worktree-ports.allowEnv`" + `, and
 ` + "`WORKTREE_PORTS_ROOT` and `WORKTREE_PORTS_SLOT`" + ` are the tool's own. A bad file is refused
-with an error that names the file and the key. For example:
+with an error that names the file and the key, approved or not.
+
+Until you approve its exact content with ` + "`git worktree-ports trust`" + `, a committed config gives
+only the ports, under the names the tool makes itself (` + "`<SERVICE>_PORT`, `PORT`" + `); its custom env
+names, ` + "`vars`, `dotenv` and `main`" + ` wait, and ` + "`allocate`, `env`" + ` and the hook say so in one line.
+A changed config needs approval again; ` + "`trust --revoke`" + ` takes approvals back; ` + "`init`" + `
+approves what it writes. A reservation gives its ` + "`env`" + ` only when this user's tool wrote it
+for this worktree (its ` + "`proof`" + ` verifies). For example:
 
 ` + "```\n" + manConfigExample + "\n```" + `
 
@@ -183,6 +191,11 @@ given several times.
 : Env names, separated by commas or spaces, that you let through although they are
 refused above: ` + "`git config --global --add worktree-ports.allowEnv HOSTNAME`" + `. Only git
 config can allow a name, never the committed file.
+
+` + "`worktree-ports.trustedPath`" + `
+: A directory under which every repository's config is approved as it comes; may be given
+several times; ` + "`~/`" + ` is your home: ` + "`git config --global --add worktree-ports.trustedPath ~/src`" + `.
+Only git config can set it, never a committed file.
 
 ` + "`worktree-ports.lockTimeout`" + `
 : How long to wait for the repository lock and the per-user lock: a number of seconds,
@@ -228,7 +241,7 @@ const manEnvironment = "## ENVIRONMENT\n" +
 // manFiles is the FILES section.
 const manFiles = "## FILES\n" +
 	"`.worktree-ports.json`\n" +
-	": A worktree's reservation, at its top level: `version`, `worktree`, `root`, `git_dir`,\n`base`, `width`, `slot`, `ports` and `env`, plus any field you add. These files are the\nregistry: nothing else records ports. `allocate` writes it atomically (a temporary\n`.worktree-ports.json.tmp-*` beside it, then a rename) and adds both names to the\ncommon `info/exclude`.\n\n" +
+	": A worktree's reservation, at its top level: `version`, `worktree`, `root`, `git_dir`,\n`base`, `width`, `slot`, `ports`, `env`, `approval` and `proof`, plus any field you add. These files are the\nregistry: nothing else records ports. `allocate` writes it atomically (a temporary\n`.worktree-ports.json.tmp-*` beside it, then a rename) and adds both names to the\ncommon `info/exclude`.\n\n" +
 	"`" + config.FileName + "`\n" +
 	": The services (see CONFIGURATION), at the top of the repository, committed.\n\n" +
 	"`.env`, and any file the config lists under `dotenv`\n" +
@@ -239,5 +252,7 @@ const manFiles = "## FILES\n" +
 	": Where the main worktree is, when git records nothing (a separate git directory):\nwritten by the tool in the main worktree, believed only while that directory's `.git`\nfile points back.\n\n" +
 	"`$XDG_STATE_HOME/git-worktree-ports/`\n" +
 	": The per-user index of repositories, for cross-repository awareness; by default\n`~/.local/state/git-worktree-ports/`. It holds one small `.json` file per repository,\nwhich records where the repository is, never ports, and `lock`, the per-user lock.\n`list --all` reads it; `forget` removes an entry.\n\n" +
+	"`$XDG_STATE_HOME/git-worktree-ports/trust/`\n" +
+	": Your approvals of config contents (`trust`), one small file per repository and content,\nand `key`, the random key (mode 0600) that signs the reservations your tool writes.\n\n" +
 	"`post-checkout`\n" +
 	": The hook `install-hook` writes, in the directory git runs hooks from\n(`git rev-parse --git-path hooks`, which honours `core.hooksPath`), or `.husky/post-checkout`\nunder husky; in an existing shell hook it adds a marked block.\n"

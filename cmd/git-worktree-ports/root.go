@@ -158,6 +158,7 @@ files are the registry: nothing else records ports.
 		NewCmdInstallHook(f, nil),
 		NewCmdForget(f, nil),
 		NewCmdDoctor(f, nil),
+		NewCmdTrust(f, nil),
 		NewCmdHook(f),
 	)
 	addManCommand(root, f)

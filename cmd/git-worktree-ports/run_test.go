@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 )
 
 // These tables check what each verb's run function does, against buffer streams and a
@@ -66,10 +67,25 @@ func (w *world) factory(dir string, env ...string) (*Factory, *bytes.Buffer, *by
 // reservation writes a reservation at base in dir, with env entries.
 func (w *world) reservation(t *testing.T, dir string, base int, env ...reserve.EnvVar) {
 	t.Helper()
-	data, err := reserve.Marshal(nil, reserve.Reservation{
+	r := reserve.Reservation{
 		Version: 1, Worktree: filepath.Base(dir), Base: base, Width: 10, Slot: (base - 30000) / 10,
 		Ports: []reserve.Port{{Name: "api", Port: base}}, Env: env,
-	})
+	}
+	// Signed with this user's key, as the tool signs what it writes (trust.Seal): env
+	// gives the variables of no other file.
+	f, _, _ := w.factory(dir)
+	store, err := trust.Open(f.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := store.Key()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = trust.Seal(key, r); err != nil {
+		t.Fatal(err)
+	}
+	data, err := reserve.Marshal(nil, r)
 	if err != nil {
 		t.Fatal(err)
 	}

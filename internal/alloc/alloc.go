@@ -135,6 +135,14 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What the config asks beyond the ports waits for this user's approval (package
+	// trust); until then the ports alone, and one line that says so.
+	approval := repo.Approve(cfg, g.Getenv)
+	cfg = approval.Config
+	if approval.Note != "" {
+		say(Warning{Kind: UnapprovedNote, Text: approval.Note})
+	}
+	key := signingKey(g.Getenv, warn)
 	if repo.Tracked {
 		say(Warning{Kind: TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName)})
 	}
@@ -187,6 +195,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	a := &allocation{
 		repo: repo, cfg: cfg, root: root, path: path, prober: prober, warn: warn,
 		name: filepath.Base(root), foreign: foreign, ctx: ctx,
+		approval: approval.ID, key: key,
 	}
 	res, err := a.run(o)
 	if err != nil {
@@ -232,6 +241,11 @@ type allocation struct {
 	// movedFrom is the top level the worktree's reservation was written at, when it was
 	// moved since (git worktree move).
 	movedFrom string
+	// approval names the approval the config stands under (repository.Approval.ID), ""
+	// for the ports alone; key is this user's signing key (trust.Store.Key), nil when
+	// there is none, and then files are written without a proof.
+	approval string
+	key      []byte
 }
 
 func (a *allocation) run(o Options) (*Result, error) {

@@ -48,6 +48,10 @@ const (
 	// StuckWarning: another repository did not answer in time, so its ports were not
 	// counted.
 	StuckWarning
+	// UnapprovedNote: the config asks for more than the ports and this user has not
+	// approved its content, so only the ports are used (repository.Approval.Note). Not
+	// a problem: the hook prints it as it is and does not count it.
+	UnapprovedNote
 )
 
 func warning(text string) Warning { return Warning{Kind: OtherWarning, Text: text} }

@@ -45,7 +45,7 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 		return nil, false
 	}
 	want := a.reservation(slot, own.Base)
-	if sameContent(own, want) {
+	if sameContent(own, want) && a.sealed(own) {
 		return &Result{
 			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
 			Message: fmt.Sprintf("%s: kept slot %d, ports %s", untrusted.New(a.name), slot, portRange(own.Base, own.Width)),
@@ -53,6 +53,8 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 	}
 	why := "updated ports/env from the config"
 	switch {
+	case !a.sealed(own) && samePorts(own, want):
+		why = "signed it as yours"
 	case !samePorts(own, want):
 	case a.movedFrom != "":
 		why = "updated for its new place (moved from " + untrusted.New(a.movedFrom).String() + ")"
@@ -82,7 +84,7 @@ func sameContent(own, want reserve.Reservation) bool {
 	if own.Root != "" && own.Root != want.Root || own.GitDir != "" && own.GitDir != want.GitDir {
 		return false
 	}
-	return own.Version == want.Version && own.Worktree == want.Worktree && own.Main == want.Main && samePorts(own, want)
+	return own.Version == want.Version && own.Worktree == want.Worktree && own.Main == want.Main && own.Approval == want.Approval && samePorts(own, want)
 }
 
 // samePorts reports whether two reservations hold the same bundle, ports and env.

@@ -25,7 +25,7 @@ func (a *allocation) mainPorts(o Options, want, own reserve.Reservation, hasOwn 
 	}
 	a.warnHeld(want)
 	ports := mainPortsText(want)
-	if hasOwn && !o.Force && sameContent(own, want) {
+	if hasOwn && !o.Force && sameContent(own, want) && a.sealed(own) {
 		return &Result{
 			Path: a.path, Root: a.root, Reservation: own, Data: prev, Outcome: Kept,
 			Message: fmt.Sprintf("%s: main worktree, kept its ports %s", untrusted.New(a.name), ports),
@@ -45,6 +45,7 @@ func (a *allocation) mainReservation() reserve.Reservation {
 	if err != nil {
 		a.warn(err.Error())
 	}
+	r.Approval = a.approval
 	return r
 }
 

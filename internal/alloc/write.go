@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -18,7 +19,30 @@ func (a *allocation) reservation(slot, base int) reserve.Reservation {
 		// programming error, since Parse validated every template. Keep the ports.
 		a.warn(err.Error())
 	}
+	r.Approval = a.approval
 	return r
+}
+
+// signingKey returns this user's key (trust.Store.Key), made on first use (a dry run
+// included, so that it shows the very bytes the real run writes), or nil with a warning
+// when there is none.
+func signingKey(getenv func(string) string, warn func(string)) []byte {
+	store, err := trust.Open(getenv)
+	var key []byte
+	if err == nil {
+		key, err = store.Key()
+	}
+	if err != nil {
+		warn(fmt.Sprintf("no key to sign the reservation with (%v), so env gives it no variables", err))
+		return nil
+	}
+	return key
+}
+
+// sealed reports whether own carries this user's proof (trust.Sealed); with no key,
+// nothing can be told, and nothing is rewritten for it.
+func (a *allocation) sealed(own reserve.Reservation) bool {
+	return a.key == nil || trust.Sealed(a.key, own)
 }
 
 // recordable returns p when it can be recorded in a reservation file, and "" (not
@@ -31,6 +55,12 @@ func recordable(p string) string {
 }
 
 func (a *allocation) write(prev []byte, r reserve.Reservation, outcome Outcome, msg string, dryRun bool) (*Result, error) {
+	if a.key != nil {
+		var err error
+		if r, err = trust.Seal(a.key, r); err != nil {
+			return nil, err
+		}
+	}
 	data, err := reserve.Marshal(prev, r)
 	if err != nil {
 		return nil, err

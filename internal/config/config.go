@@ -72,6 +72,16 @@ type Config struct {
 	// keeps a marked block of the worktree's variables, as the file gives them.
 	Dotenv []string
 	Source string // the file read, "" when defaults
+	// Digest is the hex SHA-256 of the file's exact bytes, "" when there is no file: the
+	// content `trust` approves (package trust).
+	Digest string
+	// Unapproved says PortsOnly dropped what the file asks beyond the ports, because
+	// this content is not approved: callers say so in one line.
+	Unapproved bool
+
+	// defaultServices says the file has no "services": the one default service, whose
+	// env name PORT is the tool's own, not the file's choice.
+	defaultServices bool
 
 	// allow holds the env names the user allowed in their own git config
 	// (AllowEnv); Validate and ApplyGit check again with it.
@@ -116,7 +126,7 @@ func Default() Config {
 		Range:    r,
 		Width:    DefaultWidth,
 		Services: defaultServices(),
-	}}
+	}, defaultServices: true}
 }
 
 // defaultServices is the service set of a config without "services". PORT

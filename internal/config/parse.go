@@ -149,6 +149,8 @@ func (p *parser) parse(data []byte) (Config, error) {
 	if !haveServices {
 		c.Spec.Services = defaultServices()
 	}
+	c.defaultServices = !haveServices
+	c.Digest = DigestOf(data)
 	if k, msg := c.check(); msg != "" {
 		return Config{}, p.errorf(k, "%s", msg)
 	}

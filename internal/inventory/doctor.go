@@ -16,6 +16,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -99,6 +100,11 @@ type Worktree struct {
 	// ConfigErr is why its config (its own checkout of the file, with git config on
 	// top) does not load.
 	ConfigErr error
+	// Unapproved: its config asks for more than the ports, and this user has not
+	// approved that content (repository.Approval), so it gives the ports alone.
+	// ConfigDigest names the content.
+	Unapproved   bool
+	ConfigDigest string
 	// Leftovers are temporary files of an interrupted write at its top level.
 	Leftovers []string
 	// GitDirGone is the git directory its .git file names when that does not exist (the
@@ -144,7 +150,28 @@ type check func(Facts) []Finding
 var checks = []check{
 	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkMainHeld, checkOverlaps,
 	checkForeign, checkHeld, checkMoved, checkNoPorts, checkInherited,
-	checkPrunable, checkLeftovers, checkHooksPath, checkHook,
+	checkPrunable, checkLeftovers, checkHooksPath, checkHook, checkUnapproved,
+}
+
+// checkUnapproved advises approving a config that asks for more than the ports: until
+// then env gives the ports alone. Advice, not a problem: the ports work, and approving
+// is the user's decision. One finding per content, at the first worktree that has it.
+func checkUnapproved(f Facts) []Finding {
+	var out []Finding
+	seen := map[string]bool{}
+	for _, w := range f.Worktrees {
+		if !w.Unapproved || seen[w.ConfigDigest] {
+			continue
+		}
+		seen[w.ConfigDigest] = true
+		path := filepath.Join(w.Row.Path, config.FileName)
+		out = append(out, Finding{
+			Check: "unapproved", Severity: Advice, Path: path,
+			Message: fmt.Sprintf("%s asks for more than the ports (env names, vars, dotenv files or main ports) and you have not approved this content, so env gives the ports alone", path),
+			Fix:     fmt.Sprintf("git -C %s worktree-ports trust   (shows what it asks, then approves it)", shquote.Word(w.Row.Path)),
+		})
+	}
+	return out
 }
 
 // Diagnose runs every check over f: problems first, then advice, each in check order.
@@ -271,6 +298,11 @@ func checkStale(f Facts) []Finding {
 		if w.Reservation == nil || w.Expected == nil || w.Origin == alloc.Copied || len(w.Reservation.Env) == 0 {
 			// A file with no env at all (by hand, or an older version) is one env and
 			// exec fill in themselves, by allocating.
+			continue
+		}
+		if strings.HasPrefix(w.Reservation.Approval, trust.PendingPrefix) && !w.Unapproved {
+			// Written with the ports alone while its config waited for approval, which
+			// has come since: env and exec write it anew themselves.
 			continue
 		}
 		d := Compare(*w.Reservation, *w.Expected, true)

@@ -154,7 +154,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		wg.Add(1)
 		go func(w *Worktree, s *alloc.Sibling) {
 			defer wg.Done()
-			examineWorktree(repo, w, s)
+			examineWorktree(repo, w, s, gitwt.Git{Env: o.Env}.Getenv)
 		}(&f.Worktrees[i], bySibling[filepath.Clean(r.Path)])
 	}
 	wg.Wait()
@@ -212,12 +212,17 @@ func foreignSiblings(ctx context.Context, repo *repository.Repo, top string, get
 // examineWorktree fills in what doctor knows about one worktree with a directory: its
 // config (its own checkout of the file, so a branch may have other services), whose its
 // reservation is, what allocate would write there, crash leftovers, and its .git file.
-func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling) {
+func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling, getenv func(string) string) {
 	root := w.Row.Path
 	there := *repo
 	there.Loc.Toplevel = root
 	cfg, cfgErr := there.LoadConfig("", 0)
 	w.ConfigErr = cfgErr
+	if cfgErr == nil {
+		// What allocate writes there is what this user approved of its config.
+		ap := there.Approve(cfg, getenv)
+		cfg, w.Unapproved, w.ConfigDigest = ap.Config, ap.Config.Unapproved, cfg.Digest
+	}
 	if s != nil {
 		res := s.Reservation
 		w.Reservation = &res

@@ -97,7 +97,10 @@ func Compare(have, want reserve.Reservation, values bool) Drift {
 // (allow) only when it does not parse without them. Values are compared only for the
 // services' ports, since {repo} and {branch} need git. A config that does not load says
 // nothing here: allocate and doctor report it.
-func ConfigDrift(root, path string, res reserve.Reservation, allow func() envname.Allow) Drift {
+//
+// portsOnly compares with the config's ports-only form (config.Config.PortsOnly): the
+// file holds the ports alone because the config's content is not approved.
+func ConfigDrift(root, path string, res reserve.Reservation, allow func() envname.Allow, portsOnly bool) Drift {
 	cfgPath := filepath.Join(root, config.FileName)
 	cfgInfo, err := os.Stat(cfgPath)
 	if err != nil {
@@ -113,6 +116,9 @@ func ConfigDrift(root, path string, res reserve.Reservation, allow func() envnam
 	}
 	if err != nil {
 		return Drift{}
+	}
+	if portsOnly {
+		cfg = cfg.PortsOnly()
 	}
 	want, _ := alloc.Expected(cfg, "", "", root, "", res.Slot, res.Base)
 	if cfg.Spec.HasMain() && (res.Main || isMainWorktree(root)) {

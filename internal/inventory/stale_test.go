@@ -100,30 +100,30 @@ func TestConfigDrift(t *testing.T) {
 	asked := 0
 	allow := func() envname.Allow { asked++; return envname.Allow{"MAILCHECK": true} }
 
-	if d := ConfigDrift(root, resPath, res, allow); !d.Empty() {
+	if d := ConfigDrift(root, resPath, res, allow, false); !d.Empty() {
 		t.Fatalf("no config: %v", d)
 	}
 	write(cfgPath, `{"services": {"api": 0, "cache": 1}}`, old.Add(-time.Minute))
-	if d := ConfigDrift(root, resPath, res, allow); !d.Empty() {
+	if d := ConfigDrift(root, resPath, res, allow, false); !d.Empty() {
 		t.Fatalf("an older config is not looked at: %v", d)
 	}
 	write(cfgPath, `{"services": {"api": 0, "cache": 1}}`, now)
-	if d := ConfigDrift(root, resPath, res, allow); d.String() != "no CACHE_PORT" {
+	if d := ConfigDrift(root, resPath, res, allow, false); d.String() != "no CACHE_PORT" {
 		t.Fatalf("a newer config with a service added: %q", d)
 	}
 	write(cfgPath, `{"services": {"api": 0}, "vars": {"NAME": "{repo}-{worktree}"}}`, now)
-	if d := ConfigDrift(root, resPath, res, allow); d.String() != "no NAME" {
+	if d := ConfigDrift(root, resPath, res, allow, false); d.String() != "no NAME" {
 		t.Fatalf("a newer config with a var added: %q", d)
 	}
 	if asked != 0 {
 		t.Fatalf("asked for the allowances %d times; no config needed them", asked)
 	}
 	write(cfgPath, `{"services": {"api": {"offset": 0, "env": "MAILCHECK"}}}`, now)
-	if d := ConfigDrift(root, resPath, res, allow); d.String() != "no MAILCHECK; API_PORT no longer in the config" || asked != 1 {
+	if d := ConfigDrift(root, resPath, res, allow, false); d.String() != "no MAILCHECK; API_PORT no longer in the config" || asked != 1 {
 		t.Fatalf("a config that needs an allowance: %q, asked %d", d, asked)
 	}
 	write(cfgPath, `{"colour": "blue"}`, now)
-	if d := ConfigDrift(root, resPath, res, nil); !d.Empty() {
+	if d := ConfigDrift(root, resPath, res, nil, false); !d.Empty() {
 		t.Fatalf("a broken config says nothing here: %v", d)
 	}
 }

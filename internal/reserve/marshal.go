@@ -18,9 +18,9 @@ import (
 // prev is the previous file's bytes and may be nil. When it is a valid JSON
 // object, every key the user added is kept in place and in order, with its
 // key and value byte for byte; our keys (version, worktree, root, git_dir,
-// main, base, width, slot, ports, env) are replaced in place, a repeated one is
+// main, base, width, slot, ports, env, approval, proof) are replaced in place, a repeated one is
 // dropped, and the missing ones are appended. root and git_dir are left out
-// when empty, main when false. An invalid prev is treated as nil.
+// when empty, main when false, approval and proof when empty. An invalid prev is treated as nil.
 //
 // Marshal refuses a reservation that Parse would not read back unchanged:
 // a base or width outside the port range, a negative version or slot, a
@@ -41,6 +41,8 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 		"slot":     strconv.Itoa(r.Slot),
 		"ports":    portsJSON(r.Ports),
 		"env":      envJSON(r.Env),
+		"approval": quote(r.Approval),
+		"proof":    quote(r.Proof),
 	}
 
 	var members []string
@@ -71,9 +73,10 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 }
 
 // omitted reports whether key is left out of the file: root and git_dir when unknown,
-// main unless it is the main worktree's file.
+// main unless it is the main worktree's file, approval and proof when empty.
 func omitted(key string, r Reservation) bool {
-	return key == "root" && r.Root == "" || key == "git_dir" && r.GitDir == "" || key == "main" && !r.Main
+	return key == "root" && r.Root == "" || key == "git_dir" && r.GitDir == "" || key == "main" && !r.Main ||
+		key == "approval" && r.Approval == "" || key == "proof" && r.Proof == ""
 }
 
 func validate(r Reservation) error {
@@ -92,7 +95,7 @@ func validate(r Reservation) error {
 	if r.Slot < 0 || r.Slot > maxExact {
 		bad("reservation: slot %d out of range", r.Slot)
 	}
-	if !utf8.ValidString(r.Worktree) {
+	if !utf8.ValidString(r.Worktree) || !utf8.ValidString(r.Approval) || !utf8.ValidString(r.Proof) {
 		bad("reservation: worktree name %q is not valid UTF-8", r.Worktree)
 	}
 	for _, p := range []struct{ key, val string }{{"root", r.Root}, {"git_dir", r.GitDir}} {

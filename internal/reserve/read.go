@@ -199,6 +199,12 @@ func Parse(path string, data []byte) (Reservation, error) {
 	r.Root = pathValue(fields["root"])
 	r.GitDir = pathValue(fields["git_dir"])
 	r.Main = fields["main"].Type == gjson.True
+	if v := fields["approval"]; v.Type == gjson.String {
+		r.Approval = v.String()
+	}
+	if v := fields["proof"]; v.Type == gjson.String {
+		r.Proof = v.String()
+	}
 	if p := fields["ports"]; p.IsObject() {
 		seen := map[string]bool{}
 		bad := ""
@@ -244,7 +250,7 @@ func Parse(path string, data []byte) (Reservation, error) {
 }
 
 // ourKeys are the keys this package owns, in the order Marshal appends them.
-var ourKeys = []string{"version", "worktree", "root", "git_dir", "main", "base", "width", "slot", "ports", "env"}
+var ourKeys = []string{"version", "worktree", "root", "git_dir", "main", "base", "width", "slot", "ports", "env", "approval", "proof"}
 
 // pathValue returns v when it is a string holding an absolute, clean path, and ""
 // otherwise: a path that is not one is treated as absent, so the file is read as one

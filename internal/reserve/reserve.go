@@ -53,6 +53,12 @@ type Reservation struct {
 	Slot  int
 	Ports []Port   // in file order
 	Env   []EnvVar // in file order
+	// Approval names the approval (package trust) under which Env was rendered from the
+	// config, "" when it holds the ports alone; Proof is this user's tool's signature
+	// over everything else (trust.Sign), "" in a file it did not write. Only a file
+	// whose Proof verifies gives its Env to anybody's environment.
+	Approval string
+	Proof    string
 }
 
 // Claimed reports whether p is claimed by r: inside [Base, Base+Width) or
@@ -91,7 +97,7 @@ func (r Reservation) Overlaps(o Reservation) bool {
 // of Ports and Env.
 func (r Reservation) Equal(o Reservation) bool {
 	if r.Version != o.Version || r.Worktree != o.Worktree || r.Root != o.Root || r.GitDir != o.GitDir || r.Main != o.Main || r.Base != o.Base ||
-		r.Width != o.Width || r.Slot != o.Slot ||
+		r.Width != o.Width || r.Slot != o.Slot || r.Approval != o.Approval || r.Proof != o.Proof ||
 		len(r.Ports) != len(o.Ports) || len(r.Env) != len(o.Env) {
 		return false
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -55,10 +56,15 @@ type Options struct {
 	Verbose func(string)
 }
 
-// NoReservationError says the worktree has no reservation and allocating was not allowed.
-type NoReservationError struct{ Path string }
+// NoReservationError says the worktree has no reservation of its own and allocating was
+// not allowed. Foreign, when set, says why the file there is not its own (written for
+// another worktree, or not by this user's tool), so it gives no variables.
+type NoReservationError struct{ Path, Foreign string }
 
 func (e *NoReservationError) Error() string {
+	if e.Foreign != "" {
+		return fmt.Sprintf("%s: %s, so it gives no variables; run `git worktree-ports allocate` to write your own, or drop --no-allocate", untrusted.New(e.Path), e.Foreign)
+	}
 	return fmt.Sprintf("%s: no reservation (run `git worktree-ports allocate`, or drop --no-allocate)", untrusted.New(e.Path))
 }
 
@@ -66,7 +72,7 @@ func (e *NoReservationError) Error() string {
 // the reservation's env entries that may reach an environment. Outside a worktree it
 // returns a *repository.NotWorktreeError.
 func Vars(ctx context.Context, o Options) ([]render.Var, error) {
-	w, err := load(ctx, o)
+	w, err := load(ctx, o, true)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +84,7 @@ func Vars(ctx context.Context, o Options) ([]render.Var, error) {
 	if r, bad := untrusted.Control(root); bad {
 		warn(fmt.Sprintf("warning: %s: dropped: the worktree's path holds control character %s, which can hide text on a terminal; rename its directory to have it", config.EnvRoot, untrusted.ControlText(r)))
 	}
-	for _, e := range res.Env {
+	for _, e := range w.env {
 		if why := Refuse(e.Name, e.Value, w.allow); why != "" {
 			key := "env." + e.Name
 			if !envname.Valid(e.Name) {
@@ -114,7 +120,7 @@ func (e *UnknownServiceError) Error() string {
 // (allocating first when there is none, unless NoAllocate), and a *UnknownServiceError
 // when the reservation has no such service.
 func Port(ctx context.Context, o Options, service string) (int, error) {
-	w, err := load(ctx, o)
+	w, err := load(ctx, o, false)
 	if err != nil {
 		return 0, err
 	}
@@ -132,6 +138,11 @@ func Port(ctx context.Context, o Options, service string) (int, error) {
 type loaded struct {
 	root, path string
 	res        reserve.Reservation
+	// env is what the file gives an environment: its env when this user's tool wrote
+	// it here under an approval that still stands, else its ports alone (portsAlone).
+	env []reserve.EnvVar
+	// portsAlone says env is the ports alone because the approval does not stand.
+	portsAlone bool
 	warn       func(string)
 	// allow gives the user's env-name allowances, asking git the first time only.
 	allow func() envname.Allow
@@ -139,8 +150,11 @@ type loaded struct {
 
 // load finds the worktree and reads its reservation, allocating first when there is
 // none (or one that must be chosen again), and warns when the file is a copy, was moved
-// here, or is older than a config that now gives other variables.
-func load(ctx context.Context, o Options) (*loaded, error) {
+// here, or is older than a config that now gives other variables. forEnv says the
+// caller puts the file's env into an environment (Vars), which only a file this user's
+// tool wrote for this worktree may give (trust.Sealed, alloc.OriginOf): any other is
+// allocated anew, or refused with NoAllocate. Port needs only the ports.
+func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 	warn := o.Warn
 	if warn == nil {
 		warn = func(string) {}
@@ -152,13 +166,32 @@ func load(ctx context.Context, o Options) (*loaded, error) {
 	}
 	path := filepath.Join(root, reserve.FileName)
 	res, _, err := reserve.Read(path)
+	here := func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg }
+	store, storeErr := trust.Open(g.Getenv)
+	foreign := "" // why the file's env may not reach an environment
+	if err == nil && forEnv && len(res.Env) > 0 {
+		var key []byte
+		if storeErr == nil {
+			key, _ = store.ReadKey()
+		}
+		switch {
+		case !trust.Sealed(key, res):
+			foreign = "was not written by your git-worktree-ports (no valid proof: committed, crafted, or from an older version)"
+		case alloc.OriginOf(res, root, here) == alloc.Copied:
+			foreign = "was written for the worktree at " + untrusted.New(res.Root).String()
+		}
+	}
+	allocated := false
 	switch {
-	case err == nil && len(res.Env) > 0:
+	case err == nil && len(res.Env) > 0 && foreign == "":
 	case err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, reserve.ErrOutOfBounds):
-		// No file, one written without env (by hand, or by an older version), or one with
-		// values no config allows: allocate fills it in or chooses again.
+		// No file, one written without env (by hand, or by an older version), one with
+		// values no config allows, or one this user's tool did not write here: allocate
+		// fills it in, signs it, or chooses again.
 		if o.NoAllocate {
 			switch {
+			case err == nil && foreign != "":
+				return nil, &NoReservationError{Path: path, Foreign: foreign}
 			case err == nil:
 				return nil, fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", untrusted.New(path))
 			case errors.Is(err, reserve.ErrOutOfBounds):
@@ -168,18 +201,10 @@ func load(ctx context.Context, o Options) (*loaded, error) {
 			}
 			return nil, &NoReservationError{Path: path}
 		}
-		a, err := alloc.Allocate(ctx, alloc.Options{
-			Dir: root, Env: o.Env, Prober: o.Prober, Now: o.Now,
-			Warn:    func(w alloc.Warning) { warn(w.Text) },
-			Verbose: o.Verbose,
-		})
-		if err != nil {
+		if res, err = allocate(ctx, o, root, warn); err != nil {
 			return nil, err
 		}
-		if o.Allocated != nil {
-			o.Allocated(a.Message)
-		}
-		res = a.Reservation
+		allocated = true
 	default:
 		return nil, err
 	}
@@ -196,14 +221,44 @@ func load(ctx context.Context, o Options) (*loaded, error) {
 		}
 		return allow
 	})
+	w := &loaded{root: root, path: path, res: res, env: res.Env, warn: warn, allow: allow}
+	if forEnv && !allocated {
+		a := approvalCheck{ctx: ctx, o: o, root: root, path: path, store: store, storeErr: storeErr, allow: allow}
+		if again := a.check(w); again {
+			// Approved since the file was written with the ports alone: write it again.
+			if res, err = allocate(ctx, o, root, warn); err != nil {
+				return nil, err
+			}
+			w.res, w.env = res, res.Env
+		}
+	}
 	if origin != alloc.Copied {
 		// Written before a service or var was added? Cheap: the config is parsed only
 		// when it is newer than the file, and git runs only if it needs the allowances.
-		if d := inventory.ConfigDrift(root, path, res, allow); !d.Empty() {
+		portsOnly := w.res.Approval == "" || strings.HasPrefix(w.res.Approval, trust.PendingPrefix) || w.portsAlone
+		given := w.res
+		given.Env = w.env // what env gives, the ports alone or all of the file
+		if d := inventory.ConfigDrift(root, path, given, allow, portsOnly); !d.Empty() {
 			warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(path), config.FileName, d))
 		}
 	}
-	return &loaded{root: root, path: path, res: res, warn: warn, allow: allow}, nil
+	return w, nil
+}
+
+// allocate runs allocate in the worktree root for env, exec and port.
+func allocate(ctx context.Context, o Options, root string, warn func(string)) (reserve.Reservation, error) {
+	a, err := alloc.Allocate(ctx, alloc.Options{
+		Dir: root, Env: o.Env, Prober: o.Prober, Now: o.Now,
+		Warn:    func(w alloc.Warning) { warn(w.Text) },
+		Verbose: o.Verbose,
+	})
+	if err != nil {
+		return reserve.Reservation{}, err
+	}
+	if o.Allocated != nil {
+		o.Allocated(a.Message)
+	}
+	return a.Reservation, nil
 }
 
 // warnOrigin warns when the reservation res, found at path in the worktree root, holds
