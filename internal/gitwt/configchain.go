@@ -31,7 +31,7 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 	if home, ok := f.getenv("HOME"); ok && home == "" {
 		return nil, nil, fallback("HOME is empty")
 	}
-	add := func(path string, optional bool) error {
+	add := func(path string, optional, repository bool) error {
 		entries, err := readConfigFile(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && optional:
@@ -44,7 +44,7 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 				return fallback("config file %s has %s (includes are left to git)", path, e.key)
 			}
 		}
-		chain = append(chain, configFile{path: path, entries: entries})
+		chain = append(chain, configFile{path: path, entries: entries, repository: repository})
 		return nil
 	}
 
@@ -60,37 +60,37 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 			}
 		}
 		if system != "" {
-			if err := add(system, true); err != nil {
+			if err := add(system, true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
 	if global, ok := f.getenv("GIT_CONFIG_GLOBAL"); ok {
 		if global != "" {
-			if err := add(global, true); err != nil {
+			if err := add(global, true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 	} else {
 		home, haveHome := f.getenv("HOME")
 		if xdg, _ := f.getenv("XDG_CONFIG_HOME"); xdg != "" {
-			if err := add(filepath.Join(xdg, "git", "config"), true); err != nil {
+			if err := add(filepath.Join(xdg, "git", "config"), true, false); err != nil {
 				return nil, nil, err
 			}
 		} else if haveHome {
-			if err := add(filepath.Join(home, ".config", "git", "config"), true); err != nil {
+			if err := add(filepath.Join(home, ".config", "git", "config"), true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 		if haveHome {
-			if err := add(filepath.Join(home, ".gitconfig"), true); err != nil {
+			if err := add(filepath.Join(home, ".gitconfig"), true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
 	// A repository without a config file is taken as format version 0.
 	before := len(chain)
-	if err := add(filepath.Join(f.Loc.CommonDir, "config"), true); err != nil {
+	if err := add(filepath.Join(f.Loc.CommonDir, "config"), true, true); err != nil {
 		return nil, nil, err
 	}
 	var local []fileEntry
@@ -102,7 +102,7 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 		return nil, nil, err
 	}
 	if format.worktreeConfig {
-		if err := add(filepath.Join(f.gitDir(), "config.worktree"), true); err != nil {
+		if err := add(filepath.Join(f.gitDir(), "config.worktree"), true, true); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -284,6 +284,20 @@ func chainBool(chain []configFile, key string) (val, set bool, err error) {
 		}
 	}
 	return val, set, nil
+}
+
+// coreWorktree returns the last core.worktree of the repository's own files, the only
+// place git's setup takes it from (check_repo_format reads the repository's config
+// alone, includes not followed): one in the global or system config, or after `git -c`,
+// moves no worktree.
+func coreWorktree(chain []configFile) (fileEntry, bool) {
+	var own []configFile
+	for _, file := range chain {
+		if file.repository {
+			own = append(own, file)
+		}
+	}
+	return lastEntry(own, "core.worktree")
 }
 
 // lastEntry returns the last entry for key in the chain, as git's single-valued reads

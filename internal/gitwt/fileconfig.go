@@ -25,6 +25,9 @@ const maxConfigFile = 1 << 20
 type configFile struct {
 	path    string
 	entries []fileEntry
+	// repository marks the repository's own files (its config, and config.worktree):
+	// the only ones git's setup reads core.worktree from (check_repo_format).
+	repository bool
 }
 
 // fileEntry is one entry of a config file: its key as git prints it (section and name

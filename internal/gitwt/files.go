@@ -175,7 +175,7 @@ func (f Files) Worktrees() ([]Worktree, error) {
 	}
 	for _, file := range chain {
 		for _, e := range file.entries {
-			if e.key == "core.worktree" && e.value == "" {
+			if file.repository && e.key == "core.worktree" && e.value == "" {
 				return nil, fallback("core.worktree is empty in %s", file.path)
 			}
 		}
@@ -325,7 +325,7 @@ func (f *Files) bare(chain []configFile) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, wt := lastEntry(chain, "core.worktree")
+	_, wt := coreWorktree(chain)
 	if set {
 		if b && wt {
 			return false, fallback("core.bare and core.worktree are both set")
@@ -464,7 +464,7 @@ func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat
 			return err
 		}
 	}
-	if e, ok := lastEntry(chain, "core.worktree"); ok {
+	if e, ok := coreWorktree(chain); ok {
 		v := e.value
 		if v == "" {
 			return fallback("core.worktree is empty")

@@ -346,6 +346,38 @@ func TestFilesSHA256(t *testing.T) {
 
 // TestFilesFallsBack covers each precondition: where it does not hold, Files says why
 // and leaves the answer to git.
+// TestFilesCoreWorktreeOnlyFromTheRepository: git's setup takes core.worktree from the
+// repository's own config alone, includes not followed. One in the global config (or
+// included) used to move the main worktree in Files and in Git.Worktrees' correction,
+// so a linked worktree, and every other repository, lost sight of its reservation.
+func TestFilesCoreWorktreeOnlyFromTheRepository(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", "../b")
+	elsewhere := s.path("elsewhere")
+	if err := os.Mkdir(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.run(m, "config", "--global", "core.worktree", elsewhere)
+	// A key named worktree in the repository's file makes Git.Worktrees ask git config.
+	s.run(m, "config", "foo.worktree", "x")
+	s.write(s.path("inc.config"), "[core]\n\tworktree = "+elsewhere+"\n")
+	s.run(m, "config", "include.path", s.path("inc.config"))
+	for _, dir := range []string{m, s.path("b")} {
+		if got := s.worktrees(dir)[0].Path; got != m {
+			t.Errorf("from %s: git's list corrected to %q, want %q", dir, got, m)
+		}
+	}
+	s.run(m, "config", "--unset", "include.path")
+	s.agree(m, s.path("b"))
+	got, err := Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: s.env}.Worktrees()
+	if err != nil || got[0].Path != m {
+		t.Errorf("from the common directory: %+v, %v; want the main worktree at %s", got, err, m)
+	}
+	s.answers(m, s.path("b"))
+}
+
 func TestFilesFallsBack(t *testing.T) {
 	t.Parallel()
 	s := newDiff(t)

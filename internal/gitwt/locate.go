@@ -256,7 +256,8 @@ func readDotGitFile(top string) (gitDir, common string, err error) {
 // Loc.Toplevel": core.bare true, which makes git treat a repository found through .git
 // as bare, and a core.worktree that names another directory. git takes both from the
 // repository's config at setup, and in a linked worktree only with worktreeConfig
-// (check_repository_format_gently); core.worktree is checked wherever it is set.
+// (check_repository_format_gently); core.worktree is checked wherever the repository's
+// own files set it, and ignored, as git ignores it, in any other config.
 func (f *Files) worktreeSettings(chain []configFile, format *repoFormat) error {
 	bare, _, err := chainBool(chain, "core.bare")
 	if err != nil {
@@ -266,7 +267,7 @@ func (f *Files) worktreeSettings(chain []configFile, format *repoFormat) error {
 	if bare && (!linked || format.worktreeConfig) {
 		return fallback("core.bare is true")
 	}
-	if e, ok := lastEntry(chain, "core.worktree"); ok {
+	if e, ok := coreWorktree(chain); ok {
 		v := e.value
 		if v != "" && !filepath.IsAbs(v) {
 			v = filepath.Join(f.Loc.GitDir, v)
