@@ -169,15 +169,18 @@ type repoFormat struct {
 }
 
 // readRepoFormat checks core.repositoryformatversion and the extensions the way git's
-// setup does, and refuses all that a direct read cannot promise to read as git does:
-// a version above 1 (git refuses it) and any extension but those below.
+// setup does (check_repo_format, handle_extension_v0, handle_extension), and refuses all
+// that a direct read cannot promise to read as git does: a version above 1 (git refuses
+// it), a value git refuses, and any extension but those below.
 //
 //   - worktreeConfig: config.worktree is read, as git reads it.
-//   - objectFormat sha1 or sha256: only the length of a detached HEAD's id changes.
-//   - refStorage files: the refs are the files read here; reftable keeps HEAD elsewhere.
-//   - preciousObjects, partialClone: about objects, which are not read.
+//   - objectFormat sha1 or sha256, spelt so (git compares with strcmp): only the length
+//     of a detached HEAD's id changes.
+//   - preciousObjects (a boolean), partialClone (with a value; git 2.39 crashes on one
+//     without): about objects, which are not read.
 //
-// relativeWorktrees (git 2.48) and anything newer fall back.
+// refStorage falls back: git 2.39 refuses it in a version 1 repository as unknown, and
+// git 2.45 and newer read it. relativeWorktrees (git 2.48) and anything newer fall back.
 func readRepoFormat(local []fileEntry) (*repoFormat, error) {
 	f := &repoFormat{hexLen: 40}
 	version := 0
@@ -205,21 +208,28 @@ func readRepoFormat(local []fileEntry) (*repoFormat, error) {
 				return nil, fallback("extensions.worktreeConfig is %q", e.value)
 			}
 			f.worktreeConfig = b
-		case "preciousobjects", "partialclone":
+		case "preciousobjects":
+			if _, ok := gitBool(e.value, e.hasValue); !ok {
+				return nil, fallback("extensions.preciousObjects is %q", e.value)
+			}
+		case "partialclone":
+			if !e.hasValue {
+				return nil, fallback("extensions.partialClone has no value")
+			}
 		case "objectformat":
 			switch {
 			case version != 1:
 				return nil, fallback("extensions.objectFormat in a version %d repository", version)
-			case strings.EqualFold(e.value, "sha1"):
-			case strings.EqualFold(e.value, "sha256"):
+			case !e.hasValue:
+				return nil, fallback("extensions.objectFormat has no value")
+			case e.value == "sha1":
+			case e.value == "sha256":
 				f.hexLen = 64
 			default:
 				return nil, fallback("extensions.objectFormat is %q", e.value)
 			}
 		case "refstorage":
-			if version != 1 || !strings.EqualFold(e.value, "files") {
-				return nil, fallback("extensions.refStorage is %q", e.value)
-			}
+			return nil, fallback("extensions.refStorage is %q (git 2.39 refuses the extension, git 2.45 reads it)", e.value)
 		default:
 			return nil, fallback("extensions.%s is not read directly", name)
 		}

@@ -436,6 +436,35 @@ func TestFilesFallsBack(t *testing.T) {
 		cfg("core.repositoryformatversion", "1")()
 		cfg("extensions.refStorage", "reftable")()
 	}, cfg("--unset", "extensions.refStorage"))
+	// Config git refuses, where it dies (or, for partialClone with no value, crashes):
+	// Files and Locate must not read it.
+	for _, c := range []struct{ add, why string }{
+		{"[core]\n\tbare = 99999999999999999999\n", "core.bare"},
+		{"[core]\n\tbare = 2147483648\n", "core.bare"},
+		{"[core]\n\tignoreCase = 4294967296\n", "core.ignorecase"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat = SHA1\n", "objectFormat"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat\n", "objectFormat"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\trefStorage = files\n", "refStorage"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\trefStorage = bogus\n", "refStorage"},
+		{"[extensions]\n\tpartialClone\n", "partialClone"},
+		{"[extensions]\n\tpreciousObjects = 4294967296\n", "preciousObjects"},
+		{"[extensions]\n\tworktreeConfig = 2147483648\n", "worktreeConfig"},
+	} {
+		config := filepath.Join(m, ".git", "config")
+		restore := save(config)
+		s.write(config, readFile(t, config)+c.add)
+		// git 2.45 and newer read refStorage = files; 2.39 refuses it.
+		if out, code := s.try(m, "rev-parse", "--show-toplevel"); code == 0 && !strings.Contains(c.add, "refStorage = files") {
+			t.Errorf("with %q git reads the repository (%q): the case is no test", c.add, out)
+		}
+		s.fallsBack(m, c.why)
+		if c.why != "core.ignorecase" { // not read by Locate: see DESIGN.md, "Not checked"
+			s.leaves(m, c.why)
+			s.leaves(s.path("b"), c.why)
+		}
+		restore()
+	}
+	s.agree(m, s.path("b"))
 	step("is not an absolute path", write(filepath.Join(adm, "gitdir"), "../../../../b/.git\n"), save(filepath.Join(adm, "gitdir")))
 	step("commondir", write(filepath.Join(adm, "commondir"), ""), save(filepath.Join(adm, "commondir")))
 	step("commondir", func() { os.Remove(filepath.Join(adm, "commondir")) }, save(filepath.Join(adm, "commondir")))
