@@ -429,9 +429,7 @@ func (f *Files) checkCommonDir(adm string) error {
 	if v == "" || strings.IndexByte(v, 0) >= 0 {
 		return fallback("%s holds %q", path, data)
 	}
-	if !filepath.IsAbs(v) {
-		v = filepath.Join(adm, v)
-	}
+	v = fspath.JoinPhysical(adm, v)
 	if !fspath.Same(v, f.Loc.CommonDir) {
 		return fallback("%s names %q, not %q", path, v, f.Loc.CommonDir)
 	}
@@ -469,10 +467,7 @@ func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat
 		if v == "" {
 			return fallback("core.worktree is empty")
 		}
-		if !filepath.IsAbs(v) {
-			v = filepath.Join(common, v)
-		}
-		wts[0].SetPath(fspath.Real(v))
+		wts[0].SetPath(fspath.Real(fspath.JoinPhysical(common, v)))
 		return nil
 	}
 	if common == listed {

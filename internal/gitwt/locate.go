@@ -208,9 +208,7 @@ func readDotGitFile(top string) (gitDir, common string, err error) {
 	if !ok || p == "" || strings.ContainsAny(p, "\x00\n\r") || strings.TrimRight(p, " \t") != p {
 		return "", "", fallback("%s holds %q", path, data)
 	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(top, p)
-	}
+	p = fspath.JoinPhysical(top, p)
 	if gitDir, err = filepath.EvalSymlinks(p); err != nil {
 		return "", "", fallback("%s names %q: %v", path, p, err)
 	}
@@ -228,9 +226,7 @@ func readDotGitFile(top string) (gitDir, common string, err error) {
 	if v == "" || strings.IndexByte(v, 0) >= 0 {
 		return "", "", fallback("%s holds %q", cd, data)
 	}
-	if !filepath.IsAbs(v) {
-		v = filepath.Join(gitDir, v)
-	}
+	v = fspath.JoinPhysical(gitDir, v)
 	if common, err = filepath.EvalSymlinks(v); err != nil {
 		return "", "", fallback("%s names %q: %v", cd, v, err)
 	}
@@ -269,10 +265,7 @@ func (f *Files) worktreeSettings(chain []configFile, format *repoFormat) error {
 	}
 	if e, ok := coreWorktree(chain); ok {
 		v := e.value
-		if v != "" && !filepath.IsAbs(v) {
-			v = filepath.Join(f.Loc.GitDir, v)
-		}
-		if v == "" || fspath.Real(v) != f.Loc.Toplevel {
+		if v == "" || fspath.Real(fspath.JoinPhysical(f.Loc.GitDir, v)) != f.Loc.Toplevel {
 			return fallback("core.worktree is %q", e.value)
 		}
 	}

@@ -270,3 +270,44 @@ func writeFuzz(path, content string) {
 	os.RemoveAll(path)
 	_ = os.WriteFile(path, []byte(content), 0o644)
 }
+
+// TestFilesDotDotAfterSymlink: a relative path in a .git file is read by the kernel, so
+// "sym/../x.git" is x.git beside sym's target. Read as text it named x.git beside sym,
+// here another repository (other identity, other ports) than the one git opens.
+func TestFilesDotDotAfterSymlink(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	top, gitDir := s.path("top"), s.path("real", "x.git")
+	if err := os.MkdirAll(s.path("real", "deep"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.run(top, "worktree", "add", "-q", s.path("linked"))
+	decoy := s.repo("decoy")
+	if err := os.Rename(filepath.Join(decoy, ".git"), filepath.Join(top, "x.git")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(s.path("real", "deep"), filepath.Join(top, "sym")); err != nil {
+		t.Fatal(err)
+	}
+	s.write(filepath.Join(top, ".git"), "gitdir: sym/../x.git\n")
+	// And the linked worktree's commondir, through a symlink of its own.
+	adm := filepath.Join(gitDir, "worktrees", "linked")
+	if err := os.Symlink(s.path("real", "deep"), filepath.Join(adm, "sym")); err != nil {
+		t.Fatal(err)
+	}
+	s.write(filepath.Join(adm, "commondir"), "sym/../x.git\n")
+
+	if got := trimNL(s.run(top, "rev-parse", "--path-format=absolute", "--git-dir")); got != gitDir {
+		t.Fatalf("git opens %s, want %s: the case is no test", got, gitDir)
+	}
+	s.answers(top, s.path("linked"))
+	s.agree(top, s.path("linked"))
+	if got, err := ReadGitFile(top); err != nil || got != gitDir {
+		t.Errorf("ReadGitFile = %q, %v; want %s", got, err, gitDir)
+	}
+	if got, reg, err := GitDirOf(top); err != nil || got != gitDir || !reg {
+		t.Errorf("GitDirOf = %q, %v, %v; want %s, registered", got, reg, err, gitDir)
+	}
+}

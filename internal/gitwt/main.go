@@ -103,10 +103,7 @@ func (g Git) coreWorktree(ctx context.Context, common string) (string, bool) {
 	if !found || v == "" {
 		return "", false
 	}
-	if !filepath.IsAbs(v) {
-		v = filepath.Join(common, v)
-	}
-	return fspath.Real(filepath.Clean(v)), true
+	return fspath.Real(fspath.JoinPhysical(common, v)), true
 }
 
 // mayName reports whether the git config file at path may set core.worktree: it has a
@@ -214,10 +211,7 @@ func ReadGitFile(top string) (string, error) {
 	if !ok || p == "" {
 		return "", errNotGitFile
 	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(top, p)
-	}
-	return fspath.Real(filepath.Clean(p)), nil
+	return fspath.Real(fspath.JoinPhysical(top, p)), nil
 }
 
 // isCommonDir reports whether dir looks like a repository's common git directory, the way
