@@ -122,9 +122,10 @@ func (f *Files) ceiling(start string) (string, error) {
 
 // findDotGit walks up from start, as git's discovery does, to the nearest directory
 // with a .git, and returns it with what the .git is (a directory or a regular file).
-// It stops, falling back, where git would find something else first: a directory that
-// is itself a git directory (start is inside .git, or in a bare repository), the
-// ceiling, another file system, or the root.
+// Like git it walks on past a .git directory that is certainly no git directory (an
+// empty one, say: notGitDir). It stops, falling back, where git would find something
+// else first: a directory that is itself a git directory (start is inside .git, or in
+// a bare repository), the ceiling, another file system, or the root.
 func findDotGit(start, ceiling string) (string, fs.FileMode, error) {
 	dev, err := device(start)
 	if err != nil {
@@ -133,6 +134,8 @@ func findDotGit(start, ceiling string) (string, fs.FileMode, error) {
 	for d := start; ; {
 		fi, err := os.Lstat(filepath.Join(d, ".git"))
 		switch {
+		case err == nil && fi.IsDir() && notGitDir(filepath.Join(d, ".git")):
+			// git's is_git_directory says no, and discovery goes on upwards.
 		case err == nil && (fi.Mode().IsDir() || fi.Mode().IsRegular()):
 			return d, fi.Mode().Type(), nil
 		case err == nil:
@@ -155,6 +158,18 @@ func findDotGit(start, ceiling string) (string, fs.FileMode, error) {
 		}
 		d = parent
 	}
+}
+
+// notGitDir reports whether dir is certainly not a git directory as git's
+// is_git_directory decides it: it has no HEAD, or (with no commondir, which would move
+// the test to another directory) no objects or no refs. Anything less certain (a HEAD
+// git might read otherwise) is left to gitDirectory, which falls back.
+func notGitDir(dir string) bool {
+	missing := func(name string) bool {
+		_, err := os.Lstat(filepath.Join(dir, name))
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return missing("HEAD") || missing("commondir") && (missing("objects") || missing("refs"))
 }
 
 // gitDirectory checks that dir is a git directory as git's is_git_directory decides it,

@@ -102,6 +102,34 @@ func TestFilesLocate(t *testing.T) {
 		t.Errorf("from the top: %+v", loc)
 	}
 
+	// GIT_COMMON_DIR moves the common directory: git's to answer.
+	s.leaves(m, "GIT_COMMON_DIR", "GIT_COMMON_DIR="+filepath.Join(m, ".git"))
+	// A .git directory that is no git directory (empty, or with only a HEAD): git walks
+	// on past it to the worktree above, and so does Locate. One git might read otherwise
+	// is left to git.
+	for _, c := range []struct{ name, head string }{{"empty", ""}, {"head-only", "ref: refs/heads/main\n"}} {
+		dir := filepath.Join(m, "a", c.name)
+		if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if c.head != "" {
+			s.write(filepath.Join(dir, ".git", "HEAD"), c.head)
+		}
+		s.answers(dir)
+		if loc, _ := s.locates(dir); loc.Toplevel != m {
+			t.Errorf("from %s: top level %q, want %s", dir, loc.Toplevel, m)
+		}
+	}
+	odd := filepath.Join(m, "a", "odd")
+	for _, d := range []string{"objects", "refs"} {
+		if err := os.MkdirAll(filepath.Join(odd, ".git", d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.write(filepath.Join(odd, ".git", "HEAD"), "garbage\n")
+	s.leaves(odd, "HEAD")
+	s.locates(odd)
+
 	cfg := func(args ...string) {
 		t.Helper()
 		s.run(m, append([]string{"config", "-f", filepath.Join(m, ".git", "config")}, args...)...)
