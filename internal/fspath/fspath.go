@@ -16,13 +16,29 @@ package fspath
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 )
 
-// Equal reports whether a and b are the same path once cleaned. It does not touch the
-// disk.
-func Equal(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
+// Equal reports whether a and b are the same path once cleaned, compared as the running
+// system's file systems compare names by default (EqualOn). It does not touch the disk.
+func Equal(a, b string) bool { return EqualOn(runtime.GOOS, a, b) }
+
+// FoldsCase reports whether the file systems of goos compare names without case by
+// default: Windows (NTFS) and macOS (APFS, HFS+) do; Linux and the BSDs compare bytes.
+func FoldsCase(goos string) bool { return goos == "windows" || goos == "darwin" }
+
+// EqualOn is Equal as goos compares names: byte for byte, or, where names fold case,
+// with Unicode simple case folding (strings.EqualFold), close to NTFS's and APFS's
+// tables. The paths are cleaned by the running system's rules.
+func EqualOn(goos, a, b string) bool {
+	a, b = filepath.Clean(a), filepath.Clean(b)
+	if FoldsCase(goos) {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
 
 // Same reports whether a and b name one directory entry: equal paths (Equal), or paths
 // that lead to the same file, through symlinks or not. A path that does not exist is

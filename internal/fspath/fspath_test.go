@@ -83,3 +83,23 @@ func TestDotDotAfterSymlink(t *testing.T) {
 		t.Errorf("a path that cannot be resolved is cleaned: %q", got)
 	}
 }
+
+// TestEqualOn: names are compared as each system's file systems compare them by default:
+// without case on Windows and macOS, byte for byte on Linux and the BSDs.
+func TestEqualOn(t *testing.T) {
+	for _, tt := range []struct {
+		a, b                   string
+		linux, darwin, windows bool
+	}{
+		{"/src/Shop", "/src/shop", false, true, true},
+		{"/src/shop/", "/src/shop", true, true, true},
+		{"/src/ÉTÉ", "/src/été", false, true, true},
+		{"/src/shop", "/src/shop2", false, false, false},
+	} {
+		for goos, want := range map[string]bool{"linux": tt.linux, "freebsd": tt.linux, "darwin": tt.darwin, "windows": tt.windows} {
+			if got := EqualOn(goos, tt.a, tt.b); got != want {
+				t.Errorf("EqualOn(%s, %q, %q) = %v, want %v", goos, tt.a, tt.b, got, want)
+			}
+		}
+	}
+}
