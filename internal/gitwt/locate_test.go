@@ -202,7 +202,16 @@ func FuzzLocateAgainstGit(f *testing.F) {
 			locateDotGits[int(dotGit)%len(locateDotGits)](l, path, raw)
 		}
 		if args := locateWorktreeSettings[int(setting)%len(locateWorktreeSettings)](l); args != nil {
-			cmd := exec.Command("git", append([]string{"config", "-f", filepath.Join(l.common, "config")}, args...)...)
+			where := []string{"config", "-f", filepath.Join(l.common, "config")}
+			if args[0] == "--global" {
+				where = []string{"config"}
+				t.Cleanup(func() {
+					cmd := exec.Command("git", "config", "--global", "--unset", "core.worktree")
+					cmd.Env = l.env
+					_ = cmd.Run()
+				})
+			}
+			cmd := exec.Command("git", append(where, args...)...)
 			cmd.Env = l.env
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("git config %q: %v\n%s", args, err, out)
@@ -249,6 +258,12 @@ var locateFroms = []func(l *fuzzLayout) string{
 		return sub
 	},
 	func(l *fuzzLayout) string { return l.root },
+	func(l *fuzzLayout) string {
+		// An empty .git directory below a worktree: git walks on past it.
+		sub := filepath.Join(l.root, l.ids[0], "empty")
+		_ = os.MkdirAll(filepath.Join(sub, ".git"), 0o755)
+		return sub
+	},
 }
 
 // locateDotGits are what FuzzLocateAgainstGit writes to the first linked worktree's .git.
@@ -281,6 +296,13 @@ var locateDotGits = []func(l *fuzzLayout, path, raw string){
 		os.RemoveAll(path)
 		_ = os.Symlink(l.common, path)
 	},
+	func(l *fuzzLayout, path, _ string) {
+		// Relative, through a symlink and back up: read as the kernel reads it.
+		sym := filepath.Join(filepath.Dir(path), "sym")
+		os.RemoveAll(sym)
+		_ = os.Symlink(filepath.Join(l.common, "worktrees", l.ids[0]), sym)
+		writeFuzz(path, "gitdir: sym/../"+l.ids[0]+"\n")
+	},
 }
 
 // locateWorktreeSettings are the config changes FuzzLocateAgainstGit makes: the
@@ -292,6 +314,10 @@ var locateWorktreeSettings = []func(l *fuzzLayout) []string{
 	func(l *fuzzLayout) []string { return []string{"core.worktree", filepath.Join(l.root, l.ids[0])} },
 	func(*fuzzLayout) []string { return []string{"core.bare", "true"} },
 	func(*fuzzLayout) []string { return []string{"core.worktree", ""} },
+	// In the global config, which git's setup does not read it from.
+	func(l *fuzzLayout) []string {
+		return []string{"--global", "core.worktree", filepath.Join(l.root, l.ids[0])}
+	},
 }
 
 func writeFuzz(path, content string) {
