@@ -671,13 +671,6 @@ func TestIsTrackedAtTop(t *testing.T) {
 	}
 }
 
-func evalOrSelf(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
-}
-
 func TestWithoutLocation(t *testing.T) {
 	in := []string{"PATH=/bin", "GIT_DIR=/r/.git", "GIT_DIRECTORY=kept", "GIT_WORK_TREE=/r", "GIT_AUTHOR_NAME=A", "GIT_INDEX_FILE=/i", "GIT_COMMON_DIR=/c", "HOME=/h"}
 	got := strings.Join(WithoutLocation(in), " ")
