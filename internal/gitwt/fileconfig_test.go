@@ -412,3 +412,39 @@ func FuzzConfigAgainstGit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGitBoolAgainstGit holds gitBool to `git config --type=bool` (git_config_bool) for
+// any value: where gitBool reads one, git must read the same; where git refuses it,
+// gitBool must not read it. git runs once per input.
+func FuzzGitBoolAgainstGit(f *testing.F) {
+	if _, err := exec.LookPath("git"); err != nil {
+		f.Skip("git not installed")
+	}
+	for _, v := range []string{"true", "0", "-1", "2147483647", "2147483648", "1k", "2097152k", "08", "0x1", " 1", "maybe"} {
+		f.Add(v)
+	}
+	dir := f.TempDir()
+	env := []string{"GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	f.Fuzz(func(t *testing.T, v string) {
+		if strings.ContainsAny(v, "\x00\n\r\"\\") {
+			return // not one value of one line, as written below
+		}
+		path := filepath.Join(dir, "config")
+		if err := os.WriteFile(path, []byte("[x]\n\tv = \""+v+"\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := gitBool(v, true)
+		if !ok {
+			return
+		}
+		cmd := exec.Command("git", "config", "-f", path, "--type=bool", "--get", "x.v")
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.Output()
+		switch {
+		case err != nil:
+			t.Fatalf("gitBool(%q) = %v where git refuses it: %v", v, got, err)
+		case trimNL(string(out)) != strconv.FormatBool(got):
+			t.Fatalf("gitBool(%q) = %v, git %q", v, got, out)
+		}
+	})
+}
