@@ -58,7 +58,7 @@ func Same(a, b string) bool {
 }
 
 func hasDotDot(p string) bool {
-	return slices.Contains(strings.Split(filepath.ToSlash(p), "/"), "..")
+	return strings.Contains(p, "..") && slices.Contains(strings.Split(filepath.ToSlash(p), "/"), "..")
 }
 
 // JoinPhysical returns rel as the kernel reads it from the directory base, the way git
