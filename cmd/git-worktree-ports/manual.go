@@ -230,7 +230,7 @@ const manEnvironment = "## ENVIRONMENT\n" +
 	"`WORKTREE_PORTS_ROOT`, `WORKTREE_PORTS_SLOT`\n" +
 	": `env` and `exec` set them, next to the ports and `vars`: the worktree's top level and its\nslot. A `WORKTREE_PORTS_ROOT` inherited from another worktree (a shell that changed\ndirectory without reloading) makes `env` warn and `doctor` report it.\n\n" +
 	"`GIT_DIR`, `GIT_WORK_TREE`, `GIT_CEILING_DIRECTORIES`, `GIT_OBJECT_DIRECTORY`\n" +
-	": When `GIT_DIR`, `GIT_WORK_TREE` or `GIT_OBJECT_DIRECTORY` is set, or a\n`GIT_CEILING_DIRECTORIES` entry stops the search, the tool asks git where the worktree is\nrather than looking for `.git` itself. git reads them, and the rest of its environment, as git(1) says. The hook\nunsets `GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`, `GIT_PREFIX` and `GIT_COMMON_DIR`\nbefore it runs the tool, since git sets them for hooks.\n\n" +
+	": When `GIT_DIR`, `GIT_WORK_TREE`, `GIT_COMMON_DIR` or `GIT_OBJECT_DIRECTORY` is set, or a\n`GIT_CEILING_DIRECTORIES` entry stops the search, every command asks git where the worktree\nis rather than looking for `.git` itself. git reads them, and the rest of its environment, as git(1) says. The hook\nunsets `GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`, `GIT_PREFIX` and `GIT_COMMON_DIR`\nbefore it runs the tool, since git sets them for hooks.\n\n" +
 	"`PATH`\n" +
 	": `exec` looks its command up on it, as a shell does; the hook falls back to it when the\nbinary it recorded is gone.\n\n" +
 	"`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`, `TERM`\n" +

@@ -14,6 +14,7 @@
 package envname
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -37,18 +38,68 @@ func Valid(name string) bool {
 	return true
 }
 
+// On Windows an environment name means one variable in any case: setting "Path" sets
+// PATH, and "worktree_ports_root" replaces WORKTREE_PORTS_ROOT. So every comparison of
+// names here is made as the system makes it (SameOn). The functions named ...On take
+// the system (a GOOS value), so that tests on any system can drive each; the others
+// use the running one.
+
+// FoldsCase reports whether environment names are case-insensitive on goos.
+func FoldsCase(goos string) bool { return goos == "windows" }
+
+// Same reports whether a and b name one variable on the running system.
+func Same(a, b string) bool { return SameOn(runtime.GOOS, a, b) }
+
+// SameOn reports whether a and b name one variable on goos: equal bytes, or, where
+// names fold case (Windows), equal but for the case of ASCII letters. Valid names are
+// ASCII.
+func SameOn(goos, a, b string) bool {
+	if a == b {
+		return true
+	}
+	if !FoldsCase(goos) || len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixOn reports whether name starts with prefix, compared as SameOn compares.
+func hasPrefixOn(goos, name, prefix string) bool {
+	return len(name) >= len(prefix) && SameOn(goos, name[:len(prefix)], prefix)
+}
+
+// Reserved are the names git-worktree-ports exports itself (config.EnvRoot and
+// config.EnvSlot, held equal by TestReservedMatchConfig). Callers refuse them by name;
+// Check refuses, where names fold case, another spelling of one.
+var Reserved = []string{"WORKTREE_PORTS_ROOT", "WORKTREE_PORTS_SLOT"}
+
 // Refused returns the first rule in Rules that lists name, exactly or by a
 // prefix, and whether there is one. Names a rule's prefix would catch but
 // that Spared lists are not refused.
-func Refused(name string) (*Rule, bool) {
+func Refused(name string) (*Rule, bool) { return RefusedOn(runtime.GOOS, name) }
+
+// RefusedOn is Refused with names compared as goos compares them.
+func RefusedOn(goos, name string) (*Rule, bool) {
 	for i := range Rules {
 		r := &Rules[i]
 		for _, n := range r.Names {
 			if p, ok := strings.CutSuffix(n, "*"); ok {
-				if strings.HasPrefix(name, p) && !spared(name) {
+				if hasPrefixOn(goos, name, p) && !spared(goos, name) {
 					return r, true
 				}
-			} else if n == name {
+			} else if SameOn(goos, n, name) {
 				return r, true
 			}
 		}
@@ -56,9 +107,9 @@ func Refused(name string) (*Rule, bool) {
 	return nil, false
 }
 
-func spared(name string) bool {
+func spared(goos, name string) bool {
 	for _, s := range Spared {
-		if s.Name == name {
+		if SameOn(goos, s.Name, name) {
 			return true
 		}
 	}
@@ -70,17 +121,41 @@ func spared(name string) bool {
 // nothing.
 type Allow map[string]bool
 
+// allows reports whether a lists name, compared as goos compares names.
+func (a Allow) allows(goos, name string) bool {
+	if a[name] {
+		return true
+	}
+	if FoldsCase(goos) {
+		for n, ok := range a {
+			if ok && SameOn(goos, n, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Check returns nil when name may be exported to the user's environment, and
 // otherwise an *Error saying why not: the name is not valid, or a rule lists it
 // and allow does not.
-func Check(name string, allow Allow) error {
+func Check(name string, allow Allow) error { return CheckOn(runtime.GOOS, name, allow) }
+
+// CheckOn is Check with names compared as goos compares them. Where names fold case it
+// also refuses another spelling of a Reserved name, which no allowance lifts.
+func CheckOn(goos, name string, allow Allow) error {
 	if !Valid(name) {
 		return &Error{Name: name}
 	}
-	if allow[name] {
+	for _, r := range Reserved {
+		if name != r && SameOn(goos, name, r) {
+			return &Error{Name: name, Reserved: r}
+		}
+	}
+	if allow.allows(goos, name) {
 		return nil
 	}
-	if r, ok := Refused(name); ok {
+	if r, ok := RefusedOn(goos, name); ok {
 		return &Error{Name: name, Rule: r}
 	}
 	return nil
@@ -94,6 +169,9 @@ const GitKey = "worktree-ports.allowEnv"
 type Error struct {
 	Name string // as given; it may be hostile
 	Rule *Rule  // the rule that lists it, or nil when the name is not valid
+	// Reserved is the name the tool sets itself that Name is another spelling of,
+	// where names fold case.
+	Reserved string
 }
 
 // Error reads, for an invalid name,
@@ -109,6 +187,9 @@ type Error struct {
 // on one line. An invalid name is quoted and shortened, because it may hold
 // terminal escapes or be arbitrarily long.
 func (e *Error) Error() string {
+	if e.Reserved != "" {
+		return "env name " + e.Name + " is " + e.Reserved + " on this system (names are case-insensitive), which git-worktree-ports sets itself; choose another name"
+	}
 	if e.Rule == nil {
 		return "env name " + Quote(e.Name) + " is not [A-Za-z_][A-Za-z0-9_]*"
 	}

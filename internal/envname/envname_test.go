@@ -139,3 +139,55 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckOn: on Windows one variable has every spelling (Path is PATH, ComSpec is
+// COMSPEC), so the refused names, the allowances and the names the tool sets itself are
+// compared without case there, and byte for byte elsewhere.
+func TestCheckOn(t *testing.T) {
+	allow := Allow{"mailcheck": true}
+	tests := []struct {
+		name  string
+		allow Allow
+		// What each system says: "" allowed, else the start of the refusing rule's
+		// source, or "reserved".
+		linux, windows string
+	}{
+		{name: "Path", linux: "", windows: "bash(1)"},
+		{name: "PATH", linux: "bash(1)", windows: "bash(1)"},
+		{name: "ComSpec", linux: "", windows: "Microsoft"},
+		{name: "COMSPEC", linux: "Microsoft", windows: "Microsoft"},
+		{name: "pathExt", linux: "", windows: "Microsoft"},
+		{name: "ld_preload", linux: "", windows: "ld.so(8), ENVIRONMENT"},
+		{name: "Git_Dir", linux: "", windows: "git(1)"},
+		{name: "node_env", linux: "", windows: ""}, // spared in any case
+		{name: "Node_Options", linux: "", windows: "node(1)"},
+		{name: "worktree_ports_root", linux: "", windows: "reserved"},
+		{name: "Worktree_Ports_Slot", allow: Allow{"Worktree_Ports_Slot": true}, linux: "", windows: "reserved"},
+		{name: "WORKTREE_PORTS_ROOT", linux: "", windows: ""}, // callers refuse it by name
+		{name: "MAILCHECK", allow: allow, linux: "bash(1)", windows: ""},
+		{name: "API_PORT", linux: "", windows: ""},
+	}
+	for _, tt := range tests {
+		for _, c := range []struct{ goos, want string }{{"linux", tt.linux}, {"darwin", tt.linux}, {"windows", tt.windows}} {
+			err := CheckOn(c.goos, tt.name, tt.allow)
+			var e *Error
+			switch {
+			case c.want == "":
+				if err != nil {
+					t.Errorf("CheckOn(%s, %q) = %v, want nil", c.goos, tt.name, err)
+				}
+			case c.want == "reserved":
+				if !errors.As(err, &e) || e.Reserved == "" || !strings.Contains(err.Error(), "git-worktree-ports sets itself") {
+					t.Errorf("CheckOn(%s, %q) = %v, want it refused as reserved", c.goos, tt.name, err)
+				}
+			default:
+				if !errors.As(err, &e) || e.Rule == nil || !strings.HasPrefix(e.Rule.Source, c.want) {
+					t.Errorf("CheckOn(%s, %q) = %v, want it refused by %s", c.goos, tt.name, err, c.want)
+				}
+			}
+		}
+	}
+	if !SameOn("windows", "Path", "PATH") || SameOn("linux", "Path", "PATH") || SameOn("windows", "PATH", "PATHX") {
+		t.Error("SameOn compares names as the system does")
+	}
+}

@@ -198,6 +198,13 @@ var Rules = []Rule{
 	// npm reads any npm_config_* (case-insensitively) as a config key, among them
 	// script-shell and node-options.
 	{Reader: "read by npm", Source: "npm-config(7), Environment Variables", Names: []string{"npm_config_*", "NPM_CONFIG_*"}},
+
+	// Windows, where names are matched in any case (ComSpec is COMSPEC): the command
+	// interpreter system() and .bat files run, what counts as a program, where the
+	// system and PowerShell's modules are, and PowerShell's execution policy.
+	{Reader: "read by Windows and its shells", Source: "Microsoft Learn: Recognized environment variables; about_Environment_Variables; about_Execution_Policies", Names: []string{
+		"COMSPEC", "PATHEXT", "SYSTEMROOT", "WINDIR", "PSMODULEPATH", "PSEXECUTIONPOLICYPREFERENCE",
+	}},
 }
 
 // Spared are names a prefix in Rules would catch that the program behind the

@@ -52,3 +52,54 @@ func TestSameAndEqual(t *testing.T) {
 		t.Errorf("Canonical(link/../link) = %q, want %q", got, dir)
 	}
 }
+
+// TestDotDotAfterSymlink: ".." after a symlink leaves the symlink's target, as the kernel
+// (and so git) reads it, not the symlink's parent as cleaning the text would.
+func TestDotDotAfterSymlink(t *testing.T) {
+	root := Real(t.TempDir())
+	for _, d := range []string{"real/deep", "real/x", "top/x"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(root, "real", "deep"), filepath.Join(root, "top", "sym")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	top := filepath.Join(root, "top")
+	p := JoinPhysical(top, "sym/../x")
+	if want := filepath.Join(root, "real", "x"); Real(p) != want {
+		t.Errorf("Real(%q) = %q, want %q", p, Real(p), want)
+	}
+	if Same(p, filepath.Join(top, "x")) {
+		t.Errorf("Same(%q, top/x) = true: compared as text", p)
+	}
+	if !Same(p, filepath.Join(root, "real", "x")) {
+		t.Errorf("Same(%q, real/x) = false", p)
+	}
+	if got := JoinPhysical(top, "/abs"); got != "/abs" {
+		t.Errorf("JoinPhysical(top, /abs) = %q", got)
+	}
+	if got := Real(JoinPhysical(top, "missing/../x")); got != filepath.Join(top, "x") {
+		t.Errorf("a path that cannot be resolved is cleaned: %q", got)
+	}
+}
+
+// TestEqualOn: names are compared as each system's file systems compare them by default:
+// without case on Windows and macOS, byte for byte on Linux and the BSDs.
+func TestEqualOn(t *testing.T) {
+	for _, tt := range []struct {
+		a, b                   string
+		linux, darwin, windows bool
+	}{
+		{"/src/Shop", "/src/shop", false, true, true},
+		{"/src/shop/", "/src/shop", true, true, true},
+		{"/src/ÉTÉ", "/src/été", false, true, true},
+		{"/src/shop", "/src/shop2", false, false, false},
+	} {
+		for goos, want := range map[string]bool{"linux": tt.linux, "freebsd": tt.linux, "darwin": tt.darwin, "windows": tt.windows} {
+			if got := EqualOn(goos, tt.a, tt.b); got != want {
+				t.Errorf("EqualOn(%s, %q, %q) = %v, want %v", goos, tt.a, tt.b, got, want)
+			}
+		}
+	}
+}

@@ -31,7 +31,7 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 	if home, ok := f.getenv("HOME"); ok && home == "" {
 		return nil, nil, fallback("HOME is empty")
 	}
-	add := func(path string, optional bool) error {
+	add := func(path string, optional, repository bool) error {
 		entries, err := readConfigFile(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && optional:
@@ -44,7 +44,7 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 				return fallback("config file %s has %s (includes are left to git)", path, e.key)
 			}
 		}
-		chain = append(chain, configFile{path: path, entries: entries})
+		chain = append(chain, configFile{path: path, entries: entries, repository: repository})
 		return nil
 	}
 
@@ -60,37 +60,37 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 			}
 		}
 		if system != "" {
-			if err := add(system, true); err != nil {
+			if err := add(system, true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
 	if global, ok := f.getenv("GIT_CONFIG_GLOBAL"); ok {
 		if global != "" {
-			if err := add(global, true); err != nil {
+			if err := add(global, true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 	} else {
 		home, haveHome := f.getenv("HOME")
 		if xdg, _ := f.getenv("XDG_CONFIG_HOME"); xdg != "" {
-			if err := add(filepath.Join(xdg, "git", "config"), true); err != nil {
+			if err := add(filepath.Join(xdg, "git", "config"), true, false); err != nil {
 				return nil, nil, err
 			}
 		} else if haveHome {
-			if err := add(filepath.Join(home, ".config", "git", "config"), true); err != nil {
+			if err := add(filepath.Join(home, ".config", "git", "config"), true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 		if haveHome {
-			if err := add(filepath.Join(home, ".gitconfig"), true); err != nil {
+			if err := add(filepath.Join(home, ".gitconfig"), true, false); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
 	// A repository without a config file is taken as format version 0.
 	before := len(chain)
-	if err := add(filepath.Join(f.Loc.CommonDir, "config"), true); err != nil {
+	if err := add(filepath.Join(f.Loc.CommonDir, "config"), true, true); err != nil {
 		return nil, nil, err
 	}
 	var local []fileEntry
@@ -102,7 +102,7 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 		return nil, nil, err
 	}
 	if format.worktreeConfig {
-		if err := add(filepath.Join(f.gitDir(), "config.worktree"), true); err != nil {
+		if err := add(filepath.Join(f.gitDir(), "config.worktree"), true, true); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -169,15 +169,18 @@ type repoFormat struct {
 }
 
 // readRepoFormat checks core.repositoryformatversion and the extensions the way git's
-// setup does, and refuses all that a direct read cannot promise to read as git does:
-// a version above 1 (git refuses it) and any extension but those below.
+// setup does (check_repo_format, handle_extension_v0, handle_extension), and refuses all
+// that a direct read cannot promise to read as git does: a version above 1 (git refuses
+// it), a value git refuses, and any extension but those below.
 //
 //   - worktreeConfig: config.worktree is read, as git reads it.
-//   - objectFormat sha1 or sha256: only the length of a detached HEAD's id changes.
-//   - refStorage files: the refs are the files read here; reftable keeps HEAD elsewhere.
-//   - preciousObjects, partialClone: about objects, which are not read.
+//   - objectFormat sha1 or sha256, spelt so (git compares with strcmp): only the length
+//     of a detached HEAD's id changes.
+//   - preciousObjects (a boolean), partialClone (with a value; git 2.39 crashes on one
+//     without): about objects, which are not read.
 //
-// relativeWorktrees (git 2.48) and anything newer fall back.
+// refStorage falls back: git 2.39 refuses it in a version 1 repository as unknown, and
+// git 2.45 and newer read it. relativeWorktrees (git 2.48) and anything newer fall back.
 func readRepoFormat(local []fileEntry) (*repoFormat, error) {
 	f := &repoFormat{hexLen: 40}
 	version := 0
@@ -205,21 +208,28 @@ func readRepoFormat(local []fileEntry) (*repoFormat, error) {
 				return nil, fallback("extensions.worktreeConfig is %q", e.value)
 			}
 			f.worktreeConfig = b
-		case "preciousobjects", "partialclone":
+		case "preciousobjects":
+			if _, ok := gitBool(e.value, e.hasValue); !ok {
+				return nil, fallback("extensions.preciousObjects is %q", e.value)
+			}
+		case "partialclone":
+			if !e.hasValue {
+				return nil, fallback("extensions.partialClone has no value")
+			}
 		case "objectformat":
 			switch {
 			case version != 1:
 				return nil, fallback("extensions.objectFormat in a version %d repository", version)
-			case strings.EqualFold(e.value, "sha1"):
-			case strings.EqualFold(e.value, "sha256"):
+			case !e.hasValue:
+				return nil, fallback("extensions.objectFormat has no value")
+			case e.value == "sha1":
+			case e.value == "sha256":
 				f.hexLen = 64
 			default:
 				return nil, fallback("extensions.objectFormat is %q", e.value)
 			}
 		case "refstorage":
-			if version != 1 || !strings.EqualFold(e.value, "files") {
-				return nil, fallback("extensions.refStorage is %q", e.value)
-			}
+			return nil, fallback("extensions.refStorage is %q (git 2.39 refuses the extension, git 2.45 reads it)", e.value)
 		default:
 			return nil, fallback("extensions.%s is not read directly", name)
 		}
@@ -284,6 +294,20 @@ func chainBool(chain []configFile, key string) (val, set bool, err error) {
 		}
 	}
 	return val, set, nil
+}
+
+// coreWorktree returns the last core.worktree of the repository's own files, the only
+// place git's setup takes it from (check_repo_format reads the repository's config
+// alone, includes not followed): one in the global or system config, or after `git -c`,
+// moves no worktree.
+func coreWorktree(chain []configFile) (fileEntry, bool) {
+	var own []configFile
+	for _, file := range chain {
+		if file.repository {
+			own = append(own, file)
+		}
+	}
+	return lastEntry(own, "core.worktree")
 }
 
 // lastEntry returns the last entry for key in the chain, as git's single-valued reads

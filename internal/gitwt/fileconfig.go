@@ -25,6 +25,9 @@ const maxConfigFile = 1 << 20
 type configFile struct {
 	path    string
 	entries []fileEntry
+	// repository marks the repository's own files (its config, and config.worktree):
+	// the only ones git's setup reads core.worktree from (check_repo_format).
+	repository bool
 }
 
 // fileEntry is one entry of a config file: its key as git prints it (section and name
@@ -283,10 +286,13 @@ func lower(c byte) byte {
 	return c
 }
 
-// gitBool reads a boolean as git_config_bool does, for the values this package acts
-// on: no value is true, "" is false, the words true/yes/on and false/no/off in any case,
-// and a decimal number (true unless zero). Anything else (git also takes "1k" or
-// "0x10") is not understood.
+// gitBool reads a boolean as git_config_bool does: no value is true, "" is false, the
+// words true/yes/on and false/no/off in any case, and otherwise an integer as
+// git_config_int reads it (non-zero is true), which must fit git's int: git dies on
+// 2147483648 or 99999999999999999999, so ok is false for them. A decimal with an
+// optional sign and a k, m or g suffix (1024, 1024², 1024³) is read; what strtoimax
+// reads otherwise (leading blanks, 0x, octal) is not, so ok is false there too and the
+// caller leaves the answer to git.
 func gitBool(value string, hasValue bool) (b, ok bool) {
 	if !hasValue {
 		return true, true
@@ -299,9 +305,50 @@ func gitBool(value string, hasValue bool) (b, ok bool) {
 	case "false", "no", "off":
 		return false, true
 	}
-	n, err := strconv.ParseInt(value, 10, 64)
-	if err != nil {
-		return false, false
+	n, ok := gitInt(value)
+	return n != 0, ok
+}
+
+// gitInt reads a decimal int as git_parse_int does, with its unit suffixes and its
+// range (a C int, 32 bits), and refuses what it would read otherwise or refuse.
+func gitInt(value string) (int64, bool) {
+	digits := strings.TrimLeft(value, "+-")
+	if len(value)-len(digits) > 1 {
+		return 0, false
 	}
-	return n != 0, true
+	factor := int64(1)
+	if digits != "" {
+		switch lower(digits[len(digits)-1]) {
+		case 'k':
+			factor = 1 << 10
+		case 'm':
+			factor = 1 << 20
+		case 'g':
+			factor = 1 << 30
+		}
+		if factor != 1 {
+			digits = digits[:len(digits)-1]
+		}
+	}
+	if digits == "" || len(digits) > 10 || (len(digits) > 1 && digits[0] == '0') {
+		return 0, false // octal and hex are read otherwise; more digits overflow
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	// git checks the value before it multiplies: |n| <= INT_MAX / factor.
+	const maxInt = 1<<31 - 1
+	if n > maxInt/factor {
+		return 0, false
+	}
+	if value[0] == '-' {
+		n = -n
+	}
+	return n * factor, true
 }

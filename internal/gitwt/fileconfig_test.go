@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -286,12 +287,40 @@ func TestGitBool(t *testing.T) {
 	}{
 		{"", false, true, true}, {"", true, false, true}, {"TRUE", true, true, true}, {"yes", true, true, true},
 		{"On", true, true, true}, {"off", true, false, true}, {"No", true, false, true}, {"false", true, false, true},
-		{"0", true, false, true}, {"2", true, true, true}, {"-1", true, true, true}, {"1k", true, false, false},
+		{"0", true, false, true}, {"2", true, true, true}, {"-1", true, true, true}, {"1k", true, true, true},
+		{"4294967296", true, false, false}, {"99999999999999999999", true, false, false}, {"08", true, false, false},
 		{"maybe", true, false, false}, {" true", true, false, false},
 	} {
 		got, ok := gitBool(tt.v, tt.has)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("gitBool(%q, %v) = %v, %v; want %v, %v", tt.v, tt.has, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestGitBoolAgreesWithGit holds gitBool to `git config --type=bool`, which parses with
+// git_config_bool as the repository's setup does: where gitBool reads a value, git reads
+// the same; where git refuses one (a number out of int's range among them), gitBool does
+// not read it.
+func TestGitBoolAgreesWithGit(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	file := s.path("bools.config")
+	for _, v := range []string{
+		"", "true", "FALSE", "yes", "0", "1", "-1", "+1", "2147483647", "2147483648", "-2147483647",
+		"-2147483648", "4294967296", "99999999999999999999", "1k", "2K", "2097151k", "2097152k",
+		"2048m", "1g", "2g", "08", "010", "0x10", "1.5", "1kk", "k", "-", "+-1", "maybe", "0 ",
+	} {
+		s.write(file, "[x]\n\tv = \""+v+"\"\n")
+		out, code := s.try(s.root, "config", "-f", file, "--type=bool", "--get", "x.v")
+		got, ok := gitBool(v, true)
+		switch {
+		case ok && code != 0:
+			t.Errorf("gitBool(%q) = %v where git refuses it", v, got)
+		case ok && trimNL(out) != strconv.FormatBool(got):
+			t.Errorf("gitBool(%q) = %v, git %q", v, got, out)
+		case !ok && code == 0 && (v == "2147483647" || v == "1k" || v == "2097151k" || v == "1g" || v == "+1"):
+			t.Errorf("gitBool(%q) refused what git reads as %q", v, out)
 		}
 	}
 }
@@ -380,6 +409,42 @@ func FuzzConfigAgainstGit(f *testing.F) {
 			t.Fatalf("%q:\nparseConfig %q\n        git %q", data, configZ(got), out)
 		case gitErr == nil && err != nil && !bytes.Contains(data, []byte{0}) && !strings.Contains(err.Error(), "before any section"):
 			t.Fatalf("git reads %q as %q, parseConfig refuses it: %v", data, out, err)
+		}
+	})
+}
+
+// FuzzGitBoolAgainstGit holds gitBool to `git config --type=bool` (git_config_bool) for
+// any value: where gitBool reads one, git must read the same; where git refuses it,
+// gitBool must not read it. git runs once per input.
+func FuzzGitBoolAgainstGit(f *testing.F) {
+	if _, err := exec.LookPath("git"); err != nil {
+		f.Skip("git not installed")
+	}
+	for _, v := range []string{"true", "0", "-1", "2147483647", "2147483648", "1k", "2097152k", "08", "0x1", " 1", "maybe"} {
+		f.Add(v)
+	}
+	dir := f.TempDir()
+	env := []string{"GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	f.Fuzz(func(t *testing.T, v string) {
+		if strings.ContainsAny(v, "\x00\n\r\"\\") {
+			return // not one value of one line, as written below
+		}
+		path := filepath.Join(dir, "config")
+		if err := os.WriteFile(path, []byte("[x]\n\tv = \""+v+"\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := gitBool(v, true)
+		if !ok {
+			return
+		}
+		cmd := exec.Command("git", "config", "-f", path, "--type=bool", "--get", "x.v")
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.Output()
+		switch {
+		case err != nil:
+			t.Fatalf("gitBool(%q) = %v where git refuses it: %v", v, got, err)
+		case trimNL(string(out)) != strconv.FormatBool(got):
+			t.Fatalf("gitBool(%q) = %v, git %q", v, got, out)
 		}
 	})
 }

@@ -175,7 +175,7 @@ func (f Files) Worktrees() ([]Worktree, error) {
 	}
 	for _, file := range chain {
 		for _, e := range file.entries {
-			if e.key == "core.worktree" && e.value == "" {
+			if file.repository && e.key == "core.worktree" && e.value == "" {
 				return nil, fallback("core.worktree is empty in %s", file.path)
 			}
 		}
@@ -325,7 +325,7 @@ func (f *Files) bare(chain []configFile) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, wt := lastEntry(chain, "core.worktree")
+	_, wt := coreWorktree(chain)
 	if set {
 		if b && wt {
 			return false, fallback("core.bare and core.worktree are both set")
@@ -429,9 +429,7 @@ func (f *Files) checkCommonDir(adm string) error {
 	if v == "" || strings.IndexByte(v, 0) >= 0 {
 		return fallback("%s holds %q", path, data)
 	}
-	if !filepath.IsAbs(v) {
-		v = filepath.Join(adm, v)
-	}
+	v = fspath.JoinPhysical(adm, v)
 	if !fspath.Same(v, f.Loc.CommonDir) {
 		return fallback("%s names %q, not %q", path, v, f.Loc.CommonDir)
 	}
@@ -464,15 +462,12 @@ func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat
 			return err
 		}
 	}
-	if e, ok := lastEntry(chain, "core.worktree"); ok {
+	if e, ok := coreWorktree(chain); ok {
 		v := e.value
 		if v == "" {
 			return fallback("core.worktree is empty")
 		}
-		if !filepath.IsAbs(v) {
-			v = filepath.Join(common, v)
-		}
-		wts[0].SetPath(fspath.Real(v))
+		wts[0].SetPath(fspath.Real(fspath.JoinPhysical(common, v)))
 		return nil
 	}
 	if common == listed {

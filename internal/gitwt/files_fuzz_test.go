@@ -181,7 +181,7 @@ const (
 // fuzzChoices is the number of choices at a position of the program.
 func fuzzChoices(pos int) int {
 	if pos < fuzzHeader {
-		return []int{3, 4, 3, 2, 4}[pos]
+		return []int{3, 5, 4, 2, 4}[pos]
 	}
 	return []int{5, 13, 7, 12, 8, 4, 3}[(pos-fuzzHeader)%fuzzPerWorktree]
 }
@@ -247,6 +247,8 @@ func (l *fuzzLayout) apply(t *testing.T, program []byte) (where int) {
 		config("core.bare", "true")
 	case 3:
 		config("core.bare", "maybe")
+	case 4:
+		config("core.bare", "2147483648") // beyond git's int: git dies
 	}
 	switch next() { // worktreeConfig, with config.worktree files below
 	case 1:
@@ -255,6 +257,9 @@ func (l *fuzzLayout) apply(t *testing.T, program []byte) (where int) {
 	case 2:
 		config("extensions.worktreeConfig", "true")
 		write(filepath.Join(l.common, "config.worktree"), "[core]\n\tbare = true\n")
+	case 3:
+		config("core.repositoryformatversion", "1")
+		config("extensions.objectFormat", "SHA1") // git compares the name exactly
 	}
 	if next() == 1 {
 		config("core.ignorecase", "true")

@@ -346,6 +346,38 @@ func TestFilesSHA256(t *testing.T) {
 
 // TestFilesFallsBack covers each precondition: where it does not hold, Files says why
 // and leaves the answer to git.
+// TestFilesCoreWorktreeOnlyFromTheRepository: git's setup takes core.worktree from the
+// repository's own config alone, includes not followed. One in the global config (or
+// included) used to move the main worktree in Files and in Git.Worktrees' correction,
+// so a linked worktree, and every other repository, lost sight of its reservation.
+func TestFilesCoreWorktreeOnlyFromTheRepository(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.repo("main")
+	s.run(m, "worktree", "add", "-q", "../b")
+	elsewhere := s.path("elsewhere")
+	if err := os.Mkdir(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.run(m, "config", "--global", "core.worktree", elsewhere)
+	// A key named worktree in the repository's file makes Git.Worktrees ask git config.
+	s.run(m, "config", "foo.worktree", "x")
+	s.write(s.path("inc.config"), "[core]\n\tworktree = "+elsewhere+"\n")
+	s.run(m, "config", "include.path", s.path("inc.config"))
+	for _, dir := range []string{m, s.path("b")} {
+		if got := s.worktrees(dir)[0].Path; got != m {
+			t.Errorf("from %s: git's list corrected to %q, want %q", dir, got, m)
+		}
+	}
+	s.run(m, "config", "--unset", "include.path")
+	s.agree(m, s.path("b"))
+	got, err := Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: s.env}.Worktrees()
+	if err != nil || got[0].Path != m {
+		t.Errorf("from the common directory: %+v, %v; want the main worktree at %s", got, err, m)
+	}
+	s.answers(m, s.path("b"))
+}
+
 func TestFilesFallsBack(t *testing.T) {
 	t.Parallel()
 	s := newDiff(t)
@@ -404,6 +436,35 @@ func TestFilesFallsBack(t *testing.T) {
 		cfg("core.repositoryformatversion", "1")()
 		cfg("extensions.refStorage", "reftable")()
 	}, cfg("--unset", "extensions.refStorage"))
+	// Config git refuses, where it dies (or, for partialClone with no value, crashes):
+	// Files and Locate must not read it.
+	for _, c := range []struct{ add, why string }{
+		{"[core]\n\tbare = 99999999999999999999\n", "core.bare"},
+		{"[core]\n\tbare = 2147483648\n", "core.bare"},
+		{"[core]\n\tignoreCase = 4294967296\n", "core.ignorecase"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat = SHA1\n", "objectFormat"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat\n", "objectFormat"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\trefStorage = files\n", "refStorage"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\trefStorage = bogus\n", "refStorage"},
+		{"[extensions]\n\tpartialClone\n", "partialClone"},
+		{"[extensions]\n\tpreciousObjects = 4294967296\n", "preciousObjects"},
+		{"[extensions]\n\tworktreeConfig = 2147483648\n", "worktreeConfig"},
+	} {
+		config := filepath.Join(m, ".git", "config")
+		restore := save(config)
+		s.write(config, readFile(t, config)+c.add)
+		// git 2.45 and newer read refStorage = files; 2.39 refuses it.
+		if out, code := s.try(m, "rev-parse", "--show-toplevel"); code == 0 && !strings.Contains(c.add, "refStorage = files") {
+			t.Errorf("with %q git reads the repository (%q): the case is no test", c.add, out)
+		}
+		s.fallsBack(m, c.why)
+		if c.why != "core.ignorecase" { // not read by Locate: see DESIGN.md, "Not checked"
+			s.leaves(m, c.why)
+			s.leaves(s.path("b"), c.why)
+		}
+		restore()
+	}
+	s.agree(m, s.path("b"))
 	step("is not an absolute path", write(filepath.Join(adm, "gitdir"), "../../../../b/.git\n"), save(filepath.Join(adm, "gitdir")))
 	step("commondir", write(filepath.Join(adm, "commondir"), ""), save(filepath.Join(adm, "commondir")))
 	step("commondir", func() { os.Remove(filepath.Join(adm, "commondir")) }, save(filepath.Join(adm, "commondir")))

@@ -671,50 +671,6 @@ func TestIsTrackedAtTop(t *testing.T) {
 	}
 }
 
-func TestGuessToplevel(t *testing.T) {
-	t.Parallel()
-	s := newSandbox(t)
-	m := s.repo("main")
-	s.run(m, "worktree", "add", "-q", s.path("linked"))
-	s.write(filepath.Join(m, "sub", "deeper", "f"), "")
-	none := func(string) string { return "" }
-	tests := []struct{ dir, want string }{
-		{m, m},
-		{s.path("main", "sub", "deeper"), m},
-		{s.path("linked"), s.path("linked")},
-	}
-	for _, tt := range tests {
-		got, ok := GuessToplevel(tt.dir, none)
-		loc, err := s.g(tt.dir).Locate(context.Background())
-		if !ok || got != evalOrSelf(tt.want) || err != nil || evalOrSelf(loc.Toplevel) != got {
-			t.Errorf("GuessToplevel(%s) = %q, %v; git says %q (%v)", tt.dir, got, ok, loc.Toplevel, err)
-		}
-	}
-	// Through a symlink, the answer is the real path, as git gives it.
-	link := s.path("link")
-	if err := os.Symlink(s.path("linked"), link); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := GuessToplevel(filepath.Join(link), none); got != evalOrSelf(s.path("linked")) {
-		t.Errorf("GuessToplevel through a symlink = %q, want %q", got, evalOrSelf(s.path("linked")))
-	}
-	if _, ok := GuessToplevel(m, func(k string) string {
-		if k == "GIT_DIR" {
-			return "/elsewhere"
-		}
-		return ""
-	}); ok {
-		t.Error("GuessToplevel with GIT_DIR set: want no guess")
-	}
-}
-
-func evalOrSelf(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
-}
-
 func TestWithoutLocation(t *testing.T) {
 	in := []string{"PATH=/bin", "GIT_DIR=/r/.git", "GIT_DIRECTORY=kept", "GIT_WORK_TREE=/r", "GIT_AUTHOR_NAME=A", "GIT_INDEX_FILE=/i", "GIT_COMMON_DIR=/c", "HOME=/h"}
 	got := strings.Join(WithoutLocation(in), " ")

@@ -47,9 +47,6 @@ func GitDirOf(top string) (gitDir string, registered bool, err error) {
 	if back == "" {
 		return gitDir, false, nil
 	}
-	if !filepath.IsAbs(back) {
-		// extensions.relativeWorktrees (git 2.48+) writes it relative to gitDir.
-		back = filepath.Join(gitDir, back)
-	}
-	return gitDir, fspath.Same(filepath.Clean(back), dotGit), nil
+	// extensions.relativeWorktrees (git 2.48+) writes it relative to gitDir.
+	return gitDir, fspath.Same(fspath.JoinPhysical(gitDir, back), dotGit), nil
 }

@@ -122,9 +122,10 @@ func (f *Files) ceiling(start string) (string, error) {
 
 // findDotGit walks up from start, as git's discovery does, to the nearest directory
 // with a .git, and returns it with what the .git is (a directory or a regular file).
-// It stops, falling back, where git would find something else first: a directory that
-// is itself a git directory (start is inside .git, or in a bare repository), the
-// ceiling, another file system, or the root.
+// Like git it walks on past a .git directory that is certainly no git directory (an
+// empty one, say: notGitDir). It stops, falling back, where git would find something
+// else first: a directory that is itself a git directory (start is inside .git, or in
+// a bare repository), the ceiling, another file system, or the root.
 func findDotGit(start, ceiling string) (string, fs.FileMode, error) {
 	dev, err := device(start)
 	if err != nil {
@@ -133,6 +134,8 @@ func findDotGit(start, ceiling string) (string, fs.FileMode, error) {
 	for d := start; ; {
 		fi, err := os.Lstat(filepath.Join(d, ".git"))
 		switch {
+		case err == nil && fi.IsDir() && notGitDir(filepath.Join(d, ".git")):
+			// git's is_git_directory says no, and discovery goes on upwards.
 		case err == nil && (fi.Mode().IsDir() || fi.Mode().IsRegular()):
 			return d, fi.Mode().Type(), nil
 		case err == nil:
@@ -155,6 +158,18 @@ func findDotGit(start, ceiling string) (string, fs.FileMode, error) {
 		}
 		d = parent
 	}
+}
+
+// notGitDir reports whether dir is certainly not a git directory as git's
+// is_git_directory decides it: it has no HEAD, or (with no commondir, which would move
+// the test to another directory) no objects or no refs. Anything less certain (a HEAD
+// git might read otherwise) is left to gitDirectory, which falls back.
+func notGitDir(dir string) bool {
+	missing := func(name string) bool {
+		_, err := os.Lstat(filepath.Join(dir, name))
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return missing("HEAD") || missing("commondir") && (missing("objects") || missing("refs"))
 }
 
 // gitDirectory checks that dir is a git directory as git's is_git_directory decides it,
@@ -208,9 +223,7 @@ func readDotGitFile(top string) (gitDir, common string, err error) {
 	if !ok || p == "" || strings.ContainsAny(p, "\x00\n\r") || strings.TrimRight(p, " \t") != p {
 		return "", "", fallback("%s holds %q", path, data)
 	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(top, p)
-	}
+	p = fspath.JoinPhysical(top, p)
 	if gitDir, err = filepath.EvalSymlinks(p); err != nil {
 		return "", "", fallback("%s names %q: %v", path, p, err)
 	}
@@ -228,9 +241,7 @@ func readDotGitFile(top string) (gitDir, common string, err error) {
 	if v == "" || strings.IndexByte(v, 0) >= 0 {
 		return "", "", fallback("%s holds %q", cd, data)
 	}
-	if !filepath.IsAbs(v) {
-		v = filepath.Join(gitDir, v)
-	}
+	v = fspath.JoinPhysical(gitDir, v)
 	if common, err = filepath.EvalSymlinks(v); err != nil {
 		return "", "", fallback("%s names %q: %v", cd, v, err)
 	}
@@ -256,7 +267,8 @@ func readDotGitFile(top string) (gitDir, common string, err error) {
 // Loc.Toplevel": core.bare true, which makes git treat a repository found through .git
 // as bare, and a core.worktree that names another directory. git takes both from the
 // repository's config at setup, and in a linked worktree only with worktreeConfig
-// (check_repository_format_gently); core.worktree is checked wherever it is set.
+// (check_repository_format_gently); core.worktree is checked wherever the repository's
+// own files set it, and ignored, as git ignores it, in any other config.
 func (f *Files) worktreeSettings(chain []configFile, format *repoFormat) error {
 	bare, _, err := chainBool(chain, "core.bare")
 	if err != nil {
@@ -266,12 +278,9 @@ func (f *Files) worktreeSettings(chain []configFile, format *repoFormat) error {
 	if bare && (!linked || format.worktreeConfig) {
 		return fallback("core.bare is true")
 	}
-	if e, ok := lastEntry(chain, "core.worktree"); ok {
+	if e, ok := coreWorktree(chain); ok {
 		v := e.value
-		if v != "" && !filepath.IsAbs(v) {
-			v = filepath.Join(f.Loc.GitDir, v)
-		}
-		if v == "" || fspath.Real(v) != f.Loc.Toplevel {
+		if v == "" || fspath.Real(fspath.JoinPhysical(f.Loc.GitDir, v)) != f.Loc.Toplevel {
 			return fallback("core.worktree is %q", e.value)
 		}
 	}

@@ -102,6 +102,34 @@ func TestFilesLocate(t *testing.T) {
 		t.Errorf("from the top: %+v", loc)
 	}
 
+	// GIT_COMMON_DIR moves the common directory: git's to answer.
+	s.leaves(m, "GIT_COMMON_DIR", "GIT_COMMON_DIR="+filepath.Join(m, ".git"))
+	// A .git directory that is no git directory (empty, or with only a HEAD): git walks
+	// on past it to the worktree above, and so does Locate. One git might read otherwise
+	// is left to git.
+	for _, c := range []struct{ name, head string }{{"empty", ""}, {"head-only", "ref: refs/heads/main\n"}} {
+		dir := filepath.Join(m, "a", c.name)
+		if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if c.head != "" {
+			s.write(filepath.Join(dir, ".git", "HEAD"), c.head)
+		}
+		s.answers(dir)
+		if loc, _ := s.locates(dir); loc.Toplevel != m {
+			t.Errorf("from %s: top level %q, want %s", dir, loc.Toplevel, m)
+		}
+	}
+	odd := filepath.Join(m, "a", "odd")
+	for _, d := range []string{"objects", "refs"} {
+		if err := os.MkdirAll(filepath.Join(odd, ".git", d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.write(filepath.Join(odd, ".git", "HEAD"), "garbage\n")
+	s.leaves(odd, "HEAD")
+	s.locates(odd)
+
 	cfg := func(args ...string) {
 		t.Helper()
 		s.run(m, append([]string{"config", "-f", filepath.Join(m, ".git", "config")}, args...)...)
@@ -174,7 +202,16 @@ func FuzzLocateAgainstGit(f *testing.F) {
 			locateDotGits[int(dotGit)%len(locateDotGits)](l, path, raw)
 		}
 		if args := locateWorktreeSettings[int(setting)%len(locateWorktreeSettings)](l); args != nil {
-			cmd := exec.Command("git", append([]string{"config", "-f", filepath.Join(l.common, "config")}, args...)...)
+			where := []string{"config", "-f", filepath.Join(l.common, "config")}
+			if args[0] == "--global" {
+				where = []string{"config"}
+				t.Cleanup(func() {
+					cmd := exec.Command("git", "config", "--global", "--unset", "core.worktree")
+					cmd.Env = l.env
+					_ = cmd.Run()
+				})
+			}
+			cmd := exec.Command("git", append(where, args...)...)
 			cmd.Env = l.env
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("git config %q: %v\n%s", args, err, out)
@@ -221,6 +258,12 @@ var locateFroms = []func(l *fuzzLayout) string{
 		return sub
 	},
 	func(l *fuzzLayout) string { return l.root },
+	func(l *fuzzLayout) string {
+		// An empty .git directory below a worktree: git walks on past it.
+		sub := filepath.Join(l.root, l.ids[0], "empty")
+		_ = os.MkdirAll(filepath.Join(sub, ".git"), 0o755)
+		return sub
+	},
 }
 
 // locateDotGits are what FuzzLocateAgainstGit writes to the first linked worktree's .git.
@@ -253,6 +296,13 @@ var locateDotGits = []func(l *fuzzLayout, path, raw string){
 		os.RemoveAll(path)
 		_ = os.Symlink(l.common, path)
 	},
+	func(l *fuzzLayout, path, _ string) {
+		// Relative, through a symlink and back up: read as the kernel reads it.
+		sym := filepath.Join(filepath.Dir(path), "sym")
+		os.RemoveAll(sym)
+		_ = os.Symlink(filepath.Join(l.common, "worktrees", l.ids[0]), sym)
+		writeFuzz(path, "gitdir: sym/../"+l.ids[0]+"\n")
+	},
 }
 
 // locateWorktreeSettings are the config changes FuzzLocateAgainstGit makes: the
@@ -264,9 +314,54 @@ var locateWorktreeSettings = []func(l *fuzzLayout) []string{
 	func(l *fuzzLayout) []string { return []string{"core.worktree", filepath.Join(l.root, l.ids[0])} },
 	func(*fuzzLayout) []string { return []string{"core.bare", "true"} },
 	func(*fuzzLayout) []string { return []string{"core.worktree", ""} },
+	// In the global config, which git's setup does not read it from.
+	func(l *fuzzLayout) []string {
+		return []string{"--global", "core.worktree", filepath.Join(l.root, l.ids[0])}
+	},
 }
 
 func writeFuzz(path, content string) {
 	os.RemoveAll(path)
 	_ = os.WriteFile(path, []byte(content), 0o644)
+}
+
+// TestFilesDotDotAfterSymlink: a relative path in a .git file is read by the kernel, so
+// "sym/../x.git" is x.git beside sym's target. Read as text it named x.git beside sym,
+// here another repository (other identity, other ports) than the one git opens.
+func TestFilesDotDotAfterSymlink(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	top, gitDir := s.path("top"), s.path("real", "x.git")
+	if err := os.MkdirAll(s.path("real", "deep"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.run(top, "worktree", "add", "-q", s.path("linked"))
+	decoy := s.repo("decoy")
+	if err := os.Rename(filepath.Join(decoy, ".git"), filepath.Join(top, "x.git")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(s.path("real", "deep"), filepath.Join(top, "sym")); err != nil {
+		t.Fatal(err)
+	}
+	s.write(filepath.Join(top, ".git"), "gitdir: sym/../x.git\n")
+	// And the linked worktree's commondir, through a symlink of its own.
+	adm := filepath.Join(gitDir, "worktrees", "linked")
+	if err := os.Symlink(s.path("real", "deep"), filepath.Join(adm, "sym")); err != nil {
+		t.Fatal(err)
+	}
+	s.write(filepath.Join(adm, "commondir"), "sym/../x.git\n")
+
+	if got := trimNL(s.run(top, "rev-parse", "--path-format=absolute", "--git-dir")); got != gitDir {
+		t.Fatalf("git opens %s, want %s: the case is no test", got, gitDir)
+	}
+	s.answers(top, s.path("linked"))
+	s.agree(top, s.path("linked"))
+	if got, err := ReadGitFile(top); err != nil || got != gitDir {
+		t.Errorf("ReadGitFile = %q, %v; want %s", got, err, gitDir)
+	}
+	if got, reg, err := GitDirOf(top); err != nil || got != gitDir || !reg {
+		t.Errorf("GitDirOf = %q, %v, %v; want %s, registered", got, reg, err, gitDir)
+	}
 }

@@ -76,43 +76,47 @@ func (w *Worktree) SetPath(p string) {
 
 // coreWorktree returns core.worktree of the repository whose common directory is common,
 // resolved as git resolves it (relative to that directory), or false when it is not set.
-// It asks git only when the config files mention it at all, so the usual repository
-// costs one small file read and no process.
+// Only the repository's own files count, includes not followed, as git's setup reads it
+// (check_repo_format): one in the global or system config moves nothing. It asks git
+// only when those files mention it at all, so the usual repository costs one small file
+// read and no process.
 func (g Git) coreWorktree(ctx context.Context, common string) (string, bool) {
 	if !mayName(filepath.Join(common, "config")) && !mayName(filepath.Join(common, "config.worktree")) {
 		return "", false
 	}
 	// --git-dir names the repository whatever the caller's directory and environment
 	// say; with extensions.worktreeConfig git then also reads <common>/config.worktree,
-	// where `git sparse-checkout` moves core.worktree.
+	// where `git sparse-checkout` moves core.worktree. --show-scope tells those two
+	// (local, worktree) from the global and system files and `git -c`.
 	q := Git{Dir: common, Env: WithoutLocation(g.Env)}
-	out, code, err := q.run(ctx, []string{"--git-dir=" + common, "config", "--get", "core.worktree"}, 1)
+	out, code, err := q.run(ctx, []string{"--git-dir=" + common, "config", "--no-includes", "--show-scope", "-z", "--get-all", "core.worktree"}, 1)
 	if err != nil || code != 0 {
 		return "", false
 	}
-	v := strings.TrimSuffix(string(out), "\n")
-	if v == "" || strings.ContainsRune(v, 0) {
+	v, found := "", false
+	fields := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i] == "local" || fields[i] == "worktree" {
+			v, found = fields[i+1], true
+		}
+	}
+	if !found || v == "" {
 		return "", false
 	}
-	if !filepath.IsAbs(v) {
-		v = filepath.Join(common, v)
-	}
-	return fspath.Real(filepath.Clean(v)), true
+	return fspath.Real(fspath.JoinPhysical(common, v)), true
 }
 
 // mayName reports whether the git config file at path may set core.worktree: it has a
 // key named worktree (in any case, followed by "=" or the end of the line, so
-// extensions.worktreeConfig does not count) or an include. It errs towards yes; git
-// then decides. A file that cannot be read sets nothing.
+// extensions.worktreeConfig does not count). It errs towards yes; git then decides. A
+// file that cannot be read sets nothing. An include does not count: git's setup does not
+// follow includes for core.worktree.
 func mayName(path string) bool {
 	data, err := safefile.Read(path, 1<<20)
 	if err != nil {
 		return false
 	}
 	data = bytes.ToLower(data)
-	if bytes.Contains(data, []byte("include")) {
-		return true
-	}
 	for rest := data; ; {
 		i := bytes.Index(rest, []byte("worktree"))
 		if i < 0 {
@@ -207,10 +211,7 @@ func ReadGitFile(top string) (string, error) {
 	if !ok || p == "" {
 		return "", errNotGitFile
 	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(top, p)
-	}
-	return fspath.Real(filepath.Clean(p)), nil
+	return fspath.Real(fspath.JoinPhysical(top, p)), nil
 }
 
 // isCommonDir reports whether dir looks like a repository's common git directory, the way

@@ -3,48 +3,7 @@ package gitwt
 import (
 	"os"
 	"path/filepath"
-
-	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 )
-
-// GuessToplevel finds the worktree top above dir without running git: the nearest
-// directory with a .git entry, as git's discovery finds it, with symlinks resolved as in
-// `git rev-parse --show-toplevel`. It gives up (ok false) when it meets a git directory
-// first (dir is inside .git or a bare repository: there is no top level), and when
-// GIT_DIR or GIT_WORK_TREE is set, since they override discovery; getenv reads the
-// environment git would see. Callers use it where a process start would cost more than
-// the answer is worth, and fall back to Locate.
-func GuessToplevel(dir string, getenv func(string) string) (top string, ok bool) {
-	if getenv("GIT_DIR") != "" || getenv("GIT_WORK_TREE") != "" {
-		return "", false
-	}
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", false
-		}
-		dir = wd
-	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", false
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			// git reports the top level with symlinks resolved; so must we, or the same
-			// worktree reached through a symlink would look like another one.
-			return fspath.Real(d), true
-		}
-		if isGitDir(d) {
-			// Inside a git directory (a repository's .git, a bare repository, a separate
-			// git dir), where git's discovery stops with no worktree at all.
-			return "", false
-		}
-		if filepath.Dir(d) == d {
-			return "", false
-		}
-	}
-}
 
 // isGitDir reports whether dir looks like a git directory, as git's discovery checks
 // after finding no .git in it: a HEAD file, and an objects directory or a commondir file

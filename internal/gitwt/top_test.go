@@ -6,11 +6,12 @@ import (
 	"testing"
 )
 
-// TestGuessToplevelInsideGitDir checks that the guess gives up wherever git finds a git
-// directory before any worktree: walking up from main/.git/objects reaches main, which
-// has a .git, but git stops at main/.git and says there is no top level. A wrong guess
-// there made env print the main worktree's ports and release delete its reservation.
-func TestGuessToplevelInsideGitDir(t *testing.T) {
+// TestLocateInsideGitDir checks that Locate, the one finder of every verb, gives up
+// wherever git finds a git directory before any worktree: walking up from
+// main/.git/objects reaches main, which has a .git, but git stops at main/.git and says
+// there is no top level. A wrong answer there made env print the main worktree's ports
+// and release delete its reservation.
+func TestLocateInsideGitDir(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
 	m := s.repo("main")
@@ -19,7 +20,6 @@ func TestGuessToplevelInsideGitDir(t *testing.T) {
 	s.run(s.root, "init", "-q", "--separate-git-dir", s.path("sep.git"), s.path("sep"))
 	// A bare repository kept (untracked) inside a worktree.
 	s.run(m, "clone", "-q", "--bare", m, s.path("main", "vendor", "nested.git"))
-	none := func(string) string { return "" }
 	for _, dir := range []string{
 		s.path("main", ".git"),
 		s.path("main", ".git", "objects"),
@@ -30,9 +30,7 @@ func TestGuessToplevelInsideGitDir(t *testing.T) {
 		s.path("sep.git", "objects"),
 		s.path("main", "vendor", "nested.git", "objects"),
 	} {
-		if got, ok := GuessToplevel(dir, none); ok {
-			t.Errorf("GuessToplevel(%s) = %q; want no guess, since git finds no worktree there", dir, got)
-		}
+		s.leaves(dir, "git directory")
 		loc, err := s.g(dir).Locate(context.Background())
 		if err != nil || loc.Toplevel != "" {
 			t.Errorf("git in %s: top level %q, %v; the test expects none", dir, loc.Toplevel, err)
@@ -43,9 +41,5 @@ func TestGuessToplevelInsideGitDir(t *testing.T) {
 	if err := os.MkdirAll(s.path("main", "sub", "objects"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{m, s.path("main", "sub", "objects")} {
-		if got, ok := GuessToplevel(dir, none); !ok || got != evalOrSelf(m) {
-			t.Errorf("GuessToplevel(%s) = %q, %v; want %q", dir, got, ok, m)
-		}
-	}
+	s.answers(m, s.path("main", "sub", "objects"))
 }

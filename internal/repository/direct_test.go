@@ -217,6 +217,10 @@ func TestDiscoverDirectAgreesWithGit(t *testing.T) {
 		t.Errorf("with git -c: worktree-ports.width = %q, want 7", v)
 	}
 	asksGit(t, s, m, "git -c core.ignorecase", "GIT_CONFIG_PARAMETERS='core.ignoreCase'='true'")
+	// core.worktree in the global config moves nothing, for git and for the files.
+	s.Git(m, "config", "--global", "core.worktree", s.Path("locked"))
+	direct(t, s, m, s.Path("locked"))
+	s.Git(m, "config", "--global", "--unset", "core.worktree")
 	// Only the worktree list: a half-made entry with a gitdir but no HEAD yet.
 	adm := filepath.Join(m, ".git", "worktrees", "half")
 	s.Write(filepath.Join(adm, "gitdir"), s.Path("half", ".git")+"\n")

@@ -138,27 +138,22 @@ func discoverWithGit(ctx context.Context, g gitwt.Git, o Options) (*Repo, error)
 		cfgErr     error
 		trackedErr error
 	)
-	wg.Add(4)
-	go func() { defer wg.Done(); r.Loc, locErr = g.Locate(ctx) }()
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		r.Loc, locErr = g.Locate(ctx)
+		// As in discoverAt, the tracked check needs a reservation; it runs while the
+		// list and the config are still being read.
+		if locErr == nil && r.Loc.Toplevel != "" && exists(filepath.Join(r.Loc.Toplevel, reserve.FileName)) {
+			r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
+		}
+	}()
 	go func() { defer wg.Done(); r.Worktrees, wtErr = g.Worktrees(ctx) }()
 	go func() {
 		defer wg.Done()
 		r.Config, cfgErr = g.Config(ctx, configPattern)
 	}()
-	// As in discoverAt, the tracked check needs a reservation. The guess of the top level
-	// is checked against git's answer below.
-	guess, guessed := gitwt.GuessToplevel(g.Dir, g.Getenv)
-	skipTracked := guessed && !exists(filepath.Join(guess, reserve.FileName))
-	go func() {
-		defer wg.Done()
-		if !skipTracked {
-			r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
-		}
-	}()
 	wg.Wait()
-	if skipTracked && locErr == nil && r.Loc.Toplevel != guess && exists(filepath.Join(r.Loc.Toplevel, reserve.FileName)) {
-		r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
-	}
 	if locErr != nil {
 		return nil, locErr
 	}

@@ -44,17 +44,17 @@ func Toplevel(loc gitwt.Location, dir string) (string, error) {
 	return "", &NotWorktreeError{Dir: dir, GitDir: loc.GitDir, Bare: loc.Bare}
 }
 
-// FindRoot returns the top level of the worktree that g.Dir is in: found by walking up
-// to the nearest .git when it can (gitwt.GuessToplevel), which costs no git process,
-// otherwise asked of git. In a bare repository or inside a git directory it returns a
-// *NotWorktreeError.
+// FindRoot returns the top level of the worktree that g.Dir is in, found as Discover
+// finds it: from git's files (gitwt.Files.Locate), which costs no git process, and
+// asked of git wherever those cannot be read with certainty (GIT_DIR, GIT_COMMON_DIR,
+// GIT_CEILING_DIRECTORIES git reads its own way, ...). In a bare repository or inside a
+// git directory it returns a *NotWorktreeError.
 func FindRoot(ctx context.Context, g gitwt.Git) (string, error) {
-	if top, ok := gitwt.GuessToplevel(g.Dir, g.Getenv); ok {
-		return top, nil
-	}
-	loc, err := g.Locate(ctx)
+	loc, err := gitwt.Files{Env: g.Env}.Locate(g.Dir)
 	if err != nil {
-		return "", err
+		if loc, err = g.Locate(ctx); err != nil {
+			return "", err
+		}
 	}
 	return Toplevel(loc, g.Dir)
 }
