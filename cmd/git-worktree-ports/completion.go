@@ -57,9 +57,9 @@ const fishShellEnv = completionShellEnv + "=fish "
 // loads completions by command name, and for `git worktree-ports` that is git's.
 const gitFishCompletion = `
 # git worktree-ports <TAB>, where fish's git completion does not forward it here.
-# __git_worktree_ports_git_args prints the words after "worktree-ports" when the command
-# line is git [global options] worktree-ports ..., and fails otherwise.
-function __git_worktree_ports_git_args
+# __git_worktree_ports_git_words prints the words after git and its global options,
+# escaped, and fails where git's completion forwards ` + "`git worktree-ports`" + ` by itself.
+function __git_worktree_ports_git_words
     if not set -q __git_worktree_ports_forwarded
         # Asked once, at the first TAB after git, when git's completion is loaded.
         set -g __git_worktree_ports_forwarded 0
@@ -77,17 +77,27 @@ function __git_worktree_ports_git_args
                 set -e cmd[1]
             case '-*'
                 set -e cmd[1]
-            case worktree-ports
-                set -e cmd[1]
-                printf '%s\n' $cmd
-                return 0
             case '*'
-                return 1
+                break
         end
     end
-    return 1
+    string escape -- $cmd
+    return 0
 end
-complete -c git -f -n __git_worktree_ports_git_args -a '(complete -C "git-worktree-ports "(string join " " -- (__git_worktree_ports_git_args | string escape))" "(commandline -ct))'
+function __git_worktree_ports_git_form
+    set -l words (__git_worktree_ports_git_words)
+    and test "$words[1]" = worktree-ports
+end
+function __git_worktree_ports_git_needs_command
+    set -l words (__git_worktree_ports_git_words)
+    and not set -q words[1]
+end
+function __git_worktree_ports_git_complete
+    set -l words (__git_worktree_ports_git_words)
+    complete -C "git-worktree-ports $words[2..-1] "(commandline -ct)
+end
+complete -c git -f -n __git_worktree_ports_git_needs_command -a worktree-ports -d 'Give every git worktree its own bundle of ports'
+complete -c git -f -n __git_worktree_ports_git_form -a '(__git_worktree_ports_git_complete)'
 `
 
 // addCompletion installs cobra's completion command and adds the git integration to its

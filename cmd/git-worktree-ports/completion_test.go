@@ -21,8 +21,8 @@ func TestCompletionScripts(t *testing.T) {
 		{[]string{"bash", "--no-descriptions"}, []string{"\n_git_worktree_ports() {\n"}},
 		{[]string{"zsh"}, []string{zshGitForm + zshRequestComp + "__complete ", "#compdef git-worktree-ports\n"}},
 		{[]string{"zsh", "--no-descriptions"}, []string{zshGitForm + zshRequestComp + "__completeNoDesc "}},
-		{[]string{"fish"}, []string{fishRequestComp + fishShellEnv, "complete -c git -f -n __git_worktree_ports_git_args "}},
-		{[]string{"fish", "--no-descriptions"}, []string{fishRequestComp + fishShellEnv, "complete -c git -f -n __git_worktree_ports_git_args "}},
+		{[]string{"fish"}, []string{fishRequestComp + fishShellEnv, "complete -c git -f -n __git_worktree_ports_git_form "}},
+		{[]string{"fish", "--no-descriptions"}, []string{fishRequestComp + fishShellEnv, "complete -c git -f -n __git_worktree_ports_git_form "}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
