@@ -50,11 +50,12 @@ const fishShellEnv = completionShellEnv + "=fish "
 // gitFishCompletion registers `git worktree-ports <TAB>` with fish. fish's git completion
 // is meant to forward `git foo` to git-foo's own completion, but 3.6's registers each
 // git-* program on PATH under its full name (git-worktree-ports, not worktree-ports), so
-// nothing matches and fish offers files (fish issue 9457). Where git's completion does
-// forward, this block stands aside rather than ask twice. Like bash's, it completes in
-// the current directory even after git -C DIR. It must be sourced before the
-// first TAB, which is why make install also puts the script in fish's vendor_conf.d: fish
-// loads completions by command name, and for `git worktree-ports` that is git's.
+// nothing matches and fish offers files (fish issue 9457); it does not list them as git
+// commands either. Where git's completion does forward, this block stands aside rather
+// than ask twice. Like bash's, it completes in the current directory even after git -C
+// DIR. It must be sourced before the first TAB, which is why make install also puts the
+// script in fish's vendor_conf.d: fish loads completions by command name, and for
+// `git worktree-ports` that is git's.
 const gitFishCompletion = `
 # git worktree-ports <TAB>, where fish's git completion does not forward it here.
 # __git_worktree_ports_git_words prints the words after git and its global options,
