@@ -12,7 +12,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
@@ -123,7 +123,7 @@ type Overlap struct {
 
 // Listener is a process listening on a reserved port, and the worktree it runs in.
 type Listener struct {
-	owner.Listener
+	listener.Listener
 	// Holder is the path of the worktree whose directory holds its working directory;
 	// "" when it runs outside every worktree or the OS hides it.
 	Holder string
@@ -474,7 +474,7 @@ func checkHeld(f Facts) []Finding {
 	return out
 }
 
-func describeListener(l owner.Listener) string {
+func describeListener(l listener.Listener) string {
 	if l.Hidden || l.PID == 0 {
 		return "an unknown process"
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -165,17 +165,17 @@ func TestChecks(t *testing.T) {
 			Fix:     "run `git worktree-ports doctor` in that repository (`git worktree-ports list --all` shows where)"}}},
 
 		{"held: its own server is fine", checkHeld, func(f *Facts) {
-			f.Listeners = map[int][]Listener{21010: {{Listener: owner.Listener{Port: 21010, PID: 7, Program: "node", Cwd: "/src/a/web"}, Holder: "/src/a"}}}
+			f.Listeners = map[int][]Listener{21010: {{Listener: listener.Listener{Port: 21010, PID: 7, Program: "node", Cwd: "/src/a/web"}, Holder: "/src/a"}}}
 		}, nil},
 		{"held: by another worktree", checkHeld, func(f *Facts) {
-			f.Listeners = map[int][]Listener{21013: {{Listener: owner.Listener{Port: 21013, PID: 7, Program: "node", Cwd: "/src/shop"}, Holder: "/src/shop"}}}
+			f.Listeners = map[int][]Listener{21013: {{Listener: listener.Listener{Port: 21013, PID: 7, Program: "node", Cwd: "/src/shop"}, Holder: "/src/shop"}}}
 		}, []Finding{{Check: "held", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "port 21013, reserved by ../a, is held by node (pid 7) from worktree ../shop",
 			Fix:     "stop that process, or move ../a with `git -C /src/a worktree-ports allocate --force` (nothing is ever killed for you)"}}},
 		{"held: from outside, and hidden", checkHeld, func(f *Facts) {
 			f.Listeners = map[int][]Listener{
-				21000: {{Listener: owner.Listener{Port: 21000, PID: 9, Program: "nc", Cwd: "/tmp"}}},
-				21001: {{Listener: owner.Listener{Port: 21001, Hidden: true}}},
+				21000: {{Listener: listener.Listener{Port: 21000, PID: 9, Program: "nc", Cwd: "/tmp"}}},
+				21001: {{Listener: listener.Listener{Port: 21001, Hidden: true}}},
 			}
 		}, []Finding{
 			{Check: "held", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
