@@ -14,7 +14,6 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
@@ -52,8 +51,8 @@ func healthy() Facts {
 		Worktrees: []Worktree{main, a},
 		Siblings:  []alloc.Sibling{sib("/src/shop", 21000), sib("/src/a", 21010)},
 		Range:     bundle.Range{Lo: 20000, Hi: 29999},
-		Hook: HookFacts{Known: true, Options: hook.Options{HooksDir: "/src/shop/.git/hooks"},
-			State: hook.State{Path: "/src/shop/.git/hooks/post-checkout", Exists: true, Installed: true, Version: hooks.Version}},
+		Hook: HookFacts{Known: true, Options: hooks.Options{HooksDir: "/src/shop/.git/hooks"},
+			State: hooks.State{Path: "/src/shop/.git/hooks/post-checkout", Exists: true, Installed: true, Version: hooks.Version}},
 		RootEnv: "/src/shop", RootEnvHere: true,
 	}
 }
@@ -255,7 +254,7 @@ func TestChecks(t *testing.T) {
 			Message: "core.hooksPath=.husky/_ is relative and not committed, so new worktrees do not have it until it is generated there (husky: npm install)",
 			Fix:     "git config core.hooksPath /src/shop/.husky/_   (absolute, shared by every worktree), or run your hook manager's install in each new worktree"}}},
 
-		{"hook: not installed is advice", checkHook, func(f *Facts) { f.Hook.State = hook.State{Path: "/src/shop/.git/hooks/post-checkout"} },
+		{"hook: not installed is advice", checkHook, func(f *Facts) { f.Hook.State = hooks.State{Path: "/src/shop/.git/hooks/post-checkout"} },
 			[]Finding{{Check: "hook", Severity: Advice, Path: "/src/shop/.git/hooks/post-checkout",
 				Message: "the post-checkout hook is not installed, so git worktree add does not allocate ports (env and exec still do, on first use)",
 				Fix:     "git worktree-ports install-hook"}}},
@@ -268,7 +267,7 @@ func TestChecks(t *testing.T) {
 				Message: fmt.Sprintf("the post-checkout hook is version %d, newer than this binary's version %d", hooks.Version+1, hooks.Version),
 				Fix:     "upgrade git-worktree-ports (the hook runs whichever binary it recorded)"}}},
 		{"hook: unreadable", checkHook, func(f *Facts) {
-			f.Hook.State, f.Hook.Err = hook.State{Path: "/src/shop/.git/hooks/post-checkout"}, fs.ErrPermission
+			f.Hook.State, f.Hook.Err = hooks.State{Path: "/src/shop/.git/hooks/post-checkout"}, fs.ErrPermission
 		}, []Finding{{Check: "hook", Severity: Advice, Path: "/src/shop/.git/hooks/post-checkout",
 			Message: "the post-checkout hook /src/shop/.git/hooks/post-checkout cannot be read: permission denied",
 			Fix:     "remove or correct it, then run git worktree-ports install-hook"}}},

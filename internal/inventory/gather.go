@@ -10,11 +10,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -117,7 +117,7 @@ type DoctorOptions struct {
 	Prober listener.Prober
 	// Hook is where install-hook puts the hook, from the same gathering install-hook
 	// does; HookErr says why git could not tell (then the hook is not checked).
-	Hook    hook.Options
+	Hook    hooks.Options
 	HookErr error
 	// Verbose is as in ListOptions.
 	Verbose func(string)
@@ -325,12 +325,12 @@ func noPorts(ctx context.Context, wts []Worktree, prober listener.Prober, env []
 }
 
 // hookFacts looks at the hook where install-hook puts it.
-func hookFacts(ctx context.Context, top string, o hook.Options, optErr error, env []string) HookFacts {
+func hookFacts(ctx context.Context, top string, o hooks.Options, optErr error, env []string) HookFacts {
 	if optErr != nil || o.HooksDir == "" {
 		return HookFacts{}
 	}
 	h := HookFacts{Known: true, Options: o}
-	h.State, h.Err = hook.Inspect(o)
+	h.State, h.Err = hooks.Inspect(o)
 	if hp := o.HooksPath; top != "" && hp != "" && !filepath.IsAbs(hp) && !strings.HasPrefix(hp, "~") {
 		// A relative core.hooksPath is resolved in each worktree. If that folder is not
 		// committed (husky's generated .husky/_), a fresh worktree has no hooks at all.
