@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // EnvVerbose set to 1 turns --verbose on for every command, the hook included, which
 // git runs without flags.
-const EnvVerbose = "GIT_WORKTREE_PORTS_VERBOSE"
+const EnvVerbose = config.EnvVerbose
 
 // workDir returns the directory the command acts on, absolute: Dir, resolved against the
 // working directory when it is relative, or the working directory itself.
@@ -44,7 +45,11 @@ func (f *Factory) git() gitwt.Git {
 // read with certainty, and why, one line each on stderr: with --verbose or
 // GIT_WORKTREE_PORTS_VERBOSE=1. Otherwise it returns nil, and nothing is said.
 func (f *Factory) verbose() func(string) {
-	if !f.Verbose && f.Getenv(EnvVerbose) != "1" {
+	in := config.Inputs{Getenv: f.Getenv}
+	if f.Verbose {
+		in.Flags = map[string]string{config.Verbose.Flag: "true"}
+	}
+	if !in.On(config.Verbose) {
 		return nil
 	}
 	return func(msg string) { fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(msg)) }

@@ -78,7 +78,7 @@ func trustRun(ctx context.Context, opts *TrustOptions) error {
 		}
 		fmt.Fprintf(f.ErrOut, "revoked %d approval(s) of this repository; env gives the ports alone until `git worktree-ports trust`\n", n)
 		if repo.TrustedByPath(f.Getenv) {
-			fmt.Fprintf(f.ErrOut, "note: this worktree is still trusted by your git config (%s)\n", trust.TrustedPathKey)
+			fmt.Fprintf(f.ErrOut, "note: this worktree is still trusted by your git config (%s)\n", config.TrustedPath.Key)
 		}
 		return refresh(ctx, f)
 	}

@@ -736,7 +736,7 @@ func TestAllowEnv(t *testing.T) {
 	}
 
 	_, err = AllowEnv([]Entry{{"worktree-ports.allowenv", "MAIL-CHECK"}})
-	if err == nil || err.Error() != `git config worktree-ports.allowenv: env name "MAIL-CHECK" is not [A-Za-z_][A-Za-z0-9_]*` {
+	if err == nil || err.Error() != `git config worktree-ports.allowEnv: env name "MAIL-CHECK" is not [A-Za-z_][A-Za-z0-9_]*` {
 		t.Errorf("AllowEnv(invalid) = %v", err)
 	}
 }

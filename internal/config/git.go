@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,14 +17,6 @@ type Entry struct {
 	Value string
 }
 
-// The git config keys ApplyGit and AllowEnv read, lower-cased as git prints them.
-const (
-	GitKeyRange    = "worktree-ports.range"
-	GitKeyWidth    = "worktree-ports.width"
-	GitKeyAvoid    = "worktree-ports.avoid"
-	GitKeyAllowEnv = "worktree-ports.allowenv" // envname.GitKey, as git prints it
-)
-
 // AllowEnv returns the env names the user allowed for themselves: every
 // worktree-ports.allowEnv value, each a comma- or space-separated list of
 // names (`git config --global --add worktree-ports.allowEnv MAILCHECK`).
@@ -32,75 +25,75 @@ const (
 // the key (File is GitConfig).
 func AllowEnv(entries []Entry) (envname.Allow, error) {
 	var allow envname.Allow
-	for _, e := range entries {
-		if strings.ToLower(e.Key) != GitKeyAllowEnv {
-			continue
+	words, from := Inputs{Git: entries}.Words(AllowEnvSetting)
+	for i, name := range words {
+		if !envname.Valid(name) {
+			return nil, from[i].Errorf("%s", (&envname.Error{Name: name}).Error())
 		}
-		for _, name := range strings.FieldsFunc(e.Value, func(r rune) bool {
-			return r == ',' || r == ' ' || r == '\t'
-		}) {
-			if !envname.Valid(name) {
-				return nil, &Error{File: GitConfig, Key: GitKeyAllowEnv, Msg: (&envname.Error{Name: name}).Error()}
-			}
-			if allow == nil {
-				allow = envname.Allow{}
-			}
-			allow[name] = true
+		if allow == nil {
+			allow = envname.Allow{}
 		}
+		allow[name] = true
 	}
 	return allow, nil
+}
+
+// TrustedPaths returns every worktree-ports.trustedPath value, in git's order: the
+// directories under which the user trusts every repository (trust.UnderTrustedPath).
+func TrustedPaths(entries []Entry) []string {
+	var dirs []string
+	for _, v := range (Inputs{Git: entries}).All(TrustedPath) {
+		dirs = append(dirs, v.Text)
+	}
+	return dirs
 }
 
 // ApplyGit applies per-machine overrides from git config on top of c:
 // worktree-ports.range ("lo-hi") and worktree-ports.width replace the
 // file's values, the last entry winning as git's own last-one-wins rule
-// does; each worktree-ports.avoid value is a comma- or space-separated list
+// does (only that one is read, as for every setting: Inputs.Lookup); each worktree-ports.avoid value is a comma- or space-separated list
 // of ports and "lo-hi" ranges, appended to the file's avoid. Other
 // worktree-ports.* keys are ignored. Keys are matched case-insensitively,
 // as git does. The result is validated again, since a narrower width can
 // orphan a file's offsets. On error c is unchanged, and the *Error names
 // the git key (File is GitConfig).
 func (c *Config) ApplyGit(entries []Entry) error {
+	in := Inputs{Git: entries}
 	n := *c
 	n.Spec.Avoid = slices.Clone(c.Spec.Avoid)
-	var setRange, setWidth bool
-	for _, e := range entries {
-		key := strings.ToLower(e.Key)
-		gitErr := func(format string, args ...any) error {
-			return &Error{File: GitConfig, Key: key, Msg: fmt.Sprintf(format, args...)}
+	rv, setRange := in.Lookup(Range)
+	if setRange {
+		r, err := bundle.ParseRange(rv.Text)
+		if err != nil {
+			return rv.Errorf("%v", err)
 		}
-		switch key {
-		case GitKeyRange:
-			r, err := bundle.ParseRange(e.Value)
-			if err != nil {
-				return gitErr("%v", err)
-			}
-			n.Spec.Range, setRange = r, true
-		case GitKeyWidth:
-			w, err := strconv.Atoi(strings.TrimSpace(e.Value))
-			if err != nil {
-				return gitErr("%q is not an integer", e.Value)
-			}
-			n.Spec.Width, setWidth = w, true
-		case GitKeyAvoid:
-			items := strings.FieldsFunc(e.Value, func(r rune) bool {
-				return r == ',' || r == ' ' || r == '\t'
-			})
-			for _, it := range items {
-				r, err := bundle.ParseRange(it)
-				if err != nil {
-					return gitErr("%v", err)
-				}
-				n.Spec.Avoid = append(n.Spec.Avoid, r)
-			}
+		n.Spec.Range = r
+	}
+	wv, setWidth := in.Lookup(Width)
+	if setWidth {
+		w, err := strconv.Atoi(strings.TrimSpace(wv.Text))
+		if err != nil {
+			return wv.Errorf("%q is not an integer", wv.Text)
 		}
+		n.Spec.Width = w
+	}
+	words, from := in.Words(Avoid)
+	for i, it := range words {
+		r, err := bundle.ParseRange(it)
+		if err != nil {
+			return from[i].Errorf("%v", err)
+		}
+		n.Spec.Avoid = append(n.Spec.Avoid, r)
 	}
 	if k, msg := n.check(); msg != "" {
 		// Blame the override: the file on its own was valid. A range or
 		// width problem belongs to whichever of the two git set.
-		gk := GitKeyWidth
+		v := wv
+		if !setWidth {
+			v = Value{From: FromGit, setting: Width}
+		}
 		if setRange && (k == "range" || !setWidth) {
-			gk = GitKeyRange
+			v = rv
 		}
 		if k != "range" && k != "width" {
 			src := c.Source
@@ -109,8 +102,51 @@ func (c *Config) ApplyGit(entries []Entry) error {
 			}
 			msg += " (" + k + " in " + src + ")"
 		}
-		return &Error{File: GitConfig, Key: gk, Msg: msg}
+		return v.Errorf("%s", msg)
 	}
 	*c = n
 	return nil
+}
+
+// ApplyFlags applies the flags in in (--range, --width) on top of c, after ApplyGit,
+// since a flag beats git config. Both apply before the check: --range A-B --width W is
+// valid when B-A+1 >= W, whatever width the config has. An error names the flags as
+// given, not the file: "--range 5-6: ...". On error c is unchanged.
+func (c *Config) ApplyFlags(in Inputs) error {
+	n := *c
+	var given []string
+	if v, ok := in.Lookup(Range); ok && v.From == FromFlag {
+		r, err := bundle.ParseRange(v.Text)
+		if err != nil {
+			return v.Errorf("%v", err)
+		}
+		n.Spec.Range, given = r, append(given, v.Origin())
+	}
+	if v, ok := in.Lookup(Width); ok && v.From == FromFlag {
+		w, err := strconv.Atoi(strings.TrimSpace(v.Text))
+		if err != nil {
+			return v.Errorf("%q is not an integer", v.Text)
+		}
+		n.Spec.Width, given = w, append(given, v.Origin())
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	if err := n.Validate(); err != nil {
+		return flagError(strings.Join(given, " "), err)
+	}
+	*c = n
+	return nil
+}
+
+// flagError blames the flags, not the config file, for a spec they made invalid.
+func flagError(flags string, err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		if ce.File != "" && ce.File != GitConfig && ce.Key != "" && ce.Key != "range" && ce.Key != "width" {
+			return fmt.Errorf("%s: %s (%s in %s)", flags, ce.Msg, ce.Key, ce.File)
+		}
+		return fmt.Errorf("%s: %s", flags, ce.Msg)
+	}
+	return fmt.Errorf("%s: %w", flags, err)
 }

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -79,7 +79,7 @@ func TestExamine(t *testing.T) {
 		switch k {
 		case "WORKTREE_PORTS_ROOT":
 			return b
-		case registry.EnvCrossRepo:
+		case config.EnvCrossRepo:
 			return "0" // other repositories: see doctor_crossrepo.txtar
 		}
 		return ""

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
@@ -24,27 +25,6 @@ func TestLabel(t *testing.T) {
 	}
 }
 
-func TestParseTimeout(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"10s", 10 * time.Second, true},
-		{"1m", time.Minute, true},
-		{"2.5", 2500 * time.Millisecond, true},
-		{"0", 0, true},
-		{"-1s", 0, false},
-		{"soon", 0, false},
-	}
-	for _, tt := range tests {
-		got, err := parseTimeout(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("parseTimeout(%q) = %v, %v; want %v, ok=%v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestCrossRepoTimeout(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -54,12 +34,12 @@ func TestCrossRepoTimeout(t *testing.T) {
 		want    time.Duration
 		wantErr string
 	}{
-		{name: "default", want: DefaultCrossRepoTimeout},
+		{name: "default", want: config.DefaultCrossRepoTimeout},
 		{name: "git config", git: "500ms", want: 500 * time.Millisecond},
 		{name: "seconds", git: "1.5", want: 1500 * time.Millisecond},
 		{name: "environment wins", env: "3s", git: "500ms", want: 3 * time.Second},
 		{name: "zero", git: "0", wantErr: "git config worktree-ports.crossRepoTimeout: \"0\": must be more than 0"},
-		{name: "bad", env: "soon", wantErr: EnvCrossRepoTimeout + `: "soon" is not a duration`},
+		{name: "bad", env: "soon", wantErr: config.EnvCrossRepoTimeout + `: "soon" is not a duration`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +48,7 @@ func TestCrossRepoTimeout(t *testing.T) {
 				r.Config = []gitwt.ConfigEntry{{Key: "worktree-ports.crossrepotimeout", Value: tt.git}}
 			}
 			getenv := func(k string) string {
-				if k == EnvCrossRepoTimeout {
+				if k == config.EnvCrossRepoTimeout {
 					return tt.env
 				}
 				return ""

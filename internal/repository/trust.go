@@ -2,7 +2,6 @@ package repository
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
@@ -18,7 +17,7 @@ type Approval struct {
 	ID     string
 	Note   string
 	// ByPath says the approval comes from a trusted directory in git config
-	// (trust.TrustedPathKey), not from a recorded approval.
+	// (config.TrustedPath), not from a recorded approval.
 	ByPath bool
 }
 
@@ -42,14 +41,9 @@ func (r *Repo) Approve(c config.Config, getenv func(string) string) Approval {
 }
 
 // TrustedByPath reports whether the user's git config trusts every repository under a
-// directory holding this worktree (trust.TrustedPathKey).
+// directory holding this worktree (config.TrustedPath).
 func (r *Repo) TrustedByPath(getenv func(string) string) bool {
-	var dirs []string
-	for _, e := range r.Config {
-		if strings.EqualFold(e.Key, trust.TrustedPathKey) {
-			dirs = append(dirs, e.Value)
-		}
-	}
+	dirs := config.TrustedPaths(entries(r.Config))
 	return len(dirs) > 0 && trust.UnderTrustedPath(r.Loc.Toplevel, dirs, getenv("HOME"))
 }
 

@@ -7,7 +7,7 @@
 // and the SHA-256 of the config's bytes: so `git worktree add` needs no new approval,
 // another clone does, and a config that changes (`git pull`) needs approval again. A
 // user may also trust every repository under a directory of theirs in their own git
-// config (TrustedPathKey).
+// config (config.TrustedPath).
 //
 // A proof says a reservation file was written by this user's tool: an HMAC-SHA256, with
 // a random key made for this user on first use (mode 0600 in the state directory), over
@@ -42,11 +42,6 @@ const DirName = "trust"
 
 // keyName is the key's file in the trust directory; no approval is named like it.
 const keyName = "key"
-
-// TrustedPathKey is the git config key, lower-cased as git prints it, whose values are
-// directories under which every repository is trusted
-// (`git config --global --add worktree-ports.trustedPath ~/src`).
-const TrustedPathKey = "worktree-ports.trustedpath"
 
 // Store is the approvals and the key of one user.
 type Store struct {
@@ -87,7 +82,7 @@ func ID(commonDir, digest string) string {
 const PendingPrefix = "-"
 
 // PathPrefix marks, in a reservation's approval field, an approval that came from a
-// trusted directory in git config (TrustedPathKey), not from a recorded approval: env
+// trusted directory in git config (config.TrustedPath), not from a recorded approval: env
 // then asks git config whether it still stands.
 const PathPrefix = "+"
 
@@ -225,7 +220,7 @@ func Verify(key, msg []byte, proof string) bool {
 }
 
 // UnderTrustedPath reports whether dir lies under one of the directories the values of
-// TrustedPathKey name. A leading "~/" is the home directory, as git's --path type reads
+// config.TrustedPath name. A leading "~/" is the home directory, as git's --path type reads
 // it.
 func UnderTrustedPath(dir string, values []string, home string) bool {
 	for _, v := range values {

@@ -23,7 +23,7 @@ import (
 // approvalCheck asks whether the approval a reservation's env was rendered under still
 // stands, for a file this user's tool wrote here. It reads the approval's file and, only
 // when the config is newer than the reservation, the config; git runs only for a
-// trusted directory (trust.TrustedPathKey), when no approval file says yes.
+// trusted directory (config.TrustedPath), when no approval file says yes.
 type approvalCheck struct {
 	ctx        context.Context
 	o          Options
@@ -47,13 +47,9 @@ func (a *approvalCheck) approved(id string) bool {
 	}
 	if a.byPath == nil {
 		a.byPath = sync.OnceValue(func() bool {
-			got, err := (gitwt.Git{Dir: a.root, Env: a.o.Env}).Config(a.ctx, `^worktree-ports\.trustedpath$`)
+			dirs, err := repository.TrustedPaths(a.ctx, gitwt.Git{Dir: a.root, Env: a.o.Env})
 			if err != nil {
 				return false
-			}
-			var dirs []string
-			for _, e := range got {
-				dirs = append(dirs, e.Value)
 			}
 			return trust.UnderTrustedPath(a.root, dirs, (gitwt.Git{Env: a.o.Env}).Getenv("HOME"))
 		})
