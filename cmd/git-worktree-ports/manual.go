@@ -180,47 +180,10 @@ for this worktree (its ` + "`proof`" + ` verifies). For example:
 
 Per machine, ` + "`git config`" + ` overrides the file, and the flags of ` + "`allocate`" + ` override both:
 
-` + "`worktree-ports.range`, `worktree-ports.width`" + `
-: Replace the file's ` + "`range` and `width`" + `.
-
-` + "`worktree-ports.avoid`" + `
-: Ports and ranges, separated by commas or spaces, added to the file's ` + "`avoid`" + `; may be
-given several times.
-
-` + "`worktree-ports.allowEnv`" + `
-: Env names, separated by commas or spaces, that you let through although they are
-refused above: ` + "`git config --global --add worktree-ports.allowEnv HOSTNAME`" + `. Only git
-config can allow a name, never the committed file.
-
-` + "`worktree-ports.trustedPath`" + `
-: A directory under which every repository's config is approved as it comes; may be given
-several times; ` + "`~/`" + ` is your home: ` + "`git config --global --add worktree-ports.trustedPath ~/src`" + `.
-Only git config can set it, never a committed file.
-
-` + "`worktree-ports.lockTimeout`" + `
-: How long to wait for the repository lock and the per-user lock: a number of seconds,
-or a duration such as ` + "`10s` or `1m`" + `. Default ` + "`10s`" + `.
-
-` + "`worktree-ports.crossRepo`" + `
-: ` + "`false`" + ` turns cross-repository awareness off: the per-user index, and treating the
-reservations of other repositories on this machine as taken. Default ` + "`true`" + `.
-
-` + "`worktree-ports.crossRepoTimeout`" + `
-: How long to wait for any one other repository (its worktree list and its reservations)
-before skipping it with a warning: seconds or a duration, as for ` + "`lockTimeout`" + `. Default
-` + "`2s`" + `.
-`
+` + manSettingKeys()
 
 // manEnvironment is the ENVIRONMENT section: every variable the tool reads or sets.
-const manEnvironment = "## ENVIRONMENT\n" +
-	"`GIT_WORKTREE_PORTS_LOCK_TIMEOUT`\n" +
-	": How long to wait for a lock, as `worktree-ports.lockTimeout`, which it overrides.\n\n" +
-	"`GIT_WORKTREE_PORTS_CROSS_REPO`\n" +
-	": Cross-repository awareness on (`1`, `true`, `yes`, `on`) or off (`0`, `false`, `no`,\n`off`); it overrides `worktree-ports.crossRepo`.\n\n" +
-	"`GIT_WORKTREE_PORTS_CROSS_REPO_TIMEOUT`\n" +
-	": How long to wait for any one other repository, as `worktree-ports.crossRepoTimeout`,\nwhich it overrides.\n\n" +
-	"`GIT_WORKTREE_PORTS_VERBOSE`\n" +
-	": Set to `1`, as `--verbose` for every command, the hook included: say on stderr, one line\neach, when and why git was asked for something the tool reads from git's files itself\nwhen it can be sure to read them as git does.\n\n" +
+var manEnvironment = "## ENVIRONMENT\n" + manSettingVariables() +
 	"`GIT_CONFIG_NOSYSTEM`, `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_GLOBAL`, `XDG_CONFIG_HOME`, `GIT_CONFIG_PARAMETERS`\n" +
 	": The tool reads git's worktree and config files itself where it can be sure to read them\nas git does; these choose the config files as for git(1), and `GIT_CONFIG_PARAMETERS`\nholds what `git -c` set, which hooks inherit. It asks git instead whenever `GIT_DIR`,\n`GIT_WORK_TREE`, `GIT_COMMON_DIR` or another `GIT_CONFIG*` variable is set, or `git -c`\nset a key that changes what git reads (`core.bare`, `core.worktree`, `include.*`, ...).\n\n" +
 	"`SUDO_UID`\n" +
@@ -256,3 +219,36 @@ const manFiles = "## FILES\n" +
 	": Your approvals of config contents (`trust`), one small file per repository and content,\nand `key`, the random key (mode 0600) that signs the reservations your tool writes.\n\n" +
 	"`post-checkout`\n" +
 	": The hook `install-hook` writes, in the directory git runs hooks from\n(`git rev-parse --git-path hooks`, which honours `core.hooksPath`), or `.husky/post-checkout`\nunder husky; in an existing shell hook it adds a marked block.\n"
+
+// manSettingKeys is CONFIGURATION's list of git config keys, made from the table of
+// settings (config.Settings) so that the two cannot drift: one entry per key, a key
+// with no text of its own sharing the entry before it.
+func manSettingKeys() string {
+	var entries []string
+	for i, s := range config.Settings {
+		if s.Key == "" || s.Doc == "" {
+			continue
+		}
+		heading := "`" + s.Key + "`"
+		for _, next := range config.Settings[i+1:] {
+			if next.Key == "" || next.Doc != "" {
+				break
+			}
+			heading += ", `" + next.Key + "`"
+		}
+		entries = append(entries, heading+"\n: "+s.Doc+"\n")
+	}
+	return strings.Join(entries, "\n")
+}
+
+// manSettingVariables is ENVIRONMENT's entries for the settings' variables, made from
+// the table of settings as manSettingKeys is.
+func manSettingVariables() string {
+	var b strings.Builder
+	for _, s := range config.Settings {
+		if s.Env != "" {
+			b.WriteString("`" + s.Env + "`\n: " + s.EnvDoc + "\n\n")
+		}
+	}
+	return b.String()
+}
