@@ -1,7 +1,9 @@
 // Package config reads the service spec: the committed
 // .worktree-ports.config.json (JSONC) and the per-machine overrides in
-// `git config worktree-ports.*`. It validates everything it reads, and its
-// errors name the file and the key at fault.
+// `git config worktree-ports.*` and flags. It validates everything it reads, and its
+// errors name the file and the key at fault. It holds the table of every setting
+// (Settings) and their one resolver (Inputs): flags, then the environment, then git
+// config, each only where a setting's row allows it.
 package config
 
 import (

@@ -327,7 +327,7 @@ func TestErrorString(t *testing.T) {
 		{Error{file, "services.api.offset", "offset 12 is not below width 10"},
 			".worktree-ports.config.json: services.api.offset: offset 12 is not below width 10"},
 		{Error{"../x/" + file, "", "is a directory"}, "../x/.worktree-ports.config.json: is a directory"},
-		{Error{GitConfig, GitKeyWidth, "bad"}, "git config worktree-ports.width: bad"},
+		{Error{GitConfig, Width.Key, "bad"}, "git config worktree-ports.width: bad"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
@@ -442,21 +442,21 @@ func TestApplyGit(t *testing.T) {
 				{Lo: 20300, Hi: 20300}, {Lo: 20400, Hi: 20400}, {Lo: 20500, Hi: 20500}},
 		},
 		{name: "bad range", entries: []Entry{{"worktree-ports.range", "30000"}, {"worktree-ports.range", "x-y"}},
-			errKey: GitKeyRange, errMsg: "not a port number"},
+			errKey: Range.Key, errMsg: "not a port number"},
 		{name: "empty range", entries: []Entry{{"worktree-ports.range", ""}},
-			errKey: GitKeyRange, errMsg: "not a port number"},
+			errKey: Range.Key, errMsg: "not a port number"},
 		{name: "range below 1024", entries: []Entry{{"worktree-ports.range", "80-8080"}},
-			errKey: GitKeyRange, errMsg: "outside 1024-65535"},
+			errKey: Range.Key, errMsg: "outside 1024-65535"},
 		{name: "range too narrow", entries: []Entry{{"worktree-ports.range", "30000-30004"}},
-			errKey: GitKeyRange, errMsg: "narrower than width 10"},
+			errKey: Range.Key, errMsg: "narrower than width 10"},
 		{name: "bad width", entries: []Entry{{"worktree-ports.width", "ten"}},
-			errKey: GitKeyWidth, errMsg: `"ten" is not an integer`},
+			errKey: Width.Key, errMsg: `"ten" is not an integer`},
 		{name: "width zero", entries: []Entry{{"worktree-ports.width", "0"}},
-			errKey: GitKeyWidth, errMsg: "outside 1-1000"},
+			errKey: Width.Key, errMsg: "outside 1-1000"},
 		{name: "width orphans an offset", entries: []Entry{{"worktree-ports.width", "5"}},
-			errKey: GitKeyWidth, errMsg: "offset 7 is not below width 5 (services.web.offset in .worktree-ports.config.json)"},
+			errKey: Width.Key, errMsg: "offset 7 is not below width 5 (services.web.offset in .worktree-ports.config.json)"},
 		{name: "bad avoid", entries: []Entry{{"worktree-ports.avoid", "1234, 99999"}},
-			errKey: GitKeyAvoid, errMsg: "outside 1-65535"},
+			errKey: Avoid.Key, errMsg: "outside 1-65535"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -712,16 +712,13 @@ func TestAllowEnv(t *testing.T) {
 	if !maps.Equal(allow, want) {
 		t.Errorf("AllowEnv = %v, want %v", allow, want)
 	}
-	if GitKeyAllowEnv != strings.ToLower(envname.GitKey) {
-		t.Errorf("GitKeyAllowEnv = %q, want %q lower-cased", GitKeyAllowEnv, envname.GitKey)
-	}
 
 	in := []byte(`{"services": {"api": {"offset": 0, "env": "HOST"}}, "vars": {"MAILCHECK": "0"}}`)
 	c, err := Parse(file, in, allow)
 	if err != nil {
 		t.Fatalf("Parse with MAILCHECK and HOST allowed: %v", err)
 	}
-	if err := c.ApplyGit([]Entry{{GitKeyWidth, "5"}}); err != nil {
+	if err := c.ApplyGit([]Entry{{Width.Key, "5"}}); err != nil {
 		t.Errorf("ApplyGit after allowing: %v", err)
 	}
 	if err := c.Validate(); err != nil {

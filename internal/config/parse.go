@@ -137,7 +137,7 @@ func (p *parser) parse(data []byte) (Config, error) {
 			}
 		default:
 			if strings.EqualFold(key, "allowEnv") {
-				return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", envname.GitKey)
+				return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", AllowEnvSetting.Key)
 			}
 			return p.errorf(key, "unknown key (known: %s)", strings.Join(Keys, ", "))
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 )
 
 // Source is a place a setting may be given; a Setting's Sources is a set of them.
@@ -31,15 +33,6 @@ const (
 	EnvCrossRepo        = "GIT_WORKTREE_PORTS_CROSS_REPO"
 	EnvCrossRepoTimeout = "GIT_WORKTREE_PORTS_CROSS_REPO_TIMEOUT"
 	EnvVerbose          = "GIT_WORKTREE_PORTS_VERBOSE"
-)
-
-// The git config keys of the settings, lower-cased as git prints them (Entry.Key is
-// compared case-insensitively anyway).
-const (
-	GitKeyRange    = "worktree-ports.range"
-	GitKeyWidth    = "worktree-ports.width"
-	GitKeyAvoid    = "worktree-ports.avoid"
-	GitKeyAllowEnv = "worktree-ports.allowenv" // envname.GitKey, as git prints it
 )
 
 // DefaultLockTimeout is how long allocate waits for another allocation to finish.
@@ -81,7 +74,7 @@ var (
 	Width = &Setting{Key: "worktree-ports.width", Flag: "width", Sources: FromFile | FromGit | FromFlag}
 	Avoid = &Setting{Key: "worktree-ports.avoid", Sources: FromFile | FromGit, Multi: true,
 		Doc: "Ports and ranges, separated by commas or spaces, added to the file's `avoid`; may be\ngiven several times."}
-	AllowEnvSetting = &Setting{Key: "worktree-ports.allowEnv", Sources: FromGit, Multi: true,
+	AllowEnvSetting = &Setting{Key: envname.GitKey, Sources: FromGit, Multi: true,
 		Doc: "Env names, separated by commas or spaces, that you let through although they are\n" +
 			"refused above: `git config --global --add worktree-ports.allowEnv HOSTNAME`. Only git\n" +
 			"config can allow a name, never the committed file."}

@@ -217,7 +217,7 @@ func TestApplyFlags(t *testing.T) {
 		want    string // range/width after
 		wantErr string
 	}{
-		{name: "none", git: []Entry{{GitKeyRange, "1-2"}}, want: "20000-20999/10"},
+		{name: "none", git: []Entry{{Range.Key, "1-2"}}, want: "20000-20999/10"},
 		{name: "range", flags: map[string]string{"range": "30000-30099"}, want: "30000-30099/10"},
 		{name: "both checked together", flags: map[string]string{"range": "30000-30007", "width": "8"}, want: "30000-30007/8"},
 		{name: "bad range", flags: map[string]string{"range": "5-6"}, wantErr: "--range 5-6: range 5-6 is outside 1024-65535"},
