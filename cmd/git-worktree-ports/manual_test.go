@@ -133,11 +133,10 @@ var (
 	hookUnset  = regexp.MustCompile(`(?m)^\s*unset ([A-Z_ ]+)$`)
 )
 
-// TestManEnvironmentIsComplete checks that ENVIRONMENT in git-worktree-ports(1) names
-// every variable the code reads (found by the patterns above in every non-test Go file)
-// and every one the hook unsets.
-func TestManEnvironmentIsComplete(t *testing.T) {
-	found := map[string]string{} // name -> where
+// eachGoSource calls f with the path and content of every non-test Go file of the
+// module, outside the scenarios.
+func eachGoSource(t *testing.T, f func(path string, data []byte)) {
+	t.Helper()
 	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -152,16 +151,26 @@ func TestManEnvironmentIsComplete(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		for _, re := range []*regexp.Regexp{getenvCall, envConst} {
-			for _, m := range re.FindAllSubmatch(data, -1) {
-				found[string(m[1])] = path
-			}
-		}
+		f(path, data)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestManEnvironmentIsComplete checks that ENVIRONMENT in git-worktree-ports(1) names
+// every variable the code reads (found by the patterns above in every non-test Go file)
+// and every one the hook unsets.
+func TestManEnvironmentIsComplete(t *testing.T) {
+	found := map[string]string{} // name -> where
+	eachGoSource(t, func(path string, data []byte) {
+		for _, re := range []*regexp.Regexp{getenvCall, envConst} {
+			for _, m := range re.FindAllSubmatch(data, -1) {
+				found[string(m[1])] = path
+			}
+		}
+	})
 	hook, err := os.ReadFile(filepath.Join(repoRoot, "hooks", "post-checkout.sh"))
 	if err != nil {
 		t.Fatal(err)

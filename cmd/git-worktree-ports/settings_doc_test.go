@@ -1,9 +1,6 @@
 package main
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,20 +34,7 @@ func TestSettingsTableIsComplete(t *testing.T) {
 	// The fish completion script's word to __complete is the tool talking to itself, no
 	// setting of the user's.
 	envs[completionShellEnv] = true
-	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "tests") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
+	eachGoSource(t, func(path string, data []byte) {
 		for _, m := range settingKey.FindAllSubmatch(data, -1) {
 			if key := "worktree-ports." + string(m[1]); !keys[strings.ToLower(key)] {
 				t.Errorf("%s names %s, which is no row of config.Settings", path, key)
@@ -61,11 +45,7 @@ func TestSettingsTableIsComplete(t *testing.T) {
 				t.Errorf("%s names %s, which is no row of config.Settings", path, m)
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, s := range config.Settings {
 		if s.Key != "" && !strings.Contains(manConfiguration, "`"+s.Key+"`") {
 			t.Errorf("CONFIGURATION does not show %s", s.Key)
