@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -264,6 +265,26 @@ func TestSettingErrorsAreConfigErrors(t *testing.T) {
 		}
 		if (s.Key == "") == (s.Sources&FromGit != 0) || (s.Env == "") == (s.Sources&FromEnv != 0) || (s.Flag == "") == (s.Sources&FromFlag != 0) {
 			t.Errorf("%s%s: sources %b do not match its key, variable and flag", s.Key, s.Env, s.Sources)
+		}
+	}
+}
+
+// TestPattern checks the regular expression that asks git for one key: the key as git
+// prints it, lower-cased, and nothing around it.
+func TestPattern(t *testing.T) {
+	t.Parallel()
+	if got := AllowEnvSetting.Pattern(); got != `^worktree-ports\.allowenv$` {
+		t.Errorf("AllowEnvSetting.Pattern() = %q", got)
+	}
+	re := regexp.MustCompile(TrustedPath.Pattern())
+	for key, want := range map[string]bool{
+		"worktree-ports.trustedpath":   true,
+		"worktree-ports.trustedpaths":  false,
+		"worktree-portsxtrustedpath":   false,
+		"a.worktree-ports.trustedpath": false,
+	} {
+		if re.MatchString(key) != want {
+			t.Errorf("%s matches %q: %v, want %v", TrustedPath.Pattern(), key, !want, want)
 		}
 	}
 }

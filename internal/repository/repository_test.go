@@ -92,3 +92,10 @@ func TestToplevel(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingKeys checks that the key repository names for messages is the table's.
+func TestSettingKeys(t *testing.T) {
+	if ConfigCrossRepoTimeout != config.CrossRepoTimeout.Key {
+		t.Errorf("ConfigCrossRepoTimeout = %q, want config.CrossRepoTimeout.Key %q", ConfigCrossRepoTimeout, config.CrossRepoTimeout.Key)
+	}
+}
