@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"testing"
@@ -39,7 +39,7 @@ func TestKeepsRule(t *testing.T) {
 		{"other repository: preference ignored, age decides", true, newer, "/src/a", sib("b", prefB, old, "api"), false},
 	}
 	for _, tt := range tests {
-		if got := keeps(false, tt.ownPreferred, tt.ownMod, tt.ownPath, tt.s, spec, "repo"); got != tt.want {
+		if got := Keeps(false, tt.ownPreferred, tt.ownMod, tt.ownPath, tt.s, spec, "repo"); got != tt.want {
 			t.Errorf("%s: keeps = %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -63,8 +63,8 @@ func TestKeepsRuleIsAntisymmetric(t *testing.T) {
 						slot, _ := spec.SlotOf(baseA)
 						aPref := slot == bundle.Preferred("r", nameA, spec.Slots())
 						bPref := slot == bundle.Preferred("r", nameB, spec.Slots())
-						aKeeps := keeps(false, aPref, ta, a.Worktree.Path, b, spec, "r")
-						bKeeps := keeps(false, bPref, tb, b.Worktree.Path, a, spec, "r")
+						aKeeps := Keeps(false, aPref, ta, a.Worktree.Path, b, spec, "r")
+						bKeeps := Keeps(false, bPref, tb, b.Worktree.Path, a, spec, "r")
 						if aKeeps == bKeeps {
 							t.Fatalf("%s(base %d, %v) vs %s(%v): both keep = %v", nameA, baseA, ta.Unix(), nameB, tb.Unix(), aKeeps)
 						}
@@ -104,8 +104,8 @@ func TestKeepsRuleMain(t *testing.T) {
 		}
 		a := Sibling{Worktree: gitwt.Worktree{Path: tt.aPath}, Reservation: resA, ModTime: tt.aMod, Main: tt.aListed}
 		b := Sibling{Worktree: gitwt.Worktree{Path: tt.bPath}, Reservation: resB, ModTime: tt.bMod, Main: tt.bListed}
-		aKeeps := keeps(a.KeepsMain(), false, tt.aMod, tt.aPath, b, spec, "r")
-		bKeeps := keeps(b.KeepsMain(), false, tt.bMod, tt.bPath, a, spec, "r")
+		aKeeps := Keeps(a.KeepsMain(), false, tt.aMod, tt.aPath, b, spec, "r")
+		bKeeps := Keeps(b.KeepsMain(), false, tt.bMod, tt.bPath, a, spec, "r")
 		if aKeeps != tt.aKeeps || aKeeps == bKeeps {
 			t.Errorf("%s: a keeps = %v, b keeps = %v; want a %v and exactly one", tt.name, aKeeps, bKeeps, tt.aKeeps)
 		}
@@ -133,12 +133,12 @@ func TestKeepsRuleAcrossRepositories(t *testing.T) {
 		// sees the other as foreign (Repo set).
 		a := Sibling{Worktree: gitwt.Worktree{Path: "/x/main"}, Reservation: mainRes, ModTime: tt.aMod, Main: true, Repo: "x"}
 		b := Sibling{Worktree: gitwt.Worktree{Path: "/y/wt"}, Reservation: bundleRes, ModTime: tt.bMod, Repo: "y"}
-		aKeeps := keeps(true, false, tt.aMod, a.Worktree.Path, b, spec, "x")
-		bKeeps := keeps(false, true, tt.bMod, b.Worktree.Path, a, spec, "y")
+		aKeeps := Keeps(true, false, tt.aMod, a.Worktree.Path, b, spec, "x")
+		bKeeps := Keeps(false, true, tt.bMod, b.Worktree.Path, a, spec, "y")
 		if aKeeps != tt.aKeeps || aKeeps == bKeeps {
 			t.Errorf("%s: a keeps = %v, b keeps = %v; want a %v and exactly one", tt.name, aKeeps, bKeeps, tt.aKeeps)
 		}
-		keeper, _, judged := Winner(nil, a, b)
+		keeper, _, judged := Winner(spec, "x", a, b)
 		if !judged || (keeper.Worktree.Path == a.Worktree.Path) != tt.aKeeps {
 			t.Errorf("%s: Winner keeps %s (judged %v)", tt.name, keeper.Worktree.Path, judged)
 		}
