@@ -90,7 +90,7 @@ func overlapSpec(repo *repository.Repo) bundle.Spec {
 	if c, err := repo.LoadConfig("", 0); err == nil {
 		return c.Spec
 	}
-	return bundle.Spec{Range: bundle.Range{Lo: 1, Hi: 65535}}
+	return bundle.Spec{Range: bundle.Range{Lo: 1, Hi: bundle.MaxPort}}
 }
 
 // otherRepos lists the worktrees of every other repository in the per-user index, each
