@@ -2,7 +2,13 @@ package claim
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"time"
 )
 
@@ -22,3 +28,34 @@ func TestWithin(t *testing.T) {
 
 // TestFileText checks that the "range exhausted" message names the one file that took
 // most of the slots by itself, and names none when the slots are spread out.
+
+// TestListForeignIndexUnreadable: an index that cannot be read lists no repository and
+// says so once, naming the index, as list --all prints it; with no warn function it is
+// silent.
+func TestListForeignIndexUnreadable(t *testing.T) {
+	notDir := filepath.Join(t.TempDir(), "index")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	f := ListForeign(context.Background(), registry.Index{Dir: notDir}, "", nil, func(s string) { warnings = append(warnings, s) })
+	if len(f.Repos) != 0 || len(warnings) != 1 || !strings.Contains(warnings[0], "cross-repository index "+notDir) {
+		t.Errorf("repos %v, warnings %q", f.Repos, warnings)
+	}
+	if f := ListForeign(context.Background(), registry.Index{Dir: notDir}, "", nil, nil); len(f.Repos) != 0 {
+		t.Errorf("without warn: repos %v", f.Repos)
+	}
+}
+
+// TestFirstLine: a git error is reported by its first line.
+func TestFirstLine(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"fatal: not a git repository\nhint: more", "fatal: not a git repository"},
+		{"one line", "one line"},
+		{"", ""},
+	} {
+		if got := firstLine(errors.New(tt.in)); got != tt.want {
+			t.Errorf("firstLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
