@@ -10,12 +10,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
@@ -39,7 +39,7 @@ type ListOptions struct {
 	Health bool
 	Getenv func(string) string
 	// Prober says which reserved ports are listening.
-	Prober reserve.Prober
+	Prober listener.Prober
 	// Warn receives one-line warnings (a repository that did not answer, say).
 	Warn func(string)
 	// Verbose receives one line each time git was asked because its files could not be
@@ -114,10 +114,10 @@ type DoctorOptions struct {
 	Getenv func(string) string
 	// Prober is handed to the dry run of allocate that tells whether a worktree
 	// without ports can get any.
-	Prober reserve.Prober
+	Prober listener.Prober
 	// Hook is where install-hook puts the hook, from the same gathering install-hook
 	// does; HookErr says why git could not tell (then the hook is not checked).
-	Hook    hook.Options
+	Hook    hooks.Options
 	HookErr error
 	// Verbose is as in ListOptions.
 	Verbose func(string)
@@ -285,7 +285,7 @@ func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) 
 	if len(ports) == 0 {
 		return nil, nil
 	}
-	found, err := owner.Lookup(ctx, ports)
+	found, err := listener.Lookup(ctx, ports)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +298,7 @@ func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) 
 		for _, l := range ls {
 			holder := ""
 			if !l.Hidden {
-				holder = owner.Attribute(l.Cwd, paths)
+				holder = listener.Attribute(l.Cwd, paths)
 			}
 			out[p] = append(out[p], Listener{Listener: l, Holder: holder})
 		}
@@ -310,7 +310,7 @@ func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) 
 // can get one, and returns its *bundle.ExhaustedError when the range is full. They all
 // see the same reservations, so one answer holds for all of them. Whatever else could
 // fail there (a config that does not load, a broken .git file) is reported on its own.
-func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober, env []string, verbose func(string)) error {
+func noPorts(ctx context.Context, wts []Worktree, prober listener.Prober, env []string, verbose func(string)) error {
 	for _, w := range wts {
 		if !w.Row.Has(FlagMissing) || w.ConfigErr != nil || w.GitDirGone != "" {
 			continue
@@ -325,12 +325,12 @@ func noPorts(ctx context.Context, wts []Worktree, prober reserve.Prober, env []s
 }
 
 // hookFacts looks at the hook where install-hook puts it.
-func hookFacts(ctx context.Context, top string, o hook.Options, optErr error, env []string) HookFacts {
+func hookFacts(ctx context.Context, top string, o hooks.Options, optErr error, env []string) HookFacts {
 	if optErr != nil || o.HooksDir == "" {
 		return HookFacts{}
 	}
 	h := HookFacts{Known: true, Options: o}
-	h.State, h.Err = hook.Inspect(o)
+	h.State, h.Err = hooks.Inspect(o)
 	if hp := o.HooksPath; top != "" && hp != "" && !filepath.IsAbs(hp) && !strings.HasPrefix(hp, "~") {
 		// A relative core.hooksPath is resolved in each worktree. If that folder is not
 		// committed (husky's generated .husky/_), a fresh worktree has no hooks at all.

@@ -28,6 +28,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -46,7 +47,7 @@ type Options struct {
 	// no reservation.
 	NoAllocate bool
 	// Prober and Now are for the allocation.
-	Prober reserve.Prober
+	Prober listener.Prober
 	Now    func() time.Time
 	// Warn receives one-line warnings; Allocated the line that says what allocate chose,
 	// when Vars allocated. Either may be nil.

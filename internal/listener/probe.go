@@ -1,4 +1,6 @@
-package reserve
+package listener
+
+import "github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 
 // Prober reports whether something listens on a TCP port on any local
 // address.
@@ -24,7 +26,7 @@ type SystemProber struct{}
 
 // Bound reports whether port is in use on any local address.
 func (SystemProber) Bound(port int) bool {
-	if port < 1 || port > maxPort {
+	if port < 1 || port > bundle.MaxPort {
 		return true
 	}
 	return bound(port)
