@@ -16,7 +16,7 @@ FUZZTIME ?= 20000x
 # it gets its own, smaller count, which keeps it to seconds.
 FUZZTIME_GIT ?= 300x
 
-.PHONY: help build test unit fuzz-short install uninstall lint cover bench stress crash fuzz demo clean
+.PHONY: help build test unit fuzz-short install install-notes uninstall lint cover bench stress crash fuzz demo clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/' | expand -t 14
@@ -64,23 +64,40 @@ cover: ## coverage of the unit and end-to-end runs together; the data stays in c
 	GWP_COVERDIR=$(CURDIR)/coverage/e2e $(GO) test -count=1 -timeout 20m ./tests/
 	$(GO) tool covdata percent -i=coverage/unit,coverage/e2e
 
+# fish loads a completion file only for the command being completed, so for
+# `git worktree-ports <TAB>` it would never read ours: vendor_conf.d has it read at start.
 install: build ## install the binary, man pages and completions under $(PREFIX) (default ~/.local)
 	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
-	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
+	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d $(PREFIX)/share/fish/vendor_conf.d
 	install -m 0755 $(BIN) $(PREFIX)/bin/git-worktree-ports
 	$(GO) run -tags manpages -ldflags '-X main.version=$(VERSION)' ./cmd/git-worktree-ports man $(PREFIX)/share/man/man1
 	$(PREFIX)/bin/git-worktree-ports completion bash > $(PREFIX)/share/bash-completion/completions/git-worktree-ports
 	$(PREFIX)/bin/git-worktree-ports completion zsh  > $(PREFIX)/share/zsh/site-functions/_git-worktree-ports
 	$(PREFIX)/bin/git-worktree-ports completion fish > $(PREFIX)/share/fish/vendor_completions.d/git-worktree-ports.fish
+	$(PREFIX)/bin/git-worktree-ports completion fish > $(PREFIX)/share/fish/vendor_conf.d/git-worktree-ports.fish
+	@$(MAKE) -s --no-print-directory install-notes
+
+# install-notes is what install says at the end: what to set so that git, zsh, bash and
+# fish find what it installed. bash-completion and fish find the files under
+# ~/.local/share by themselves; under any other PREFIX only through XDG_DATA_DIRS, whose
+# default when unset is /usr/local/share:/usr/share for bash-completion.
+# tests/testdata/completion_tmux_bash.txtar and _fish.txtar run it and follow it.
+install-notes:
 	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: add $(PREFIX)/bin to PATH so git finds 'git worktree-ports'";; esac
 	@echo "zsh: for completion, add this line to ~/.zshrc, before compinit:"
 	@echo "  fpath=($(PREFIX)/share/zsh/site-functions \$$fpath)"
+	@case "$(PREFIX)/share" in "$${XDG_DATA_HOME:-$$HOME/.local/share}") exit 0;; esac; \
+	case ":$$XDG_DATA_DIRS:" in *":$(PREFIX)/share:"*) exit 0;; esac; \
+	echo "bash and fish: for completion, set this where your login shell sets the environment"; \
+	echo "(~/.profile); bash also takes it from ~/.bashrc, fish only from the environment it starts in:"; \
+	echo "  export XDG_DATA_DIRS=\"$(PREFIX)/share:\$${XDG_DATA_DIRS:-/usr/local/share:/usr/share}\""
 
 uninstall: ## remove what install put there
 	rm -f $(PREFIX)/bin/git-worktree-ports $(PREFIX)/share/man/man1/git-worktree-ports*.1 \
 	  $(PREFIX)/share/bash-completion/completions/git-worktree-ports \
 	  $(PREFIX)/share/zsh/site-functions/_git-worktree-ports \
-	  $(PREFIX)/share/fish/vendor_completions.d/git-worktree-ports.fish
+	  $(PREFIX)/share/fish/vendor_completions.d/git-worktree-ports.fish \
+	  $(PREFIX)/share/fish/vendor_conf.d/git-worktree-ports.fish
 
 demo: build ## build, then show the tool on a throwaway repository with a few worktrees
 	@PATH="$(CURDIR)/bin:$$PATH" ./scripts/demo.sh

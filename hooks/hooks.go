@@ -1,21 +1,6 @@
-// Package hooks holds the post-checkout hook that git-worktree-ports installs, embedded in
-// the binary, and renders it for a given binary path.
-//
-// The hook is a POSIX sh block between two marker lines. The block is safe to paste into
-// any sh, bash, zsh, dash or ksh hook, including one running under `set -eu`:
-//   - it never calls exit, and does all its work in a subshell whose failure is ignored,
-//     so it cannot end or fail the surrounding script and never changes its variables;
-//   - it costs two shell builtins and no process when the worktree already has a
-//     reservation (.worktree-ports.json in the current directory, which git makes the
-//     worktree's top level) or when the checkout is a file checkout ($3 = 0);
-//   - it unsets GIT_DIR and the other variables git sets for a hook, because they are set
-//     for a checkout inside a linked worktree and unset under `git worktree add`;
-//   - it calls the binary at the absolute path recorded at install time, falling back to
-//     git-worktree-ports on PATH, so git clients with a minimal PATH still work. When
-//     neither exists it prints one line to stderr and carries on.
-//
-// The binary is run as `<binary> hook post-checkout <prev> <new> <flag>` with stdin from
-// /dev/null and stdout sent to stderr. Its exit status is ignored.
+// The script: post-checkout.sh, embedded, and the block and the whole hook rendered from
+// it for a binary path (see the package doc).
+
 package hooks
 
 import (

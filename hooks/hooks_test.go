@@ -94,7 +94,7 @@ func runBlock(t *testing.T, shell, preamble, binPath string, env []string, setup
 	return shellRun{out.String(), errb.String(), string(logData), err}
 }
 
-func shells(t *testing.T) map[string]string {
+func availableShells(t *testing.T) map[string]string {
 	found := map[string]string{}
 	for _, name := range []string{"sh", "dash", "bash", "zsh", "ksh", "mksh"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -113,7 +113,7 @@ func TestBlockUnderShells(t *testing.T) {
 		"bash": "set -euo pipefail; set -E; trap 'echo ERR >&2; exit 9' ERR",
 		"zsh":  "setopt err_exit err_return no_unset pipe_fail",
 	}
-	for name, shell := range shells(t) {
+	for name, shell := range availableShells(t) {
 		for _, mode := range []string{"plain", "strict"} {
 			for _, exit := range []string{"0", "1"} {
 				t.Run(name+"/"+mode+"/exit"+exit, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,8 +19,8 @@ var manTH = regexp.MustCompile(`(?m)^\.TH "([^"]*)" "([^"]*)" "([^"]*)" "([^"]*)
 // TestMakeInstall runs `make install` into a scratch PREFIX, as a user would, and checks
 // what the Makefile itself decides: the binary and the man pages carry the version git
 // describe gives (never "dev", which is what a man page generated without it said), and
-// the output ends with the one line a zsh user must add for completion, with the real
-// PREFIX in it.
+// the output has the line a zsh user must add for completion and ends with the one bash
+// and fish users must set, with the real PREFIX in them.
 func TestMakeInstall(t *testing.T) {
 	for _, prog := range []string{"make", "go", "git"} {
 		if _, err := exec.LookPath(prog); err != nil {
@@ -49,11 +50,19 @@ func TestMakeInstall(t *testing.T) {
 		t.Fatalf("make install: %v\n%s", err, out)
 	}
 
-	// zsh looks for completion functions on fpath only; this is the line to add.
+	// zsh looks for completion functions on fpath only; this is the line to add. bash
+	// and fish look outside ~/.local/share only in XDG_DATA_DIRS, whose line ends the
+	// output (completion_tmux_bash.txtar and _fish.txtar check that the shells follow it).
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) < 2 || lines[len(lines)-2] != "zsh: for completion, add this line to ~/.zshrc, before compinit:" ||
-		lines[len(lines)-1] != "  fpath=("+prefix+"/share/zsh/site-functions $fpath)" {
-		t.Errorf("make install does not end with the zsh fpath line for PREFIX %s:\n%s", prefix, out)
+	zsh := slices.Index(lines, "zsh: for completion, add this line to ~/.zshrc, before compinit:")
+	if zsh < 0 || zsh+1 >= len(lines) || lines[zsh+1] != "  fpath=("+prefix+"/share/zsh/site-functions $fpath)" {
+		t.Errorf("make install does not print the zsh fpath line for PREFIX %s:\n%s", prefix, out)
+	}
+	if xdg := `  export XDG_DATA_DIRS="` + prefix + `/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"`; lines[len(lines)-1] != xdg {
+		t.Errorf("make install does not end with the XDG_DATA_DIRS line for PREFIX %s:\n%s", prefix, out)
+	}
+	if _, err := os.Stat(filepath.Join(prefix, "share", "fish", "vendor_conf.d", "git-worktree-ports.fish")); err != nil {
+		t.Errorf("fish's git form is not installed: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(prefix, "share", "zsh", "site-functions", "_git-worktree-ports")); err != nil {
 		t.Errorf("the zsh completion is not where the fpath line points: %v", err)

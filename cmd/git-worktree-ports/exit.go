@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
@@ -89,7 +89,7 @@ func exitCodeFor(err error) int {
 		exhausted *bundle.ExhaustedError
 		timeout   *lock.TimeoutError
 		noRes     *wtenv.NoReservationError
-		manual    *hook.ManualError
+		manual    *hooks.ManualError
 		escape    *safefile.EscapeError
 		noWT      *repository.NotWorktreeError
 		unknown   *wtenv.UnknownServiceError

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -78,7 +78,7 @@ func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 	if opts.Config && opts.Global {
 		return usageErrorf(nil, "--config and --global: set the two keys with git config --global yourself (see --help)")
 	}
-	var res hook.Result
+	var res hooks.Result
 	switch {
 	case opts.Global:
 		home, err := f.HomeDir()
@@ -87,20 +87,20 @@ func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 		}
 		git := globalGit(ctx, f)
 		if opts.Uninstall {
-			res, err = hook.UninstallGlobal(git, home)
+			res, err = hooks.UninstallGlobal(git, home)
 		} else {
-			res, err = hook.InstallGlobal(git, home, bin)
+			res, err = hooks.InstallGlobal(git, home, bin)
 		}
 		if err != nil {
 			return err
 		}
 	case opts.Config && opts.Uninstall:
-		if res, err = hook.UninstallConfig(ctx, f.git()); err != nil {
+		if res, err = hooks.UninstallConfig(ctx, f.git()); err != nil {
 			return err
 		}
 	case opts.Config:
-		res, err = hook.InstallConfig(ctx, f.git(), bin)
-		var old *hook.TooOldError
+		res, err = hooks.InstallConfig(ctx, f.git(), bin)
+		var old *hooks.TooOldError
 		if errors.As(err, &old) {
 			return &usageError{err: err}
 		}
@@ -114,13 +114,13 @@ func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 			return err
 		}
 		if opts.Uninstall {
-			res, err = hook.Uninstall(o)
+			res, err = hooks.Uninstall(o)
 			if err == nil {
 				// Both kinds go.
-				_, err = hook.UninstallConfig(ctx, f.git())
+				_, err = hooks.UninstallConfig(ctx, f.git())
 			}
 		} else {
-			res, err = hook.Install(o)
+			res, err = hooks.Install(o)
 			if err == nil {
 				registerRepo(ctx, f)
 			}
@@ -133,31 +133,31 @@ func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 	return nil
 }
 
-func hookOptions(ctx context.Context, f *Factory, bin string) (hook.Options, error) {
+func hookOptions(ctx context.Context, f *Factory, bin string) (hooks.Options, error) {
 	g := f.git()
 	loc, err := g.Locate(ctx)
 	if err != nil {
-		return hook.Options{}, err
+		return hooks.Options{}, err
 	}
 	dir, err := g.HooksDir(ctx)
 	if err != nil {
-		return hook.Options{}, err
+		return hooks.Options{}, err
 	}
 	cfg, err := g.Config(ctx, `^core\.hookspath$`)
 	if err != nil {
-		return hook.Options{}, err
+		return hooks.Options{}, err
 	}
 	hooksPath := ""
 	if len(cfg) > 0 {
 		hooksPath = cfg[len(cfg)-1].Value
 	}
 	home, _ := f.HomeDir() // only a core.hooksPath starting with ~ needs it
-	return hook.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home}, nil
+	return hooks.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home}, nil
 }
 
 // globalGit runs git outside any repository (so that no repository's config, nor an
 // inherited GIT_DIR, takes part), for the global config only.
-func globalGit(ctx context.Context, f *Factory) hook.Git {
+func globalGit(ctx context.Context, f *Factory) hooks.Git {
 	g := gitwt.Git{Dir: os.TempDir(), Env: gitwt.WithoutLocation(f.Environ())}
 	return func(args ...string) (string, error) { return g.Output(ctx, args...) }
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/health"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -287,9 +287,9 @@ func cell(s string) string { return untrusted.New(s).String() }
 
 // healthStyles colour a health probe's answer.
 var healthStyles = map[string]iostreams.Style{
-	string(health.Healthy):   iostreams.Green,
-	string(health.Unhealthy): iostreams.Red,
-	string(health.Closed):    iostreams.Red,
+	string(listener.Healthy):   iostreams.Green,
+	string(listener.Unhealthy): iostreams.Red,
+	string(listener.Closed):    iostreams.Red,
 }
 
 // listenerSegments is the compact "[program:pid owner health]" after a listening port.

@@ -57,18 +57,21 @@ process.`,
 	cmd.Flags().StringVarP(&opts.Worktree, "worktree", "w", "", "release this worktree's bundle instead of the current one's")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "with --worktree: release even while its ports are in use")
 	_ = cmd.RegisterFlagCompletionFunc("worktree", func(c *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		return worktreePaths(c, f), cobra.ShellCompDirectiveNoFileComp
+		return worktreePaths(c, f, prefix), cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
 }
 
 // worktreePaths completes --worktree: this repository's worktrees that can hold a
 // reservation, as paths relative to the current directory, the way a user types them.
-func worktreePaths(c *cobra.Command, f *Factory) []string {
+// fish hides a candidate that starts with a dot until a dot is typed, as it hides dot
+// files, so for fish with nothing typed yet they are absolute, or it would show none.
+func worktreePaths(c *cobra.Command, f *Factory, prefix string) []string {
 	wts, err := f.git().Worktrees(c.Context())
 	if err != nil {
 		return nil
 	}
+	relative := !(prefix == "" && f.Getenv(completionShellEnv) == "fish")
 	base, err := f.workDir()
 	var out []string
 	for _, w := range wts {
@@ -76,7 +79,7 @@ func worktreePaths(c *cobra.Command, f *Factory) []string {
 			continue
 		}
 		p := w.Path
-		if err == nil {
+		if relative && err == nil {
 			if rel, err := filepath.Rel(base, p); err == nil {
 				p = rel
 			}

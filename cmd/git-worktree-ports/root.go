@@ -13,8 +13,8 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -42,7 +42,7 @@ type Factory struct {
 	// Executable is the absolute path of this binary, recorded in hooks.
 	Executable func() (string, error)
 	// Prober says whether a port is bound.
-	Prober reserve.Prober
+	Prober listener.Prober
 	// Verbose is the root's --verbose flag (see verbose).
 	Verbose bool
 }
@@ -56,7 +56,7 @@ func defaultFactory() *Factory {
 		HomeDir:    os.UserHomeDir,
 		Now:        time.Now,
 		Executable: executable,
-		Prober:     reserve.SystemProber{},
+		Prober:     listener.SystemProber{},
 	}
 }
 

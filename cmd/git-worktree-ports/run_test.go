@@ -12,6 +12,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 )
@@ -60,7 +61,7 @@ func (w *world) factory(dir string, env ...string) (*Factory, *bytes.Buffer, *by
 		HomeDir:    func() (string, error) { return w.s.Home, nil },
 		Now:        time.Now,
 		Executable: func() (string, error) { return "/opt/gwp bin/git-worktree-ports", nil },
-		Prober:     reserve.ProberFunc(func(p int) bool { return w.bound[p] }),
+		Prober:     listener.ProberFunc(func(p int) bool { return w.bound[p] }),
 	}, out, errb
 }
 

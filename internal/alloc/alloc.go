@@ -31,6 +31,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -59,7 +60,7 @@ type Options struct {
 	Base   int    // pin this base; 0 means choose
 	Range  string // flag override of the range, "" for none
 	Width  int    // flag override of the width, 0 for none
-	Prober reserve.Prober
+	Prober listener.Prober
 	// Warn receives one-line warnings (skipped files, a tracked reservation, another
 	// repository that did not answer); nil drops them.
 	Warn func(claim.Warning)
@@ -184,7 +185,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 
 	prober := o.Prober
 	if prober == nil {
-		prober = reserve.SystemProber{}
+		prober = listener.SystemProber{}
 	}
 	a := &allocation{
 		repo: repo, cfg: cfg, root: root, path: path, prober: prober, warn: warn,
@@ -217,7 +218,7 @@ type allocation struct {
 	root   string
 	path   string
 	name   string
-	prober reserve.Prober
+	prober listener.Prober
 	warn   func(string)
 	sibs   []claim.Sibling
 	// foreign holds the other repositories; nil when cross-repository awareness is off.

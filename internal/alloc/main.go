@@ -8,7 +8,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -113,7 +113,7 @@ func (a *allocation) warnHeld(want reserve.Reservation) {
 	if len(bound) == 0 {
 		return
 	}
-	found, err := owner.Lookup(a.ctx, bound)
+	found, err := listener.Lookup(a.ctx, bound)
 	paths := make([]string, 0, len(a.repo.Worktrees))
 	for _, w := range a.repo.Worktrees {
 		paths = append(paths, w.Path)
@@ -129,7 +129,7 @@ func (a *allocation) warnHeld(want reserve.Reservation) {
 		for _, l := range ls {
 			holder := ""
 			if !l.Hidden {
-				holder = owner.Attribute(l.Cwd, paths)
+				holder = listener.Attribute(l.Cwd, paths)
 			}
 			if holder != "" && fspath.Same(holder, a.root) {
 				continue // its own server

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
@@ -123,7 +123,7 @@ type Overlap struct {
 
 // Listener is a process listening on a reserved port, and the worktree it runs in.
 type Listener struct {
-	owner.Listener
+	listener.Listener
 	// Holder is the path of the worktree whose directory holds its working directory;
 	// "" when it runs outside every worktree or the OS hides it.
 	Holder string
@@ -133,10 +133,10 @@ type Listener struct {
 type HookFacts struct {
 	// Known: git said where its hooks are; nothing else here is set otherwise.
 	Known bool
-	// Options are install-hook's (hook.Options), State what hook.Inspect found there,
+	// Options are install-hook's (hooks.Options), State what hooks.Inspect found there,
 	// and Err why it could not read the file.
-	Options hook.Options
-	State   hook.State
+	Options hooks.Options
+	State   hooks.State
 	Err     error
 	// HooksPathUntracked: core.hooksPath is relative and nothing under it is
 	// committed, so a new worktree has no hooks until a hook manager generates them.
@@ -474,7 +474,7 @@ func checkHeld(f Facts) []Finding {
 	return out
 }
 
-func describeListener(l owner.Listener) string {
+func describeListener(l listener.Listener) string {
 	if l.Hidden || l.PID == 0 {
 		return "an unknown process"
 	}

@@ -47,7 +47,7 @@ func checkHooksPath(f Facts) []Finding {
 	}}
 }
 
-// checkHook looks at the hook where install-hook puts it (hook.Inspect). Without it,
+// checkHook looks at the hook where install-hook puts it (hooks.Inspect). Without it,
 // git worktree add gives no ports, but env and exec allocate on first use: advice.
 func checkHook(f Facts) []Finding {
 	h := f.Hook

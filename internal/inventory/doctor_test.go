@@ -14,8 +14,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -52,8 +51,8 @@ func healthy() Facts {
 		Worktrees: []Worktree{main, a},
 		Siblings:  []claim.Sibling{sib("/src/shop", 21000), sib("/src/a", 21010)},
 		Range:     bundle.Range{Lo: 20000, Hi: 29999},
-		Hook: HookFacts{Known: true, Options: hook.Options{HooksDir: "/src/shop/.git/hooks"},
-			State: hook.State{Path: "/src/shop/.git/hooks/post-checkout", Exists: true, Installed: true, Version: hooks.Version}},
+		Hook: HookFacts{Known: true, Options: hooks.Options{HooksDir: "/src/shop/.git/hooks"},
+			State: hooks.State{Path: "/src/shop/.git/hooks/post-checkout", Exists: true, Installed: true, Version: hooks.Version}},
 		RootEnv: "/src/shop", RootEnvHere: true,
 	}
 }
@@ -165,17 +164,17 @@ func TestChecks(t *testing.T) {
 			Fix:     "run `git worktree-ports doctor` in that repository (`git worktree-ports list --all` shows where)"}}},
 
 		{"held: its own server is fine", checkHeld, func(f *Facts) {
-			f.Listeners = map[int][]Listener{21010: {{Listener: owner.Listener{Port: 21010, PID: 7, Program: "node", Cwd: "/src/a/web"}, Holder: "/src/a"}}}
+			f.Listeners = map[int][]Listener{21010: {{Listener: listener.Listener{Port: 21010, PID: 7, Program: "node", Cwd: "/src/a/web"}, Holder: "/src/a"}}}
 		}, nil},
 		{"held: by another worktree", checkHeld, func(f *Facts) {
-			f.Listeners = map[int][]Listener{21013: {{Listener: owner.Listener{Port: 21013, PID: 7, Program: "node", Cwd: "/src/shop"}, Holder: "/src/shop"}}}
+			f.Listeners = map[int][]Listener{21013: {{Listener: listener.Listener{Port: 21013, PID: 7, Program: "node", Cwd: "/src/shop"}, Holder: "/src/shop"}}}
 		}, []Finding{{Check: "held", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "port 21013, reserved by ../a, is held by node (pid 7) from worktree ../shop",
 			Fix:     "stop that process, or move ../a with `git -C /src/a worktree-ports allocate --force` (nothing is ever killed for you)"}}},
 		{"held: from outside, and hidden", checkHeld, func(f *Facts) {
 			f.Listeners = map[int][]Listener{
-				21000: {{Listener: owner.Listener{Port: 21000, PID: 9, Program: "nc", Cwd: "/tmp"}}},
-				21001: {{Listener: owner.Listener{Port: 21001, Hidden: true}}},
+				21000: {{Listener: listener.Listener{Port: 21000, PID: 9, Program: "nc", Cwd: "/tmp"}}},
+				21001: {{Listener: listener.Listener{Port: 21001, Hidden: true}}},
 			}
 		}, []Finding{
 			{Check: "held", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
@@ -255,7 +254,7 @@ func TestChecks(t *testing.T) {
 			Message: "core.hooksPath=.husky/_ is relative and not committed, so new worktrees do not have it until it is generated there (husky: npm install)",
 			Fix:     "git config core.hooksPath /src/shop/.husky/_   (absolute, shared by every worktree), or run your hook manager's install in each new worktree"}}},
 
-		{"hook: not installed is advice", checkHook, func(f *Facts) { f.Hook.State = hook.State{Path: "/src/shop/.git/hooks/post-checkout"} },
+		{"hook: not installed is advice", checkHook, func(f *Facts) { f.Hook.State = hooks.State{Path: "/src/shop/.git/hooks/post-checkout"} },
 			[]Finding{{Check: "hook", Severity: Advice, Path: "/src/shop/.git/hooks/post-checkout",
 				Message: "the post-checkout hook is not installed, so git worktree add does not allocate ports (env and exec still do, on first use)",
 				Fix:     "git worktree-ports install-hook"}}},
@@ -268,7 +267,7 @@ func TestChecks(t *testing.T) {
 				Message: fmt.Sprintf("the post-checkout hook is version %d, newer than this binary's version %d", hooks.Version+1, hooks.Version),
 				Fix:     "upgrade git-worktree-ports (the hook runs whichever binary it recorded)"}}},
 		{"hook: unreadable", checkHook, func(f *Facts) {
-			f.Hook.State, f.Hook.Err = hook.State{Path: "/src/shop/.git/hooks/post-checkout"}, fs.ErrPermission
+			f.Hook.State, f.Hook.Err = hooks.State{Path: "/src/shop/.git/hooks/post-checkout"}, fs.ErrPermission
 		}, []Finding{{Check: "hook", Severity: Advice, Path: "/src/shop/.git/hooks/post-checkout",
 			Message: "the post-checkout hook /src/shop/.git/hooks/post-checkout cannot be read: permission denied",
 			Fix:     "remove or correct it, then run git worktree-ports install-hook"}}},

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
@@ -39,7 +39,7 @@ type ListOptions struct {
 	Health bool
 	Getenv func(string) string
 	// Prober says which reserved ports are listening.
-	Prober reserve.Prober
+	Prober listener.Prober
 	// Warn receives one-line warnings (a repository that did not answer, say).
 	Warn func(string)
 	// Verbose receives one line each time git was asked because its files could not be
@@ -126,7 +126,7 @@ type DoctorOptions struct {
 	DryRun func(ctx context.Context, dir string) error
 	// Hook is where install-hook puts the hook, from the same gathering install-hook
 	// does; HookErr says why git could not tell (then the hook is not checked).
-	Hook    hook.Options
+	Hook    hooks.Options
 	HookErr error
 	// Verbose is as in ListOptions.
 	Verbose func(string)
@@ -296,7 +296,7 @@ func listeners(ctx context.Context, sibs []claim.Sibling, wts []gitwt.Worktree) 
 	if len(ports) == 0 {
 		return nil, nil
 	}
-	found, err := owner.Lookup(ctx, ports)
+	found, err := listener.Lookup(ctx, ports)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +309,7 @@ func listeners(ctx context.Context, sibs []claim.Sibling, wts []gitwt.Worktree) 
 		for _, l := range ls {
 			holder := ""
 			if !l.Hidden {
-				holder = owner.Attribute(l.Cwd, paths)
+				holder = listener.Attribute(l.Cwd, paths)
 			}
 			out[p] = append(out[p], Listener{Listener: l, Holder: holder})
 		}
@@ -339,12 +339,12 @@ func noPorts(ctx context.Context, wts []Worktree, dryRun func(context.Context, s
 }
 
 // hookFacts looks at the hook where install-hook puts it.
-func hookFacts(ctx context.Context, top string, o hook.Options, optErr error, env []string) HookFacts {
+func hookFacts(ctx context.Context, top string, o hooks.Options, optErr error, env []string) HookFacts {
 	if optErr != nil || o.HooksDir == "" {
 		return HookFacts{}
 	}
 	h := HookFacts{Known: true, Options: o}
-	h.State, h.Err = hook.Inspect(o)
+	h.State, h.Err = hooks.Inspect(o)
 	if hp := o.HooksPath; top != "" && hp != "" && !filepath.IsAbs(hp) && !strings.HasPrefix(hp, "~") {
 		// A relative core.hooksPath is resolved in each worktree. If that folder is not
 		// committed (husky's generated .husky/_), a fresh worktree has no hooks at all.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
@@ -44,7 +45,7 @@ func run(t *testing.T, dir string, name string, args ...string) {
 	}
 }
 
-var nothingBound = reserve.ProberFunc(func(int) bool { return false })
+var nothingBound = listener.ProberFunc(func(int) bool { return false })
 
 // TestExamine gathers the facts of a real repository whose worktree b holds a copy of
 // a's reservation, and checks what the checks then see. It also runs Examine's

@@ -14,6 +14,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -97,7 +98,7 @@ type Source struct {
 // Build makes one row per worktree of sources, reading each reservation, and flags them.
 // current is the top level the command runs in ("" for none). prober says which reserved
 // ports are listening; nil asks nobody and leaves them all not listening.
-func Build(sources []Source, current string, prober reserve.Prober) List {
+func Build(sources []Source, current string, prober listener.Prober) List {
 	out := List{Version: 1, Worktrees: []Row{}}
 	for _, src := range sources {
 		for _, w := range src.Worktrees {
@@ -123,7 +124,7 @@ func Build(sources []Source, current string, prober reserve.Prober) List {
 	return out
 }
 
-func row(repo string, w gitwt.Worktree, current string, prober reserve.Prober) Row {
+func row(repo string, w gitwt.Worktree, current string, prober listener.Prober) Row {
 	r := Row{
 		Repo: repo, Name: w.Name(), Path: w.Path, Branch: w.ShortBranch(), Head: w.Head,
 		Current: current != "" && fspath.Equal(w.Path, current),

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -49,7 +50,7 @@ func TestBuildFlags(t *testing.T) {
 		{Path: gone, Prunable: true, PrunableReason: "gitdir file points to non-existent location"},
 		{Path: locked, Locked: true, LockReason: "usb"},
 	}}
-	listening := reserve.ProberFunc(func(p int) bool { return p == 21001 })
+	listening := listener.ProberFunc(func(p int) bool { return p == 21001 })
 	out := Build([]Source{src}, main+"/", listening)
 
 	want := map[string][]string{

@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/health"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 )
 
 // HealthTimeout is how long list waits for each health probe.
@@ -31,7 +30,7 @@ func AddOwners(ctx context.Context, out *List, warn func(string)) {
 	if len(ports) == 0 {
 		return
 	}
-	listeners, err := owner.Lookup(ctx, ports)
+	listeners, err := listener.Lookup(ctx, ports)
 	if err != nil {
 		if warn != nil {
 			warn(fmt.Sprintf("cannot tell which processes hold the ports: %v", err))
@@ -52,7 +51,7 @@ func AddOwners(ctx context.Context, out *List, warn func(string)) {
 			}
 			l := ls[0]
 			p.PID, p.Program = l.PID, l.Program
-			if holder := owner.Attribute(l.Cwd, wtPaths); holder != "" {
+			if holder := listener.Attribute(l.Cwd, wtPaths); holder != "" {
 				p.OwnerPath = holder
 				p.Owner = filepath.Base(holder)
 			} else {
@@ -72,17 +71,17 @@ func AddHealth(ctx context.Context, out *List, services []bundle.Service) {
 		}
 	}
 	type ref struct{ i, j int }
-	var targets []health.Target
+	var targets []listener.HealthTarget
 	var refs []ref
 	for i, r := range out.Worktrees {
 		for j, p := range r.Ports {
 			if path, ok := paths[p.Service]; ok && p.Listening {
-				targets = append(targets, health.Target{Port: p.Port, Path: path})
+				targets = append(targets, listener.HealthTarget{Port: p.Port, Path: path})
 				refs = append(refs, ref{i, j})
 			}
 		}
 	}
-	for k, res := range health.ProbeAll(ctx, targets, HealthTimeout) {
+	for k, res := range listener.CheckHealthAll(ctx, targets, HealthTimeout) {
 		out.Worktrees[refs[k].i].Ports[refs[k].j].Health = string(res.Status)
 	}
 }

@@ -40,8 +40,10 @@ func Remove(root string) (bool, error) {
 
 // InUse returns the first port of r's bundle that p says something listens on: while
 // there is one, the bundle is in use (release refuses to free it without --force). A
-// main worktree's file (Main) has its listed ports for a bundle.
-func (r Reservation) InUse(p Prober) (int, bool) {
+// main worktree's file (Main) has its listed ports for a bundle. The caller chooses how
+// to tell (listener.SystemProber asks the network stack), so this package reads files
+// and never probes.
+func (r Reservation) InUse(p interface{ Bound(port int) bool }) (int, bool) {
 	if r.Main {
 		for _, q := range r.Ports {
 			if p.Bound(q.Port) {

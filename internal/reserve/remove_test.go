@@ -47,15 +47,7 @@ func TestInUse(t *testing.T) {
 		{[]int{30000}, 0, false},        // a port outside the bundle is not the bundle's
 	}
 	for _, tt := range tests {
-		p := ProberFunc(func(port int) bool {
-			for _, b := range tt.bound {
-				if b == port {
-					return true
-				}
-			}
-			return false
-		})
-		if got, busy := r.InUse(p); got != tt.want || busy != tt.busy {
+		if got, busy := r.InUse(boundSet(tt.bound)); got != tt.want || busy != tt.busy {
 			t.Errorf("bound %v: InUse = %d, %v; want %d, %v", tt.bound, got, busy, tt.want, tt.busy)
 		}
 	}
@@ -64,13 +56,16 @@ func TestInUse(t *testing.T) {
 // TestInUseMain: the main worktree's ports are its listed ones.
 func TestInUseMain(t *testing.T) {
 	r := Reservation{Main: true, Base: 3000, Width: 1, Ports: []Port{{Name: "web", Port: 3000}, {Name: "api", Port: 8000}}}
-	bound := func(ports ...int) Prober {
-		return ProberFunc(func(port int) bool { return slices.Contains(ports, port) })
-	}
-	if got, busy := r.InUse(bound(8000)); got != 8000 || !busy {
+	if got, busy := r.InUse(boundSet{8000}); got != 8000 || !busy {
 		t.Errorf("InUse with 8000 bound = %d, %v", got, busy)
 	}
-	if got, busy := r.InUse(bound(3001, 7999)); busy {
+	if got, busy := r.InUse(boundSet{3001, 7999}); busy {
 		t.Errorf("InUse with its neighbours bound = %d, %v", got, busy)
 	}
 }
+
+// boundSet is a prober for InUse: the ports in it are bound, every other port is free.
+type boundSet []int
+
+// Bound reports whether port is in b.
+func (b boundSet) Bound(port int) bool { return slices.Contains(b, port) }

@@ -1,6 +1,7 @@
-// Package reserve reads, writes and removes reservation files
-// (.worktree-ports.json), holds the repository-wide lock around an allocation,
-// and probes whether a TCP port, or a reservation's bundle, is in use.
+// Package reserve holds the reservation file format (.worktree-ports.json): it reads,
+// writes and removes reservation files, and holds the repository-wide lock around an
+// allocation. Whether a port is in use is package listener's question; InUse asks a
+// prober its caller passes.
 //
 // Reads are lenient and safe because sibling worktrees' files are untrusted:
 // a hostile or broken file is reported as a *FileError and skipped, never

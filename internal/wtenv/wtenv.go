@@ -44,7 +44,7 @@ type Options struct {
 	// no reservation.
 	NoAllocate bool
 	// Allocate runs allocate in the worktree root when there is no reservation to use
-	// (cmd wires it to claim.Allocate with Env), passing its warnings to warn; it returns
+	// (cmd wires it to alloc.Allocate with Env), passing its warnings to warn; it returns
 	// the reservation written and the line that says what it chose. It must be set
 	// unless NoAllocate is.
 	Allocate func(ctx context.Context, root string, warn func(string)) (res reserve.Reservation, message string, err error)

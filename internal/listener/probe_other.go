@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package reserve
+package listener
 
 import (
 	"net"

@@ -1,4 +1,4 @@
-package health
+package listener
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// timeout is what list --health passes.
-const timeout = 200 * time.Millisecond
+// healthTimeout is what list --health passes.
+const healthTimeout = 200 * time.Millisecond
 
 func portOf(t *testing.T, addr net.Addr) int {
 	t.Helper()
@@ -74,7 +74,7 @@ func closedPort(t *testing.T) int {
 	return port
 }
 
-func TestProbe(t *testing.T) {
+func TestCheckHealth(t *testing.T) {
 	t.Parallel()
 	var elsewhere atomic.Int32
 	other := server(t, func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) })
@@ -84,7 +84,7 @@ func TestProbe(t *testing.T) {
 		name   string
 		port   int
 		path   string
-		status Status
+		status Health
 		code   int
 		err    string // substring of Err; "*" for any
 	}{
@@ -142,13 +142,13 @@ func TestProbe(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			got := Probe(context.Background(), tt.port, tt.path, timeout)
-			if elapsed := time.Since(start); elapsed > timeout+300*time.Millisecond {
-				t.Errorf("took %v with a %v timeout", elapsed, timeout)
+			got := CheckHealth(context.Background(), tt.port, tt.path, healthTimeout)
+			if elapsed := time.Since(start); elapsed > healthTimeout+300*time.Millisecond {
+				t.Errorf("took %v with a %v timeout", elapsed, healthTimeout)
 			}
 			errOK := (tt.err == "") == (got.Err == "") && (tt.err == "*" || strings.Contains(got.Err, tt.err))
 			if got.Port != tt.port || got.Path != tt.path || got.Status != tt.status || got.Code != tt.code || !errOK {
-				t.Errorf("Probe = %+v, want status %s code %d err ~%q", got, tt.status, tt.code, tt.err)
+				t.Errorf("CheckHealth = %+v, want status %s code %d err ~%q", got, tt.status, tt.code, tt.err)
 			}
 		})
 	}
@@ -162,7 +162,7 @@ func TestProbe(t *testing.T) {
 	})
 }
 
-func TestProbeFallsBackToIPv6(t *testing.T) {
+func TestCheckHealthFallsBackToIPv6(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp6", "[::1]:0")
 	if err != nil {
@@ -182,9 +182,9 @@ func TestProbeFallsBackToIPv6(t *testing.T) {
 		t.Skipf("127.0.0.1:%d is in use by another process", port)
 	}
 
-	got := Probe(context.Background(), port, "/", timeout)
+	got := CheckHealth(context.Background(), port, "/", healthTimeout)
 	if got.Status != Unhealthy || got.Code != http.StatusTeapot {
-		t.Errorf("Probe = %+v, want the ::1 server's 418", got)
+		t.Errorf("CheckHealth = %+v, want the ::1 server's 418", got)
 	}
 }
 
@@ -212,27 +212,27 @@ func TestParseStatusLine(t *testing.T) {
 	}
 }
 
-func TestProbeAll(t *testing.T) {
+func TestCheckHealthAll(t *testing.T) {
 	t.Parallel()
 	const n = 20
 	const delay = 150 * time.Millisecond
-	var targets []Target
+	var targets []HealthTarget
 	for i := range n {
 		code := 200 + i // 200..219: tells the results apart
 		port := server(t, func(w http.ResponseWriter, r *http.Request) {
 			time.Sleep(delay)
 			w.WriteHeader(code)
 		})
-		targets = append(targets, Target{Port: port, Path: "/h" + strconv.Itoa(i)})
+		targets = append(targets, HealthTarget{Port: port, Path: "/h" + strconv.Itoa(i)})
 	}
 	closed := closedPort(t)
-	targets = append(targets, Target{Port: closed, Path: "/"})
+	targets = append(targets, HealthTarget{Port: closed, Path: "/"})
 
 	start := time.Now()
-	got := ProbeAll(context.Background(), targets, time.Second)
+	got := CheckHealthAll(context.Background(), targets, time.Second)
 	elapsed := time.Since(start)
 	if elapsed >= 2*time.Second {
-		t.Errorf("ProbeAll of %d targets sleeping %v took %v: not parallel", n, delay, elapsed)
+		t.Errorf("CheckHealthAll of %d targets sleeping %v took %v: not parallel", n, delay, elapsed)
 	}
 	t.Logf("%d probes of %v each took %v", n, delay, elapsed)
 
@@ -247,8 +247,8 @@ func TestProbeAll(t *testing.T) {
 	if r := got[n]; r.Port != closed || r.Status != Closed {
 		t.Errorf("last result = %+v, want port %d closed", r, closed)
 	}
-	if ProbeAll(context.Background(), nil, timeout) == nil {
-		t.Error("ProbeAll(nil) = nil, want an empty slice")
+	if CheckHealthAll(context.Background(), nil, healthTimeout) == nil {
+		t.Error("CheckHealthAll(nil) = nil, want an empty slice")
 	}
 }
 

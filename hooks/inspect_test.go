@@ -1,12 +1,10 @@
-package hook
+package hooks
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 )
 
 // TestInspectAgreesWithInstall holds Inspect to the file Install writes, for every
@@ -47,7 +45,7 @@ func TestInspectAgreesWithInstall(t *testing.T) {
 				t.Fatalf("Install wrote %s; want %s", r.Path, want)
 			}
 			st, err = Inspect(o)
-			if err != nil || st != (State{Path: want, Exists: true, Installed: true, Version: hooks.Version}) {
+			if err != nil || st != (State{Path: want, Exists: true, Installed: true, Version: Version}) {
 				t.Fatalf("after install: Inspect = %+v, %v", st, err)
 			}
 		})
@@ -55,16 +53,16 @@ func TestInspectAgreesWithInstall(t *testing.T) {
 }
 
 func TestInspectContents(t *testing.T) {
-	old := strings.Replace(hooks.File("/bin/x"), hooks.StartMarker(), hooks.StartMarkerPrefix+" (v2) >>>", 1)
+	old := strings.Replace(File("/bin/x"), StartMarker(), StartMarkerPrefix+" (v2) >>>", 1)
 	for _, c := range []struct {
 		name string
 		data string
 		want State
 	}{
-		{"ours", hooks.File("/bin/x"), State{Exists: true, Installed: true, Version: hooks.Version}},
+		{"ours", File("/bin/x"), State{Exists: true, Installed: true, Version: Version}},
 		{"an older block", old, State{Exists: true, Installed: true, Version: 2}},
 		{"a foreign hook", "#!/bin/sh\necho hi\n", State{Exists: true}},
-		{"a foreign hook with our block", "#!/bin/sh\n" + hooks.Block("/bin/x") + "echo hi\n", State{Exists: true, Installed: true, Version: hooks.Version}},
+		{"a foreign hook with our block", "#!/bin/sh\n" + Block("/bin/x") + "echo hi\n", State{Exists: true, Installed: true, Version: Version}},
 		{"empty", "", State{Exists: true}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

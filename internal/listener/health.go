@@ -1,11 +1,7 @@
-// Package health probes local listeners over HTTP to tell a healthy dev server
-// from an unhealthy one, from a port that speaks something other than HTTP, and
-// from a port nobody listens on.
-//
-// A probe only ever talks to the loopback address it was given: it follows no
-// redirect, uses no proxy from the environment, keeps no connection open, and
-// reads no body.
-package health
+// The HTTP health check: it tells a healthy dev server from an unhealthy one, from a
+// port that speaks something other than HTTP, and from a port nobody listens on.
+
+package listener
 
 import (
 	"bufio"
@@ -20,49 +16,51 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 )
 
-// Status is the outcome of a probe.
-type Status string
+// Health is the outcome of a health check.
+type Health string
 
-// The outcomes of a probe.
+// The outcomes of a health check.
 const (
 	// Healthy means the server answered with a 2xx or 3xx status.
-	Healthy Status = "healthy"
+	Healthy Health = "healthy"
 	// Unhealthy means the server answered HTTP with any other status.
-	Unhealthy Status = "unhealthy"
+	Unhealthy Health = "unhealthy"
 	// NotHTTP means the port accepted the connection but gave no HTTP
 	// response within the timeout: it closed, sent something else, or
 	// stayed silent.
-	NotHTTP Status = "not-http"
+	NotHTTP Health = "not-http"
 	// Closed means the connection was refused: nobody listens.
-	Closed Status = "closed"
+	Closed Health = "closed"
 )
 
-// Result is the outcome of probing one port. Code is the HTTP status when
+// HealthResult is the outcome of probing one port. Code is the HTTP status when
 // there was one; Err says what went wrong otherwise.
-type Result struct {
+type HealthResult struct {
 	Port   int
 	Path   string
-	Status Status
+	Status Health
 	Code   int
 	Err    string
 }
 
-// Target is one port and health path to probe.
-type Target struct {
+// HealthTarget is one port and health path to probe.
+type HealthTarget struct {
 	Port int
 	Path string
 }
 
-// Parallelism is how many probes ProbeAll runs at once.
-const Parallelism = 16
+// HealthParallelism is how many probes CheckHealthAll runs at once.
+const HealthParallelism = 16
 
 // maxHeaderBytes bounds what a probe reads from a server: a few KiB of status
 // line and headers are plenty to tell HTTP, and the body is never read.
 const maxHeaderBytes = 8 << 10
 
-// Probe GETs http://127.0.0.1:PORT/PATH, and http://[::1]:PORT/PATH when IPv4
+// CheckHealth GETs http://127.0.0.1:PORT/PATH, and http://[::1]:PORT/PATH when IPv4
 // is refused (servers that bind "localhost" may take only ::1). The whole probe,
 // both attempts included, ends within timeout. A 2xx or 3xx answer is Healthy
 // (redirects are not followed), any other status Unhealthy. A connection that
@@ -73,9 +71,9 @@ const maxHeaderBytes = 8 << 10
 // The path defaults to "/"; a missing leading slash is added. A TLS server on
 // the port answers in its own way: Go's says 400 (Unhealthy), others hang up
 // (NotHTTP).
-func Probe(ctx context.Context, port int, path string, timeout time.Duration) Result {
-	res := Result{Port: port, Path: path}
-	if port < 1 || port > 65535 {
+func CheckHealth(ctx context.Context, port int, path string, timeout time.Duration) HealthResult {
+	res := HealthResult{Port: port, Path: path}
+	if port < 1 || port > bundle.MaxPort {
 		res.Status, res.Err = Closed, fmt.Sprintf("invalid port %d", port)
 		return res
 	}
@@ -98,7 +96,7 @@ func Probe(ctx context.Context, port int, path string, timeout time.Duration) Re
 			break
 		}
 	}
-	res.Err = describe(err, timeout)
+	res.Err = describeHealth(err, timeout)
 	res.Status = NotHTTP
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		res.Status = Closed
@@ -194,8 +192,8 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// describe turns a probe failure into one short line.
-func describe(err error, timeout time.Duration) string {
+// describeHealth turns a probe failure into one short line.
+func describeHealth(err error, timeout time.Duration) string {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
@@ -215,17 +213,17 @@ func describe(err error, timeout time.Duration) string {
 	return "no HTTP response: " + msg
 }
 
-// ProbeAll probes the targets in parallel, at most Parallelism at once, and
+// CheckHealthAll probes the targets in parallel, at most HealthParallelism at once, and
 // returns their results in the order of targets.
-func ProbeAll(ctx context.Context, targets []Target, timeout time.Duration) []Result {
-	results := make([]Result, len(targets))
-	sem := make(chan struct{}, Parallelism)
+func CheckHealthAll(ctx context.Context, targets []HealthTarget, timeout time.Duration) []HealthResult {
+	results := make([]HealthResult, len(targets))
+	sem := make(chan struct{}, HealthParallelism)
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			results[i] = Probe(ctx, t.Port, t.Path, timeout)
+			results[i] = CheckHealth(ctx, t.Port, t.Path, timeout)
 		})
 	}
 	wg.Wait()

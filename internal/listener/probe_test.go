@@ -1,6 +1,6 @@
 //go:build unix
 
-package reserve
+package listener
 
 import (
 	"context"

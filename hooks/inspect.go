@@ -1,4 +1,4 @@
-package hook
+package hooks
 
 import (
 	"bufio"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io/fs"
 
-	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -18,7 +17,7 @@ type State struct {
 	// Exists reports whether there is a file at Path.
 	Exists bool
 	// Installed reports whether the file holds our block, and Version which version of
-	// it (hooks.Version is the current one).
+	// it (the package's Version is the current one).
 	Installed bool
 	Version   int
 }
@@ -45,7 +44,7 @@ func Inspect(o Options) (State, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, maxHookSize+1)
 	for sc.Scan() {
-		if v, ok := hooks.ParseStartMarker(sc.Text()); ok {
+		if v, ok := ParseStartMarker(sc.Text()); ok {
 			st.Installed, st.Version = true, v
 			break
 		}

@@ -1,29 +1,7 @@
-// Package hook installs and removes the post-checkout hook of git-worktree-ports.
-//
-// It never clobbers a hook that is already there. Where git really looks for hooks
-// (Options.HooksDir, which honours core.hooksPath) it:
-//   - writes a whole hook of its own when there is none;
-//   - upgrades its own marked block in place, wherever it sits;
-//   - adds its marked block to a foreign shell hook;
-//   - refuses, with the exact line to add by hand, a hook it cannot edit safely: another
-//     language, a binary, CRLF line endings, or a file git does not run;
-//   - edits husky's committed .husky/post-checkout rather than husky's generated folder;
-//   - leaves lefthook and pre-commit repositories alone, and returns the snippet to add to
-//     their configuration instead;
-//   - never writes through a symlink that leads out of the working tree or git's hooks
-//     directory (see place), on install or uninstall.
-//
-// The block goes right after the shebang line of a foreign hook, not at its end. That is
-// the one place that is always at the top level of the script and always reached: an
-// appended block would never run after an `exit` or `exec` anywhere in the script, would
-// run inside whatever directory the script cd'd into, and would reset the `$?` that a
-// final bare `exit` returns. Running first, the block cannot change what the foreign
-// script does: it never exits and sets nothing outside its own subshell.
-//
-// Uninstall removes exactly the lines it added, so a foreign hook comes back byte for
-// byte. The one exception is a hook that is a single shebang line without a final
-// newline: it keeps the newline the block needed.
-package hook
+// Install and Uninstall: where the hook file goes, and how a foreign hook is edited
+// around our block (see the package doc).
+
+package hooks
 
 import (
 	"bytes"
@@ -35,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -239,7 +216,7 @@ func Install(o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	block := []byte(hooks.Block(o.Binary))
+	block := []byte(Block(o.Binary))
 
 	if h.exists {
 		start, end, found, err := findBlock(h.data)
@@ -278,8 +255,8 @@ func Install(o Options) (Result, error) {
 
 func upgrade(h hookFile, start, end int, block []byte) (Result, error) {
 	old := h.data[start:end]
-	if v, _ := hooks.ParseStartMarker(firstLine(old)); v > hooks.Version {
-		return Result{}, fmt.Errorf("%s holds a newer hook block (v%d) than this git-worktree-ports writes (v%d); upgrade git-worktree-ports", h.path, v, hooks.Version)
+	if v, _ := ParseStartMarker(firstLine(old)); v > Version {
+		return Result{}, fmt.Errorf("%s holds a newer hook block (v%d) than this git-worktree-ports writes (v%d); upgrade git-worktree-ports", h.path, v, Version)
 	}
 	// Keep a missing final newline missing, so Uninstall can still restore the rest.
 	if !bytes.HasSuffix(old, []byte("\n")) {
@@ -301,7 +278,7 @@ func upgrade(h hookFile, start, end int, block []byte) (Result, error) {
 }
 
 func create(h hookFile, husky huskyKind, o Options) (Result, error) {
-	if err := writeFile(h.at, []byte(hooks.File(o.Binary)), 0o755); err != nil {
+	if err := writeFile(h.at, []byte(File(o.Binary)), 0o755); err != nil {
 		return Result{}, err
 	}
 	name := h.path
@@ -368,7 +345,7 @@ func uninstallNothing(o Options, name string) string {
 // isOwnSkeleton reports whether rest is what File leaves once its block is cut out, so
 // the whole file is ours to delete. Any other byte means someone edited it: keep it.
 func isOwnSkeleton(rest []byte) bool {
-	return string(rest) == hooks.Header+hooks.Footer
+	return string(rest) == Header+Footer
 }
 
 // findBlock returns the byte range of our block, from the start of its start marker line
@@ -381,12 +358,12 @@ func findBlock(data []byte) (start, end int, found bool, err error) {
 			next = off + i + 1
 		}
 		line := strings.TrimSuffix(string(data[off:next]), "\n")
-		if _, ok := hooks.ParseStartMarker(line); ok {
+		if _, ok := ParseStartMarker(line); ok {
 			if open >= 0 || found {
 				return 0, 0, false, errors.New("more than one git-worktree-ports start marker")
 			}
 			open = off
-		} else if line == hooks.EndMarker {
+		} else if line == EndMarker {
 			if open < 0 {
 				return 0, 0, false, errors.New("a git-worktree-ports end marker without its start marker")
 			}

@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package reserve
+package listener
 
 import "syscall"
 

@@ -1,4 +1,4 @@
-package hook
+package hooks
 
 import (
 	"errors"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -20,15 +19,15 @@ func TestInstallFresh(t *testing.T) {
 
 	r, err := Install(o)
 	wantAction(t, r, err, ActionCreated)
-	if r.Path != hookPath || readString(t, hookPath) != hooks.File(s.bin) || mode(t, hookPath) != 0o755 {
+	if r.Path != hookPath || readString(t, hookPath) != File(s.bin) || mode(t, hookPath) != 0o755 {
 		t.Fatalf("Install wrote %s (mode %v):\n%s", r.Path, mode(t, hookPath), readString(t, hookPath))
 	}
-	if !strings.Contains(readString(t, hookPath), hooks.StartMarker()) {
+	if !strings.Contains(readString(t, hookPath), StartMarker()) {
 		t.Fatal("no version marker")
 	}
 	r, err = Install(o)
 	wantAction(t, r, err, ActionUnchanged)
-	if readString(t, hookPath) != hooks.File(s.bin) {
+	if readString(t, hookPath) != File(s.bin) {
 		t.Fatal("second Install changed the file")
 	}
 
@@ -62,12 +61,12 @@ func TestInstallUpgrades(t *testing.T) {
 	hookPath := filepath.Join(main, ".git", "hooks", "post-checkout")
 
 	// An older block recording another binary, inside a foreign hook.
-	old := strings.Replace(hooks.Block("/old/place/git-worktree-ports"), hooks.StartMarker(), hooks.StartMarkerPrefix+" (v0) >>>", 1)
+	old := strings.Replace(Block("/old/place/git-worktree-ports"), StartMarker(), StartMarkerPrefix+" (v0) >>>", 1)
 	before, after := "#!/bin/bash\necho before\n", "echo after\n"
 	put(t, hookPath, before+old+after, 0o750)
 	r, err := Install(o)
 	wantAction(t, r, err, ActionUpdated)
-	if got := readString(t, hookPath); got != before+hooks.Block(s.bin)+after {
+	if got := readString(t, hookPath); got != before+Block(s.bin)+after {
 		t.Fatalf("upgraded hook:\n%s", got)
 	}
 	if mode(t, hookPath) != 0o750 {
@@ -82,17 +81,17 @@ func TestInstallUpgrades(t *testing.T) {
 	}
 
 	// A whole hook of ours from another binary path is upgraded, then deleted.
-	put(t, hookPath, hooks.File("/old/place/git-worktree-ports"), 0o755)
+	put(t, hookPath, File("/old/place/git-worktree-ports"), 0o755)
 	r, err = Install(o)
 	wantAction(t, r, err, ActionUpdated)
-	if readString(t, hookPath) != hooks.File(s.bin) {
+	if readString(t, hookPath) != File(s.bin) {
 		t.Fatal("whole hook not upgraded")
 	}
 	r, err = Uninstall(o)
 	wantAction(t, r, err, ActionDeleted)
 
 	// A block from a newer release is not downgraded.
-	newer := strings.Replace(hooks.File(s.bin), hooks.StartMarker(), hooks.StartMarkerPrefix+" (v99) >>>", 1)
+	newer := strings.Replace(File(s.bin), StartMarker(), StartMarkerPrefix+" (v99) >>>", 1)
 	put(t, hookPath, newer, 0o755)
 	if _, err := Install(o); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("Install over a newer block: %v", err)
@@ -185,7 +184,7 @@ func TestCheckoutNeverFails(t *testing.T) {
 			if err != nil {
 				t.Fatalf("git worktree add failed without the binary: %v\n%s", err, stderr)
 			}
-			if stderr != hooks.NotFoundMessage+"\n" {
+			if stderr != NotFoundMessage+"\n" {
 				t.Fatalf("stderr = %q; want exactly the not-found line", stderr)
 			}
 			if _, err := os.Stat(filepath.Join(wt, "README")); err != nil {
@@ -318,7 +317,7 @@ func TestGlobalTemplateDir(t *testing.T) {
 
 	// A repository created afterwards gets the hook and runs it.
 	main := s.repo("main")
-	if readString(t, filepath.Join(main, ".git", "hooks", "post-checkout")) != hooks.File(s.bin) {
+	if readString(t, filepath.Join(main, ".git", "hooks", "post-checkout")) != File(s.bin) {
 		t.Fatal("template hook not copied")
 	}
 	s.worktreeAdd(main, "feature")
@@ -421,10 +420,10 @@ func TestSymlinkedHook(t *testing.T) {
 
 func TestFindBlockErrors(t *testing.T) {
 	t.Parallel()
-	b := hooks.Block("/x")
+	b := Block("/x")
 	for name, data := range map[string]string{
-		"unterminated": "#!/bin/sh\n" + hooks.StartMarker() + "\necho\n",
-		"end only":     "#!/bin/sh\n" + hooks.EndMarker + "\n",
+		"unterminated": "#!/bin/sh\n" + StartMarker() + "\necho\n",
+		"end only":     "#!/bin/sh\n" + EndMarker + "\n",
 		"two blocks":   "#!/bin/sh\n" + b + b,
 	} {
 		if _, _, _, err := findBlock([]byte(data)); err == nil {

@@ -1,4 +1,4 @@
-package reserve
+package listener
 
 import "github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 

@@ -1,10 +1,7 @@
-// Package owner tells who listens on a TCP port: the process id, its name and
-// its working directory, and which worktree that directory belongs to.
-//
-// The OS lookups go through gopsutil. On Linux one call walks /proc/*/fd once
-// to map socket inodes to processes; on macOS gopsutil runs lsof once. Either
-// way Lookup makes a single scan for all the ports it is asked about.
-package owner
+// Who listens on a TCP port: the process id, its name and its working directory,
+// through gopsutil in one scan of the connection table (see the package doc).
+
+package listener
 
 import (
 	"cmp"

@@ -1,6 +1,6 @@
 //go:build windows
 
-package reserve
+package listener
 
 import (
 	"errors"
