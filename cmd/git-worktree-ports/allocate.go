@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -102,7 +103,7 @@ func warnTo(f *Factory) func(string) {
 }
 
 // allocWarnTo prints allocate's warnings as warnTo does, whatever their kind.
-func allocWarnTo(f *Factory) func(alloc.Warning) {
+func allocWarnTo(f *Factory) func(claim.Warning) {
 	warn := warnTo(f)
-	return func(w alloc.Warning) { warn(w.Text) }
+	return func(w claim.Warning) { warn(w.Text) }
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -70,8 +72,12 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 	// Where the hook lives is install-hook's answer, gathered the same way.
 	hopts, herr := hookOptions(ctx, f, "")
 	facts, err := inventory.Examine(ctx, inventory.DoctorOptions{
-		Dir: f.dir(), Env: f.Environ(), Getenv: f.Getenv, Prober: f.Prober, Hook: hopts, HookErr: herr,
+		Dir: f.dir(), Env: f.Environ(), Getenv: f.Getenv, Hook: hopts, HookErr: herr,
 		Verbose: f.verbose(),
+		DryRun: func(ctx context.Context, dir string) error {
+			_, err := alloc.Allocate(ctx, alloc.Options{Dir: dir, Env: f.Environ(), DryRun: true, Prober: f.Prober, Verbose: f.verbose()})
+			return err
+		},
 	})
 	if err != nil {
 		return err

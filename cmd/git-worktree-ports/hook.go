@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -66,10 +67,10 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Sprintf("ports not allocated: %v", err)
 	}
-	var warnings []alloc.Warning
+	var warnings []claim.Warning
 	res, err := alloc.Allocate(c.Context(), alloc.Options{
 		Dir: f.dir(), Env: hookEnv(f.Environ()), Prober: f.Prober, Now: f.Now,
-		Warn:    func(w alloc.Warning) { warnings = append(warnings, w) },
+		Warn:    func(w claim.Warning) { warnings = append(warnings, w) },
 		Verbose: f.verbose(),
 	})
 	if err != nil {
@@ -85,15 +86,15 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	stuck, unapproved, others := "", "", 0
 	for _, w := range warnings {
 		switch w.Kind {
-		case alloc.TrackedWarning:
+		case claim.TrackedWarning:
 			// Not folded into the count: it is the reason the hook ran at all in a
 			// worktree that already had a file.
 			msg = "WARNING: " + reserve.FileName + " is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached " + reserve.FileName + " and commit)"
-		case alloc.UnapprovedNote:
+		case claim.UnapprovedNote:
 			// Not a problem to count: the config's extras wait for `trust`, and the line
 			// names it. The hook never asks.
 			unapproved = "; " + strings.TrimPrefix(w.Text, "note: ")
-		case alloc.StuckWarning:
+		case claim.StuckWarning:
 			// Nor is another repository that did not answer: its ports were not
 			// counted, and the user should know which one hangs.
 			stuck += "; " + w.Text

@@ -67,9 +67,8 @@ services it has.`,
 func portRun(ctx context.Context, opts *PortOptions) error {
 	f := opts.F
 	port, err := wtenv.Port(ctx, wtenv.Options{
-		Dir: f.dir(), Env: f.Environ(), NoAllocate: opts.NoAllocate, Prober: f.Prober, Now: f.Now,
+		Dir: f.dir(), Env: f.Environ(), NoAllocate: opts.NoAllocate, Allocate: allocateFor(f),
 		Warn:      warnTo(f),
-		Verbose:   f.verbose(),
 		Allocated: func(msg string) { fmt.Fprintln(f.ErrOut, untrusted.Lines(msg)) },
 	}, opts.Service)
 	if err != nil {

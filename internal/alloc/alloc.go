@@ -1,25 +1,18 @@
 // Package alloc chooses and writes a worktree's port bundle: it reads the reservations of
 // the sibling worktrees (and, with cross-repository awareness, of other repositories'),
 // keeps the existing bundle when it may, otherwise picks the hash-preferred free slot,
-// and writes the reservation atomically, all under the locks. It also owns the rules
-// that other commands share: whose a found reservation is (OriginOf), and which of two
-// overlapping reservations keeps its bundle (Winner). What the repository is comes from
-// package repository.
+// and writes the reservation atomically, all under the locks. It is the algorithm alone:
+// what a reservation means (whose it is, what it should hold, which of two overlapping
+// ones keeps its bundle) and reading the others' reservations are package claim's rules,
+// which list and doctor use too. What the repository is comes from package repository.
 //
 // The files follow the algorithm:
 //
 //	alloc.go    Allocate: discover, lock, list again if needed, run, exclude the file
-//	siblings.go the other worktrees' reservations, read in parallel
-//	foreign.go  other repositories' worktrees and reservations, each within a time limit
-//	listed.go   whether a worktree listing taken earlier is still complete
-//	origin.go   whether a reservation is this worktree's own, moved here, or a copy
 //	keep.go     whether the existing reservation stays, as it is or updated
 //	main.go     the main worktree on the ports its config names (services.<name>.main)
-//	overlap.go  the overlap rule: which of two overlapping reservations keeps its bundle
 //	step.go     choosing a slot (preferred, stepped, pinned), and why a range ran out
 //	write.go    the atomic write
-//	expected.go the reservation's content for a bundle (doctor and env compare with it),
-//	            and its variables, which allocate also keeps in the dotenv files (dotenvfile)
 //	errors.go   the errors callers tell apart
 package alloc
 
@@ -34,6 +27,7 @@ import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -69,9 +63,9 @@ type Options struct {
 	Prober listener.Prober
 	// Warn receives one-line warnings (skipped files, a tracked reservation, another
 	// repository that did not answer); nil drops them.
-	Warn func(Warning)
+	Warn func(claim.Warning)
 	// Now reads the clock, which dates the worktree listings that are checked under the
-	// lock (listedBefore); nil is time.Now.
+	// lock (claim.ListedBefore); nil is time.Now.
 	Now func() time.Time
 	// LockTimeout overrides git config and GIT_WORKTREE_PORTS_LOCK_TIMEOUT when non-zero.
 	LockTimeout time.Duration
@@ -101,13 +95,13 @@ type Result struct {
 func Allocate(ctx context.Context, o Options) (*Result, error) {
 	say := o.Warn
 	if say == nil {
-		say = func(Warning) {}
+		say = func(claim.Warning) {}
 	}
-	warn := func(s string) { say(warning(s)) }
+	warn := func(s string) { say(claim.Warning{Kind: claim.OtherWarning, Text: s}) }
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
 	// The worktrees are listed together with everything else, before the lock, because one
 	// more git process in sequence is a third of allocate's time. Under the lock the list
-	// is checked (listedBefore) and taken again only if a worktree may have been added
+	// is checked (claim.ListedBefore) and taken again only if a worktree may have been added
 	// since, or one added and allocated in between would go unseen.
 	now := o.Now
 	if now == nil {
@@ -141,11 +135,11 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	approval := repo.Approve(cfg, g.Getenv)
 	cfg = approval.Config
 	if approval.Note != "" {
-		say(Warning{Kind: UnapprovedNote, Text: approval.Note})
+		say(claim.Warning{Kind: claim.UnapprovedNote, Text: approval.Note})
 	}
 	key := signingKey(g.Getenv, warn)
 	if repo.Tracked {
-		say(Warning{Kind: TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName)})
+		say(claim.Warning{Kind: claim.TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName)})
 	}
 
 	getenv := g.Getenv
@@ -153,11 +147,11 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var foreign *Foreign
+	var foreign *claim.Foreign
 	if cross != nil {
 		// Before the per-user lock, so that a slow repository holds up only this
-		// allocation, not every one waiting for that lock (Foreign).
-		foreign = listForeign(ctx, *cross, repo.Loc.CommonDir, o.Env, say, now, direct{on: !o.GitOnly, note: o.Verbose})
+		// allocation, not every one waiting for that lock (claim.Foreign).
+		foreign = claim.ListForeignFor(ctx, *cross, repo.Loc.CommonDir, o.Env, claim.Listing{Warn: say, Now: now, FromFiles: !o.GitOnly, Note: o.Verbose})
 	}
 	if !o.DryRun {
 		timeout, err := repo.LockTimeout(o.LockTimeout, getenv)
@@ -177,7 +171,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 		defer func() { _ = lock.Release() }()
-		if !listedBefore(repo.Loc.CommonDir, repo.Loc.GitDir, len(repo.Worktrees)-1, listStart) {
+		if !claim.ListedBefore(repo.Loc.CommonDir, repo.Loc.GitDir, len(repo.Worktrees)-1, listStart) {
 			if err := repo.Relist(ctx, g); err != nil {
 				return nil, err
 			}
@@ -210,7 +204,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		}
 		// Still under the lock, so two allocations in this worktree never interleave
 		// their writes of a file.
-		if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: root, Files: cfg.Dotenv, Env: o.Env, Warn: warn}, Vars(root, res.Reservation)); len(changed) > 0 {
+		if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: root, Files: cfg.Dotenv, Env: o.Env, Warn: warn}, claim.Vars(root, res.Reservation)); len(changed) > 0 {
 			res.Message += "; wrote " + untrusted.New(strings.Join(changed, ", ")).String()
 			res.Dotenv = changed
 		}
@@ -226,9 +220,9 @@ type allocation struct {
 	name   string
 	prober listener.Prober
 	warn   func(string)
-	sibs   []Sibling
+	sibs   []claim.Sibling
 	// foreign holds the other repositories; nil when cross-repository awareness is off.
-	foreign *Foreign
+	foreign *claim.Foreign
 	ctx     context.Context
 	// keptSince is the modification time of a kept reservation that is being rewritten
 	// in place, restored after the write.
@@ -251,7 +245,7 @@ type allocation struct {
 
 func (a *allocation) run(o Options) (*Result, error) {
 	spec := a.cfg.Spec
-	a.sibs = ReadSiblings(a.repo.Worktrees, a.root, a.root, a.warn)
+	a.sibs = claim.ReadSiblings(a.repo.Worktrees, a.root, a.root, a.warn)
 	if a.foreign != nil {
 		a.sibs = append(a.sibs, a.foreign.Siblings(a.ctx, a.root)...)
 	}
@@ -281,20 +275,20 @@ func (a *allocation) run(o Options) (*Result, error) {
 	}
 	hasOwn := ownErr == nil
 	if hasOwn {
-		switch OriginOf(own, a.root, a.here) {
-		case Copied:
+		switch claim.OriginOf(own, a.root, a.here) {
+		case claim.Copied:
 			// The original's bundle: never this worktree's to keep, and taken by the
 			// original wherever it is, which this worktree may not see (another
 			// repository, another machine). A tracked file already had its warning.
 			if !a.repo.Tracked {
 				a.warn(fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed?); choosing a bundle of its own", untrusted.New(a.path), untrusted.New(own.Root)))
 			}
-			a.sibs = append(a.sibs, Sibling{
+			a.sibs = append(a.sibs, claim.Sibling{
 				Worktree: gitwt.Worktree{Path: own.Root}, Path: a.path, Reservation: own,
 				Label: repository.Label(a.root, own.Root) + " (copied from there)",
 			})
 			hasOwn = false
-		case MovedHere:
+		case claim.MovedHere:
 			a.movedFrom = own.Root
 		}
 	}
@@ -354,4 +348,11 @@ func (a *allocation) run(o Options) (*Result, error) {
 		msg = fmt.Sprintf("%s: %s; using slot %d, ports %s%s", untrusted.New(a.name), why, choice.Slot, portRange(choice.Base, spec.Width), more)
 	}
 	return a.write(prev, a.reservation(choice.Slot, choice.Base), outcome, msg, o.DryRun)
+}
+
+// here is claim.OriginOf's question, answered from git: this worktree's git directory,
+// and whether git lists this top level as a worktree.
+func (a *allocation) here() (string, bool) {
+	_, listed := a.repo.Current()
+	return a.repo.Loc.GitDir, listed
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -38,7 +39,7 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 		if !own.Overlaps(s.Reservation) {
 			continue
 		}
-		if keeps(false, slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
+		if claim.Keeps(false, slot == preferred, ownMod, a.root, s, spec, a.repo.RepoID()) {
 			continue
 		}
 		a.warn(fmt.Sprintf("%s: bundle %s overlaps %s (%s), which keeps it; choosing again", untrusted.New(a.name), portRange(own.Base, own.Width), s.Label, claimText(s.Reservation)))

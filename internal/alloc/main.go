@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -38,10 +39,10 @@ func (a *allocation) mainPorts(o Options, want, own reserve.Reservation, hasOwn 
 	return a.write(prev, want, MainPorts, msg, o.DryRun)
 }
 
-// mainReservation is what the main worktree's file holds (ExpectedMain).
+// mainReservation is what the main worktree's file holds (claim.ExpectedMain).
 func (a *allocation) mainReservation() reserve.Reservation {
 	cur, _ := a.repo.Current()
-	r, err := ExpectedMain(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir)
+	r, err := claim.ExpectedMain(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir)
 	if err != nil {
 		a.warn(err.Error())
 	}
@@ -55,7 +56,7 @@ func (a *allocation) mainReservation() reserve.Reservation {
 // counts with its age only for a port it already holds as a main port; for any other
 // (a new main port in the config, or a main worktree that was on a bundle) it asks now,
 // later than any reservation already there.
-func (a *allocation) mainHeldElsewhere(want, own reserve.Reservation, hasOwn bool) (*Sibling, reserve.Port) {
+func (a *allocation) mainHeldElsewhere(want, own reserve.Reservation, hasOwn bool) (*claim.Sibling, reserve.Port) {
 	now, held := time.Now(), time.Time{}
 	if hasOwn && own.Main {
 		held = modTime(a.path)
@@ -69,7 +70,7 @@ func (a *allocation) mainHeldElsewhere(want, own reserve.Reservation, hasOwn boo
 			if s.Repo == "" || !s.Reservation.Claimed(p.Port) {
 				continue
 			}
-			if !keeps(true, false, ownMod, a.root, s, a.cfg.Spec, a.repo.RepoID()) {
+			if !claim.Keeps(true, false, ownMod, a.root, s, a.cfg.Spec, a.repo.RepoID()) {
 				return &a.sibs[i], p
 			}
 		}

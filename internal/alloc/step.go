@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -29,7 +30,7 @@ func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
 	return a.write(prev, a.reservation(slot, o.Base), Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
 }
 
-func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
+func (a *allocation) reservedBy(base, width int) (claim.Sibling, bool) {
 	for _, s := range a.sibs {
 		for p := base; p < base+width; p++ {
 			if s.Reservation.Claimed(p) {
@@ -37,7 +38,7 @@ func (a *allocation) reservedBy(base, width int) (Sibling, bool) {
 			}
 		}
 	}
-	return Sibling{}, false
+	return claim.Sibling{}, false
 }
 
 // taken is the predicate bundle.Choose steps with: reserved first (cheap and
@@ -113,11 +114,11 @@ func (a *allocation) holdersText() string {
 
 // fileHold is how many slots one reservation file took during stepping.
 type fileHold struct {
-	sib Sibling
+	sib claim.Sibling
 	n   int
 }
 
-func (a *allocation) countFile(s Sibling) {
+func (a *allocation) countFile(s claim.Sibling) {
 	if a.files == nil {
 		a.files = map[string]*fileHold{}
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -23,12 +24,12 @@ func TestHoldersText(t *testing.T) {
 func TestFileText(t *testing.T) {
 	t.Parallel()
 	spec := bundle.Spec{Range: bundle.Range{Lo: 17000, Hi: 17099}, Width: 10} // 10 slots
-	wide := Sibling{
+	wide := claim.Sibling{
 		Path:        "/src/r-wide/.worktree-ports.json",
 		Worktree:    gitwt.Worktree{Path: "/src/r-wide"},
 		Reservation: reserve.Reservation{Base: 17000, Width: 60, Ports: []reserve.Port{{Name: "a", Port: 17000}, {Name: "b", Port: 17090}}},
 	}
-	small := Sibling{Path: "/src/r-small/.worktree-ports.json", Worktree: gitwt.Worktree{Path: "/src/r-small"}, Reservation: reserve.Reservation{Base: 17060, Width: 10}}
+	small := claim.Sibling{Path: "/src/r-small/.worktree-ports.json", Worktree: gitwt.Worktree{Path: "/src/r-small"}, Reservation: reserve.Reservation{Base: 17060, Width: 10}}
 	a := &allocation{cfg: config.Config{Spec: spec}}
 	for range 6 {
 		a.countFile(wide)

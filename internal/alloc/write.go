@@ -3,8 +3,8 @@ package alloc
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -12,7 +12,7 @@ import (
 
 func (a *allocation) reservation(slot, base int) reserve.Reservation {
 	cur, _ := a.repo.Current()
-	r, err := Expected(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir, slot, base)
+	r, err := claim.Expected(a.cfg, a.repo.RepoName(), cur.ShortBranch(), a.root, a.repo.Loc.GitDir, slot, base)
 	if err != nil {
 		// A var whose rendered value would carry a control character (from a branch or
 		// directory name) was left out (*config.DroppedError); any other error is a
@@ -43,15 +43,6 @@ func signingKey(getenv func(string) string, warn func(string)) []byte {
 // nothing can be told, and nothing is rewritten for it.
 func (a *allocation) sealed(own reserve.Reservation) bool {
 	return a.key == nil || trust.Sealed(a.key, own)
-}
-
-// recordable returns p when it can be recorded in a reservation file, and "" (not
-// recorded) otherwise, so an unusual path never keeps a worktree from getting ports.
-func recordable(p string) string {
-	if p = filepath.Clean(p); reserve.ValidPath(p) {
-		return p
-	}
-	return ""
 }
 
 func (a *allocation) write(prev []byte, r reserve.Reservation, outcome Outcome, msg string, dryRun bool) (*Result, error) {

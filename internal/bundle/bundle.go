@@ -14,11 +14,25 @@ import (
 // Range is an inclusive range of ports, Lo through Hi.
 type Range struct{ Lo, Hi int }
 
-// MinPort and MaxPort bound every range a config may set (internal/config checks it):
-// below 1024 lie the privileged ports.
+// The bounds of every bundle, defined here once: internal/config refuses a config beyond
+// them, and internal/reserve a reservation file no config within them produces, so one
+// file with "width": 64000 cannot take every slot of every repository on the machine.
 const (
+	// MinPort is the lowest port a range, a main port (services.<name>.main) or a
+	// reservation file may hold: below it lie the privileged ports.
 	MinPort = 1024
+	// MaxPort is the highest TCP port.
 	MaxPort = 65535
+	// MaxWidth bounds a bundle's width: a bundle is a handful of services, and a larger
+	// width is far more likely a typo than a plan.
+	MaxWidth = 1000
+	// MaxServices bounds the number of services (which width bounds too: every service
+	// has its own offset below it), and so the ports a main worktree's file lists. A
+	// config's main ports are reserved on the whole machine, in every repository's
+	// range, so without a small bound one committed config could name a main port in
+	// every slot of another repository's range and leave it no ports at all. 32 is more
+	// servers than any project runs per worktree.
+	MaxServices = 32
 )
 
 // String formats r as "lo-hi", or as a single port when Lo equals Hi.
@@ -72,8 +86,8 @@ func parsePort(s string) (int, error) {
 		return 0, fmt.Errorf("%q is not a port number", s)
 	}
 	p, _ := strconv.Atoi(s)
-	if p < 1 || p > 65535 {
-		return 0, fmt.Errorf("port %d is outside 1-65535", p)
+	if p < 1 || p > MaxPort {
+		return 0, fmt.Errorf("port %d is outside 1-%d", p, MaxPort)
 	}
 	return p, nil
 }

@@ -37,28 +37,12 @@ const (
 	DefaultWidth = 10
 )
 
-// MaxWidth bounds width: a bundle is a handful of services, and a larger
-// width is far more likely a typo than a plan.
-const MaxWidth = 1000
-
-// MaxServices bounds the number of services (which width bounds too: every service has
-// its own offset below it). A config's main ports (services.<name>.main) are reserved
-// on the whole machine, in every repository's range, so without a small bound one
-// committed config could name a main port in every slot of another repository's range
-// and leave it no ports at all. 32 is more servers than any project runs per worktree.
-const MaxServices = 32
-
 // Keys are the keys of the config file, in the order the documentation gives them;
 // ServiceKeys are those of a service's object.
 var (
 	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "$schema"}
 	ServiceKeys = []string{"offset", "env", "health", "main"}
 )
-
-// MinMainPort is the lowest port services.<name>.main may name: the lowest any
-// reservation file may list (reserve.MinPort), since other worktrees read the main
-// worktree's ports from its file.
-const MinMainPort = 1024
 
 // Var is a derived value: Name is exported with Template rendered.
 type Var struct {
@@ -191,11 +175,11 @@ func (c Config) Validate() error {
 // ApplyGit can each attribute the problem to where it came from.
 func (c Config) check() (key, msg string) {
 	s := c.Spec
-	if s.Width < 1 || s.Width > MaxWidth {
-		return "width", fmt.Sprintf("width %d is outside 1-%d", s.Width, MaxWidth)
+	if s.Width < 1 || s.Width > bundle.MaxWidth {
+		return "width", fmt.Sprintf("width %d is outside 1-%d", s.Width, bundle.MaxWidth)
 	}
-	if s.Range.Lo < 1024 || s.Range.Hi > 65535 {
-		return "range", fmt.Sprintf("range %v is outside 1024-65535", s.Range)
+	if s.Range.Lo < bundle.MinPort || s.Range.Hi > bundle.MaxPort {
+		return "range", fmt.Sprintf("range %v is outside %d-%d", s.Range, bundle.MinPort, bundle.MaxPort)
 	}
 	if s.Range.Lo > s.Range.Hi {
 		return "range", fmt.Sprintf("range %d-%d is backwards", s.Range.Lo, s.Range.Hi)
@@ -204,13 +188,13 @@ func (c Config) check() (key, msg string) {
 		return "range", fmt.Sprintf("range %v is narrower than width %d", s.Range, s.Width)
 	}
 	for i, r := range s.Avoid {
-		if r.Lo < 1 || r.Hi > 65535 || r.Lo > r.Hi {
-			return fmt.Sprintf("avoid[%d]", i), fmt.Sprintf("%v is not a port or a range in 1-65535", r)
+		if r.Lo < 1 || r.Hi > bundle.MaxPort || r.Lo > r.Hi {
+			return fmt.Sprintf("avoid[%d]", i), fmt.Sprintf("%v is not a port or a range in 1-%d", r, bundle.MaxPort)
 		}
 	}
 
-	if len(s.Services) > MaxServices {
-		return "services", fmt.Sprintf("%d services, more than the %d allowed (main ports would be reserved on the whole machine)", len(s.Services), MaxServices)
+	if len(s.Services) > bundle.MaxServices {
+		return "services", fmt.Sprintf("%d services, more than the %d allowed (main ports would be reserved on the whole machine)", len(s.Services), bundle.MaxServices)
 	}
 
 	envOwner := map[string]string{
@@ -272,7 +256,8 @@ func (c Config) check() (key, msg string) {
 }
 
 // checkMain checks services.<name>.main: every service names one or none does, each
-// is a port from MinMainPort up, and no two services share one.
+// is a port from bundle.MinPort up (the lowest any reservation file may list, since other
+// worktrees read the main worktree's ports from its file), and no two services share one.
 func checkMain(svcs []bundle.Service) (key, msg string) {
 	var first *bundle.Service
 	for i := range svcs {
@@ -290,8 +275,8 @@ func checkMain(svcs []bundle.Service) (key, msg string) {
 		switch {
 		case sv.Main == 0:
 			return k, fmt.Sprintf("missing: either every service names its port in the main worktree or none does (services.%s.main is %d)", first.Name, first.Main)
-		case sv.Main < MinMainPort || sv.Main > 65535:
-			return k, fmt.Sprintf("port %d is outside %d-65535", sv.Main, MinMainPort)
+		case sv.Main < bundle.MinPort || sv.Main > bundle.MaxPort:
+			return k, fmt.Sprintf("port %d is outside %d-%d", sv.Main, bundle.MinPort, bundle.MaxPort)
 		}
 		if other, ok := owner[sv.Main]; ok {
 			return k, fmt.Sprintf("port %d is already the main port of service %s", sv.Main, other)

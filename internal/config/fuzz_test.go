@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 )
 
@@ -43,7 +44,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		s := c.Spec
-		if s.Width < 1 || s.Width > MaxWidth {
+		if s.Width < 1 || s.Width > bundle.MaxWidth {
 			t.Fatalf("width %d accepted", s.Width)
 		}
 		if s.Range.Lo < 1024 || s.Range.Hi > 65535 || s.Range.Lo > s.Range.Hi {

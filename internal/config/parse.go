@@ -211,8 +211,8 @@ func (p *parser) service(key, name string, v gjson.Result) (bundle.Service, erro
 			sv.Health, err = p.str(key+".health", v)
 		case "main":
 			sv.Main, err = p.integer(key+".main", v)
-			if err == nil && (sv.Main < MinMainPort || sv.Main > 65535) {
-				err = p.errorf(key+".main", "port %d is outside %d-65535", sv.Main, MinMainPort)
+			if err == nil && (sv.Main < bundle.MinPort || sv.Main > bundle.MaxPort) {
+				err = p.errorf(key+".main", "port %d is outside %d-%d", sv.Main, bundle.MinPort, bundle.MaxPort)
 			}
 		default:
 			err = p.errorf(key+"."+k, "unknown key (known: %s)", strings.Join(ServiceKeys, ", "))
@@ -232,8 +232,8 @@ func (p *parser) avoidItem(key string, v gjson.Result) (bundle.Range, error) {
 		if err != nil {
 			return bundle.Range{}, err
 		}
-		if n < 1 || n > 65535 {
-			return bundle.Range{}, p.errorf(key, "port %d is outside 1-65535", n)
+		if n < 1 || n > bundle.MaxPort {
+			return bundle.Range{}, p.errorf(key, "port %d is outside 1-%d", n, bundle.MaxPort)
 		}
 		return bundle.Range{Lo: n, Hi: n}, nil
 	case gjson.String:

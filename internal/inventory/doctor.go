@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -57,11 +57,11 @@ type Facts struct {
 	// Worktrees are the repository's worktrees, in git's order (the main one first).
 	Worktrees []Worktree
 	// Siblings are the usable reservations, read as allocate reads them.
-	Siblings []alloc.Sibling
+	Siblings []claim.Sibling
 	// Foreign are the usable reservations of the other repositories in the per-user
 	// index (with cross-repository awareness on), and ForeignWarnings what reading them
 	// said: a repository that did not answer, a file skipped (a symlink, say).
-	Foreign         []alloc.Sibling
+	Foreign         []claim.Sibling
 	ForeignWarnings []string
 	// Overlaps are the pairs of Siblings whose bundles overlap, with the one that keeps
 	// its bundle by the overlap rule.
@@ -93,7 +93,7 @@ type Worktree struct {
 	Linked bool
 	// Reservation is its usable reservation, nil when it has none; Origin says whose.
 	Reservation *reserve.Reservation
-	Origin      alloc.Origin
+	Origin      claim.Origin
 	// Expected is what allocate would write there now, under its own config; nil
 	// when it has no reservation or its config does not load.
 	Expected *reserve.Reservation
@@ -113,10 +113,10 @@ type Worktree struct {
 }
 
 // Overlap is two reservations that claim a common port, in the order read, and which
-// one keeps its bundle (alloc.Winner). Unjudged is set for two worktrees of one other
+// one keeps its bundle (claim.Winner). Unjudged is set for two worktrees of one other
 // repository, where only doctor run there can apply the rule.
 type Overlap struct {
-	A, B     alloc.Sibling
+	A, B     claim.Sibling
 	AKeeps   bool
 	Unjudged bool
 }
@@ -269,11 +269,11 @@ func checkInvalid(f Facts) []Finding {
 }
 
 // checkCopied finds reservations written for another worktree: copied with a
-// directory, cloned or committed (alloc.OriginOf). They hold that worktree's ports.
+// directory, cloned or committed (claim.OriginOf). They hold that worktree's ports.
 func checkCopied(f Facts) []Finding {
 	var out []Finding
 	for _, w := range f.Worktrees {
-		if w.Reservation == nil || w.Origin != alloc.Copied {
+		if w.Reservation == nil || w.Origin != claim.Copied {
 			continue
 		}
 		path := filepath.Join(w.Row.Path, reserve.FileName)
@@ -295,7 +295,7 @@ func checkStale(f Facts) []Finding {
 		if _, _, held := mainHeldBy(f, w); held {
 			continue // checkMainHeld says why, and allocate cannot change it
 		}
-		if w.Reservation == nil || w.Expected == nil || w.Origin == alloc.Copied || len(w.Reservation.Env) == 0 {
+		if w.Reservation == nil || w.Expected == nil || w.Origin == claim.Copied || len(w.Reservation.Env) == 0 {
 			// A file with no env at all (by hand, or an older version) is one env and
 			// exec fill in themselves, by allocating.
 			continue
@@ -305,7 +305,7 @@ func checkStale(f Facts) []Finding {
 			// has come since: env and exec write it anew themselves.
 			continue
 		}
-		d := Compare(*w.Reservation, *w.Expected, true)
+		d := claim.Compare(*w.Reservation, *w.Expected, true)
 		if d.Empty() {
 			continue
 		}
@@ -349,9 +349,9 @@ func checkOverlaps(f Facts) []Finding {
 // mainHeldBy reports whether w is a main worktree that holds a bundle instead of its
 // main ports because another repository's reservation holds one of them (allocate's
 // fallback: the earlier reservation keeps its ports), and which one and which port.
-func mainHeldBy(f Facts, w Worktree) (alloc.Sibling, reserve.Port, bool) {
+func mainHeldBy(f Facts, w Worktree) (claim.Sibling, reserve.Port, bool) {
 	if w.Linked || w.Reservation == nil || w.Reservation.Main || w.Expected == nil || !w.Expected.Main {
-		return alloc.Sibling{}, reserve.Port{}, false
+		return claim.Sibling{}, reserve.Port{}, false
 	}
 	for _, p := range w.Expected.Ports {
 		for _, s := range f.Foreign {
@@ -360,7 +360,7 @@ func mainHeldBy(f Facts, w Worktree) (alloc.Sibling, reserve.Port, bool) {
 			}
 		}
 	}
-	return alloc.Sibling{}, reserve.Port{}, false
+	return claim.Sibling{}, reserve.Port{}, false
 }
 
 // checkMainHeld finds a main worktree that runs on a bundle of the range instead of the
@@ -415,10 +415,10 @@ func bundleText(r reserve.Reservation) string {
 
 // claimedPorts lists every port the reservations claim, each once, in order, with the
 // reservations that claim it: overlapping bundles give a port two.
-func claimedPorts(sibs []alloc.Sibling) ([]int, map[int][]alloc.Sibling) {
+func claimedPorts(sibs []claim.Sibling) ([]int, map[int][]claim.Sibling) {
 	var ports []int
-	owners := map[int][]alloc.Sibling{}
-	claim := func(p int, s alloc.Sibling) {
+	owners := map[int][]claim.Sibling{}
+	claim := func(p int, s claim.Sibling) {
 		if _, seen := owners[p]; !seen {
 			ports = append(ports, p)
 		}

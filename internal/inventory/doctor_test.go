@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
@@ -34,8 +34,8 @@ func res(base int, env ...string) *reserve.Reservation {
 	return &r
 }
 
-func sib(path string, base int) alloc.Sibling {
-	return alloc.Sibling{
+func sib(path string, base int) claim.Sibling {
+	return claim.Sibling{
 		Worktree: gitwt.Worktree{Path: path}, Path: path + "/" + reserve.FileName,
 		Reservation: *res(base), ModTime: time.Unix(1, 0), Label: "../" + path[strings.LastIndex(path, "/")+1:],
 	}
@@ -49,7 +49,7 @@ func healthy() Facts {
 	return Facts{
 		Toplevel: "/src/shop", Listed: true,
 		Worktrees: []Worktree{main, a},
-		Siblings:  []alloc.Sibling{sib("/src/shop", 21000), sib("/src/a", 21010)},
+		Siblings:  []claim.Sibling{sib("/src/shop", 21000), sib("/src/a", 21010)},
 		Range:     bundle.Range{Lo: 20000, Hi: 29999},
 		Hook: HookFacts{Known: true, Options: hooks.Options{HooksDir: "/src/shop/.git/hooks"},
 			State: hooks.State{Path: "/src/shop/.git/hooks/post-checkout", Exists: true, Installed: true, Version: hooks.Version}},
@@ -105,7 +105,7 @@ func TestChecks(t *testing.T) {
 			Fix:     "git -C /src/a worktree-ports allocate   (it chooses again, keeping any fields of yours)"}}},
 
 		{"copied", checkCopied, func(f *Facts) {
-			f.Worktrees[1].Origin = alloc.Copied
+			f.Worktrees[1].Origin = claim.Copied
 			f.Worktrees[1].Reservation.Root = "/elsewhere/a"
 		}, []Finding{{Check: "copied", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written for the worktree at /elsewhere/a (copied, cloned or committed), so it lists that worktree's ports",
@@ -118,7 +118,7 @@ func TestChecks(t *testing.T) {
 			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)"}}},
 		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
-			f.Worktrees[1].Origin = alloc.Copied
+			f.Worktrees[1].Origin = claim.Copied
 		}, nil},
 		{"stale: a file with no env is filled in by env itself", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
@@ -147,14 +147,14 @@ func TestChecks(t *testing.T) {
 			f.Worktrees[0].Expected = &main
 			blog := sib("/src/blog", 2995)
 			blog.Repo, blog.Label = "blog", "../blog (repo blog)"
-			f.Foreign = []alloc.Sibling{blog}
+			f.Foreign = []claim.Sibling{blog}
 		}, []Finding{{Check: "main-ports", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
 			Message: "../shop holds 21000+10 instead of its main ports (3000, 8000): port 3000 (web) is reserved by ../blog (repo blog), an earlier reservation of another repository, which keeps it",
 			Fix:     "free it there (git -C /src/blog worktree-ports release) or give one of the two other ports, then: git -C /src/shop worktree-ports allocate"}}},
 		{"main-ports: nobody else holds them (stale's case)", checkMainHeld, func(f *Facts) {
 			main := reserve.Reservation{Main: true, Base: 3000, Width: 1, Ports: []reserve.Port{{Name: "web", Port: 3000}}}
 			f.Worktrees[0].Expected = &main
-			f.Foreign = []alloc.Sibling{sib("/src/blog", 21020)}
+			f.Foreign = []claim.Sibling{sib("/src/blog", 21020)}
 		}, nil},
 
 		{"other-repository: what reading it said", checkForeign, func(f *Facts) {

@@ -11,8 +11,8 @@ import (
 	"sync"
 
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
@@ -84,8 +84,17 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 	return out, nil
 }
 
+// overlapSpec is the bundle the overlap rule judges this repository's worktrees by
+// (claim.Winner): its config's, or, when that does not load, one that prefers no slot.
+func overlapSpec(repo *repository.Repo) bundle.Spec {
+	if c, err := repo.LoadConfig("", 0); err == nil {
+		return c.Spec
+	}
+	return bundle.Spec{Range: bundle.Range{Lo: 1, Hi: bundle.MaxPort}}
+}
+
 // otherRepos lists the worktrees of every other repository in the per-user index, each
-// within the time limit of cross-repository awareness (alloc.ListForeign). repo is the
+// within the time limit of cross-repository awareness (claim.ListForeign). repo is the
 // one already listed, or nil outside any repository.
 func otherRepos(ctx context.Context, repo *repository.Repo, getenv func(string) string, warn func(string)) ([]Source, error) {
 	if repo == nil {
@@ -98,7 +107,7 @@ func otherRepos(ctx context.Context, repo *repository.Repo, getenv func(string) 
 		return nil, err
 	}
 	var out []Source
-	for _, r := range alloc.ListForeign(ctx, *idx, repo.Loc.CommonDir, nil, warn).Repos {
+	for _, r := range claim.ListForeign(ctx, *idx, repo.Loc.CommonDir, nil, warn).Repos {
 		if r.Worktrees != nil {
 			out = append(out, Source{Name: r.Entry.Name, Worktrees: r.Worktrees})
 		}
@@ -112,9 +121,9 @@ type DoctorOptions struct {
 	Dir    string
 	Env    []string // the environment git and allocate's dry run see; nil is the process's
 	Getenv func(string) string
-	// Prober is handed to the dry run of allocate that tells whether a worktree
-	// without ports can get any.
-	Prober listener.Prober
+	// DryRun runs allocate in a dry run in the worktree dir, to tell whether a worktree
+	// without ports can get any (cmd wires it to alloc.Allocate); nil does not ask.
+	DryRun func(ctx context.Context, dir string) error
 	// Hook is where install-hook puts the hook, from the same gathering install-hook
 	// does; HookErr says why git could not tell (then the hook is not checked).
 	Hook    hooks.Options
@@ -139,8 +148,8 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	}
 
 	rows := Build([]Source{{Name: repo.RepoName(), Worktrees: repo.Worktrees}}, top, nil).Worktrees
-	f.Siblings = alloc.ReadSiblings(repo.Worktrees, "", top, nil)
-	bySibling := map[string]*alloc.Sibling{}
+	f.Siblings = claim.ReadSiblings(repo.Worktrees, "", top, nil)
+	bySibling := map[string]*claim.Sibling{}
 	for i := range f.Siblings {
 		bySibling[filepath.Clean(f.Siblings[i].Worktree.Path)] = &f.Siblings[i]
 	}
@@ -152,7 +161,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 			continue
 		}
 		wg.Add(1)
-		go func(w *Worktree, s *alloc.Sibling) {
+		go func(w *Worktree, s *claim.Sibling) {
 			defer wg.Done()
 			examineWorktree(repo, w, s, gitwt.Git{Env: o.Env}.Getenv)
 		}(&f.Worktrees[i], bySibling[filepath.Clean(r.Path)])
@@ -170,17 +179,19 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	// Every pair list --all flags "conflicting": this repository's, and across the
 	// repositories of the per-user index.
 	all := append(slices.Clip(f.Siblings), f.Foreign...)
+	// The config is loaded only when two reservations overlap.
+	spec := sync.OnceValue(func() bundle.Spec { return overlapSpec(repo) })
 	for i := range all {
 		for j := i + 1; j < len(all); j++ {
 			a, b := all[i], all[j]
 			if a.Reservation.Overlaps(b.Reservation) {
-				keeper, _, judged := alloc.Winner(repo, a, b)
+				keeper, _, judged := claim.Winner(spec(), repo.RepoID(), a, b)
 				f.Overlaps = append(f.Overlaps, Overlap{A: a, B: b, AKeeps: keeper.Path == a.Path, Unjudged: !judged})
 			}
 		}
 	}
 	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees)
-	f.NoPorts = noPorts(ctx, f.Worktrees, o.Prober, o.Env, o.Verbose)
+	f.NoPorts = noPorts(ctx, f.Worktrees, o.DryRun)
 	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr, o.Env)
 	if o.Getenv != nil {
 		f.RootEnv = o.Getenv("WORKTREE_PORTS_ROOT")
@@ -190,11 +201,11 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 }
 
 // foreignSiblings reads the reservations of every other repository in the per-user
-// index as allocate reads them (alloc.ListForeign, Foreign.Siblings: within the time
+// index as allocate reads them (claim.ListForeign, Foreign.Siblings: within the time
 // limit per repository, symlinks not followed), with the warnings that reading gave. It
 // reads nothing when cross-repository awareness is off: then no repository counts
 // another's ports, and list --all's flags are only a view.
-func foreignSiblings(ctx context.Context, repo *repository.Repo, top string, getenv func(string) string, env []string) ([]alloc.Sibling, []string) {
+func foreignSiblings(ctx context.Context, repo *repository.Repo, top string, getenv func(string) string, env []string) ([]claim.Sibling, []string) {
 	idx, err := repo.CrossRepo(getenv)
 	if err != nil {
 		return nil, []string{err.Error()}
@@ -205,14 +216,14 @@ func foreignSiblings(ctx context.Context, repo *repository.Repo, top string, get
 	var warnings []string
 	var mu sync.Mutex
 	warn := func(m string) { mu.Lock(); warnings = append(warnings, m); mu.Unlock() }
-	sibs := alloc.ListForeign(ctx, *idx, repo.Loc.CommonDir, env, warn).Siblings(ctx, top)
+	sibs := claim.ListForeign(ctx, *idx, repo.Loc.CommonDir, env, warn).Siblings(ctx, top)
 	return sibs, warnings
 }
 
 // examineWorktree fills in what doctor knows about one worktree with a directory: its
 // config (its own checkout of the file, so a branch may have other services), whose its
 // reservation is, what allocate would write there, crash leftovers, and its .git file.
-func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling, getenv func(string) string) {
+func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, getenv func(string) string) {
 	root := w.Row.Path
 	there := *repo
 	there.Loc.Toplevel = root
@@ -226,16 +237,16 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling, geten
 	if s != nil {
 		res := s.Reservation
 		w.Reservation = &res
-		w.Origin = alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+		w.Origin = claim.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
 		if cfgErr == nil {
 			slot, ok := cfg.Spec.SlotOf(res.Base)
 			if !ok {
 				slot = res.Slot
 			}
-			want, err := alloc.Expected(cfg, repo.RepoName(), w.Row.Branch, root, "", slot, res.Base)
+			want, err := claim.Expected(cfg, repo.RepoName(), w.Row.Branch, root, "", slot, res.Base)
 			if cfg.Spec.HasMain() && !w.Linked {
 				// The main worktree keeps the ports its config names.
-				want, err = alloc.ExpectedMain(cfg, repo.RepoName(), w.Row.Branch, root, "")
+				want, err = claim.ExpectedMain(cfg, repo.RepoName(), w.Row.Branch, root, "")
 			}
 			if err == nil {
 				w.Expected = &want
@@ -280,7 +291,7 @@ func recordedAt(gitDir string) string {
 
 // listeners looks up who listens on the ports the reservations claim, in one scan, and
 // which worktree each runs in.
-func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) (map[int][]Listener, error) {
+func listeners(ctx context.Context, sibs []claim.Sibling, wts []gitwt.Worktree) (map[int][]Listener, error) {
 	ports, _ := claimedPorts(sibs)
 	if len(ports) == 0 {
 		return nil, nil
@@ -310,12 +321,15 @@ func listeners(ctx context.Context, sibs []alloc.Sibling, wts []gitwt.Worktree) 
 // can get one, and returns its *bundle.ExhaustedError when the range is full. They all
 // see the same reservations, so one answer holds for all of them. Whatever else could
 // fail there (a config that does not load, a broken .git file) is reported on its own.
-func noPorts(ctx context.Context, wts []Worktree, prober listener.Prober, env []string, verbose func(string)) error {
+func noPorts(ctx context.Context, wts []Worktree, dryRun func(context.Context, string) error) error {
+	if dryRun == nil {
+		return nil
+	}
 	for _, w := range wts {
 		if !w.Row.Has(FlagMissing) || w.ConfigErr != nil || w.GitDirGone != "" {
 			continue
 		}
-		_, err := alloc.Allocate(ctx, alloc.Options{Dir: w.Row.Path, Env: env, DryRun: true, Prober: prober, Verbose: verbose})
+		err := dryRun(ctx, w.Row.Path)
 		if ex := (*bundle.ExhaustedError)(nil); errors.As(err, &ex) {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -83,7 +84,10 @@ func TestExamine(t *testing.T) {
 			return "0" // other repositories: see doctor_crossrepo.txtar
 		}
 		return ""
-	}, Prober: nothingBound})
+	}, DryRun: func(ctx context.Context, dir string) error {
+		_, err := alloc.Allocate(ctx, alloc.Options{Dir: dir, DryRun: true, Prober: nothingBound})
+		return err
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,10 +105,10 @@ func TestExamine(t *testing.T) {
 		if (w.Reservation != nil) != hasRes || (w.Expected != nil) != hasRes {
 			t.Errorf("%s: reservation %v, expected %v", w.Label, w.Reservation, w.Expected)
 		}
-		if hasRes && !Compare(*w.Reservation, *w.Expected, true).Empty() {
-			t.Errorf("%s: %s", w.Label, Compare(*w.Reservation, *w.Expected, true))
+		if hasRes && !claim.Compare(*w.Reservation, *w.Expected, true).Empty() {
+			t.Errorf("%s: %s", w.Label, claim.Compare(*w.Reservation, *w.Expected, true))
 		}
-		if want := map[bool]alloc.Origin{true: alloc.Copied, false: alloc.Own}[w.Row.Path == b]; w.Origin != want {
+		if want := map[bool]claim.Origin{true: claim.Copied, false: claim.Own}[w.Row.Path == b]; w.Origin != want {
 			t.Errorf("%s: origin %v, want %v", w.Label, w.Origin, want)
 		}
 	}

@@ -134,7 +134,7 @@ func row(repo string, w gitwt.Worktree, current string, prober listener.Prober) 
 	if w.Bare || w.Prunable {
 		return r
 	}
-	// As allocate reads it (alloc.ReadSiblings): a symlink is invalid, never followed.
+	// As allocate reads it (claim.ReadSiblings): a symlink is invalid, never followed.
 	res, _, err := reserve.ReadNoFollow(filepath.Join(w.Path, reserve.FileName))
 	switch {
 	case err == nil:

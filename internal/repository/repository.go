@@ -19,9 +19,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repoid"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -213,7 +213,7 @@ func (r *Repo) RepoID() string {
 	if len(r.Worktrees) > 0 {
 		main = r.Worktrees[0].Listed()
 	}
-	return bundle.RepoID(origin, main)
+	return repoid.Of(origin, main)
 }
 
 // RepoName is the short repository name used for the {repo} placeholder.

@@ -3,6 +3,7 @@ package reserve
 import (
 	"encoding/json"
 	"errors"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -72,11 +73,11 @@ func FuzzParse(f *testing.F) {
 			checkMarshal(t, data, sample)
 			return
 		}
-		if r.Base < 1 || r.Width < 1 || r.Base+r.Width-1 > maxPort {
+		if r.Base < 1 || r.Width < 1 || r.Base+r.Width-1 > bundle.MaxPort {
 			t.Fatalf("Parse accepted bundle %d+%d", r.Base, r.Width)
 		}
 		for _, p := range r.Ports {
-			if p.Port < 1 || p.Port > maxPort {
+			if p.Port < 1 || p.Port > bundle.MaxPort {
 				t.Fatalf("Parse accepted port %d", p.Port)
 			}
 		}

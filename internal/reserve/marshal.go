@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -87,9 +88,9 @@ func validate(r Reservation) error {
 	if r.Version < 0 || r.Version > maxExact {
 		bad("reservation: version %d out of range", r.Version)
 	}
-	if r.Base < 1 || r.Base > maxPort {
+	if r.Base < 1 || r.Base > bundle.MaxPort {
 		bad("reservation: base %d is not a port number", r.Base)
-	} else if r.Width < 1 || r.Width > maxPort+1-r.Base {
+	} else if r.Width < 1 || r.Width > bundle.MaxPort+1-r.Base {
 		bad("reservation: width %d does not fit above base %d", r.Width, r.Base)
 	}
 	if r.Slot < 0 || r.Slot > maxExact {
@@ -110,7 +111,7 @@ func validate(r Reservation) error {
 			bad("reservation: port name %q is not valid UTF-8", p.Name)
 		case seen[p.Name]:
 			bad("reservation: port %q listed twice", p.Name)
-		case p.Port < 1 || p.Port > maxPort:
+		case p.Port < 1 || p.Port > bundle.MaxPort:
 			bad("reservation: port %q = %d is not a port number", p.Name, p.Port)
 		}
 		seen[p.Name] = true

@@ -11,28 +11,13 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
-// maxPort is the highest TCP port.
-const maxPort = 65535
-
 // maxExact is the largest integer that every JSON reader (float64) keeps exact.
 const maxExact = 1 << 53
-
-// MinPort and MaxWidth are the bounds every valid config keeps (internal/config): a range
-// lies in MinPort-65535 and a bundle is at most MaxWidth ports wide. A reservation outside
-// them was not written by any allocation, so Read refuses it rather than let it block
-// ports: one file with "width": 64000 would otherwise take every slot of every
-// repository on the machine.
-const (
-	MinPort  = 1024
-	MaxWidth = 1000
-	// MaxServices bounds the ports a main worktree's file lists ("main": true), as
-	// config.MaxServices bounds the services that name them.
-	MaxServices = 32
-)
 
 // ErrOutOfBounds is wrapped by the *FileError of a reservation that is well-formed JSON
 // but holds a base, width or port that no valid config produces. Read still returns its
@@ -106,27 +91,27 @@ func read(path string, readFile func(string, int64) ([]byte, error)) (Reservatio
 }
 
 // OutOfBounds says why r could not have been written for any valid config, or returns
-// "": a base below MinPort, a width above MaxWidth, a port below MinPort, or more ports
+// "": a base below bundle.MinPort, a width above bundle.MaxWidth, a port below bundle.MinPort, or more ports
 // than the bundle is wide (every service has its own offset below the width). Ports
 // outside the bundle are allowed, since a main worktree may keep a project's usual ones.
 func (r Reservation) OutOfBounds() string {
 	switch {
-	case r.Base < MinPort || r.Base > maxPort:
-		return fmt.Sprintf("base %d is outside %d-%d, where every config's range lies", r.Base, MinPort, maxPort)
-	case r.Width < 1 || r.Width > MaxWidth:
-		return fmt.Sprintf("width %d is not one any config allows (1-%d)", r.Width, MaxWidth)
-	case r.Base+r.Width-1 > maxPort:
-		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, maxPort)
+	case r.Base < bundle.MinPort || r.Base > bundle.MaxPort:
+		return fmt.Sprintf("base %d is outside %d-%d, where every config's range lies", r.Base, bundle.MinPort, bundle.MaxPort)
+	case r.Width < 1 || r.Width > bundle.MaxWidth:
+		return fmt.Sprintf("width %d is not one any config allows (1-%d)", r.Width, bundle.MaxWidth)
+	case r.Base+r.Width-1 > bundle.MaxPort:
+		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, bundle.MaxPort)
 	case len(r.Ports) > r.Width && !r.Main:
 		return fmt.Sprintf("%d ports listed for a bundle of width %d, more than any config has services", len(r.Ports), r.Width)
-	case len(r.Ports) > MaxWidth || r.Main && len(r.Ports) > MaxServices:
+	case len(r.Ports) > bundle.MaxWidth || r.Main && len(r.Ports) > bundle.MaxServices:
 		// A main worktree's file lists one port per service, and a config has at most
-		// MaxServices of them.
+		// bundle.MaxServices of them.
 		return fmt.Sprintf("%d ports listed, more than any config has services", len(r.Ports))
 	}
 	for _, p := range r.Ports {
-		if p.Port < MinPort || p.Port > maxPort {
-			return fmt.Sprintf("port %q = %d is outside %d-%d, where every config's range lies", p.Name, p.Port, MinPort, maxPort)
+		if p.Port < bundle.MinPort || p.Port > bundle.MaxPort {
+			return fmt.Sprintf("port %q = %d is outside %d-%d, where every config's range lies", p.Name, p.Port, bundle.MinPort, bundle.MaxPort)
 		}
 	}
 	return ""
@@ -176,15 +161,15 @@ func Parse(path string, data []byte) (Reservation, error) {
 
 	var r Reservation
 	base, ok := intValue(fields["base"])
-	if !ok || base < 1 || base > maxPort {
+	if !ok || base < 1 || base > bundle.MaxPort {
 		return fail(`"base" missing or not a port number`)
 	}
 	width, ok := intValue(fields["width"])
 	if !ok || width < 1 {
 		return fail(`"width" missing or not a positive integer`)
 	}
-	if width > maxPort+1-base {
-		return fail(fmt.Sprintf("bundle %d+%d runs past port %d", base, width, maxPort))
+	if width > bundle.MaxPort+1-base {
+		return fail(fmt.Sprintf("bundle %d+%d runs past port %d", base, width, bundle.MaxPort))
 	}
 	r.Base, r.Width = base, width
 	if v, ok := intValue(fields["version"]); ok && v >= 0 {
@@ -214,7 +199,7 @@ func Parse(path string, data []byte) (Reservation, error) {
 				return true
 			}
 			port, ok := intValue(v)
-			if !ok || port < 1 || port > maxPort {
+			if !ok || port < 1 || port > bundle.MaxPort {
 				bad = fmt.Sprintf("port %q = %s is not a port number", name, v.Raw)
 				return false
 			}

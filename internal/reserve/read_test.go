@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/testexec"
 )
 
@@ -416,10 +417,10 @@ func TestOutOfBounds(t *testing.T) {
 		reason string // "" means in bounds
 	}{
 		{"typical", Reservation{Base: 21340, Width: 10, Ports: ports(2, 21340)}, ""},
-		{"lowest base", Reservation{Base: MinPort, Width: 10}, ""},
-		{"base below", Reservation{Base: MinPort - 1, Width: 10}, "base 1023 is outside 1024-65535"},
-		{"widest", Reservation{Base: 20000, Width: MaxWidth}, ""},
-		{"too wide", Reservation{Base: 20000, Width: MaxWidth + 1}, "width 1001 is not one any config allows (1-1000)"},
+		{"lowest base", Reservation{Base: bundle.MinPort, Width: 10}, ""},
+		{"base below", Reservation{Base: bundle.MinPort - 1, Width: 10}, "base 1023 is outside 1024-65535"},
+		{"widest", Reservation{Base: 20000, Width: bundle.MaxWidth}, ""},
+		{"too wide", Reservation{Base: 20000, Width: bundle.MaxWidth + 1}, "width 1001 is not one any config allows (1-1000)"},
 		{"the issue's sibling", Reservation{Base: 1500, Width: 64000}, "width 64000"},
 		{"zero width", Reservation{Base: 20000}, "width 0"},
 		{"up to 65535", Reservation{Base: 65526, Width: 10}, ""},
@@ -428,8 +429,8 @@ func TestOutOfBounds(t *testing.T) {
 		{"more ports than offsets", Reservation{Base: 20000, Width: 3, Ports: ports(4, 20000)}, "4 ports listed for a bundle of width 3"},
 		{"a usual port outside the bundle", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 3000}}}, ""},
 		{"the main worktree's usual ports", Reservation{Main: true, Base: 3000, Width: 1, Ports: []Port{{"web", 3000}, {"api", 8000}}}, ""},
-		{"main, as many ports as any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxServices, 20000)}, ""},
-		{"main, more ports than any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(MaxServices+1, 20000)}, "33 ports listed, more than any config has services"},
+		{"main, as many ports as any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(bundle.MaxServices, 20000)}, ""},
+		{"main, more ports than any config has services", Reservation{Main: true, Base: 20000, Width: 1, Ports: ports(bundle.MaxServices+1, 20000)}, "33 ports listed, more than any config has services"},
 		{"a privileged port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", 80}}}, `port "web" = 80 is outside 1024-65535`},
 		{"a negative port", Reservation{Base: 20000, Width: 10, Ports: []Port{{"web", -5}}}, `port "web" = -5`},
 	}

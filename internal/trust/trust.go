@@ -13,7 +13,7 @@
 // a random key made for this user on first use (mode 0600 in the state directory), over
 // the file's own content (everything but the proof). A committed or crafted file cannot
 // forge one; a copied one keeps its proof but records another place, which
-// alloc.OriginOf calls a copy.
+// claim.OriginOf calls a copy.
 //
 // Checking either is a read of one small file, no git: `env` checks both on every
 // prompt.

@@ -97,7 +97,7 @@ func (a *approvalCheck) check(w *loaded) (again bool) {
 	}
 	cfg, ok := a.config()
 	if ok && len(cfg.Beyond()) == 0 {
-		// It asks for the ports alone now: nothing to approve. ConfigDrift says whether the
+		// It asks for the ports alone now: nothing to approve. claim.ConfigDrift says whether the
 		// file is stale.
 		return false
 	}

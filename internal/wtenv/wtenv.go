@@ -20,15 +20,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -46,15 +43,15 @@ type Options struct {
 	// NoAllocate refuses, with a *NoReservationError, instead of allocating when there is
 	// no reservation.
 	NoAllocate bool
-	// Prober and Now are for the allocation.
-	Prober listener.Prober
-	Now    func() time.Time
+	// Allocate runs allocate in the worktree root when there is no reservation to use
+	// (cmd wires it to alloc.Allocate with Env), passing its warnings to warn; it returns
+	// the reservation written and the line that says what it chose. It must be set
+	// unless NoAllocate is.
+	Allocate func(ctx context.Context, root string, warn func(string)) (res reserve.Reservation, message string, err error)
 	// Warn receives one-line warnings; Allocated the line that says what allocate chose,
 	// when Vars allocated. Either may be nil.
 	Warn      func(string)
 	Allocated func(string)
-	// Verbose is handed to the allocation (alloc.Options.Verbose); nil drops its lines.
-	Verbose func(string)
 }
 
 // NoReservationError says the worktree has no reservation of its own and allocating was
@@ -81,7 +78,7 @@ func Vars(ctx context.Context, o Options) ([]render.Var, error) {
 	if inherited := (gitwt.Git{Env: o.Env}).Getenv(config.EnvRoot); inherited != "" && !fspath.Same(inherited, root) {
 		warn(fmt.Sprintf("warning: %s=%s was inherited from another worktree; printing the ports of %s", config.EnvRoot, untrusted.New(inherited), untrusted.New(root)))
 	}
-	vars := alloc.Vars(root, reserve.Reservation{Main: res.Main, Slot: res.Slot})
+	vars := claim.Vars(root, reserve.Reservation{Main: res.Main, Slot: res.Slot})
 	if r, bad := untrusted.Control(root); bad {
 		warn(fmt.Sprintf("warning: %s: dropped: the worktree's path holds control character %s, which can hide text on a terminal; rename its directory to have it", config.EnvRoot, untrusted.ControlText(r)))
 	}
@@ -153,7 +150,7 @@ type loaded struct {
 // none (or one that must be chosen again), and warns when the file is a copy, was moved
 // here, or is older than a config that now gives other variables. forEnv says the
 // caller puts the file's env into an environment (Vars), which only a file this user's
-// tool wrote for this worktree may give (trust.Sealed, alloc.OriginOf): any other is
+// tool wrote for this worktree may give (trust.Sealed, claim.OriginOf): any other is
 // allocated anew, or refused with NoAllocate. Port needs only the ports.
 func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 	warn := o.Warn
@@ -178,7 +175,7 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 		switch {
 		case !trust.Sealed(key, res):
 			foreign = "was not written by your git-worktree-ports (no valid proof: committed, crafted, or from an older version)"
-		case alloc.OriginOf(res, root, here) == alloc.Copied:
+		case claim.OriginOf(res, root, here) == claim.Copied:
 			foreign = "was written for the worktree at " + untrusted.New(res.Root).String()
 		}
 	}
@@ -233,13 +230,13 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 			w.res, w.env = res, res.Env
 		}
 	}
-	if origin != alloc.Copied {
+	if origin != claim.Copied {
 		// Written before a service or var was added? Cheap: the config is parsed only
 		// when it is newer than the file, and git runs only if it needs the allowances.
 		portsOnly := w.res.Approval == "" || strings.HasPrefix(w.res.Approval, trust.PendingPrefix) || w.portsAlone
 		given := w.res
 		given.Env = w.env // what env gives, the ports alone or all of the file
-		if d := inventory.ConfigDrift(root, path, given, allow, portsOnly); !d.Empty() {
+		if d := claim.ConfigDrift(root, path, given, allow, portsOnly); !d.Empty() {
 			warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(path), config.FileName, d))
 		}
 	}
@@ -248,30 +245,29 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 
 // allocate runs allocate in the worktree root for env, exec and port.
 func allocate(ctx context.Context, o Options, root string, warn func(string)) (reserve.Reservation, error) {
-	a, err := alloc.Allocate(ctx, alloc.Options{
-		Dir: root, Env: o.Env, Prober: o.Prober, Now: o.Now,
-		Warn:    func(w alloc.Warning) { warn(w.Text) },
-		Verbose: o.Verbose,
-	})
+	if o.Allocate == nil {
+		return reserve.Reservation{}, errors.New("wtenv: no Allocate in Options")
+	}
+	res, msg, err := o.Allocate(ctx, root, warn)
 	if err != nil {
 		return reserve.Reservation{}, err
 	}
 	if o.Allocated != nil {
-		o.Allocated(a.Message)
+		o.Allocated(msg)
 	}
-	return a.Reservation, nil
+	return res, nil
 }
 
 // warnOrigin warns when the reservation res, found at path in the worktree root, holds
 // another worktree's ports: copied with a worktree directory, cloned or committed. The
-// place it records tells, from a few small files and without git (alloc.OriginOf);
+// place it records tells, from a few small files and without git (claim.OriginOf);
 // allocate then moves off it. It returns what it found.
-func warnOrigin(res reserve.Reservation, root, path string, warn func(string)) alloc.Origin {
-	origin := alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+func warnOrigin(res reserve.Reservation, root, path string, warn func(string)) claim.Origin {
+	origin := claim.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
 	switch origin {
-	case alloc.Copied:
-		warn(alloc.CopiedWarning(path, res.Root))
-	case alloc.MovedHere:
+	case claim.Copied:
+		warn(claim.CopiedWarning(path, res.Root))
+	case claim.MovedHere:
 		// Its ports are still its own; only values derived from the old place are stale.
 		warn(fmt.Sprintf("note: %s was written at %s, before this worktree moved; its ports stay the same; run `git worktree-ports allocate` to update it", untrusted.New(path), untrusted.New(res.Root)))
 	default:

@@ -1,6 +1,6 @@
 //go:build unix
 
-package alloc
+package claim
 
 import (
 	"os"
@@ -14,7 +14,7 @@ import (
 // TestListedBeforeWithFiles: the completeness check under the lock stays meaningful
 // when the list was read from git's files. `git worktree add` makes the administrative
 // directory and writes "locked" before "gitdir"; the reader skips such a half-made entry,
-// as git does, and listedBefore then counts one directory more than the list holds.
+// as git does, and ListedBefore then counts one directory more than the list holds.
 // Once the entry is whole, the reader lists it and the count agrees.
 func TestListedBeforeWithFiles(t *testing.T) {
 	t.Parallel()
@@ -41,8 +41,8 @@ func TestListedBeforeWithFiles(t *testing.T) {
 		return start, len(wts) - 1
 	}
 
-	if start, linked := list(); linked != 2 || !listedBefore(common, "", linked, start) {
-		t.Fatalf("two whole worktrees: %d listed, complete %v", linked, listedBefore(common, "", linked, start))
+	if start, linked := list(); linked != 2 || !ListedBefore(common, "", linked, start) {
+		t.Fatalf("two whole worktrees: %d listed, complete %v", linked, ListedBefore(common, "", linked, start))
 	}
 	half := filepath.Join(common, "worktrees", "c")
 	if err := os.Mkdir(half, 0o755); err != nil {
@@ -51,7 +51,7 @@ func TestListedBeforeWithFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(half, "locked"), []byte("initializing"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if start, linked := list(); linked != 2 || listedBefore(common, "", linked, start) {
+	if start, linked := list(); linked != 2 || ListedBefore(common, "", linked, start) {
 		t.Errorf("a half-made entry: %d listed, want 2 and the list reported incomplete", linked)
 	}
 	// The rest of what git writes, and the worktree's own .git.
@@ -72,7 +72,7 @@ func TestListedBeforeWithFiles(t *testing.T) {
 	if err := os.Remove(filepath.Join(half, "locked")); err != nil {
 		t.Fatal(err)
 	}
-	if start, linked := list(); linked != 3 || !listedBefore(common, "", linked, start) {
+	if start, linked := list(); linked != 3 || !ListedBefore(common, "", linked, start) {
 		t.Errorf("the entry made whole: %d listed, want 3 and the list complete", linked)
 	}
 }

@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"fmt"
@@ -51,11 +51,4 @@ func OriginOf(r reserve.Reservation, root string, here func() (gitDir string, re
 // worktree at original: the ports it lists are that worktree's.
 func CopiedWarning(path, original string) string {
 	return fmt.Sprintf("warning: %s was written for the worktree at %s (copied, cloned or committed?): its ports are that worktree's; run `git worktree-ports allocate` here to get your own", untrusted.New(path), untrusted.New(original))
-}
-
-// here is OriginOf's question, answered from git: this worktree's git directory, and
-// whether git lists this top level as a worktree.
-func (a *allocation) here() (string, bool) {
-	_, listed := a.repo.Current()
-	return a.repo.Loc.GitDir, listed
 }

@@ -1,6 +1,7 @@
-package alloc
+package claim
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -44,5 +45,18 @@ func TestOriginOf(t *testing.T) {
 				t.Error("asked about the git directory although the file is this worktree's: env must stay cheap")
 			}
 		})
+	}
+}
+
+// TestCopiedWarning: the line names the file and the worktree it was written for, and
+// says what to run; names from the file are escaped before they reach a terminal.
+func TestCopiedWarning(t *testing.T) {
+	for _, tt := range []struct{ path, original, want string }{
+		{"/src/b/.worktree-ports.json", "/src/a", "warning: /src/b/.worktree-ports.json was written for the worktree at /src/a (copied, cloned or committed?): its ports are that worktree's; run `git worktree-ports allocate` here to get your own"},
+		{"/src/b/.worktree-ports.json", "/src/\x1b[2Ka", "the worktree at /src/\\x1b[2Ka (copied"},
+	} {
+		if got := CopiedWarning(tt.path, tt.original); !strings.Contains(got, tt.want) {
+			t.Errorf("CopiedWarning(%q, %q) = %q, want it to hold %q", tt.path, tt.original, got, tt.want)
+		}
 	}
 }

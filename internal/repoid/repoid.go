@@ -1,36 +1,17 @@
-package bundle
+// Package repoid says who a repository is, in the one form the preferred slot hashes
+// (bundle.Preferred): its origin URL normalised to host/path, the way git reads remote
+// URLs, or the main worktree's name when it has no origin. Two clones of one repository
+// get the same identity, so their worktrees prefer the same slots.
+package repoid
 
 import (
-	"hash/fnv"
 	"net/url"
 	"path"
 	"path/filepath"
 	"strings"
 )
 
-// Hash returns FNV-1a 64 over the UTF-8 bytes of repoID, a NUL byte and
-// worktree. The NUL keeps ("ab", "c") and ("a", "bc") apart.
-//
-// The values are pinned in tests: changing them moves every worktree's
-// preferred slot, which is a breaking change.
-func Hash(repoID, worktree string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(repoID))
-	h.Write([]byte{0})
-	h.Write([]byte(worktree))
-	return h.Sum64()
-}
-
-// Preferred returns the preferred slot of worktree in a range of slots
-// slots: Hash modulo slots. It returns 0 when slots is not positive.
-func Preferred(repoID, worktree string, slots int) int {
-	if slots <= 0 {
-		return 0
-	}
-	return int(Hash(repoID, worktree) % uint64(slots))
-}
-
-// RepoID returns the repository identity that the preferred slot hashes.
+// Of returns the repository identity that the preferred slot hashes.
 //
 // For a remote URL it is host/path: scheme, user, password and port are
 // dropped, the host is lower-cased, and trailing "/" and ".git" are
@@ -44,7 +25,7 @@ func Preferred(repoID, worktree string, slots int) int {
 //
 // With no origin URL, it is the base name of mainWorktreePath, without
 // ".git" (a bare main worktree "x.git" gives "x").
-func RepoID(originURL, mainWorktreePath string) string {
+func Of(originURL, mainWorktreePath string) string {
 	originURL = strings.TrimSpace(originURL)
 	if originURL == "" {
 		name := filepath.Base(filepath.Clean(mainWorktreePath))

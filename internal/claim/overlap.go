@@ -1,13 +1,12 @@
-package alloc
+package claim
 
 import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 )
 
-// keeps is the documented overlap rule (docs/DESIGN.md), seen from a reservation of this
+// Keeps is the documented overlap rule (docs/DESIGN.md), seen from a reservation of this
 // repository against s: when two reservations overlap, a main worktree keeping its main
 // ports keeps them against its own repository's worktrees (ownMain; the sibling's is
 // Sibling.KeepsMain); otherwise the one on its own preferred slot keeps it; otherwise the
@@ -19,7 +18,7 @@ import (
 // there, so one repository's config can never move another repository's existing
 // reservation (the earlier one wins; the main worktree that finds its main ports taken
 // falls back to a bundle, see mainPorts).
-func keeps(ownMain, ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
+func Keeps(ownMain, ownPreferred bool, ownMod time.Time, ownPath string, s Sibling, spec bundle.Spec, repoID string) bool {
 	if s.Repo != "" {
 		return olderKeeps(ownMod, ownPath, s.ModTime, s.Worktree.Path)
 	}
@@ -44,10 +43,13 @@ func olderKeeps(aMod time.Time, aPath string, bMod time.Time, bPath string) bool
 }
 
 // Winner applies the overlap rule to two reservations, of this repository or others
-// (Sibling.Repo), and returns the one that keeps its bundle first. judged is false for
-// two worktrees of one other repository: the rule there needs that repository's
-// identity and config, so only doctor run there can tell.
-func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling, judged bool) {
+// (Sibling.Repo), and returns the one that keeps its bundle first. spec is this
+// repository's config's bundle (a zero Width when it has none that loads: then no slot is
+// preferred) and repoID its identity (repository.Repo.RepoID), which together say each
+// worktree's preferred slot. judged is false for two worktrees of one other
+// repository: the rule there needs that repository's identity and config, so only doctor
+// run there can tell.
+func Winner(spec bundle.Spec, repoID string, a, b Sibling) (keeper, loser Sibling, judged bool) {
 	switch {
 	case a.Repo != "" && a.Repo == b.Repo:
 		return a, b, false
@@ -57,13 +59,9 @@ func Winner(repo *repository.Repo, a, b Sibling) (keeper, loser Sibling, judged 
 		}
 		return b, a, true
 	}
-	spec := bundle.Spec{Range: bundle.Range{Lo: 1, Hi: 65535}}
-	if c, err := repo.LoadConfig("", 0); err == nil {
-		spec = c.Spec
-	}
 	slotA, _ := spec.SlotOf(a.Reservation.Base)
-	aPreferred := a.Reservation.Width == spec.Width && slotA == bundle.Preferred(repo.RepoID(), a.Worktree.Name(), spec.Slots())
-	if keeps(a.KeepsMain(), aPreferred, a.ModTime, a.Worktree.Path, b, spec, repo.RepoID()) {
+	aPreferred := a.Reservation.Width == spec.Width && slotA == bundle.Preferred(repoID, a.Worktree.Name(), spec.Slots())
+	if Keeps(a.KeepsMain(), aPreferred, a.ModTime, a.Worktree.Path, b, spec, repoID) {
 		return a, b, true
 	}
 	return b, a, true

@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"io/fs"

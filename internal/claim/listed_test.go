@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"os"
@@ -10,10 +10,10 @@ import (
 func TestListedBefore(t *testing.T) {
 	common := t.TempDir()
 	wt := filepath.Join(common, "worktrees")
-	if !listedBefore(common, "", 0, time.Now()) {
+	if !ListedBefore(common, "", 0, time.Now()) {
 		t.Error("no worktrees dir and nothing listed: want complete")
 	}
-	if listedBefore(common, "", 1, time.Now()) {
+	if ListedBefore(common, "", 1, time.Now()) {
 		t.Error("no worktrees dir but one listed: want incomplete")
 	}
 	for _, id := range []string{"a", "b"} {
@@ -37,8 +37,8 @@ func TestListedBefore(t *testing.T) {
 		{"made after the listing started", 2, time.Now().Add(-time.Second), false},
 	}
 	for _, tt := range tests {
-		if got := listedBefore(common, "", tt.linked, tt.start); got != tt.want {
-			t.Errorf("%s: listedBefore = %v, want %v", tt.name, got, tt.want)
+		if got := ListedBefore(common, "", tt.linked, tt.start); got != tt.want {
+			t.Errorf("%s: ListedBefore = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 	// A change inside an admin dir (a worktree added, locked, its index rewritten) counts.
@@ -47,11 +47,11 @@ func TestListedBefore(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(wt, "a", "locked"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if listedBefore(common, "", 2, time.Now().Add(-10*time.Millisecond)) {
+	if ListedBefore(common, "", 2, time.Now().Add(-10*time.Millisecond)) {
 		t.Error("an admin dir changed after the listing started: want incomplete")
 	}
 	// Unless it is our own: a hook runs just after git wrote it, and we are listed.
-	if !listedBefore(common, filepath.Join(wt, "a"), 2, time.Now().Add(-10*time.Millisecond)) {
+	if !ListedBefore(common, filepath.Join(wt, "a"), 2, time.Now().Add(-10*time.Millisecond)) {
 		t.Error("only our own admin dir changed: want complete")
 	}
 }

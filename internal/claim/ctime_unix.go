@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package alloc
+package claim
 
 import (
 	"io/fs"

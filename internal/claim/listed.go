@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// listedBefore reports whether a worktree list taken at (or after) start is still
+// ListedBefore reports whether a worktree list taken at (or after) start is still
 // complete: every worktree of the repository has an administrative directory
 // <common>/worktrees/<id>, created by `git worktree add` before its checkout (and so before
 // its hook allocates). The list is complete when there are exactly as many such
@@ -17,7 +17,7 @@ import (
 // start is taken a margin early. Our own directory (gitDir) is exempt from the time check:
 // in a post-checkout hook git has only just written it, and we are certainly listed.
 // Anything unexpected means "no": the caller lists again.
-func listedBefore(commonDir, gitDir string, linked int, start time.Time) bool {
+func ListedBefore(commonDir, gitDir string, linked int, start time.Time) bool {
 	dir := filepath.Join(commonDir, "worktrees")
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -46,7 +46,7 @@ func listedBefore(commonDir, gitDir string, linked int, start time.Time) bool {
 }
 
 // unchangedSince reports whether directory dir exists and nothing was added to, removed
-// from or renamed in it since t (with the coarse kernel clock's margin, as listedBefore).
+// from or renamed in it since t (with the coarse kernel clock's margin, as ListedBefore).
 func unchangedSince(dir string, t time.Time) bool {
 	fi, err := os.Lstat(dir)
 	return err == nil && changedBefore(fi, t.Add(-50*time.Millisecond))

@@ -1,4 +1,4 @@
-package inventory
+package claim
 
 import (
 	"os"
@@ -125,5 +125,80 @@ func TestConfigDrift(t *testing.T) {
 	write(cfgPath, `{"colour": "blue"}`, now)
 	if d := ConfigDrift(root, resPath, res, nil, false); !d.Empty() {
 		t.Fatalf("a broken config says nothing here: %v", d)
+	}
+}
+
+// TestIsMainWorktree: from files alone, a .git directory or a .git file naming a git
+// directory that is no linked worktree's (no commondir: a separate git dir, a submodule)
+// is a main worktree; a linked worktree's .git file, or none, is not.
+func TestIsMainWorktree(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(parts ...string) string {
+		t.Helper()
+		p := filepath.Join(append([]string{dir}, parts...)...)
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	put := func(path, data string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain := mk("plain")
+	mk("plain", ".git")
+	linkedGitDir := mk("shop.git", "worktrees", "a")
+	put(filepath.Join(linkedGitDir, "commondir"), "../..\n")
+	linked := mk("a")
+	put(filepath.Join(linked, ".git"), "gitdir: "+linkedGitDir+"\n")
+	separate := mk("sep")
+	put(filepath.Join(separate, ".git"), "gitdir: "+mk("sep.git")+"\n")
+	for _, tt := range []struct {
+		name, root string
+		want       bool
+	}{
+		{"a .git directory", plain, true},
+		{"a linked worktree's .git file", linked, false},
+		{"a separate git dir", separate, true},
+		{"no .git", mk("none"), false},
+	} {
+		if got := isMainWorktree(tt.root); got != tt.want {
+			t.Errorf("%s: isMainWorktree = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestConfigDriftMain: the main worktree's file is compared with what allocate writes
+// there when the config names main ports (ExpectedMain), so a file on them is not
+// stale, and a file for a bundle is.
+func TestConfigDriftMain(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	resPath := filepath.Join(root, reserve.FileName)
+	old := time.Now().Add(-time.Hour)
+	if err := os.WriteFile(resPath, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(resPath, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, config.FileName), []byte(`{"services": {"web": {"offset": 0, "main": 3000}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		res  reserve.Reservation
+		want string
+	}{
+		{"on the main ports", reserve.Reservation{Main: true, Base: 3000, Width: 1, Env: env("WEB_PORT", "3000")}, ""},
+		{"on a bundle", reserve.Reservation{Base: 20010, Width: 10, Slot: 1, Env: env("WEB_PORT", "20010")}, "WEB_PORT differs"},
+	} {
+		if got := ConfigDrift(root, resPath, tt.res, nil, false).String(); got != tt.want {
+			t.Errorf("%s: drift %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package alloc
+package claim
 
 import (
 	"context"
@@ -118,7 +118,7 @@ func TestForeignStuckRepository(t *testing.T) {
 	note := func(s string) { notes = append(notes, s) }
 	done := make(chan *Foreign, 1)
 	go func() {
-		done <- listForeign(context.Background(), idx, own, env, warn, time.Now, direct{on: true, note: note})
+		done <- ListForeignFor(context.Background(), idx, own, env, Listing{Warn: warn, Now: time.Now, FromFiles: true, Note: note})
 	}()
 	var f *Foreign
 	select {
@@ -198,7 +198,7 @@ func TestForeignReadsFiles(t *testing.T) {
 	warn := func(w Warning) { warnings = append(warnings, w.Text) }
 	note := func(s string) { notes = append(notes, s) }
 
-	f := listForeign(context.Background(), idx, own, traced, warn, time.Now, direct{on: true, note: note})
+	f := ListForeignFor(context.Background(), idx, own, traced, Listing{Warn: warn, Now: time.Now, FromFiles: true, Note: note})
 	if len(f.Repos) != 3 || len(warnings) != 0 || len(notes) != 0 {
 		t.Fatalf("repos %+v, warnings %q, notes %q; want 3 repositories read from their files", f.Repos, warnings, notes)
 	}

@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"path/filepath"
@@ -81,4 +81,13 @@ func Vars(root string, r reserve.Reservation) []render.Var {
 		vars = append(vars, render.Var{Name: e.Name, Value: e.Value})
 	}
 	return vars
+}
+
+// recordable returns p when it can be recorded in a reservation file, and "" (not
+// recorded) otherwise, so an unusual path never keeps a worktree from getting ports.
+func recordable(p string) string {
+	if p = filepath.Clean(p); reserve.ValidPath(p) {
+		return p
+	}
+	return ""
 }

@@ -1,4 +1,4 @@
-package inventory
+package claim
 
 import (
 	"errors"
@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -59,7 +58,7 @@ func names(ns []string) string {
 }
 
 // Compare tells how have differs from want, the reservation allocate would write for the
-// same bundle (alloc.Expected). The services' port variables are compared by name and
+// same bundle (Expected). The services' port variables are compared by name and
 // value; the config's other vars by name, and by value too when values is set. A caller
 // that does not know every placeholder's value ({repo} and {branch} need git) leaves
 // values unset.
@@ -120,9 +119,9 @@ func ConfigDrift(root, path string, res reserve.Reservation, allow func() envnam
 	if portsOnly {
 		cfg = cfg.PortsOnly()
 	}
-	want, _ := alloc.Expected(cfg, "", "", root, "", res.Slot, res.Base)
+	want, _ := Expected(cfg, "", "", root, "", res.Slot, res.Base)
 	if cfg.Spec.HasMain() && (res.Main || isMainWorktree(root)) {
-		want, _ = alloc.ExpectedMain(cfg, "", "", root, "")
+		want, _ = ExpectedMain(cfg, "", "", root, "")
 	}
 	return Compare(res, want, false)
 }

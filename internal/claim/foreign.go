@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"context"
@@ -73,6 +73,22 @@ func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, e
 			warn(w.Text)
 		}
 	}, time.Now, direct{})
+}
+
+// Listing is how allocation lists the other repositories (ListForeignFor): warnings that
+// say their kind, a clock, and, since allocation needs no commit ids, whether their
+// worktrees are read from git's files where they can be (FromFiles), and where to say
+// that git was asked instead (Note; nil drops those notes).
+type Listing struct {
+	Warn      func(Warning)
+	Now       func() time.Time
+	FromFiles bool
+	Note      func(string)
+}
+
+// ListForeignFor is ListForeign as allocation lists: see Listing.
+func ListForeignFor(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, how Listing) *Foreign {
+	return listForeign(ctx, idx, ownCommonDir, env, how.Warn, how.Now, direct{on: how.FromFiles, note: how.Note})
 }
 
 // listForeign is ListForeign with warnings that say their kind, a clock, and, for
@@ -282,7 +298,7 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 	defer cancel()
 	res, ok := within(rctx, func() (res foreignRead) {
 		wts := r.Worktrees
-		if !listedBefore(r.Entry.CommonDir, "", len(wts)-1, r.listed) {
+		if !ListedBefore(r.Entry.CommonDir, "", len(wts)-1, r.listed) {
 			var msg Warning
 			if wts, res.note, msg = f.worktrees(rctx, r.Entry); msg.Text != "" {
 				return foreignRead{msgs: []Warning{msg}, note: res.note}

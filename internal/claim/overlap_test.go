@@ -1,4 +1,4 @@
-package alloc
+package claim
 
 import (
 	"testing"
@@ -39,7 +39,7 @@ func TestKeepsRule(t *testing.T) {
 		{"other repository: preference ignored, age decides", true, newer, "/src/a", sib("b", prefB, old, "api"), false},
 	}
 	for _, tt := range tests {
-		if got := keeps(false, tt.ownPreferred, tt.ownMod, tt.ownPath, tt.s, spec, "repo"); got != tt.want {
+		if got := Keeps(false, tt.ownPreferred, tt.ownMod, tt.ownPath, tt.s, spec, "repo"); got != tt.want {
 			t.Errorf("%s: keeps = %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -63,8 +63,8 @@ func TestKeepsRuleIsAntisymmetric(t *testing.T) {
 						slot, _ := spec.SlotOf(baseA)
 						aPref := slot == bundle.Preferred("r", nameA, spec.Slots())
 						bPref := slot == bundle.Preferred("r", nameB, spec.Slots())
-						aKeeps := keeps(false, aPref, ta, a.Worktree.Path, b, spec, "r")
-						bKeeps := keeps(false, bPref, tb, b.Worktree.Path, a, spec, "r")
+						aKeeps := Keeps(false, aPref, ta, a.Worktree.Path, b, spec, "r")
+						bKeeps := Keeps(false, bPref, tb, b.Worktree.Path, a, spec, "r")
 						if aKeeps == bKeeps {
 							t.Fatalf("%s(base %d, %v) vs %s(%v): both keep = %v", nameA, baseA, ta.Unix(), nameB, tb.Unix(), aKeeps)
 						}
@@ -104,8 +104,8 @@ func TestKeepsRuleMain(t *testing.T) {
 		}
 		a := Sibling{Worktree: gitwt.Worktree{Path: tt.aPath}, Reservation: resA, ModTime: tt.aMod, Main: tt.aListed}
 		b := Sibling{Worktree: gitwt.Worktree{Path: tt.bPath}, Reservation: resB, ModTime: tt.bMod, Main: tt.bListed}
-		aKeeps := keeps(a.KeepsMain(), false, tt.aMod, tt.aPath, b, spec, "r")
-		bKeeps := keeps(b.KeepsMain(), false, tt.bMod, tt.bPath, a, spec, "r")
+		aKeeps := Keeps(a.KeepsMain(), false, tt.aMod, tt.aPath, b, spec, "r")
+		bKeeps := Keeps(b.KeepsMain(), false, tt.bMod, tt.bPath, a, spec, "r")
 		if aKeeps != tt.aKeeps || aKeeps == bKeeps {
 			t.Errorf("%s: a keeps = %v, b keeps = %v; want a %v and exactly one", tt.name, aKeeps, bKeeps, tt.aKeeps)
 		}
@@ -133,14 +133,58 @@ func TestKeepsRuleAcrossRepositories(t *testing.T) {
 		// sees the other as foreign (Repo set).
 		a := Sibling{Worktree: gitwt.Worktree{Path: "/x/main"}, Reservation: mainRes, ModTime: tt.aMod, Main: true, Repo: "x"}
 		b := Sibling{Worktree: gitwt.Worktree{Path: "/y/wt"}, Reservation: bundleRes, ModTime: tt.bMod, Repo: "y"}
-		aKeeps := keeps(true, false, tt.aMod, a.Worktree.Path, b, spec, "x")
-		bKeeps := keeps(false, true, tt.bMod, b.Worktree.Path, a, spec, "y")
+		aKeeps := Keeps(true, false, tt.aMod, a.Worktree.Path, b, spec, "x")
+		bKeeps := Keeps(false, true, tt.bMod, b.Worktree.Path, a, spec, "y")
 		if aKeeps != tt.aKeeps || aKeeps == bKeeps {
 			t.Errorf("%s: a keeps = %v, b keeps = %v; want a %v and exactly one", tt.name, aKeeps, bKeeps, tt.aKeeps)
 		}
-		keeper, _, judged := Winner(nil, a, b)
+		keeper, _, judged := Winner(spec, "x", a, b)
 		if !judged || (keeper.Worktree.Path == a.Worktree.Path) != tt.aKeeps {
 			t.Errorf("%s: Winner keeps %s (judged %v)", tt.name, keeper.Worktree.Path, judged)
+		}
+	}
+}
+
+// TestWinner: the verdict doctor gives on each overlapping pair, for pairs of this
+// repository (the whole rule, with its config's bundle), across repositories (age, then
+// path) and within one other repository (no verdict: only doctor there can tell).
+func TestWinner(t *testing.T) {
+	spec := bundle.Spec{Range: bundle.Range{Lo: 20000, Hi: 20999}, Width: 10}
+	const id = "repo"
+	pref := func(name string) int { return spec.BaseOf(bundle.Preferred(id, name, spec.Slots())) }
+	if pref("a") == pref("b") {
+		t.Fatal("a and b prefer one slot: pick other names")
+	}
+	old, newer := time.Unix(1, 0), time.Unix(2, 0)
+	sib := func(name string, base int, mod time.Time, repo string) Sibling {
+		return Sibling{Worktree: gitwt.Worktree{Path: "/src/" + name}, Reservation: reserve.Reservation{Base: base, Width: 10}, ModTime: mod, Repo: repo}
+	}
+	mainSib := func(name string, mod time.Time) Sibling {
+		return Sibling{Worktree: gitwt.Worktree{Path: "/src/" + name}, Reservation: reserve.Reservation{Main: true, Base: pref("a"), Width: 1}, ModTime: mod, Main: true}
+	}
+	for _, tt := range []struct {
+		name   string
+		spec   bundle.Spec
+		a, b   Sibling
+		keeper string
+		judged bool
+	}{
+		{"this repository: the one on its preferred slot, though newer", spec, sib("a", pref("a"), newer, ""), sib("b", pref("a"), old, ""), "/src/a", true},
+		{"this repository: the other side asks", spec, sib("b", pref("a"), old, ""), sib("a", pref("a"), newer, ""), "/src/a", true},
+		{"this repository: neither preferred, the older", spec, sib("a", pref("b")+10, newer, ""), sib("b", pref("b")+10, old, ""), "/src/b", true},
+		{"this repository: same age, the path that sorts first", spec, sib("b", pref("b")+10, old, ""), sib("a", pref("b")+10, old, ""), "/src/a", true},
+		{"this repository: a main worktree on its main ports", spec, sib("a", pref("a"), old, ""), mainSib("shop", newer), "/src/shop", true},
+		{"no config: no slot is preferred, the older", bundle.Spec{Range: bundle.Range{Lo: 1, Hi: bundle.MaxPort}}, sib("a", pref("a"), newer, ""), sib("b", pref("a"), old, ""), "/src/b", true},
+		{"another repository: age, though this one is preferred", spec, sib("a", pref("a"), newer, ""), sib("b", pref("a"), old, "api"), "/src/b", true},
+		{"two other repositories: age", spec, sib("a", pref("a"), old, "api"), sib("b", pref("a"), newer, "web"), "/src/a", true},
+		{"one other repository: no verdict", spec, sib("a", pref("a"), newer, "api"), sib("b", pref("a"), old, "api"), "/src/a", false},
+	} {
+		keeper, loser, judged := Winner(tt.spec, id, tt.a, tt.b)
+		if keeper.Worktree.Path != tt.keeper || judged != tt.judged {
+			t.Errorf("%s: Winner keeps %s (judged %v), want %s (judged %v)", tt.name, keeper.Worktree.Path, judged, tt.keeper, tt.judged)
+		}
+		if loser.Worktree.Path == keeper.Worktree.Path {
+			t.Errorf("%s: the loser is the keeper", tt.name)
 		}
 	}
 }
