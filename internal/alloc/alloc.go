@@ -36,6 +36,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -297,7 +298,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 			a.movedFrom = own.Root
 		}
 	}
-	if spec.HasMain() && gitwt.InMain(a.repo.Loc) {
+	if spec.HasMain() && gitfiles.InMain(a.repo.Loc) {
 		want := a.mainReservation()
 		held, port := a.mainHeldElsewhere(want, own, hasOwn)
 		if held == nil {

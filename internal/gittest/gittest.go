@@ -5,6 +5,7 @@
 package gittest
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,4 +107,22 @@ func (s *Sandbox) Write(path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		s.t.Fatal(err)
 	}
+}
+
+// Try runs git in dir and returns its standard output and exit status, for a test that
+// expects git to fail; the test fails only when git cannot be run at all.
+func (s *Sandbox) Try(dir string, args ...string) (string, int) {
+	s.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = s.Env
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return string(out), ee.ExitCode()
+	}
+	if err != nil {
+		s.t.Fatalf("git %q: %v", args, err)
+	}
+	return string(out), 0
 }

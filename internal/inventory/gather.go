@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/hook"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/owner"
@@ -226,7 +227,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling, geten
 	if s != nil {
 		res := s.Reservation
 		w.Reservation = &res
-		w.Origin = alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+		w.Origin = alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(root); return gd, reg })
 		if cfgErr == nil {
 			slot, ok := cfg.Spec.SlotOf(res.Base)
 			if !ok {
@@ -252,7 +253,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *alloc.Sibling, geten
 	if w.Linked {
 		// git worktree repair's other case: the main worktree moved, and this one's .git
 		// file still names the old place.
-		if gd, err := gitwt.ReadGitFile(root); err == nil {
+		if gd, err := gitfiles.ReadGitFile(root); err == nil {
 			if _, err := os.Stat(gd); errors.Is(err, fs.ErrNotExist) {
 				w.GitDirGone = gd
 			}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -83,7 +84,7 @@ func TestDiscoverPlacesMain(t *testing.T) {
 	if w, ok := r.Current(); !ok || w.Path != top {
 		t.Errorf("Current = %+v, %v", w, ok)
 	}
-	if got, ok := gitwt.ReadMainRecord(gitDir); !ok || got != top {
+	if got, ok := gitfiles.ReadMainRecord(gitDir); !ok || got != top {
 		t.Errorf("note: %q, %v; want %q", got, ok, top)
 	}
 	r = discover(t, s, linked)

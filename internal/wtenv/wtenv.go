@@ -26,6 +26,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
@@ -166,7 +167,7 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 	}
 	path := filepath.Join(root, reserve.FileName)
 	res, _, err := reserve.Read(path)
-	here := func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg }
+	here := func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(root); return gd, reg }
 	store, storeErr := trust.Open(g.Getenv)
 	foreign := "" // why the file's env may not reach an environment
 	if err == nil && forEnv && len(res.Env) > 0 {
@@ -210,8 +211,8 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 	}
 	origin := warnOrigin(res, root, path, warn)
 	// Where git lists a separate git dir instead of this main worktree, note it for the
-	// other worktrees (gitwt.RecordMain); a few small reads, no git.
-	gitwt.RecordMainOf(root)
+	// other worktrees (gitfiles.RecordMain); a few small reads, no git.
+	gitfiles.RecordMainOf(root)
 	// The user's allowances are read from git config only when a name needs them, so
 	// `env` normally runs no git at all.
 	allow := sync.OnceValue(func() envname.Allow {
@@ -266,7 +267,7 @@ func allocate(ctx context.Context, o Options, root string, warn func(string)) (r
 // place it records tells, from a few small files and without git (alloc.OriginOf);
 // allocate then moves off it. It returns what it found.
 func warnOrigin(res reserve.Reservation, root, path string, warn func(string)) alloc.Origin {
-	origin := alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+	origin := alloc.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(root); return gd, reg })
 	switch origin {
 	case alloc.Copied:
 		warn(alloc.CopiedWarning(path, res.Root))

@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	goconfig "github.com/go-git/go-git/v5/plumbing/format/config"
 )
 
@@ -205,11 +206,11 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 					t.Errorf("%s, %s, from %s: %v", what, name, dir, err)
 					continue
 				}
-				if !reflect.DeepEqual(got, ParseConfigZ([]byte(want))) {
-					t.Errorf("%s, %s, from %s:\nFiles %q\n  git %q", what, name, dir, got, ParseConfigZ([]byte(want)))
+				if !reflect.DeepEqual(got, gitwt.ParseConfigZ([]byte(want))) {
+					t.Errorf("%s, %s, from %s:\nFiles %q\n  git %q", what, name, dir, got, gitwt.ParseConfigZ([]byte(want)))
 				}
 				for _, re := range []string{`^(worktree-ports\.|remote\.origin\.url$)`, `^worktree-ports\.allowenv$`, `^core\.hookspath$`} {
-					wantSel, err := Git{Dir: dir, Env: env}.Config(context.Background(), re)
+					wantSel, err := gitwt.Git{Dir: dir, Env: env}.Config(context.Background(), re)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -263,9 +264,9 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 // tryEnv runs git in dir with env and returns stdout and the exit code.
 func (s *sandbox) tryEnv(env []string, dir string, args ...string) (string, int) {
 	s.t.Helper()
-	saved := s.env
-	s.env = env
-	defer func() { s.env = saved }()
+	saved := s.Env
+	s.Env = env
+	defer func() { s.Env = saved }()
 	return s.try(dir, args...)
 }
 
@@ -365,7 +366,7 @@ func FuzzConfigParametersAgainstGit(f *testing.F) {
 			return // not a possible environment
 		}
 		env := []string{"GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir, "PATH=" + os.Getenv("PATH"), "GIT_CONFIG_PARAMETERS=" + params}
-		got, err := Files{Loc: Location{CommonDir: common}, Env: env}.Config()
+		got, err := Files{Loc: gitwt.Location{CommonDir: common}, Env: env}.Config()
 		if err != nil && !errors.Is(err, ErrUseGit) {
 			t.Fatalf("Files failed without falling back: %v", err)
 		}
@@ -375,8 +376,8 @@ func FuzzConfigParametersAgainstGit(f *testing.F) {
 		switch {
 		case gitErr != nil && err == nil:
 			t.Fatalf("GIT_CONFIG_PARAMETERS=%q: git refuses it (%v), Files read %q", params, gitErr, got)
-		case err == nil && !reflect.DeepEqual(got, ParseConfigZ(out)):
-			t.Fatalf("GIT_CONFIG_PARAMETERS=%q:\nFiles %q\n  git %q", params, got, ParseConfigZ(out))
+		case err == nil && !reflect.DeepEqual(got, gitwt.ParseConfigZ(out)):
+			t.Fatalf("GIT_CONFIG_PARAMETERS=%q:\nFiles %q\n  git %q", params, got, gitwt.ParseConfigZ(out))
 		}
 	})
 }

@@ -1,10 +1,12 @@
-package gitwt
+package gitfiles
 
 import (
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
 // mainPath lists from dir and returns the main worktree's path and git's own line.
@@ -15,7 +17,7 @@ func (s *sandbox) mainPath(dir string) (path, listed string) {
 }
 
 // locate runs Locate from dir.
-func (s *sandbox) locate(dir string) Location {
+func (s *sandbox) locate(dir string) gitwt.Location {
 	s.t.Helper()
 	loc, err := s.g(dir).Locate(context.Background())
 	if err != nil {
@@ -170,7 +172,10 @@ func TestMainWorktreeUsualLayoutUnchanged(t *testing.T) {
 	if ws[0].Path != top || ws[0].ListedPath != "" {
 		t.Errorf("usual layout: %+v", ws[0])
 	}
-	s.checkAgainstGit(s.path("plain-b"), ws)
+	raw, err := s.g(s.path("plain-b")).Worktrees(context.Background())
+	if err != nil || len(raw) != len(ws) || raw[0] != ws[0] {
+		t.Errorf("usual layout: placed %+v, git's %+v, %v", ws, raw, err)
+	}
 }
 
 func TestMayName(t *testing.T) {

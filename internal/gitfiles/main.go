@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -33,11 +34,23 @@ const MainRecordName = "worktree-ports.main"
 // they hold one path.
 const maxGitFile = 64 << 10
 
-// resolveMain corrects the main worktree's path in wts (the first record) when git
-// listed its git directory instead of its working tree. Path then holds the working tree
-// and ListedPath git's line. Anything unexpected leaves git's answer as it is: a
+// ListWorktrees is g.Worktrees with the main worktree placed at its real working tree
+// (PlaceMain).
+func ListWorktrees(ctx context.Context, g gitwt.Git) ([]gitwt.Worktree, error) {
+	wts, err := g.Worktrees(ctx)
+	if err == nil {
+		PlaceMain(ctx, g, wts)
+	}
+	return wts, err
+}
+
+// PlaceMain corrects the main worktree's path in wts (the first record of git's list)
+// when git listed its git directory instead of its working tree. Path then holds the
+// working tree and ListedPath git's line. core.worktree is asked of git (g) only when
+// the repository's config files mention it at all, so the usual repository costs one
+// small file read and no process. Anything unexpected leaves git's answer as it is: a
 // reservation that cannot be found is no worse than before.
-func (g Git) resolveMain(ctx context.Context, wts []Worktree) {
+func PlaceMain(ctx context.Context, g gitwt.Git, wts []gitwt.Worktree) {
 	if len(wts) == 0 || wts[0].Bare {
 		return
 	}
@@ -51,59 +64,17 @@ func (g Git) resolveMain(ctx context.Context, wts []Worktree) {
 			return
 		}
 	}
-	if top, ok := g.coreWorktree(ctx, common); ok {
-		wts[0].SetPath(top)
-		return
+	if mayName(filepath.Join(common, "config")) || mayName(filepath.Join(common, "config.worktree")) {
+		if top, ok := g.CoreWorktree(ctx, common); ok {
+			wts[0].SetPath(top)
+			return
+		}
 	}
 	if common == listed {
 		if top, ok := ReadMainRecord(common); ok {
 			wts[0].SetPath(top)
 		}
 	}
-}
-
-// SetPath replaces the path git listed with the real working tree, keeping git's line in
-// ListedPath.
-func (w *Worktree) SetPath(p string) {
-	if p == w.Path {
-		return
-	}
-	if w.ListedPath == "" {
-		w.ListedPath = w.Path
-	}
-	w.Path = p
-}
-
-// coreWorktree returns core.worktree of the repository whose common directory is common,
-// resolved as git resolves it (relative to that directory), or false when it is not set.
-// Only the repository's own files count, includes not followed, as git's setup reads it
-// (check_repo_format): one in the global or system config moves nothing. It asks git
-// only when those files mention it at all, so the usual repository costs one small file
-// read and no process.
-func (g Git) coreWorktree(ctx context.Context, common string) (string, bool) {
-	if !mayName(filepath.Join(common, "config")) && !mayName(filepath.Join(common, "config.worktree")) {
-		return "", false
-	}
-	// --git-dir names the repository whatever the caller's directory and environment
-	// say; with extensions.worktreeConfig git then also reads <common>/config.worktree,
-	// where `git sparse-checkout` moves core.worktree. --show-scope tells those two
-	// (local, worktree) from the global and system files and `git -c`.
-	q := Git{Dir: common, Env: WithoutLocation(g.Env)}
-	out, code, err := q.run(ctx, []string{"--git-dir=" + common, "config", "--no-includes", "--show-scope", "-z", "--get-all", "core.worktree"}, 1)
-	if err != nil || code != 0 {
-		return "", false
-	}
-	v, found := "", false
-	fields := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-	for i := 0; i+1 < len(fields); i += 2 {
-		if fields[i] == "local" || fields[i] == "worktree" {
-			v, found = fields[i+1], true
-		}
-	}
-	if !found || v == "" {
-		return "", false
-	}
-	return fspath.Real(fspath.JoinPhysical(common, v)), true
 }
 
 // mayName reports whether the git config file at path may set core.worktree: it has a
@@ -132,7 +103,7 @@ func mayName(path string) bool {
 
 // InMain reports whether loc is in the main worktree: in a working tree, with the
 // common directory as its own git directory.
-func InMain(loc Location) bool {
+func InMain(loc gitwt.Location) bool {
 	return loc.Toplevel != "" && !loc.Bare && fspath.Equal(loc.GitDir, loc.CommonDir)
 }
 

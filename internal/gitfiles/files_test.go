@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
 // The differential tests: Files against git's porcelain, over every repository shape we
@@ -17,8 +19,8 @@ import (
 // does not read); where it cannot be sure, it must say so with ErrUseGit.
 
 // withoutHeads returns ws with Head cleared, the one field Files does not read.
-func withoutHeads(ws []Worktree) []Worktree {
-	out := make([]Worktree, len(ws))
+func withoutHeads(ws []gitwt.Worktree) []gitwt.Worktree {
+	out := make([]gitwt.Worktree, len(ws))
 	for i, w := range ws {
 		w.Head = ""
 		out[i] = w
@@ -30,39 +32,39 @@ func withoutHeads(ws []Worktree) []Worktree {
 // asked after a change that makes git refuse the repository.
 type diff struct {
 	*sandbox
-	locs map[string]Location
+	locs map[string]gitwt.Location
 }
 
-func newDiff(t *testing.T) *diff { return &diff{newSandbox(t), map[string]Location{}} }
+func newDiff(t *testing.T) *diff { return &diff{newSandbox(t), map[string]gitwt.Location{}} }
 
 // where returns the Location Files reads from in dir: a worktree (Locate's answer), or,
 // in a git directory, the common directory itself.
-func (s *diff) where(dir string) Location {
+func (s *diff) where(dir string) gitwt.Location {
 	s.t.Helper()
 	if loc, ok := s.locs[dir]; ok {
 		return loc
 	}
 	loc := s.locate(dir)
 	if loc.Toplevel == "" {
-		loc = Location{CommonDir: loc.CommonDir}
+		loc = gitwt.Location{CommonDir: loc.CommonDir}
 	}
 	s.locs[dir] = loc
 	return loc
 }
 
 // direct reads with Files as git would run in dir.
-func (s *diff) direct(dir string) ([]Worktree, error) {
+func (s *diff) direct(dir string) ([]gitwt.Worktree, error) {
 	s.t.Helper()
 	return Files{Loc: s.where(dir), Env: s.env}.Worktrees()
 }
 
 // agree checks, from each dir, that Files reads what git lists, and says what it read.
-func (s *diff) agree(dirs ...string) []Worktree {
+func (s *diff) agree(dirs ...string) []gitwt.Worktree {
 	s.t.Helper()
-	var last []Worktree
+	var last []gitwt.Worktree
 	for _, dir := range dirs {
 		s.locates(dir)
-		want, err := s.g(dir).Worktrees(context.Background())
+		want, err := ListWorktrees(context.Background(), s.g(dir))
 		if err != nil {
 			s.t.Fatalf("git from %s: %v", dir, err)
 		}
@@ -89,14 +91,14 @@ func (s *diff) agree(dirs ...string) []Worktree {
 // placesOf checks a PathsOnly listing against the full one, full: the same worktrees in
 // the same order, the main worktree and the one at loc whole, each other linked one
 // with its place and lock alone. It says what differs, or "".
-func placesOf(paths, full []Worktree, loc Location) string {
+func placesOf(paths, full []gitwt.Worktree, loc gitwt.Location) string {
 	if len(paths) != len(full) {
 		return fmt.Sprintf("%d worktrees, want %d", len(paths), len(full))
 	}
 	for i, w := range full {
 		want := w
 		if i > 0 && w.Path != loc.Toplevel {
-			want = Worktree{Path: w.Path, ListedPath: w.ListedPath, Locked: w.Locked, LockReason: w.LockReason}
+			want = gitwt.Worktree{Path: w.Path, ListedPath: w.ListedPath, Locked: w.Locked, LockReason: w.LockReason}
 		}
 		if paths[i] != want {
 			return fmt.Sprintf("worktree %d is %+v, want %+v", i, paths[i], want)
@@ -168,11 +170,11 @@ func TestFilesPlainRepository(t *testing.T) {
 	if len(ws) != 12 {
 		t.Errorf("Files read %d worktrees, want 12: %+v", len(ws), ws)
 	}
-	got := map[string]Worktree{}
+	got := map[string]gitwt.Worktree{}
 	for _, w := range ws {
 		got[w.Name()] = w
 	}
-	for name, want := range map[string]Worktree{
+	for name, want := range map[string]gitwt.Worktree{
 		"main":        {Path: m, Branch: "refs/heads/main"},
 		"detached":    {Path: s.path("detached"), Detached: true},
 		"locked-why":  {Path: s.path("locked-why"), Branch: "refs/heads/locked-why", Locked: true, LockReason: "on usb\ndrive \"x\""},
@@ -348,7 +350,7 @@ func TestFilesSHA256(t *testing.T) {
 // and leaves the answer to git.
 // TestFilesCoreWorktreeOnlyFromTheRepository: git's setup takes core.worktree from the
 // repository's own config alone, includes not followed. One in the global config (or
-// included) used to move the main worktree in Files and in Git.Worktrees' correction,
+// included) used to move the main worktree in Files and in PlaceMain,
 // so a linked worktree, and every other repository, lost sight of its reservation.
 func TestFilesCoreWorktreeOnlyFromTheRepository(t *testing.T) {
 	t.Parallel()
@@ -360,7 +362,7 @@ func TestFilesCoreWorktreeOnlyFromTheRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.run(m, "config", "--global", "core.worktree", elsewhere)
-	// A key named worktree in the repository's file makes Git.Worktrees ask git config.
+	// A key named worktree in the repository's file makes PlaceMain ask git config.
 	s.run(m, "config", "foo.worktree", "x")
 	s.write(s.path("inc.config"), "[core]\n\tworktree = "+elsewhere+"\n")
 	s.run(m, "config", "include.path", s.path("inc.config"))
@@ -371,7 +373,7 @@ func TestFilesCoreWorktreeOnlyFromTheRepository(t *testing.T) {
 	}
 	s.run(m, "config", "--unset", "include.path")
 	s.agree(m, s.path("b"))
-	got, err := Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: s.env}.Worktrees()
+	got, err := Files{Loc: gitwt.Location{CommonDir: filepath.Join(m, ".git")}, Env: s.env}.Worktrees()
 	if err != nil || got[0].Path != m {
 		t.Errorf("from the common directory: %+v, %v; want the main worktree at %s", got, err, m)
 	}
@@ -388,7 +390,7 @@ func TestFilesFallsBack(t *testing.T) {
 
 	env := func(kv ...string) {
 		t.Helper()
-		_, err := Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: append(s.env[:len(s.env):len(s.env)], kv...)}.Worktrees()
+		_, err := Files{Loc: gitwt.Location{CommonDir: filepath.Join(m, ".git")}, Env: append(s.env[:len(s.env):len(s.env)], kv...)}.Worktrees()
 		if !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), strings.Split(kv[0], "=")[0]) {
 			t.Errorf("with %q: %v, want a fallback naming it", kv, err)
 		}
@@ -501,7 +503,7 @@ func TestFilesRunsNoGit(t *testing.T) {
 	s.run(m, "worktree", "add", "-q", "../b")
 	want := withoutHeads(s.worktrees(m))
 	env := append(s.env[:len(s.env):len(s.env)], "PATH="+s.path("no-bin"))
-	got, err := Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: env}.Worktrees()
+	got, err := Files{Loc: gitwt.Location{CommonDir: filepath.Join(m, ".git")}, Env: env}.Worktrees()
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("without git: %+v, %v; want %+v", got, err, want)
 	}
@@ -513,7 +515,7 @@ func TestFilesRunsNoGit(t *testing.T) {
 			noSys = append(noSys, kv)
 		}
 	}
-	if _, err := (Files{Loc: Location{CommonDir: filepath.Join(m, ".git")}, Env: noSys}).Worktrees(); !errors.Is(err, ErrUseGit) {
+	if _, err := (Files{Loc: gitwt.Location{CommonDir: filepath.Join(m, ".git")}, Env: noSys}).Worktrees(); !errors.Is(err, ErrUseGit) {
 		t.Errorf("no git on PATH and the system config needed: %v, want a fallback", err)
 	}
 }
@@ -533,13 +535,13 @@ func TestFilesNotOwned(t *testing.T) {
 		t.Fatal(err)
 	}
 	common := filepath.Join(m, ".git")
-	if _, err := (Files{Loc: Location{CommonDir: common}, Env: s.env}).Worktrees(); !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), "owned by uid 4242") {
+	if _, err := (Files{Loc: gitwt.Location{CommonDir: common}, Env: s.env}).Worktrees(); !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), "owned by uid 4242") {
 		t.Errorf("repository owned by another user: %v, want a fallback", err)
 	}
 	if _, code := s.try(common, "worktree", "list"); code == 0 {
 		t.Error("git itself read a repository owned by another user; this test proves nothing")
 	}
-	if _, err := (Files{Loc: Location{CommonDir: common}, Env: append(s.env[:len(s.env):len(s.env)], "SUDO_UID=4242")}).Worktrees(); !errors.Is(err, ErrUseGit) {
+	if _, err := (Files{Loc: gitwt.Location{CommonDir: common}, Env: append(s.env[:len(s.env):len(s.env)], "SUDO_UID=4242")}).Worktrees(); !errors.Is(err, ErrUseGit) {
 		t.Errorf("under sudo: %v, want a fallback", err)
 	}
 }
@@ -575,7 +577,7 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 				dir := s.path(fmt.Sprintf("churn-%d-%d", w, r))
 				for _, args := range [][]string{{"worktree", "add", "-q", "--detach", dir}, {"worktree", "remove", "--force", dir}} {
 					// git itself dies now and then on the other worker's half-made entry
-					// (see worktreeRace); like Git.Worktrees, try again.
+					// (see gitwt.LostRace); like gitwt.Git.Worktrees, try again.
 					var err error
 					for try := 0; try < 20; try++ {
 						cmd := exec.Command("git", args...)
@@ -584,7 +586,7 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 						if out, err = cmd.CombinedOutput(); err == nil {
 							break
 						}
-						if !worktreeRace().MatchString(strings.TrimSpace(string(out))) {
+						if !gitwt.LostRace(strings.TrimSpace(string(out))) {
 							err = fmt.Errorf("git %q: %v: %s", args, err, out)
 							break
 						}
@@ -600,19 +602,19 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	g := Git{Dir: common, Env: s.env}
+	g := gitwt.Git{Dir: common, Env: s.env}
 	// list is git's own answer, or nil when git lost its own race with the workers more
 	// often than Git.Worktrees retries (it can, on a loaded machine): that round then
 	// compares nothing, since there is no oracle to compare with.
-	list := func() map[string]Worktree {
-		ws, err := g.Worktrees(ctx)
+	list := func() map[string]gitwt.Worktree {
+		ws, err := ListWorktrees(ctx, g)
 		if err != nil {
-			if worktreeRace().MatchString(err.Error()) {
+			if gitwt.LostRace(err.Error()) {
 				return nil
 			}
 			t.Fatalf("git: %v", err)
 		}
-		out := map[string]Worktree{}
+		out := map[string]gitwt.Worktree{}
 		for _, w := range withoutHeads(ws) {
 			out[w.Path] = w
 		}
@@ -630,7 +632,7 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 		default:
 		}
 		before := list()
-		got, err := Files{Loc: Location{CommonDir: common}, Env: s.env}.Worktrees()
+		got, err := Files{Loc: gitwt.Location{CommonDir: common}, Env: s.env}.Worktrees()
 		after := list()
 		if before == nil || after == nil {
 			gitRaced++
@@ -653,9 +655,9 @@ func TestFilesWhileWorktreesComeAndGo(t *testing.T) {
 				}
 				continue
 			}
-			complete := Worktree{Path: w.Path, Detached: true}
-			initializing := Worktree{Path: w.Path, Detached: true, Locked: true, LockReason: "initializing"}
-			removing := Worktree{Path: w.Path, Detached: true, Prunable: true, PrunableReason: "gitdir file points to non-existent location"}
+			complete := gitwt.Worktree{Path: w.Path, Detached: true}
+			initializing := gitwt.Worktree{Path: w.Path, Detached: true, Locked: true, LockReason: "initializing"}
+			removing := gitwt.Worktree{Path: w.Path, Detached: true, Prunable: true, PrunableReason: "gitdir file points to non-existent location"}
 			switch w {
 			case complete:
 			case initializing, removing:
@@ -702,28 +704,28 @@ func BenchmarkWorktrees(b *testing.B) {
 	common := filepath.Join(m, ".git")
 	b.Run("Files", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := (Files{Loc: Location{CommonDir: common}, Env: env}).Worktrees(); err != nil {
+			if _, err := (Files{Loc: gitwt.Location{CommonDir: common}, Env: env}).Worktrees(); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("git", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := (Git{Dir: common, Env: env}).Worktrees(context.Background()); err != nil {
+			if _, err := ListWorktrees(context.Background(), gitwt.Git{Dir: common, Env: env}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("FilesConfig", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := (Files{Loc: Location{CommonDir: common}, Env: env}).Config(); err != nil {
+			if _, err := (Files{Loc: gitwt.Location{CommonDir: common}, Env: env}).Config(); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("gitConfig", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := (Git{Dir: common, Env: env}).Config(context.Background(), `^(worktree-ports\.|remote\.origin\.url$)`); err != nil {
+			if _, err := (gitwt.Git{Dir: common, Env: env}).Config(context.Background(), `^(worktree-ports\.|remote\.origin\.url$)`); err != nil {
 				b.Fatal(err)
 			}
 		}

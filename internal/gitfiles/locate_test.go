@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"context"
@@ -9,19 +9,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
 // locates checks Files.Locate from dir against git's Locate: where it answers, git must
 // answer the same; otherwise it must fall back. It reports whether it answered. Every
 // differential test of Files calls it from each directory it compares (diff.agree).
-func (s *sandbox) locates(dir string) (Location, bool) {
+func (s *sandbox) locates(dir string) (gitwt.Location, bool) {
 	s.t.Helper()
 	got, err := Files{Env: s.env}.Locate(dir)
 	if err != nil {
 		if !errors.Is(err, ErrUseGit) {
 			s.t.Errorf("Locate(%s) failed without falling back: %v", dir, err)
 		}
-		return Location{}, false
+		return gitwt.Location{}, false
 	}
 	want, gerr := s.g(dir).Locate(context.Background())
 	if gerr != nil {
@@ -230,7 +232,7 @@ func FuzzLocateAgainstGit(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		want, err := Git{Dir: dir, Env: l.env}.Locate(ctx)
+		want, err := gitwt.Git{Dir: dir, Env: l.env}.Locate(ctx)
 		if err != nil {
 			t.Fatalf("from %s: Locate answered %+v where git fails: %v\n%s", dir, got, err, l.describe())
 		}
