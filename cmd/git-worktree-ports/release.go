@@ -65,7 +65,7 @@ process.`,
 // worktreePaths completes --worktree: this repository's worktrees that can hold a
 // reservation, as paths relative to the current directory, the way a user types them.
 func worktreePaths(c *cobra.Command, f *Factory) []string {
-	wts, err := f.git().Worktrees(c.Context())
+	wts, err := gitfiles.ListWorktrees(c.Context(), f.git())
 	if err != nil {
 		return nil
 	}

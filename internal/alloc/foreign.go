@@ -185,7 +185,7 @@ func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) (wts []gitwt.
 			l.note = fmt.Sprintf("asked git for the worktrees of repository %s (%s) (git worktree list): %s", untrusted.New(e.Name), untrusted.New(e.MainPath), gitfiles.FallbackReason(err))
 		}
 		askedGit.Store(true)
-		l.wts, l.err = gitwt.Git{Dir: e.CommonDir, Env: f.env}.Worktrees(rctx)
+		l.wts, l.err = gitfiles.ListWorktrees(rctx, gitwt.Git{Dir: e.CommonDir, Env: f.env})
 		return l
 	})
 	switch {
