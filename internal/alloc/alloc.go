@@ -203,6 +203,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	if !o.DryRun {
+		recordMain(repo.Loc)
 		if res.Wrote || res.Outcome == Kept {
 			if _, err := reserve.EnsureExcluded(repo.Loc.CommonDir); err != nil {
 				warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, untrusted.New(filepath.Join(repo.Loc.CommonDir, "info", "exclude")), err))

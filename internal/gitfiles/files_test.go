@@ -249,7 +249,9 @@ func TestFilesSeparateGitDir(t *testing.T) {
 	if ws := s.agree(gitDir, s.path("sep-b")); ws[0].Path != gitDir {
 		t.Errorf("main worktree %q, want git's %q", ws[0].Path, gitDir)
 	}
-	RecordMainOf(top)
+	if err := RecordMain(top, gitDir); err != nil {
+		t.Fatal(err)
+	}
 	if ws := s.agree(gitDir, top, s.path("sep-b")); ws[0].Path != top || ws[0].ListedPath != gitDir {
 		t.Errorf("main worktree %+v, want %q listed as %q", ws[0], top, gitDir)
 	}

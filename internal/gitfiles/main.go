@@ -21,10 +21,10 @@ import (
 // it, in every submodule (<super>/.git/modules/<name>) and wherever core.worktree names
 // the working tree, git lists the git directory itself, where no reservation ever is.
 // Where git records the working tree (core.worktree: submodules set it, users may too)
-// it is read from there. Where git records nothing (a plain separate git dir), the tool
-// writes it down itself whenever it runs in the main worktree (MainRecordName), and
-// believes that note only while the directory it names still points back to this git
-// directory.
+// it is read from there. Where git records nothing (a plain separate git dir), allocate
+// writes it down when it runs in the main worktree (RecordMain, MainRecordName), and
+// every reader believes that note only while the directory it names still points back
+// to this git directory.
 
 // MainRecordName is the file in the common git directory where the tool notes the main
 // worktree's top level, for repositories where git itself records it nowhere.
@@ -111,7 +111,8 @@ func InMain(loc gitwt.Location) bool {
 // common, in common/MainRecordName, when git has no record of its own: top's .git is a
 // file pointing to common (a separate git dir). It writes only when the note changes, and
 // never when top's .git does not point back to common, so it cannot be fooled into
-// naming another directory.
+// naming another directory. It is the one writer of this package, and allocate its one
+// caller: a read path never writes.
 func RecordMain(top, common string) error {
 	if !pointsBack(top, common) {
 		return nil
@@ -129,20 +130,6 @@ func RecordMain(top, common string) error {
 		return err
 	}
 	return safefile.WriteAtomic(t, []byte(want), safefile.WriteOptions{Perm: 0o644})
-}
-
-// RecordMainOf is RecordMain for a caller that has not run git: when top's .git file
-// names a common directory (top is the main worktree of a separate git dir), it notes
-// top there. Errors are ignored: the note only helps other worktrees.
-func RecordMainOf(top string) {
-	gitDir, err := ReadGitFile(top)
-	if err != nil {
-		return
-	}
-	if _, err := os.Lstat(filepath.Join(gitDir, "commondir")); err == nil || !isCommonDir(gitDir) {
-		return // a linked worktree's administrative directory, or no repository at all
-	}
-	_ = RecordMain(top, gitDir)
 }
 
 // ReadMainRecord returns the main worktree's top level noted in common/MainRecordName,

@@ -113,16 +113,14 @@ func TestMainWorktreeOfSeparateGitDir(t *testing.T) {
 		t.Errorf("RecordMain noted %q", data)
 	}
 
-	// RecordMainOf needs no git: it reads the .git file.
-	RecordMainOf(top)
-	if got, ok := ReadMainRecord(gitDir); !ok || got != top {
-		t.Errorf("RecordMainOf: ReadMainRecord = %q, %v", got, ok)
-	}
-	// From a linked worktree it notes nothing.
+	// From a linked worktree, whose .git names its own administrative directory, it
+	// notes nothing.
 	os.Remove(filepath.Join(gitDir, MainRecordName))
-	RecordMainOf(linked)
+	if err := RecordMain(linked, gitDir); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(filepath.Join(gitDir, MainRecordName)); err == nil {
-		t.Error("RecordMainOf noted a linked worktree")
+		t.Error("RecordMain noted a linked worktree")
 	}
 
 	// A symlink planted at the note's name is replaced, never written through.

@@ -2,6 +2,9 @@ package repository
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -63,8 +66,8 @@ func TestDiscover(t *testing.T) {
 }
 
 // TestDiscoverPlacesMain: git lists a separate git dir's main worktree at its git
-// directory. Run in the main worktree, Discover puts it at its real top level and notes
-// it, so a later run in a linked worktree finds it there too.
+// directory. Run in the main worktree, Discover puts it at its real top level, and writes
+// nothing: a linked worktree finds it there only once allocate has noted it.
 func TestDiscoverPlacesMain(t *testing.T) {
 	t.Parallel()
 	s := gittest.New(t)
@@ -84,8 +87,15 @@ func TestDiscoverPlacesMain(t *testing.T) {
 	if w, ok := r.Current(); !ok || w.Path != top {
 		t.Errorf("Current = %+v, %v", w, ok)
 	}
-	if got, ok := gitfiles.ReadMainRecord(gitDir); !ok || got != top {
-		t.Errorf("note: %q, %v; want %q", got, ok, top)
+	if _, err := os.Lstat(filepath.Join(gitDir, gitfiles.MainRecordName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Discover wrote into the git directory: %v", err)
+	}
+	if r := discover(t, s, linked); r.Worktrees[0].Path != gitDir {
+		t.Errorf("from the linked worktree, without a note: main at %q, want git's %q", r.Worktrees[0].Path, gitDir)
+	}
+	// As allocate does in the main worktree.
+	if err := gitfiles.RecordMain(top, gitDir); err != nil {
+		t.Fatal(err)
 	}
 	r = discover(t, s, linked)
 	if r.Worktrees[0].Path != top {

@@ -10,9 +10,8 @@ import (
 // its repository. git lists the main worktree of a separate git dir at its git directory
 // (docs/DESIGN.md, "The main worktree's real working tree"), but run in the main worktree
 // itself, loc.Toplevel is its real working tree, whatever the list says. placeMain puts
-// it there and notes it in the common directory (gitfiles.RecordMain), so that runs from
-// the linked worktrees, whose listing reads that note, find it too. Elsewhere it changes
-// nothing.
+// it there; elsewhere it changes nothing. It writes nothing: discovery is a read, and
+// allocate alone notes the main worktree for the others (gitfiles.RecordMain).
 func placeMain(wts []gitwt.Worktree, loc gitwt.Location) {
 	if len(wts) == 0 || wts[0].Bare || !gitfiles.InMain(loc) {
 		return
@@ -20,5 +19,4 @@ func placeMain(wts []gitwt.Worktree, loc gitwt.Location) {
 	if !fspath.Same(wts[0].Path, loc.Toplevel) {
 		wts[0].SetPath(loc.Toplevel)
 	}
-	_ = gitfiles.RecordMain(loc.Toplevel, loc.CommonDir)
 }

@@ -210,9 +210,6 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 		return nil, err
 	}
 	origin := warnOrigin(res, root, path, warn)
-	// Where git lists a separate git dir instead of this main worktree, note it for the
-	// other worktrees (gitfiles.RecordMain); a few small reads, no git.
-	gitfiles.RecordMainOf(root)
 	// The user's allowances are read from git config only when a name needs them, so
 	// `env` normally runs no git at all.
 	allow := sync.OnceValue(func() envname.Allow {
