@@ -16,11 +16,7 @@ import (
 func TestRecordMain(t *testing.T) {
 	t.Parallel()
 	s := gittest.New(t)
-	top, gitDir := s.Path("sep"), s.Path("sep.git")
-	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
-	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
-	linked := s.Path("sep-b")
-	s.Git(top, "worktree", "add", "-q", linked)
+	top, gitDir, linked := s.SeparateGitDir("sep")
 	note := filepath.Join(gitDir, gitfiles.MainRecordName)
 
 	recordMain(gitwt.Location{Toplevel: linked, GitDir: filepath.Join(gitDir, "worktrees", "sep-b"), CommonDir: gitDir})

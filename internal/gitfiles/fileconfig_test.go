@@ -84,9 +84,9 @@ func TestConfigParserAgreesWithGit(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
 	for i, tt := range configSyntax {
-		path := s.path("cfg", strings.ReplaceAll(tt.name, " ", "-"))
-		s.write(path, tt.in)
-		out, code := s.try(s.root, "config", "-f", path, "-z", "--list")
+		path := s.Path("cfg", strings.ReplaceAll(tt.name, " ", "-"))
+		s.Write(path, tt.in)
+		out, code := s.Try(s.Root, "config", "-f", path, "-z", "--list")
 		got, err := parseConfig([]byte(tt.in))
 		switch {
 		case code != 0 && err == nil:
@@ -167,21 +167,21 @@ func TestConfigParserAgreesWithGoGit(t *testing.T) {
 func TestFilesConfigAgreesWithGit(t *testing.T) {
 	t.Parallel()
 	s := newDiff(t)
-	m := s.repo("main")
-	s.run(m, "worktree", "add", "-q", "../b")
-	s.run(m, "remote", "add", "origin", "git@example.com:Acme/API.git")
-	s.run(m, "config", "worktree-ports.range", "30000-30999")
-	s.run(m, "config", "Worktree-Ports.services", "api web")
-	s.run(m, "config", "worktree-ports.flag", "")
-	s.write(filepath.Join(m, ".git", "config"), readFile(t, filepath.Join(m, ".git", "config"))+"[worktree-ports]\n\timplicit\n[remote \"Origin\"]\n\turl = not-origin\n")
-	system := s.path("etc", "gitconfig")
-	s.write(system, "[core]\n\thooksPath = /etc/hooks\n[safe]\n\tdirectory = *\n")
-	home := s.path(".home")
-	s.write(filepath.Join(home, ".config", "git", "config"), "[worktree-ports]\n\tcrossRepo = 0\n")
-	s.write(filepath.Join(home, ".gitconfig"), "[init]\n\tdefaultBranch = main\n[worktree-ports]\n\tcrossRepo = 1\n")
+	m := s.Repo("main")
+	s.Git(m, "worktree", "add", "-q", "../b")
+	s.Git(m, "remote", "add", "origin", "git@example.com:Acme/API.git")
+	s.Git(m, "config", "worktree-ports.range", "30000-30999")
+	s.Git(m, "config", "Worktree-Ports.services", "api web")
+	s.Git(m, "config", "worktree-ports.flag", "")
+	s.Write(filepath.Join(m, ".git", "config"), readFile(t, filepath.Join(m, ".git", "config"))+"[worktree-ports]\n\timplicit\n[remote \"Origin\"]\n\turl = not-origin\n")
+	system := s.Path("etc", "gitconfig")
+	s.Write(system, "[core]\n\thooksPath = /etc/hooks\n[safe]\n\tdirectory = *\n")
+	home := s.Path(".home")
+	s.Write(filepath.Join(home, ".config", "git", "config"), "[worktree-ports]\n\tcrossRepo = 0\n")
+	s.Write(filepath.Join(home, ".gitconfig"), "[init]\n\tdefaultBranch = main\n[worktree-ports]\n\tcrossRepo = 1\n")
 
 	var base []string
-	for _, kv := range s.env {
+	for _, kv := range s.Env {
 		if !strings.HasPrefix(kv, "GIT_CONFIG_") {
 			base = append(base, kv)
 		}
@@ -190,9 +190,9 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 		"system and both global files": append(base[:len(base):len(base)], "GIT_CONFIG_SYSTEM="+system),
 		"GIT_CONFIG_GLOBAL":            append(base[:len(base):len(base)], "GIT_CONFIG_SYSTEM="+system, "GIT_CONFIG_GLOBAL="+filepath.Join(home, ".gitconfig")),
 		"no system":                    append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1"),
-		"XDG_CONFIG_HOME":              append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=true", "XDG_CONFIG_HOME="+s.path("xdg")),
+		"XDG_CONFIG_HOME":              append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=true", "XDG_CONFIG_HOME="+s.Path("xdg")),
 	}
-	s.write(s.path("xdg", "git", "config"), "[worktree-ports]\n\txdg = yes\n")
+	s.Write(s.Path("xdg", "git", "config"), "[worktree-ports]\n\txdg = yes\n")
 	check := func(what string, dirs ...string) {
 		t.Helper()
 		for name, env := range envs {
@@ -222,17 +222,17 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 			}
 		}
 	}
-	check("plain", m, filepath.Join(m, ".git"), s.path("b"))
+	check("plain", m, filepath.Join(m, ".git"), s.Path("b"))
 
 	// worktreeConfig: each worktree reads its own config.worktree.
-	s.run(s.path("b"), "sparse-checkout", "init", "--cone")
-	s.run(s.path("b"), "config", "--worktree", "worktree-ports.range", "31000-31999")
-	s.run(m, "config", "--worktree", "worktree-ports.range", "32000-32999")
-	check("worktreeConfig", m, filepath.Join(m, ".git"), s.path("b"))
+	s.Git(s.Path("b"), "sparse-checkout", "init", "--cone")
+	s.Git(s.Path("b"), "config", "--worktree", "worktree-ports.range", "31000-31999")
+	s.Git(m, "config", "--worktree", "worktree-ports.range", "32000-32999")
+	check("worktreeConfig", m, filepath.Join(m, ".git"), s.Path("b"))
 
 	// git -c, as git passes it to its children (hooks among them): the last file of the
 	// chain. git itself writes the variable, through an alias that prints it.
-	params, code := s.try(m, "-c", "alias.params=!printenv GIT_CONFIG_PARAMETERS", "-c", "worktree-ports.range=33000-33999",
+	params, code := s.Try(m, "-c", "alias.params=!printenv GIT_CONFIG_PARAMETERS", "-c", "worktree-ports.range=33000-33999",
 		"-c", "Remote.origin.URL=git@example.com:x/y.git", "-c", "Sub.With Space.And.Dots.KEY=it's a \"value\"\n!",
 		"-c", "worktree-ports.implicit", "-c", "worktree-ports.empty=", "-c", "core.hooksPath=/x", "params")
 	if code != 0 {
@@ -244,11 +244,11 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 		"git -c, old style":           append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS='a.b=c d' 'a.e' 'X.y.Z= v'\t'a.f'= "),
 		"empty GIT_CONFIG_PARAMETERS": append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS="),
 	}
-	check("git -c", m, filepath.Join(m, ".git"), s.path("b"))
+	check("git -c", m, filepath.Join(m, ".git"), s.Path("b"))
 
 	// Includes are left to git, and so are git -c keys that change what git reads, and a
 	// GIT_CONFIG_PARAMETERS git would not read.
-	s.write(filepath.Join(home, ".gitconfig"), "[include]\n\tpath = other\n")
+	s.Write(filepath.Join(home, ".gitconfig"), "[include]\n\tpath = other\n")
 	if _, err := (Files{Loc: s.where(m), Env: append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1")}).Config(); !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), "include") {
 		t.Errorf("include: %v, want a fallback", err)
 	}
@@ -267,7 +267,7 @@ func (s *sandbox) tryEnv(env []string, dir string, args ...string) (string, int)
 	saved := s.Env
 	s.Env = env
 	defer func() { s.Env = saved }()
-	return s.try(dir, args...)
+	return s.Try(dir, args...)
 }
 
 func readFile(t *testing.T, path string) string {
@@ -306,14 +306,14 @@ func TestGitBool(t *testing.T) {
 func TestGitBoolAgreesWithGit(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	file := s.path("bools.config")
+	file := s.Path("bools.config")
 	for _, v := range []string{
 		"", "true", "FALSE", "yes", "0", "1", "-1", "+1", "2147483647", "2147483648", "-2147483647",
 		"-2147483648", "4294967296", "99999999999999999999", "1k", "2K", "2097151k", "2097152k",
 		"2048m", "1g", "2g", "08", "010", "0x10", "1.5", "1kk", "k", "-", "+-1", "maybe", "0 ",
 	} {
-		s.write(file, "[x]\n\tv = \""+v+"\"\n")
-		out, code := s.try(s.root, "config", "-f", file, "--type=bool", "--get", "x.v")
+		s.Write(file, "[x]\n\tv = \""+v+"\"\n")
+		out, code := s.Try(s.Root, "config", "-f", file, "--type=bool", "--get", "x.v")
 		got, ok := gitBool(v, true)
 		switch {
 		case ok && code != 0:

@@ -2,7 +2,6 @@ package gitfiles
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,43 +10,15 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
-// sandbox is gittest's isolated git, with the helpers the tests of gitwt and gitfiles share.
+// sandbox is gittest's isolated git, with what this package's tests ask of it.
 type sandbox struct {
 	*gittest.Sandbox
-	t    *testing.T
-	root string
-	env  []string
+	t *testing.T
 }
 
-func newSandbox(t *testing.T) *sandbox {
-	t.Helper()
-	gs := gittest.New(t)
-	return &sandbox{Sandbox: gs, t: t, root: gs.Root, env: gs.Env}
-}
+func newSandbox(t *testing.T) *sandbox { return &sandbox{gittest.New(t), t} }
 
-func (s *sandbox) path(elem ...string) string { return s.Path(elem...) }
-
-func (s *sandbox) g(dir string) gitwt.Git { return gitwt.Git{Dir: dir, Env: s.env} }
-
-// try runs git directly (not through gitwt.Git) and returns stdout and exit code.
-func (s *sandbox) try(dir string, args ...string) (string, int) { return s.Try(dir, args...) }
-
-// run runs git directly and fails the test unless it succeeds.
-func (s *sandbox) run(dir string, args ...string) string { return s.Git(dir, args...) }
-
-func (s *sandbox) write(path, content string) { s.Write(path, content) }
-
-// repo creates a non-bare repository with one commit, of a file README, and returns its
-// path.
-func (s *sandbox) repo(name string) string {
-	s.t.Helper()
-	dir := s.path(name)
-	s.run(s.root, "init", "-q", dir)
-	s.write(filepath.Join(dir, "README"), "hello\n")
-	s.run(dir, "add", "README")
-	s.run(dir, "commit", "-q", "-m", "initial")
-	return dir
-}
+func (s *sandbox) g(dir string) gitwt.Git { return gitwt.Git{Dir: dir, Env: s.Env} }
 
 // worktrees lists from dir as ListWorktrees does and sorts the linked worktrees by path,
 // since git lists them in directory order, which depends on the file system.

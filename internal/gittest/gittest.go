@@ -126,3 +126,16 @@ func (s *Sandbox) Try(dir string, args ...string) (string, int) {
 	}
 	return string(out), 0
 }
+
+// SeparateGitDir makes a repository with one commit whose working tree is Root/name and
+// whose git directory is Root/name.git (git init --separate-git-dir), where git lists the
+// git directory as the main worktree, plus a linked worktree Root/name-b. It returns the
+// three paths.
+func (s *Sandbox) SeparateGitDir(name string) (top, gitDir, linked string) {
+	s.t.Helper()
+	top, gitDir, linked = s.Path(name), s.Path(name+".git"), s.Path(name+"-b")
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.Git(top, "worktree", "add", "-q", linked)
+	return top, gitDir, linked
+}

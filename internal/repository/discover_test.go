@@ -71,11 +71,7 @@ func TestDiscover(t *testing.T) {
 func TestDiscoverPlacesMain(t *testing.T) {
 	t.Parallel()
 	s := gittest.New(t)
-	top, gitDir := s.Path("sep"), s.Path("sep.git")
-	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
-	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
-	linked := s.Path("sep-b")
-	s.Git(top, "worktree", "add", "-q", linked)
+	top, gitDir, linked := s.SeparateGitDir("sep")
 
 	if r := discover(t, s, linked); r.Worktrees[0].Path != gitDir {
 		t.Fatalf("before any run in the main worktree: main at %q, want git's %q", r.Worktrees[0].Path, gitDir)
