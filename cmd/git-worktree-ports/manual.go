@@ -212,7 +212,7 @@ const manFiles = "## FILES\n" +
 	"`worktree-ports.lock` in the common git directory\n" +
 	": The repository lock (`flock`) in `git rev-parse --git-common-dir`, the git directory\nall worktrees share (`.git` of the main worktree), held from the scan to the write. The\nholder writes its pid and verb into it, never its arguments; the file is 0600.\n\n" +
 	"`worktree-ports.main` in the common git directory\n" +
-	": Where the main worktree is, when git records nothing (a separate git directory):\nwritten by the tool in the main worktree, believed only while that directory's `.git`\nfile points back.\n\n" +
+	": Where the main worktree is, when git records nothing (a separate git directory):\nwritten by `allocate` in the main worktree, only read by every other command;\nbelieved only while that directory's `.git` file points back.\n\n" +
 	"`$XDG_STATE_HOME/git-worktree-ports/`\n" +
 	": The per-user index of repositories, for cross-repository awareness; by default\n`~/.local/state/git-worktree-ports/`. It holds one small `.json` file per repository,\nwhich records where the repository is, never ports, and `lock`, the per-user lock.\n`list --all` reads it; `forget` removes an entry.\n\n" +
 	"`$XDG_STATE_HOME/git-worktree-ports/trust/`\n" +

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
@@ -197,7 +197,7 @@ func TestManEnvironmentIsComplete(t *testing.T) {
 // TestManFilesNamesTheRealFiles checks FILES against the names the code uses.
 func TestManFilesNamesTheRealFiles(t *testing.T) {
 	for _, name := range []string{
-		reserve.FileName, reserve.TempPattern, config.FileName, reserve.LockFileName, gitwt.MainRecordName,
+		reserve.FileName, reserve.TempPattern, config.FileName, reserve.LockFileName, gitfiles.MainRecordName,
 		registry.DirName + "/", registry.LockFileName, "post-checkout",
 	} {
 		if !strings.Contains(manFiles, "`"+name+"`") && !strings.Contains(manFiles, "/"+name+"`") &&

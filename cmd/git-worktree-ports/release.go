@@ -6,12 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+	"github.com/spf13/cobra"
 )
 
 // ReleaseOptions are the inputs of `release`.
@@ -67,7 +67,7 @@ process.`,
 // fish hides a candidate that starts with a dot until a dot is typed, as it hides dot
 // files, so for fish with nothing typed yet they are absolute, or it would show none.
 func worktreePaths(c *cobra.Command, f *Factory, prefix string) []string {
-	wts, err := f.git().Worktrees(c.Context())
+	wts, err := gitfiles.ListWorktrees(c.Context(), f.git())
 	if err != nil {
 		return nil
 	}
@@ -125,7 +125,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 // of this repository's worktrees, and refuses while its bundle is in use unless --force.
 func neighbour(ctx context.Context, opts *ReleaseOptions) (string, error) {
 	f := opts.F
-	wts, err := f.git().Worktrees(ctx)
+	wts, err := gitfiles.ListWorktrees(ctx, f.git())
 	if err != nil {
 		return "", err
 	}

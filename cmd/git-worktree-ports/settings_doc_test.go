@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
@@ -28,7 +28,7 @@ func TestSettingsTableIsComplete(t *testing.T) {
 		keys[strings.ToLower(s.Key)], envs[s.Env] = true, true
 	}
 	// The tool's files in the common git directory share the prefix but are no setting.
-	for _, name := range []string{reserve.LockFileName, gitwt.MainRecordName} {
+	for _, name := range []string{reserve.LockFileName, gitfiles.MainRecordName} {
 		keys[strings.ToLower(name)] = true
 	}
 	// The fish completion script's word to __complete is the tool talking to itself, no

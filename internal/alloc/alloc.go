@@ -30,6 +30,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -197,6 +198,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	if !o.DryRun {
+		recordMain(repo.Loc)
 		if res.Wrote || res.Outcome == Kept {
 			if _, err := reserve.EnsureExcluded(repo.Loc.CommonDir); err != nil {
 				warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, untrusted.New(filepath.Join(repo.Loc.CommonDir, "info", "exclude")), err))
@@ -292,7 +294,7 @@ func (a *allocation) run(o Options) (*Result, error) {
 			a.movedFrom = own.Root
 		}
 	}
-	if spec.HasMain() && gitwt.InMain(a.repo.Loc) {
+	if spec.HasMain() && gitfiles.InMain(a.repo.Loc) {
 		want := a.mainReservation()
 		held, port := a.mainHeldElsewhere(want, own, hasOwn)
 		if held == nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -48,7 +49,7 @@ type Foreign struct {
 }
 
 // direct says whether the other repositories' worktrees are read from git's files
-// (gitwt.Files) before git is asked, and where to say that git was asked instead.
+// (gitfiles.Files) before git is asked, and where to say that git was asked instead.
 type direct struct {
 	on   bool
 	note func(string) // nil drops the notes
@@ -193,14 +194,14 @@ func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) (wts []gitwt.
 	var askedGit atomic.Bool
 	l, ok := within(rctx, func() (l listing) {
 		if f.direct.on {
-			wts, err := gitwt.Files{Loc: gitwt.Location{CommonDir: e.CommonDir}, Env: f.env, PathsOnly: true}.Worktrees()
+			wts, err := gitfiles.Files{Loc: gitwt.Location{CommonDir: e.CommonDir}, Env: f.env, PathsOnly: true}.Worktrees()
 			if err == nil {
 				return listing{wts: wts}
 			}
-			l.note = fmt.Sprintf("asked git for the worktrees of repository %s (%s) (git worktree list): %s", untrusted.New(e.Name), untrusted.New(e.MainPath), gitwt.FallbackReason(err))
+			l.note = fmt.Sprintf("asked git for the worktrees of repository %s (%s) (git worktree list): %s", untrusted.New(e.Name), untrusted.New(e.MainPath), gitfiles.FallbackReason(err))
 		}
 		askedGit.Store(true)
-		l.wts, l.err = gitwt.Git{Dir: e.CommonDir, Env: f.env}.Worktrees(rctx)
+		l.wts, l.err = gitfiles.ListWorktrees(rctx, gitwt.Git{Dir: e.CommonDir, Env: f.env})
 		return l
 	})
 	switch {

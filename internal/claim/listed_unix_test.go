@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
@@ -29,7 +30,7 @@ func TestListedBeforeWithFiles(t *testing.T) {
 	git(t, env, m, "worktree", "add", "-q", "--detach", filepath.Join(tmp, "a"))
 	git(t, env, m, "worktree", "add", "-q", "--detach", filepath.Join(tmp, "b"))
 	common := filepath.Join(m, ".git")
-	files := gitwt.Files{Loc: gitwt.Location{CommonDir: common}, Env: env}
+	files := gitfiles.Files{Loc: gitwt.Location{CommonDir: common}, Env: env}
 	list := func() (time.Time, int) {
 		t.Helper()
 		time.Sleep(120 * time.Millisecond) // past the coarse-clock margin

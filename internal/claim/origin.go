@@ -28,7 +28,7 @@ const (
 // paths: the root and git directory the file names are never opened, since a committed
 // file could name anything (an automounted network path, say). here is asked, only
 // when the roots differ, for this worktree's git directory and whether git's own records
-// name root as that git directory's worktree (gitwt.GitDirOf, or git's worktree list).
+// name root as that git directory's worktree (gitfiles.GitDirOf, or git's worktree list).
 //
 // The rule: the same root is its own file. A different root with the same git
 // directory, where git's records name this root, is a worktree moved with `git

@@ -10,7 +10,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -133,7 +133,7 @@ func isMainWorktree(root string) bool {
 	if fi, err := os.Lstat(filepath.Join(root, ".git")); err == nil && fi.IsDir() {
 		return true
 	}
-	gd, err := gitwt.ReadGitFile(root)
+	gd, err := gitfiles.ReadGitFile(root)
 	if err != nil {
 		return false
 	}

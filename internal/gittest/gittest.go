@@ -5,6 +5,7 @@
 package gittest
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,4 +107,35 @@ func (s *Sandbox) Write(path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		s.t.Fatal(err)
 	}
+}
+
+// Try runs git in dir and returns its standard output and exit status, for a test that
+// expects git to fail; the test fails only when git cannot be run at all.
+func (s *Sandbox) Try(dir string, args ...string) (string, int) {
+	s.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = s.Env
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return string(out), ee.ExitCode()
+	}
+	if err != nil {
+		s.t.Fatalf("git %q: %v", args, err)
+	}
+	return string(out), 0
+}
+
+// SeparateGitDir makes a repository with one commit whose working tree is Root/name and
+// whose git directory is Root/name.git (git init --separate-git-dir), where git lists the
+// git directory as the main worktree, plus a linked worktree Root/name-b. It returns the
+// three paths.
+func (s *Sandbox) SeparateGitDir(name string) (top, gitDir, linked string) {
+	s.t.Helper()
+	top, gitDir, linked = s.Path(name), s.Path(name+".git"), s.Path(name+"-b")
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.Git(top, "worktree", "add", "-q", linked)
+	return top, gitDir, linked
 }

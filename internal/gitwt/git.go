@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 )
 
 // ErrNotRepository is matched (with errors.Is) by the error Git returns when
@@ -215,19 +217,14 @@ func parseLocate(out string, noTop bool) (Location, error) {
 
 // Worktrees lists the repository's worktrees with `git worktree list
 // --porcelain -z`: the main worktree first, then the linked ones sorted by path
-// (git's list sorts them with fspathcmp). Where git lists
-// the main worktree by its git directory (a separate git dir, a submodule,
-// core.worktree), its Path is corrected to the real working tree when that can
-// be known (see main.go).
+// (git's list sorts them with fspathcmp). Each Path is git's line as it is: where git
+// lists the main worktree by its git directory (a separate git dir, a submodule,
+// core.worktree), gitfiles.ListWorktrees places it at its real working tree.
 func (g Git) Worktrees(ctx context.Context) ([]Worktree, error) {
 	for attempt := 1; ; attempt++ {
 		out, _, err := g.run(ctx, []string{"worktree", "list", "--porcelain", "-z"})
 		if err == nil {
-			wts, err := ParseWorktreesZ(out)
-			if err == nil {
-				g.resolveMain(ctx, wts)
-			}
-			return wts, err
+			return ParseWorktreesZ(out)
 		}
 		var gerr *Error
 		if attempt == raceAttempts || !errors.As(err, &gerr) || !worktreeRace().MatchString(gerr.Stderr) {
@@ -239,6 +236,33 @@ func (g Git) Worktrees(ctx context.Context) ([]Worktree, error) {
 		case <-time.After(time.Duration(attempt) * 20 * time.Millisecond):
 		}
 	}
+}
+
+// CoreWorktree returns core.worktree of the repository whose common directory is common,
+// resolved as git resolves it (relative to that directory), or false when it is not set.
+// Only the repository's own files count, includes not followed, as git's setup reads it
+// (check_repo_format): one in the global or system config moves nothing.
+func (g Git) CoreWorktree(ctx context.Context, common string) (string, bool) {
+	// --git-dir names the repository whatever the caller's directory and environment
+	// say; with extensions.worktreeConfig git then also reads <common>/config.worktree,
+	// where `git sparse-checkout` moves core.worktree. --show-scope tells those two
+	// (local, worktree) from the global and system files and `git -c`.
+	q := Git{Dir: common, Env: WithoutLocation(g.Env)}
+	out, code, err := q.run(ctx, []string{"--git-dir=" + common, "config", "--no-includes", "--show-scope", "-z", "--get-all", "core.worktree"}, 1)
+	if err != nil || code != 0 {
+		return "", false
+	}
+	v, found := "", false
+	fields := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i] == "local" || fields[i] == "worktree" {
+			v, found = fields[i+1], true
+		}
+	}
+	if !found || v == "" {
+		return "", false
+	}
+	return fspath.Real(fspath.JoinPhysical(common, v)), true
 }
 
 // raceAttempts bounds the retries of a `git worktree list` that lost git's own race
@@ -263,6 +287,11 @@ var worktreeRace = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`failed to read '?(.*/)?worktrees/[^/]+/[a-z]+'?: (Success|Undefined error: 0|No such file or directory)$` +
 		`|Invalid path '(.*/)?worktrees/[^/']+': No such file or directory$`)
 })
+
+// LostRace reports whether stderr, trimmed, is git dying on a worktree that another git
+// is adding or removing at that moment (worktreeRace): a command that lists worktrees
+// may then simply run again.
+func LostRace(stderr string) bool { return worktreeRace().MatchString(stderr) }
 
 // Config returns the entries matching regexp from `git config -z
 // --get-regexp`, in git's order (system, global, local, worktree). No match

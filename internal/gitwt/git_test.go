@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -15,9 +14,9 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 )
 
-// sandbox is a temporary directory with a git environment isolated from the
-// user's: no system or global config, a fake HOME and a fixed identity.
+// sandbox is gittest's isolated git, with the helpers this package's tests share.
 type sandbox struct {
+	*gittest.Sandbox
 	t    *testing.T
 	root string
 	env  []string
@@ -26,56 +25,23 @@ type sandbox struct {
 func newSandbox(t *testing.T) *sandbox {
 	t.Helper()
 	gs := gittest.New(t)
-	return &sandbox{t: t, root: gs.Root, env: gs.Env}
+	return &sandbox{Sandbox: gs, t: t, root: gs.Root, env: gs.Env}
 }
 
-func (s *sandbox) path(elem ...string) string {
-	return filepath.Join(append([]string{s.root}, elem...)...)
-}
+func (s *sandbox) path(elem ...string) string { return s.Path(elem...) }
 
 func (s *sandbox) g(dir string) Git { return Git{Dir: dir, Env: s.env} }
 
 // try runs git directly (not through Git) and returns stdout and exit code.
-func (s *sandbox) try(dir string, args ...string) (string, int) {
-	s.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = s.env
-	out, err := cmd.Output()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return string(out), ee.ExitCode()
-	}
-	if err != nil {
-		s.t.Fatalf("git %q: %v", args, err)
-	}
-	return string(out), 0
-}
+func (s *sandbox) try(dir string, args ...string) (string, int) { return s.Try(dir, args...) }
 
 // run runs git directly and fails the test unless it succeeds.
-func (s *sandbox) run(dir string, args ...string) string {
-	s.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = s.env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("git %q in %s: %v\n%s", args, dir, err, out)
-	}
-	return string(out)
-}
+func (s *sandbox) run(dir string, args ...string) string { return s.Git(dir, args...) }
 
-func (s *sandbox) write(path, content string) {
-	s.t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-}
+func (s *sandbox) write(path, content string) { s.Write(path, content) }
 
-// repo creates a non-bare repository with one commit and returns its path.
+// repo creates a non-bare repository with one commit, of a file README, and returns its
+// path.
 func (s *sandbox) repo(name string) string {
 	s.t.Helper()
 	dir := s.path(name)
@@ -676,5 +642,26 @@ func TestWithoutLocation(t *testing.T) {
 	got := strings.Join(WithoutLocation(in), " ")
 	if want := "PATH=/bin GIT_DIRECTORY=kept GIT_AUTHOR_NAME=A HOME=/h"; got != want {
 		t.Errorf("WithoutLocation = %q, want %q", got, want)
+	}
+}
+
+// TestCoreWorktree: CoreWorktree reads core.worktree from the repository's own files
+// only, resolved against the git directory as git resolves it.
+func TestCoreWorktree(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	ctx := context.Background()
+	m := s.repo("main")
+	common := s.path("main", ".git")
+	if got, ok := s.g(m).CoreWorktree(ctx, common); ok {
+		t.Errorf("unset: %q, true", got)
+	}
+	s.run(s.root, "config", "--global", "core.worktree", s.path("elsewhere"))
+	if got, ok := s.g(m).CoreWorktree(ctx, common); ok {
+		t.Errorf("set only in the global config: %q, true", got)
+	}
+	s.run(m, "config", "core.worktree", "..")
+	if got, ok := s.g(m).CoreWorktree(ctx, common); !ok || got != m {
+		t.Errorf("core.worktree = ..: %q, %v; want %q", got, ok, m)
 	}
 }

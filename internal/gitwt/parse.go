@@ -1,11 +1,11 @@
 // Package gitwt turns git's porcelain into values: pure parsers over the bytes
 // git prints, and a thin runner (Git) that calls the real git binary.
 //
-// Every fact about a repository comes from git itself rather than from a Go
-// reimplementation, because go-git cannot list linked worktrees and refuses
-// repositories with extensions.worktreeConfig or extensions.relativeWorktrees. The one
-// exception is Files, which reads git's files directly where it can be sure to read
-// them as git does, and otherwise says so (ErrUseGit); the tests hold it to git.
+// Every fact here comes from git itself rather than from a Go reimplementation,
+// because go-git cannot list linked worktrees and refuses repositories with
+// extensions.worktreeConfig or extensions.relativeWorktrees. Reading git's files
+// directly, where that can be done as git does, is package gitfiles; its answers are
+// the values defined here (Location, Worktree, ConfigEntry), so the two agree by type.
 package gitwt
 
 import (
@@ -66,6 +66,18 @@ func (w Worktree) ShortBranch() string {
 	return strings.TrimPrefix(w.Branch, "refs/heads/")
 }
 
+// SetPath replaces the path git listed with the real working tree, keeping git's line in
+// ListedPath.
+func (w *Worktree) SetPath(p string) {
+	if p == w.Path {
+		return
+	}
+	if w.ListedPath == "" {
+		w.ListedPath = w.Path
+	}
+	w.Path = p
+}
+
 // ParseWorktreesZ parses the output of `git worktree list --porcelain -z`.
 //
 // Each attribute is terminated by NUL and each record ends with an empty
@@ -121,7 +133,7 @@ func ParseWorktreesZ(b []byte) ([]Worktree, error) {
 			}
 			cur.Path = val
 		case "HEAD":
-			if !isHex(val) {
+			if !IsHex(val) {
 				return nil, fmt.Errorf("worktree list: byte %d: HEAD %q is not a commit id", at, val)
 			}
 			cur.Head = val
@@ -151,7 +163,9 @@ func ParseWorktreesZ(b []byte) ([]Worktree, error) {
 	return out, nil
 }
 
-func isHex(s string) bool {
+// IsHex reports whether s is a non-empty run of hexadecimal digits, as git writes object
+// ids; the readers of git's files share it with the porcelain parser.
+func IsHex(s string) bool {
 	if s == "" {
 		return false
 	}

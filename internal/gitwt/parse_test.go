@@ -322,8 +322,23 @@ func TestWorktreeRacePattern(t *testing.T) {
 		{"fatal: failed to read /r/.git/worktrees/x/commondir: Permission denied", false},
 	}
 	for _, tt := range tests {
-		if got := worktreeRace().MatchString(tt.stderr); got != tt.want {
-			t.Errorf("worktreeRace(%q) = %v, want %v", tt.stderr, got, tt.want)
+		if got := LostRace(tt.stderr); got != tt.want {
+			t.Errorf("LostRace(%q) = %v, want %v", tt.stderr, got, tt.want)
 		}
+	}
+}
+
+// TestSetPath: the real working tree replaces git's line, which Listed still gives, and
+// a second correction keeps git's first line.
+func TestSetPath(t *testing.T) {
+	w := Worktree{Path: "/r/sep.git"}
+	w.SetPath("/r/sep.git")
+	if w.Path != "/r/sep.git" || w.ListedPath != "" || w.Listed() != "/r/sep.git" {
+		t.Errorf("the same path: %+v", w)
+	}
+	w.SetPath("/r/sep")
+	w.SetPath("/r/moved")
+	if w.Path != "/r/moved" || w.Listed() != "/r/sep.git" {
+		t.Errorf("corrected twice: %+v, Listed %q", w, w.Listed())
 	}
 }

@@ -2,23 +2,7 @@ package gitwt
 
 import (
 	"os"
-	"path/filepath"
 )
-
-// isGitDir reports whether dir looks like a git directory, as git's discovery checks
-// after finding no .git in it: a HEAD file, and an objects directory or a commondir file
-// (a linked worktree's). It may say yes to a directory git would reject; the caller then
-// asks git, which is only slower.
-func isGitDir(dir string) bool {
-	if fi, err := os.Lstat(filepath.Join(dir, "HEAD")); err != nil || fi.IsDir() {
-		return false
-	}
-	if _, err := os.Lstat(filepath.Join(dir, "commondir")); err == nil {
-		return true
-	}
-	fi, err := os.Stat(filepath.Join(dir, "objects"))
-	return err == nil && fi.IsDir()
-}
 
 // locationVars are the variables with which git is told where a repository is, overriding
 // discovery from the working directory.

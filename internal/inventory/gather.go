@@ -14,6 +14,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -237,7 +238,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, geten
 	if s != nil {
 		res := s.Reservation
 		w.Reservation = &res
-		w.Origin = claim.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+		w.Origin = claim.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(root); return gd, reg })
 		if cfgErr == nil {
 			slot, ok := cfg.Spec.SlotOf(res.Base)
 			if !ok {
@@ -263,7 +264,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, geten
 	if w.Linked {
 		// git worktree repair's other case: the main worktree moved, and this one's .git
 		// file still names the old place.
-		if gd, err := gitwt.ReadGitFile(root); err == nil {
+		if gd, err := gitfiles.ReadGitFile(root); err == nil {
 			if _, err := os.Stat(gd); errors.Is(err, fs.ErrNotExist) {
 				w.GitDirGone = gd
 			}

@@ -2,9 +2,13 @@ package repository
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -62,16 +66,12 @@ func TestDiscover(t *testing.T) {
 }
 
 // TestDiscoverPlacesMain: git lists a separate git dir's main worktree at its git
-// directory. Run in the main worktree, Discover puts it at its real top level and notes
-// it, so a later run in a linked worktree finds it there too.
+// directory. Run in the main worktree, Discover puts it at its real top level, and writes
+// nothing: a linked worktree finds it there only once allocate has noted it.
 func TestDiscoverPlacesMain(t *testing.T) {
 	t.Parallel()
 	s := gittest.New(t)
-	top, gitDir := s.Path("sep"), s.Path("sep.git")
-	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
-	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
-	linked := s.Path("sep-b")
-	s.Git(top, "worktree", "add", "-q", linked)
+	top, gitDir, linked := s.SeparateGitDir("sep")
 
 	if r := discover(t, s, linked); r.Worktrees[0].Path != gitDir {
 		t.Fatalf("before any run in the main worktree: main at %q, want git's %q", r.Worktrees[0].Path, gitDir)
@@ -83,8 +83,15 @@ func TestDiscoverPlacesMain(t *testing.T) {
 	if w, ok := r.Current(); !ok || w.Path != top {
 		t.Errorf("Current = %+v, %v", w, ok)
 	}
-	if got, ok := gitwt.ReadMainRecord(gitDir); !ok || got != top {
-		t.Errorf("note: %q, %v; want %q", got, ok, top)
+	if _, err := os.Lstat(filepath.Join(gitDir, gitfiles.MainRecordName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Discover wrote into the git directory: %v", err)
+	}
+	if r := discover(t, s, linked); r.Worktrees[0].Path != gitDir {
+		t.Errorf("from the linked worktree, without a note: main at %q, want git's %q", r.Worktrees[0].Path, gitDir)
+	}
+	// As allocate does in the main worktree.
+	if err := gitfiles.RecordMain(top, gitDir); err != nil {
+		t.Fatal(err)
 	}
 	r = discover(t, s, linked)
 	if r.Worktrees[0].Path != top {

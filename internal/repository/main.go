@@ -2,6 +2,7 @@ package repository
 
 import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
@@ -9,15 +10,13 @@ import (
 // its repository. git lists the main worktree of a separate git dir at its git directory
 // (docs/DESIGN.md, "The main worktree's real working tree"), but run in the main worktree
 // itself, loc.Toplevel is its real working tree, whatever the list says. placeMain puts
-// it there and notes it in the common directory (gitwt.RecordMain), so that runs from
-// the linked worktrees, whose listing reads that note, find it too. Elsewhere it changes
-// nothing.
+// it there; elsewhere it changes nothing. It writes nothing: discovery is a read, and
+// allocate alone notes the main worktree for the others (gitfiles.RecordMain).
 func placeMain(wts []gitwt.Worktree, loc gitwt.Location) {
-	if len(wts) == 0 || wts[0].Bare || !gitwt.InMain(loc) {
+	if len(wts) == 0 || wts[0].Bare || !gitfiles.InMain(loc) {
 		return
 	}
 	if !fspath.Same(wts[0].Path, loc.Toplevel) {
 		wts[0].SetPath(loc.Toplevel)
 	}
-	_ = gitwt.RecordMain(loc.Toplevel, loc.CommonDir)
 }

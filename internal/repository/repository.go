@@ -6,7 +6,7 @@
 // lock timeout and the cross-repository index with its time limit.
 //
 // Discover learns all of it from git's own files where it can be sure to read them as
-// git would (gitwt.Files), and from git's porcelain, in one wave of processes, where it
+// git would (gitfiles.Files), and from git's porcelain, in one wave of processes, where it
 // cannot. Every command that needs the repository starts here; the allocator, list and
 // doctor take a *Repo from it.
 package repository
@@ -20,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repoid"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -45,7 +46,7 @@ type Options struct {
 	Heads bool
 	// PathsOnly says the caller needs no more of the worktrees other than the current one
 	// and the main one than where they are (allocation): their Branch, Detached and
-	// Prunable may then be left unset (gitwt.Files.PathsOnly), which halves the reads.
+	// Prunable may then be left unset (gitfiles.Files.PathsOnly), which halves the reads.
 	PathsOnly bool
 	// GitOnly asks git for everything, reading none of its files directly: the tests hold
 	// the two ways to each other.
@@ -58,7 +59,7 @@ type Options struct {
 
 func (o Options) fellBack(what string, err error) {
 	if o.Fallback != nil {
-		o.Fallback(fmt.Sprintf("asked git %s: %s", what, gitwt.FallbackReason(err)))
+		o.Fallback(fmt.Sprintf("asked git %s: %s", what, gitfiles.FallbackReason(err)))
 	}
 }
 
@@ -69,7 +70,7 @@ const configPattern = `^(worktree-ports\.|remote\.origin\.url$)`
 // Discover learns where the repository is, its worktrees and its config; in a bare
 // repository Loc.Toplevel is "".
 //
-// It reads git's files directly (gitwt.Files) wherever it can be sure to read them as
+// It reads git's files directly (gitfiles.Files) wherever it can be sure to read them as
 // git would, and runs git for the rest: in the usual worktree no git process at all, or
 // one `git ls-files` when a reservation exists (is it tracked?). Where the location
 // itself cannot be read (GIT_DIR set, a bare repository, inside .git, ...), everything
@@ -77,7 +78,7 @@ const configPattern = `^(worktree-ports\.|remote\.origin\.url$)`
 // start-up cost dominates allocation time.
 func Discover(ctx context.Context, g gitwt.Git, o Options) (*Repo, error) {
 	if !o.GitOnly {
-		loc, err := gitwt.Files{Env: g.Env}.Locate(g.Dir)
+		loc, err := gitfiles.Files{Env: g.Env}.Locate(g.Dir)
 		if err == nil {
 			return discoverAt(ctx, g, o, loc)
 		}
@@ -100,20 +101,20 @@ func discoverAt(ctx context.Context, g gitwt.Git, o Options, loc gitwt.Location)
 		// into every new worktree), and the hook runs only where there is none.
 		wg.Go(func() { r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName) })
 	}
-	files := gitwt.Files{Loc: loc, Env: g.Env, PathsOnly: o.PathsOnly}
+	files := gitfiles.Files{Loc: loc, Env: g.Env, PathsOnly: o.PathsOnly}
 	if all, err := files.Config(); err == nil {
-		r.Config, cfgErr = gitwt.MatchConfig(all, configPattern)
+		r.Config, cfgErr = gitfiles.MatchConfig(all, configPattern)
 	} else {
 		o.fellBack("for its config (git config)", err)
 		wg.Go(func() { r.Config, cfgErr = g.Config(ctx, configPattern) })
 	}
 	if o.Heads {
-		wg.Go(func() { r.Worktrees, wtErr = g.Worktrees(ctx) })
+		wg.Go(func() { r.Worktrees, wtErr = gitfiles.ListWorktrees(ctx, g) })
 	} else if wts, err := files.Worktrees(); err == nil {
 		r.Worktrees = wts
 	} else {
 		o.fellBack("for the worktree list (git worktree list)", err)
-		wg.Go(func() { r.Worktrees, wtErr = g.Worktrees(ctx) })
+		wg.Go(func() { r.Worktrees, wtErr = gitfiles.ListWorktrees(ctx, g) })
 	}
 	wg.Wait()
 	for _, err := range []error{wtErr, cfgErr} {
@@ -148,7 +149,7 @@ func discoverWithGit(ctx context.Context, g gitwt.Git, o Options) (*Repo, error)
 			r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName)
 		}
 	}()
-	go func() { defer wg.Done(); r.Worktrees, wtErr = g.Worktrees(ctx) }()
+	go func() { defer wg.Done(); r.Worktrees, wtErr = gitfiles.ListWorktrees(ctx, g) }()
 	go func() {
 		defer wg.Done()
 		r.Config, cfgErr = g.Config(ctx, configPattern)
@@ -174,10 +175,10 @@ func (r *Repo) Relist(ctx context.Context, g gitwt.Git) error {
 	var wts []gitwt.Worktree
 	var err error
 	if r.how.GitOnly || r.how.Heads {
-		wts, err = g.Worktrees(ctx)
-	} else if wts, err = (gitwt.Files{Loc: r.Loc, Env: g.Env, PathsOnly: r.how.PathsOnly}).Worktrees(); err != nil {
+		wts, err = gitfiles.ListWorktrees(ctx, g)
+	} else if wts, err = (gitfiles.Files{Loc: r.Loc, Env: g.Env, PathsOnly: r.how.PathsOnly}).Worktrees(); err != nil {
 		r.how.fellBack("for the worktree list (git worktree list)", err)
-		wts, err = g.Worktrees(ctx)
+		wts, err = gitfiles.ListWorktrees(ctx, g)
 	}
 	if err != nil {
 		return err

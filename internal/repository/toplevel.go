@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -45,12 +46,12 @@ func Toplevel(loc gitwt.Location, dir string) (string, error) {
 }
 
 // FindRoot returns the top level of the worktree that g.Dir is in, found as Discover
-// finds it: from git's files (gitwt.Files.Locate), which costs no git process, and
+// finds it: from git's files (gitfiles.Files.Locate), which costs no git process, and
 // asked of git wherever those cannot be read with certainty (GIT_DIR, GIT_COMMON_DIR,
 // GIT_CEILING_DIRECTORIES git reads its own way, ...). In a bare repository or inside a
 // git directory it returns a *NotWorktreeError.
 func FindRoot(ctx context.Context, g gitwt.Git) (string, error) {
-	loc, err := gitwt.Files{Env: g.Env}.Locate(g.Dir)
+	loc, err := gitfiles.Files{Env: g.Env}.Locate(g.Dir)
 	if err != nil {
 		if loc, err = g.Locate(ctx); err != nil {
 			return "", err

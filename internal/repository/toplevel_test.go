@@ -12,7 +12,7 @@ import (
 )
 
 // TestFindRootAgreesWithGit: FindRoot, which env, port and exec use, finds the worktree
-// as git does (and as Discover does): from git's files where gitwt.Files.Locate answers,
+// as git does (and as Discover does): from git's files where gitfiles.Files.Locate answers,
 // from git where it falls back. Its own walk up to the nearest .git used to stop at an
 // empty .git directory, and to ignore GIT_CEILING_DIRECTORIES and GIT_COMMON_DIR.
 func TestFindRootAgreesWithGit(t *testing.T) {

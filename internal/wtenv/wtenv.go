@@ -25,6 +25,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -164,7 +165,7 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 	}
 	path := filepath.Join(root, reserve.FileName)
 	res, _, err := reserve.Read(path)
-	here := func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg }
+	here := func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(root); return gd, reg }
 	store, storeErr := trust.Open(g.Getenv)
 	foreign := "" // why the file's env may not reach an environment
 	if err == nil && forEnv && len(res.Env) > 0 {
@@ -207,9 +208,6 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 		return nil, err
 	}
 	origin := warnOrigin(res, root, path, warn)
-	// Where git lists a separate git dir instead of this main worktree, note it for the
-	// other worktrees (gitwt.RecordMain); a few small reads, no git.
-	gitwt.RecordMainOf(root)
 	// The user's allowances are read from git config only when a name needs them, so
 	// `env` normally runs no git at all.
 	allow := sync.OnceValue(func() envname.Allow {
@@ -263,7 +261,7 @@ func allocate(ctx context.Context, o Options, root string, warn func(string)) (r
 // place it records tells, from a few small files and without git (claim.OriginOf);
 // allocate then moves off it. It returns what it found.
 func warnOrigin(res reserve.Reservation, root, path string, warn func(string)) claim.Origin {
-	origin := claim.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitwt.GitDirOf(root); return gd, reg })
+	origin := claim.OriginOf(res, root, func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(root); return gd, reg })
 	switch origin {
 	case claim.Copied:
 		warn(claim.CopiedWarning(path, res.Root))

@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"context"
@@ -14,21 +14,21 @@ import (
 func TestLocateInsideGitDir(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	m := s.repo("main")
-	s.run(m, "worktree", "add", "-q", s.path("linked"))
-	s.run(s.root, "clone", "-q", "--bare", m, s.path("bare.git"))
-	s.run(s.root, "init", "-q", "--separate-git-dir", s.path("sep.git"), s.path("sep"))
+	m := s.Repo("main")
+	s.Git(m, "worktree", "add", "-q", s.Path("linked"))
+	s.Git(s.Root, "clone", "-q", "--bare", m, s.Path("bare.git"))
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", s.Path("sep.git"), s.Path("sep"))
 	// A bare repository kept (untracked) inside a worktree.
-	s.run(m, "clone", "-q", "--bare", m, s.path("main", "vendor", "nested.git"))
+	s.Git(m, "clone", "-q", "--bare", m, s.Path("main", "vendor", "nested.git"))
 	for _, dir := range []string{
-		s.path("main", ".git"),
-		s.path("main", ".git", "objects"),
-		s.path("main", ".git", "refs", "heads"),
-		s.path("main", ".git", "worktrees", "linked"),
-		s.path("bare.git"),
-		s.path("bare.git", "refs"),
-		s.path("sep.git", "objects"),
-		s.path("main", "vendor", "nested.git", "objects"),
+		s.Path("main", ".git"),
+		s.Path("main", ".git", "objects"),
+		s.Path("main", ".git", "refs", "heads"),
+		s.Path("main", ".git", "worktrees", "linked"),
+		s.Path("bare.git"),
+		s.Path("bare.git", "refs"),
+		s.Path("sep.git", "objects"),
+		s.Path("main", "vendor", "nested.git", "objects"),
 	} {
 		s.leaves(dir, "git directory")
 		loc, err := s.g(dir).Locate(context.Background())
@@ -37,9 +37,9 @@ func TestLocateInsideGitDir(t *testing.T) {
 		}
 	}
 	// A worktree with a file named HEAD, or a directory named objects, is still one.
-	s.write(s.path("main", "HEAD"), "")
-	if err := os.MkdirAll(s.path("main", "sub", "objects"), 0o755); err != nil {
+	s.Write(s.Path("main", "HEAD"), "")
+	if err := os.MkdirAll(s.Path("main", "sub", "objects"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.answers(m, s.path("main", "sub", "objects"))
+	s.answers(m, s.Path("main", "sub", "objects"))
 }

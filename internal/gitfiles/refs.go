@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -17,7 +18,7 @@ import (
 // with the files backend does for the porcelain: a symbolic ref names the branch
 // (whether or not it exists yet: an unborn branch), an object id means detached. Whatever
 // git would resolve further, or read as broken, falls back.
-func (f *Files) head(w *Worktree, gitDir string, format *repoFormat) error {
+func (f *Files) head(w *gitwt.Worktree, gitDir string, format *repoFormat) error {
 	path := filepath.Join(gitDir, "HEAD")
 	val, err := readRef(path)
 	if err != nil {
@@ -72,7 +73,7 @@ func readRef(path string) (string, error) {
 // isObjectID reports whether v starts with an object id of n hex digits followed by
 // nothing or white space, as parse_loose_ref_contents takes it.
 func isObjectID(v string, n int) bool {
-	if len(v) < n || !isHex(v[:n]) {
+	if len(v) < n || !gitwt.IsHex(v[:n]) {
 		return false
 	}
 	return len(v) == n || gitSpace(v[n])

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package gitwt
+package gitfiles
 
 // ownedByUs leaves every repository to git where ownership is not read here.
 func ownedByUs(path string, _ func(string) (string, bool)) error {

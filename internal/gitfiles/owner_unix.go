@@ -1,6 +1,6 @@
 //go:build unix
 
-package gitwt
+package gitfiles
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
 // FuzzFilesAgainstGit mutates a repository's on-disk layout (the administrative files
@@ -38,15 +40,15 @@ func FuzzFilesAgainstGit(f *testing.F) {
 		// Where git runs: the common directory, the main worktree, or the first linked
 		// one when the program left its entry and directory as they were (elsewhere
 		// git could not run there, and the Location would be a lie).
-		loc := Location{CommonDir: l.common}
+		loc := gitwt.Location{CommonDir: l.common}
 		dir := l.common
 		switch l.apply(t, program) {
 		case 1:
-			loc = Location{Toplevel: l.main, GitDir: l.common, CommonDir: l.common}
+			loc = gitwt.Location{Toplevel: l.main, GitDir: l.common, CommonDir: l.common}
 			dir = l.main
 		case 2:
 			dir = filepath.Join(l.root, l.ids[0])
-			loc = Location{Toplevel: dir, GitDir: filepath.Join(l.common, "worktrees", l.ids[0]), CommonDir: l.common}
+			loc = gitwt.Location{Toplevel: dir, GitDir: filepath.Join(l.common, "worktrees", l.ids[0]), CommonDir: l.common}
 		}
 		got, err := Files{Loc: loc, Env: l.env}.Worktrees()
 		if err != nil && !errors.Is(err, ErrUseGit) {
@@ -66,7 +68,7 @@ func FuzzFilesAgainstGit(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		want, gerr := Git{Dir: dir, Env: l.env}.Worktrees(ctx)
+		want, gerr := ListWorktrees(ctx, gitwt.Git{Dir: dir, Env: l.env})
 		if gerr != nil {
 			t.Fatalf("Files answered %+v (PathsOnly %+v) where git fails: %v\n%s", got, paths, gerr, l.describe())
 		}

@@ -1,10 +1,12 @@
-package gitwt
+package gitfiles
 
 import (
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
 // mainPath lists from dir and returns the main worktree's path and git's own line.
@@ -15,7 +17,7 @@ func (s *sandbox) mainPath(dir string) (path, listed string) {
 }
 
 // locate runs Locate from dir.
-func (s *sandbox) locate(dir string) Location {
+func (s *sandbox) locate(dir string) gitwt.Location {
 	s.t.Helper()
 	loc, err := s.g(dir).Locate(context.Background())
 	if err != nil {
@@ -27,15 +29,15 @@ func (s *sandbox) locate(dir string) Location {
 func TestMainWorktreeOfSubmodule(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	lib := s.repo("lib")
-	super := s.repo("super")
-	s.run(super, "-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
+	lib := s.Repo("lib")
+	super := s.Repo("super")
+	s.Git(super, "-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
 	sub := filepath.Join(super, "vendor", "lib")
-	s.run(sub, "worktree", "add", "-q", s.path("lib-b"))
+	s.Git(sub, "worktree", "add", "-q", s.Path("lib-b"))
 	gitDir := filepath.Join(super, ".git", "modules", "vendor", "lib")
 
 	// From the main worktree and from the linked one, with no note: core.worktree.
-	for _, dir := range []string{sub, s.path("lib-b"), gitDir} {
+	for _, dir := range []string{sub, s.Path("lib-b"), gitDir} {
 		path, listed := s.mainPath(dir)
 		if path != sub || listed != gitDir {
 			t.Errorf("from %s: main worktree %q (git: %q), want %q (git: %q)", dir, path, listed, sub, gitDir)
@@ -46,8 +48,8 @@ func TestMainWorktreeOfSubmodule(t *testing.T) {
 	}
 
 	// git sparse-checkout moves core.worktree into config.worktree.
-	s.run(sub, "sparse-checkout", "init", "--cone")
-	if path, _ := s.mainPath(s.path("lib-b")); path != sub {
+	s.Git(sub, "sparse-checkout", "init", "--cone")
+	if path, _ := s.mainPath(s.Path("lib-b")); path != sub {
 		t.Errorf("after sparse-checkout: main worktree %q, want %q", path, sub)
 	}
 }
@@ -55,11 +57,11 @@ func TestMainWorktreeOfSubmodule(t *testing.T) {
 func TestMainWorktreeOfSeparateGitDir(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	top, gitDir := s.path("sep"), s.path("sep.git")
-	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
-	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
-	linked := s.path("sep-b")
-	s.run(top, "worktree", "add", "-q", linked)
+	top, gitDir := s.Path("sep"), s.Path("sep.git")
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
+	linked := s.Path("sep-b")
+	s.Git(top, "worktree", "add", "-q", linked)
 
 	// git records the working tree nowhere: until the tool has run in the main worktree,
 	// a linked one can only give git's answer.
@@ -86,19 +88,19 @@ func TestMainWorktreeOfSeparateGitDir(t *testing.T) {
 	}
 
 	// A note naming a directory whose .git does not point back here is not believed.
-	decoy := s.repo("decoy")
-	s.write(filepath.Join(gitDir, MainRecordName), decoy+"\n")
+	decoy := s.Repo("decoy")
+	s.Write(filepath.Join(gitDir, MainRecordName), decoy+"\n")
 	if _, ok := ReadMainRecord(gitDir); ok {
 		t.Error("ReadMainRecord believed a directory with its own .git")
 	}
-	other := s.path("other")
-	s.write(filepath.Join(other, ".git"), "gitdir: "+s.path("elsewhere.git")+"\n")
-	s.write(filepath.Join(gitDir, MainRecordName), other+"\n")
+	other := s.Path("other")
+	s.Write(filepath.Join(other, ".git"), "gitdir: "+s.Path("elsewhere.git")+"\n")
+	s.Write(filepath.Join(gitDir, MainRecordName), other+"\n")
 	if _, ok := ReadMainRecord(gitDir); ok {
 		t.Error("ReadMainRecord believed a .git file naming another git dir")
 	}
 	for _, bad := range []string{"relative/path\n", top + "/../sep\n", ""} {
-		s.write(filepath.Join(gitDir, MainRecordName), bad)
+		s.Write(filepath.Join(gitDir, MainRecordName), bad)
 		if _, ok := ReadMainRecord(gitDir); ok {
 			t.Errorf("ReadMainRecord believed %q", bad)
 		}
@@ -111,21 +113,19 @@ func TestMainWorktreeOfSeparateGitDir(t *testing.T) {
 		t.Errorf("RecordMain noted %q", data)
 	}
 
-	// RecordMainOf needs no git: it reads the .git file.
-	RecordMainOf(top)
-	if got, ok := ReadMainRecord(gitDir); !ok || got != top {
-		t.Errorf("RecordMainOf: ReadMainRecord = %q, %v", got, ok)
-	}
-	// From a linked worktree it notes nothing.
+	// From a linked worktree, whose .git names its own administrative directory, it
+	// notes nothing.
 	os.Remove(filepath.Join(gitDir, MainRecordName))
-	RecordMainOf(linked)
+	if err := RecordMain(linked, gitDir); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(filepath.Join(gitDir, MainRecordName)); err == nil {
-		t.Error("RecordMainOf noted a linked worktree")
+		t.Error("RecordMain noted a linked worktree")
 	}
 
 	// A symlink planted at the note's name is replaced, never written through.
-	target := s.path("target")
-	s.write(target, "precious\n")
+	target := s.Path("target")
+	s.Write(target, "precious\n")
 	if err := os.Symlink(target, filepath.Join(gitDir, MainRecordName)); err != nil {
 		t.Fatal(err)
 	}
@@ -143,20 +143,20 @@ func TestMainWorktreeOfSeparateGitDir(t *testing.T) {
 func TestMainWorktreeCoreWorktreeByHand(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	top, gitDir := s.path("hand"), s.path("store", "hand.git")
-	if err := os.Mkdir(s.path("store"), 0o755); err != nil {
+	top, gitDir := s.Path("hand"), s.Path("store", "hand.git")
+	if err := os.Mkdir(s.Path("store"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
-	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
-	s.run(top, "config", "core.worktree", "../../hand")
-	s.run(top, "worktree", "add", "-q", s.path("hand-b"))
-	if path, listed := s.mainPath(s.path("hand-b")); path != top || listed != gitDir {
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.Git(top, "config", "core.worktree", "../../hand")
+	s.Git(top, "worktree", "add", "-q", s.Path("hand-b"))
+	if path, listed := s.mainPath(s.Path("hand-b")); path != top || listed != gitDir {
 		t.Errorf("main worktree %q (git: %q), want %q", path, listed, top)
 	}
 	// An absolute core.worktree too.
-	s.run(top, "config", "core.worktree", top)
-	if path, _ := s.mainPath(s.path("hand-b")); path != top {
+	s.Git(top, "config", "core.worktree", top)
+	if path, _ := s.mainPath(s.Path("hand-b")); path != top {
 		t.Errorf("absolute core.worktree: main worktree %q, want %q", path, top)
 	}
 }
@@ -164,13 +164,16 @@ func TestMainWorktreeCoreWorktreeByHand(t *testing.T) {
 func TestMainWorktreeUsualLayoutUnchanged(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	top := s.repo("plain")
-	s.run(top, "worktree", "add", "-q", s.path("plain-b"))
-	ws := s.worktrees(s.path("plain-b"))
+	top := s.Repo("plain")
+	s.Git(top, "worktree", "add", "-q", s.Path("plain-b"))
+	ws := s.worktrees(s.Path("plain-b"))
 	if ws[0].Path != top || ws[0].ListedPath != "" {
 		t.Errorf("usual layout: %+v", ws[0])
 	}
-	s.checkAgainstGit(s.path("plain-b"), ws)
+	raw, err := s.g(s.Path("plain-b")).Worktrees(context.Background())
+	if err != nil || len(raw) != len(ws) || raw[0] != ws[0] {
+		t.Errorf("usual layout: placed %+v, git's %+v, %v", ws, raw, err)
+	}
 }
 
 func TestMayName(t *testing.T) {

@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -20,10 +21,10 @@ import (
 // it, in every submodule (<super>/.git/modules/<name>) and wherever core.worktree names
 // the working tree, git lists the git directory itself, where no reservation ever is.
 // Where git records the working tree (core.worktree: submodules set it, users may too)
-// it is read from there. Where git records nothing (a plain separate git dir), the tool
-// writes it down itself whenever it runs in the main worktree (MainRecordName), and
-// believes that note only while the directory it names still points back to this git
-// directory.
+// it is read from there. Where git records nothing (a plain separate git dir), allocate
+// writes it down when it runs in the main worktree (RecordMain, MainRecordName), and
+// every reader believes that note only while the directory it names still points back
+// to this git directory.
 
 // MainRecordName is the file in the common git directory where the tool notes the main
 // worktree's top level, for repositories where git itself records it nowhere.
@@ -33,11 +34,23 @@ const MainRecordName = "worktree-ports.main"
 // they hold one path.
 const maxGitFile = 64 << 10
 
-// resolveMain corrects the main worktree's path in wts (the first record) when git
-// listed its git directory instead of its working tree. Path then holds the working tree
-// and ListedPath git's line. Anything unexpected leaves git's answer as it is: a
+// ListWorktrees is g.Worktrees with the main worktree placed at its real working tree
+// (PlaceMain).
+func ListWorktrees(ctx context.Context, g gitwt.Git) ([]gitwt.Worktree, error) {
+	wts, err := g.Worktrees(ctx)
+	if err == nil {
+		PlaceMain(ctx, g, wts)
+	}
+	return wts, err
+}
+
+// PlaceMain corrects the main worktree's path in wts (the first record of git's list)
+// when git listed its git directory instead of its working tree. Path then holds the
+// working tree and ListedPath git's line. core.worktree is asked of git (g) only when
+// the repository's config files mention it at all, so the usual repository costs one
+// small file read and no process. Anything unexpected leaves git's answer as it is: a
 // reservation that cannot be found is no worse than before.
-func (g Git) resolveMain(ctx context.Context, wts []Worktree) {
+func PlaceMain(ctx context.Context, g gitwt.Git, wts []gitwt.Worktree) {
 	if len(wts) == 0 || wts[0].Bare {
 		return
 	}
@@ -51,59 +64,17 @@ func (g Git) resolveMain(ctx context.Context, wts []Worktree) {
 			return
 		}
 	}
-	if top, ok := g.coreWorktree(ctx, common); ok {
-		wts[0].SetPath(top)
-		return
+	if mayName(filepath.Join(common, "config")) || mayName(filepath.Join(common, "config.worktree")) {
+		if top, ok := g.CoreWorktree(ctx, common); ok {
+			wts[0].SetPath(top)
+			return
+		}
 	}
 	if common == listed {
 		if top, ok := ReadMainRecord(common); ok {
 			wts[0].SetPath(top)
 		}
 	}
-}
-
-// SetPath replaces the path git listed with the real working tree, keeping git's line in
-// ListedPath.
-func (w *Worktree) SetPath(p string) {
-	if p == w.Path {
-		return
-	}
-	if w.ListedPath == "" {
-		w.ListedPath = w.Path
-	}
-	w.Path = p
-}
-
-// coreWorktree returns core.worktree of the repository whose common directory is common,
-// resolved as git resolves it (relative to that directory), or false when it is not set.
-// Only the repository's own files count, includes not followed, as git's setup reads it
-// (check_repo_format): one in the global or system config moves nothing. It asks git
-// only when those files mention it at all, so the usual repository costs one small file
-// read and no process.
-func (g Git) coreWorktree(ctx context.Context, common string) (string, bool) {
-	if !mayName(filepath.Join(common, "config")) && !mayName(filepath.Join(common, "config.worktree")) {
-		return "", false
-	}
-	// --git-dir names the repository whatever the caller's directory and environment
-	// say; with extensions.worktreeConfig git then also reads <common>/config.worktree,
-	// where `git sparse-checkout` moves core.worktree. --show-scope tells those two
-	// (local, worktree) from the global and system files and `git -c`.
-	q := Git{Dir: common, Env: WithoutLocation(g.Env)}
-	out, code, err := q.run(ctx, []string{"--git-dir=" + common, "config", "--no-includes", "--show-scope", "-z", "--get-all", "core.worktree"}, 1)
-	if err != nil || code != 0 {
-		return "", false
-	}
-	v, found := "", false
-	fields := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-	for i := 0; i+1 < len(fields); i += 2 {
-		if fields[i] == "local" || fields[i] == "worktree" {
-			v, found = fields[i+1], true
-		}
-	}
-	if !found || v == "" {
-		return "", false
-	}
-	return fspath.Real(fspath.JoinPhysical(common, v)), true
 }
 
 // mayName reports whether the git config file at path may set core.worktree: it has a
@@ -132,7 +103,7 @@ func mayName(path string) bool {
 
 // InMain reports whether loc is in the main worktree: in a working tree, with the
 // common directory as its own git directory.
-func InMain(loc Location) bool {
+func InMain(loc gitwt.Location) bool {
 	return loc.Toplevel != "" && !loc.Bare && fspath.Equal(loc.GitDir, loc.CommonDir)
 }
 
@@ -140,7 +111,8 @@ func InMain(loc Location) bool {
 // common, in common/MainRecordName, when git has no record of its own: top's .git is a
 // file pointing to common (a separate git dir). It writes only when the note changes, and
 // never when top's .git does not point back to common, so it cannot be fooled into
-// naming another directory.
+// naming another directory. It is the one writer of this package, and allocate its one
+// caller: a read path never writes.
 func RecordMain(top, common string) error {
 	if !pointsBack(top, common) {
 		return nil
@@ -158,20 +130,6 @@ func RecordMain(top, common string) error {
 		return err
 	}
 	return safefile.WriteAtomic(t, []byte(want), safefile.WriteOptions{Perm: 0o644})
-}
-
-// RecordMainOf is RecordMain for a caller that has not run git: when top's .git file
-// names a common directory (top is the main worktree of a separate git dir), it notes
-// top there. Errors are ignored: the note only helps other worktrees.
-func RecordMainOf(top string) {
-	gitDir, err := ReadGitFile(top)
-	if err != nil {
-		return
-	}
-	if _, err := os.Lstat(filepath.Join(gitDir, "commondir")); err == nil || !isCommonDir(gitDir) {
-		return // a linked worktree's administrative directory, or no repository at all
-	}
-	_ = RecordMain(top, gitDir)
 }
 
 // ReadMainRecord returns the main worktree's top level noted in common/MainRecordName,

@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	goconfig "github.com/go-git/go-git/v5/plumbing/format/config"
 )
 
@@ -83,9 +84,9 @@ func TestConfigParserAgreesWithGit(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
 	for i, tt := range configSyntax {
-		path := s.path("cfg", strings.ReplaceAll(tt.name, " ", "-"))
-		s.write(path, tt.in)
-		out, code := s.try(s.root, "config", "-f", path, "-z", "--list")
+		path := s.Path("cfg", strings.ReplaceAll(tt.name, " ", "-"))
+		s.Write(path, tt.in)
+		out, code := s.Try(s.Root, "config", "-f", path, "-z", "--list")
 		got, err := parseConfig([]byte(tt.in))
 		switch {
 		case code != 0 && err == nil:
@@ -166,21 +167,21 @@ func TestConfigParserAgreesWithGoGit(t *testing.T) {
 func TestFilesConfigAgreesWithGit(t *testing.T) {
 	t.Parallel()
 	s := newDiff(t)
-	m := s.repo("main")
-	s.run(m, "worktree", "add", "-q", "../b")
-	s.run(m, "remote", "add", "origin", "git@example.com:Acme/API.git")
-	s.run(m, "config", "worktree-ports.range", "30000-30999")
-	s.run(m, "config", "Worktree-Ports.services", "api web")
-	s.run(m, "config", "worktree-ports.flag", "")
-	s.write(filepath.Join(m, ".git", "config"), readFile(t, filepath.Join(m, ".git", "config"))+"[worktree-ports]\n\timplicit\n[remote \"Origin\"]\n\turl = not-origin\n")
-	system := s.path("etc", "gitconfig")
-	s.write(system, "[core]\n\thooksPath = /etc/hooks\n[safe]\n\tdirectory = *\n")
-	home := s.path(".home")
-	s.write(filepath.Join(home, ".config", "git", "config"), "[worktree-ports]\n\tcrossRepo = 0\n")
-	s.write(filepath.Join(home, ".gitconfig"), "[init]\n\tdefaultBranch = main\n[worktree-ports]\n\tcrossRepo = 1\n")
+	m := s.Repo("main")
+	s.Git(m, "worktree", "add", "-q", "../b")
+	s.Git(m, "remote", "add", "origin", "git@example.com:Acme/API.git")
+	s.Git(m, "config", "worktree-ports.range", "30000-30999")
+	s.Git(m, "config", "Worktree-Ports.services", "api web")
+	s.Git(m, "config", "worktree-ports.flag", "")
+	s.Write(filepath.Join(m, ".git", "config"), readFile(t, filepath.Join(m, ".git", "config"))+"[worktree-ports]\n\timplicit\n[remote \"Origin\"]\n\turl = not-origin\n")
+	system := s.Path("etc", "gitconfig")
+	s.Write(system, "[core]\n\thooksPath = /etc/hooks\n[safe]\n\tdirectory = *\n")
+	home := s.Path(".home")
+	s.Write(filepath.Join(home, ".config", "git", "config"), "[worktree-ports]\n\tcrossRepo = 0\n")
+	s.Write(filepath.Join(home, ".gitconfig"), "[init]\n\tdefaultBranch = main\n[worktree-ports]\n\tcrossRepo = 1\n")
 
 	var base []string
-	for _, kv := range s.env {
+	for _, kv := range s.Env {
 		if !strings.HasPrefix(kv, "GIT_CONFIG_") {
 			base = append(base, kv)
 		}
@@ -189,9 +190,9 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 		"system and both global files": append(base[:len(base):len(base)], "GIT_CONFIG_SYSTEM="+system),
 		"GIT_CONFIG_GLOBAL":            append(base[:len(base):len(base)], "GIT_CONFIG_SYSTEM="+system, "GIT_CONFIG_GLOBAL="+filepath.Join(home, ".gitconfig")),
 		"no system":                    append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1"),
-		"XDG_CONFIG_HOME":              append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=true", "XDG_CONFIG_HOME="+s.path("xdg")),
+		"XDG_CONFIG_HOME":              append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=true", "XDG_CONFIG_HOME="+s.Path("xdg")),
 	}
-	s.write(s.path("xdg", "git", "config"), "[worktree-ports]\n\txdg = yes\n")
+	s.Write(s.Path("xdg", "git", "config"), "[worktree-ports]\n\txdg = yes\n")
 	check := func(what string, dirs ...string) {
 		t.Helper()
 		for name, env := range envs {
@@ -205,11 +206,11 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 					t.Errorf("%s, %s, from %s: %v", what, name, dir, err)
 					continue
 				}
-				if !reflect.DeepEqual(got, ParseConfigZ([]byte(want))) {
-					t.Errorf("%s, %s, from %s:\nFiles %q\n  git %q", what, name, dir, got, ParseConfigZ([]byte(want)))
+				if !reflect.DeepEqual(got, gitwt.ParseConfigZ([]byte(want))) {
+					t.Errorf("%s, %s, from %s:\nFiles %q\n  git %q", what, name, dir, got, gitwt.ParseConfigZ([]byte(want)))
 				}
 				for _, re := range []string{`^(worktree-ports\.|remote\.origin\.url$)`, `^worktree-ports\.allowenv$`, `^core\.hookspath$`} {
-					wantSel, err := Git{Dir: dir, Env: env}.Config(context.Background(), re)
+					wantSel, err := gitwt.Git{Dir: dir, Env: env}.Config(context.Background(), re)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -221,17 +222,17 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 			}
 		}
 	}
-	check("plain", m, filepath.Join(m, ".git"), s.path("b"))
+	check("plain", m, filepath.Join(m, ".git"), s.Path("b"))
 
 	// worktreeConfig: each worktree reads its own config.worktree.
-	s.run(s.path("b"), "sparse-checkout", "init", "--cone")
-	s.run(s.path("b"), "config", "--worktree", "worktree-ports.range", "31000-31999")
-	s.run(m, "config", "--worktree", "worktree-ports.range", "32000-32999")
-	check("worktreeConfig", m, filepath.Join(m, ".git"), s.path("b"))
+	s.Git(s.Path("b"), "sparse-checkout", "init", "--cone")
+	s.Git(s.Path("b"), "config", "--worktree", "worktree-ports.range", "31000-31999")
+	s.Git(m, "config", "--worktree", "worktree-ports.range", "32000-32999")
+	check("worktreeConfig", m, filepath.Join(m, ".git"), s.Path("b"))
 
 	// git -c, as git passes it to its children (hooks among them): the last file of the
 	// chain. git itself writes the variable, through an alias that prints it.
-	params, code := s.try(m, "-c", "alias.params=!printenv GIT_CONFIG_PARAMETERS", "-c", "worktree-ports.range=33000-33999",
+	params, code := s.Try(m, "-c", "alias.params=!printenv GIT_CONFIG_PARAMETERS", "-c", "worktree-ports.range=33000-33999",
 		"-c", "Remote.origin.URL=git@example.com:x/y.git", "-c", "Sub.With Space.And.Dots.KEY=it's a \"value\"\n!",
 		"-c", "worktree-ports.implicit", "-c", "worktree-ports.empty=", "-c", "core.hooksPath=/x", "params")
 	if code != 0 {
@@ -243,11 +244,11 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 		"git -c, old style":           append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS='a.b=c d' 'a.e' 'X.y.Z= v'\t'a.f'= "),
 		"empty GIT_CONFIG_PARAMETERS": append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_PARAMETERS="),
 	}
-	check("git -c", m, filepath.Join(m, ".git"), s.path("b"))
+	check("git -c", m, filepath.Join(m, ".git"), s.Path("b"))
 
 	// Includes are left to git, and so are git -c keys that change what git reads, and a
 	// GIT_CONFIG_PARAMETERS git would not read.
-	s.write(filepath.Join(home, ".gitconfig"), "[include]\n\tpath = other\n")
+	s.Write(filepath.Join(home, ".gitconfig"), "[include]\n\tpath = other\n")
 	if _, err := (Files{Loc: s.where(m), Env: append(base[:len(base):len(base)], "GIT_CONFIG_NOSYSTEM=1")}).Config(); !errors.Is(err, ErrUseGit) || !strings.Contains(err.Error(), "include") {
 		t.Errorf("include: %v, want a fallback", err)
 	}
@@ -263,10 +264,10 @@ func TestFilesConfigAgreesWithGit(t *testing.T) {
 // tryEnv runs git in dir with env and returns stdout and the exit code.
 func (s *sandbox) tryEnv(env []string, dir string, args ...string) (string, int) {
 	s.t.Helper()
-	saved := s.env
-	s.env = env
-	defer func() { s.env = saved }()
-	return s.try(dir, args...)
+	saved := s.Env
+	s.Env = env
+	defer func() { s.Env = saved }()
+	return s.Try(dir, args...)
 }
 
 func readFile(t *testing.T, path string) string {
@@ -305,14 +306,14 @@ func TestGitBool(t *testing.T) {
 func TestGitBoolAgreesWithGit(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	file := s.path("bools.config")
+	file := s.Path("bools.config")
 	for _, v := range []string{
 		"", "true", "FALSE", "yes", "0", "1", "-1", "+1", "2147483647", "2147483648", "-2147483647",
 		"-2147483648", "4294967296", "99999999999999999999", "1k", "2K", "2097151k", "2097152k",
 		"2048m", "1g", "2g", "08", "010", "0x10", "1.5", "1kk", "k", "-", "+-1", "maybe", "0 ",
 	} {
-		s.write(file, "[x]\n\tv = \""+v+"\"\n")
-		out, code := s.try(s.root, "config", "-f", file, "--type=bool", "--get", "x.v")
+		s.Write(file, "[x]\n\tv = \""+v+"\"\n")
+		out, code := s.Try(s.Root, "config", "-f", file, "--type=bool", "--get", "x.v")
 		got, ok := gitBool(v, true)
 		switch {
 		case ok && code != 0:
@@ -365,7 +366,7 @@ func FuzzConfigParametersAgainstGit(f *testing.F) {
 			return // not a possible environment
 		}
 		env := []string{"GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir, "PATH=" + os.Getenv("PATH"), "GIT_CONFIG_PARAMETERS=" + params}
-		got, err := Files{Loc: Location{CommonDir: common}, Env: env}.Config()
+		got, err := Files{Loc: gitwt.Location{CommonDir: common}, Env: env}.Config()
 		if err != nil && !errors.Is(err, ErrUseGit) {
 			t.Fatalf("Files failed without falling back: %v", err)
 		}
@@ -375,8 +376,8 @@ func FuzzConfigParametersAgainstGit(f *testing.F) {
 		switch {
 		case gitErr != nil && err == nil:
 			t.Fatalf("GIT_CONFIG_PARAMETERS=%q: git refuses it (%v), Files read %q", params, gitErr, got)
-		case err == nil && !reflect.DeepEqual(got, ParseConfigZ(out)):
-			t.Fatalf("GIT_CONFIG_PARAMETERS=%q:\nFiles %q\n  git %q", params, got, ParseConfigZ(out))
+		case err == nil && !reflect.DeepEqual(got, gitwt.ParseConfigZ(out)):
+			t.Fatalf("GIT_CONFIG_PARAMETERS=%q:\nFiles %q\n  git %q", params, got, gitwt.ParseConfigZ(out))
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"path/filepath"
@@ -8,9 +8,9 @@ import (
 func TestGitDirOf(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	top := s.repo("r")
-	linked := s.path("r-b")
-	s.run(top, "worktree", "add", "-q", linked)
+	top := s.Repo("r")
+	linked := s.Path("r-b")
+	s.Git(top, "worktree", "add", "-q", linked)
 	admin := filepath.Join(top, ".git", "worktrees", "r-b")
 
 	check := func(dir, wantGitDir string, wantRegistered bool) {
@@ -30,28 +30,28 @@ func TestGitDirOf(t *testing.T) {
 	check(linked, admin, true)
 
 	// git worktree move keeps the administrative directory and updates its gitdir file.
-	moved := s.path("moved")
-	s.run(top, "worktree", "move", linked, moved)
+	moved := s.Path("moved")
+	s.Git(top, "worktree", "move", linked, moved)
 	check(moved, admin, true)
 
 	// A copy of the moved directory keeps the .git file, but git's records do not name it.
-	cp := s.path("copy")
-	s.write(filepath.Join(cp, ".git"), "gitdir: "+admin+"\n")
+	cp := s.Path("copy")
+	s.Write(filepath.Join(cp, ".git"), "gitdir: "+admin+"\n")
 	check(cp, admin, false)
 
 	// A separate git dir's main worktree, and a copy of it once the note names the original.
-	sep, sepGit := s.path("sep"), s.path("sep.git")
-	s.run(s.root, "init", "-q", "--separate-git-dir", sepGit, sep)
+	sep, sepGit := s.Path("sep"), s.Path("sep.git")
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", sepGit, sep)
 	check(sep, sepGit, true)
 	if err := RecordMain(sep, sepGit); err != nil {
 		t.Fatal(err)
 	}
-	sepCopy := s.path("sep-copy")
-	s.write(filepath.Join(sepCopy, ".git"), "gitdir: ../sep.git\n")
+	sepCopy := s.Path("sep-copy")
+	s.Write(filepath.Join(sepCopy, ".git"), "gitdir: ../sep.git\n")
 	check(sepCopy, sepGit, false)
 	check(sep, sepGit, true)
 
-	if _, _, err := GitDirOf(s.path("nowhere")); err == nil {
+	if _, _, err := GitDirOf(s.Path("nowhere")); err == nil {
 		t.Error("GitDirOf of a directory without .git succeeded")
 	}
 }

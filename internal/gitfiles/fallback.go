@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"errors"

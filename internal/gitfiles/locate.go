@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -25,51 +26,51 @@ import (
 // GIT_CEILING_DIRECTORIES or cross a file system; core.bare or core.worktree where git
 // would take them (a bare repository, a working tree elsewhere); every precondition of
 // Files (the repository's format and extensions, includes, ownership).
-func (f Files) Locate(dir string) (Location, error) {
+func (f Files) Locate(dir string) (gitwt.Location, error) {
 	if err := f.checkEnv(); err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
 	if _, ok := f.getenv("GIT_OBJECT_DIRECTORY"); ok {
 		// git's test of a git directory looks for objects there.
-		return Location{}, fallback("GIT_OBJECT_DIRECTORY is set")
+		return gitwt.Location{}, fallback("GIT_OBJECT_DIRECTORY is set")
 	}
 	start, err := physical(dir)
 	if err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
 	ceiling, err := f.ceiling(start)
 	if err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
 	top, dotGit, err := findDotGit(start, ceiling)
 	if err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
-	loc := Location{Toplevel: top}
+	loc := gitwt.Location{Toplevel: top}
 	if dotGit.IsDir() {
 		loc.GitDir = filepath.Join(top, ".git")
 		if err := gitDirectory(loc.GitDir, loc.GitDir); err != nil {
-			return Location{}, err
+			return gitwt.Location{}, err
 		}
 		if _, err := os.Lstat(filepath.Join(loc.GitDir, "commondir")); !errors.Is(err, fs.ErrNotExist) {
-			return Location{}, fallback("%s/.git is a directory with a commondir", top)
+			return gitwt.Location{}, fallback("%s/.git is a directory with a commondir", top)
 		}
 		loc.CommonDir = loc.GitDir
 	} else if loc.GitDir, loc.CommonDir, err = readDotGitFile(top); err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
 	// The rest of what git checks before it answers: ownership, the repository's format,
 	// and the two settings that make a worktree bare or put its top level elsewhere.
 	q := &Files{Loc: loc, Env: f.Env}
 	if err := q.check(); err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
 	chain, format, err := q.configChain()
 	if err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
 	if err := q.worktreeSettings(chain, format); err != nil {
-		return Location{}, err
+		return gitwt.Location{}, err
 	}
 	return loc, nil
 }
@@ -201,7 +202,7 @@ func validHead(path string) error {
 		if strings.HasPrefix(strings.TrimLeft(target, " \t\n\r"), "refs/") {
 			return nil
 		}
-	} else if len(v) >= 40 && isHex(v[:40]) {
+	} else if len(v) >= 40 && gitwt.IsHex(v[:40]) {
 		return nil
 	}
 	return fallback("%s holds %q", path, v)
@@ -285,4 +286,19 @@ func (f *Files) worktreeSettings(chain []configFile, format *repoFormat) error {
 		}
 	}
 	return nil
+}
+
+// isGitDir reports whether dir looks like a git directory, as git's discovery checks
+// after finding no .git in it: a HEAD file, and an objects directory or a commondir file
+// (a linked worktree's). It may say yes to a directory git would reject; the caller then
+// asks git, which is only slower.
+func isGitDir(dir string) bool {
+	if fi, err := os.Lstat(filepath.Join(dir, "HEAD")); err != nil || fi.IsDir() {
+		return false
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "commondir")); err == nil {
+		return true
+	}
+	fi, err := os.Stat(filepath.Join(dir, "objects"))
+	return err == nil && fi.IsDir()
 }

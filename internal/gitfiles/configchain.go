@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
 
@@ -243,7 +244,7 @@ func readRepoFormat(local []fileEntry) (*repoFormat, error) {
 //
 // Every error matches ErrUseGit: the answer is left to Git.Config, and the error says
 // why (an include, GIT_CONFIG_PARAMETERS set, a file that cannot be read, ...).
-func (f Files) Config() ([]ConfigEntry, error) {
+func (f Files) Config() ([]gitwt.ConfigEntry, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
@@ -251,10 +252,10 @@ func (f Files) Config() ([]ConfigEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []ConfigEntry
+	var out []gitwt.ConfigEntry
 	for _, file := range chain {
 		for _, e := range file.entries {
-			out = append(out, ConfigEntry{Key: e.key, Value: e.value})
+			out = append(out, gitwt.ConfigEntry{Key: e.key, Value: e.value})
 		}
 	}
 	return out, nil
@@ -262,12 +263,12 @@ func (f Files) Config() ([]ConfigEntry, error) {
 
 // MatchConfig returns the entries whose key matches the regular expression, as `git
 // config --get-regexp` selects them (keys are already in git's case).
-func MatchConfig(entries []ConfigEntry, pattern string) ([]ConfigEntry, error) {
+func MatchConfig(entries []gitwt.ConfigEntry, pattern string) ([]gitwt.ConfigEntry, error) {
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil, err
 	}
-	var out []ConfigEntry
+	var out []gitwt.ConfigEntry
 	for _, e := range entries {
 		if re.MatchString(e.Key) {
 			out = append(out, e)

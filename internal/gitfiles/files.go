@@ -1,4 +1,24 @@
-package gitwt
+// Package gitfiles reads git's on-disk layout (gitrepository-layout(5)) as git reads
+// it: where a repository is (Files.Locate), its worktrees (Files.Worktrees), its config
+// chain (system, global, local, worktree, GIT_CONFIG_PARAMETERS) with git's config
+// parser, HEAD and refs, a worktree's gitdir and .git file (GitDirOf, ReadGitFile), the
+// ownership checks of safe.directory, and the main worktree's real working tree
+// (PlaceMain), with the note the tool keeps for it (RecordMain, ReadMainRecord).
+//
+// `git worktree list --porcelain` reads a handful of small files, and starting git to
+// read them costs far more than reading them. Files reads them itself, following git's
+// own code (worktree.c: get_main_worktree, get_linked_worktree, worktree_lock_reason,
+// should_prune_worktree; refs/files-backend.c for HEAD; setup.c for the repository
+// format and ownership), and answers only where it can be sure to answer as git would.
+// Everywhere else it returns an error matching ErrUseGit, which says why, and the
+// caller asks git (gitwt.Git.Worktrees, gitwt.Git.Config). The porcelain stays the
+// oracle: the tests hold the two to each other over every repository shape they know,
+// and a fuzz target over mutated layouts. The values it returns are gitwt's, the same
+// that git's porcelain is parsed into, so a caller takes either answer alike.
+//
+// Only RecordMain writes, and only allocate calls it (docs/DESIGN.md, "The main
+// worktree's real working tree"): every other function here only reads.
+package gitfiles
 
 import (
 	"errors"
@@ -11,20 +31,9 @@ import (
 	"sync"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
 )
-
-// Direct reads of git's repository layout (gitrepository-layout(5)).
-//
-// `git worktree list --porcelain` reads a handful of small files, and starting git to
-// read them costs far more than reading them. Files reads them itself, following git's
-// own code (worktree.c: get_main_worktree, get_linked_worktree, worktree_lock_reason,
-// should_prune_worktree; refs/files-backend.c for HEAD; setup.c for the repository
-// format and ownership), and answers only where it can be sure to answer as git would.
-// Everywhere else it returns an error matching ErrUseGit, which says why, and the
-// caller asks git (Git.Worktrees, Git.Config). The porcelain stays the oracle: the
-// tests hold the two to each other over every repository shape they know, and a fuzz
-// target over mutated layouts.
 
 // Files reads a repository's worktrees and config from git's files, as git would
 // report them when run where Loc says, with Env (nil: the process's environment).
@@ -36,7 +45,7 @@ import (
 // worktree's config.worktree, and whether a repository with no core.bare is bare.
 // Loc.Bare is not used.
 type Files struct {
-	Loc Location
+	Loc gitwt.Location
 	Env []string
 	// PathsOnly reads less of each linked worktree but Loc's own: not its HEAD, the
 	// branch's file, nor whether the worktree is still there, so its Branch, Detached
@@ -159,13 +168,13 @@ func (f *Files) check() error {
 	return nil
 }
 
-// Worktrees returns what Git{...}.Worktrees returns run where f.Loc says, read from
-// git's files: the main worktree first (its Path corrected as Git.Worktrees does, see
-// main.go), then the linked ones sorted by path, as the porcelain prints them.
+// Worktrees returns what ListWorktrees returns run where f.Loc says, read from git's
+// files: the main worktree first (its Path corrected as PlaceMain does, see main.go),
+// then the linked ones sorted by path, as the porcelain prints them.
 //
 // Head is never read: it is "" in every record (and Branch, Detached, Bare are read as
-// git reports them). Any error matches ErrUseGit; see the package documentation above.
-func (f Files) Worktrees() ([]Worktree, error) {
+// git reports them). Any error matches ErrUseGit; see the package documentation.
+func (f Files) Worktrees() ([]gitwt.Worktree, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
@@ -184,7 +193,7 @@ func (f Files) Worktrees() ([]Worktree, error) {
 	if err != nil {
 		return nil, err
 	}
-	wts := []Worktree{mainWt}
+	wts := []gitwt.Worktree{mainWt}
 
 	dir := filepath.Join(f.Loc.CommonDir, "worktrees")
 	entries, err := readDir(dir)
@@ -208,12 +217,12 @@ func (f Files) Worktrees() ([]Worktree, error) {
 // sortLinked sorts the linked worktrees by path as the porcelain does (pathsort:
 // fspathcmp, which folds ASCII case under core.ignoreCase). Two with one path, which
 // git's unstable sort may print in either order, fall back.
-func sortLinked(wts []Worktree, chain []configFile) error {
+func sortLinked(wts []gitwt.Worktree, chain []configFile) error {
 	fold, _, err := chainBool(chain, "core.ignorecase")
 	if err != nil {
 		return err
 	}
-	key := func(w Worktree) string { return w.Path }
+	key := func(w gitwt.Worktree) string { return w.Path }
 	if fold {
 		for _, w := range wts {
 			for i := 0; i < len(w.Path); i++ {
@@ -222,9 +231,9 @@ func sortLinked(wts []Worktree, chain []configFile) error {
 				}
 			}
 		}
-		key = func(w Worktree) string { return strings.ToLower(w.Path) }
+		key = func(w gitwt.Worktree) string { return strings.ToLower(w.Path) }
 	}
-	slices.SortFunc(wts, func(a, b Worktree) int { return strings.Compare(key(a), key(b)) })
+	slices.SortFunc(wts, func(a, b gitwt.Worktree) int { return strings.Compare(key(a), key(b)) })
 	for i := 1; i < len(wts); i++ {
 		if key(wts[i]) == key(wts[i-1]) {
 			return fallback("two worktrees at %q", wts[i].Path)
@@ -249,9 +258,9 @@ func readDir(dir string) ([]fs.DirEntry, error) {
 // allLinked reads the linked worktrees of the entries of the worktrees directory dir.
 // Reading is a few system calls per file and a few files per worktree, as for git; with
 // many worktrees they are read by several goroutines at once.
-func (f *Files) allLinked(dir string, entries []fs.DirEntry, format *repoFormat) ([]Worktree, error) {
+func (f *Files) allLinked(dir string, entries []fs.DirEntry, format *repoFormat) ([]gitwt.Worktree, error) {
 	type result struct {
-		w   Worktree
+		w   gitwt.Worktree
 		ok  bool
 		err error
 	}
@@ -280,7 +289,7 @@ func (f *Files) allLinked(dir string, entries []fs.DirEntry, format *repoFormat)
 		close(next)
 		wg.Wait()
 	}
-	var out []Worktree
+	var out []gitwt.Worktree
 	for _, r := range results {
 		if r.err != nil {
 			return nil, r.err
@@ -295,25 +304,25 @@ func (f *Files) allLinked(dir string, entries []fs.DirEntry, format *repoFormat)
 // mainWorktree reads the main worktree as get_main_worktree does: the common directory
 // with symlinks resolved and a trailing "/.git" removed; bare when core.bare says so or,
 // with core.bare unset, when git runs with no worktree.
-func (f *Files) mainWorktree(chain []configFile, format *repoFormat) (Worktree, error) {
+func (f *Files) mainWorktree(chain []configFile, format *repoFormat) (gitwt.Worktree, error) {
 	real, err := filepath.EvalSymlinks(f.Loc.CommonDir)
 	if err != nil {
-		return Worktree{}, fallback("common directory: %v", err)
+		return gitwt.Worktree{}, fallback("common directory: %v", err)
 	}
-	w := Worktree{Path: strings.TrimSuffix(real, "/.git")}
+	w := gitwt.Worktree{Path: strings.TrimSuffix(real, "/.git")}
 	if w.Path == "" {
-		return Worktree{}, fallback("common directory %q", real)
+		return gitwt.Worktree{}, fallback("common directory %q", real)
 	}
 	bare, err := f.bare(chain)
 	if err != nil {
-		return Worktree{}, err
+		return gitwt.Worktree{}, err
 	}
 	if bare {
 		w.Bare = true
 		return w, nil
 	}
 	if err := f.head(&w, f.Loc.CommonDir, format); err != nil {
-		return Worktree{}, err
+		return gitwt.Worktree{}, err
 	}
 	return w, nil
 }
@@ -348,7 +357,7 @@ func (f *Files) bare(chain []configFile) (bool, error) {
 // leaves it for a moment (see the package tests: it writes locked, gitdir, the .git
 // file, HEAD and commondir, in that order). An entry git would list differently than a
 // complete one falls back.
-func (f *Files) linked(adm string, typ fs.FileMode, format *repoFormat) (w Worktree, ok bool, err error) {
+func (f *Files) linked(adm string, typ fs.FileMode, format *repoFormat) (w gitwt.Worktree, ok bool, err error) {
 	if typ&fs.ModeSymlink != 0 {
 		return w, false, fallback("%s is a symlink", adm)
 	}
@@ -436,9 +445,9 @@ func (f *Files) checkCommonDir(adm string) error {
 	return nil
 }
 
-// placeMain corrects the main worktree's path as Git.Worktrees does (resolveMain), with
+// placeMain corrects the main worktree's path as PlaceMain does, with
 // core.worktree read from the files instead of from `git config`.
-func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat) error {
+func (f *Files) placeMain(wts []gitwt.Worktree, chain []configFile, format *repoFormat) error {
 	if wts[0].Bare {
 		return nil
 	}
@@ -453,10 +462,10 @@ func (f *Files) placeMain(wts []Worktree, chain []configFile, format *repoFormat
 	if !fspath.Same(common, f.Loc.CommonDir) {
 		return fallback("main worktree %q is not the repository's", listed)
 	}
-	// Git.Worktrees asks `git --git-dir=<common> config --get core.worktree`: the chain
+	// PlaceMain asks `git --git-dir=<common> config --get core.worktree`: the chain
 	// as read from the common directory, with its config.worktree.
 	if format.worktreeConfig && f.gitDir() != f.Loc.CommonDir {
-		q := &Files{Loc: Location{CommonDir: f.Loc.CommonDir}, Env: f.Env}
+		q := &Files{Loc: gitwt.Location{CommonDir: f.Loc.CommonDir}, Env: f.Env}
 		var err error
 		if chain, _, err = q.configChain(); err != nil {
 			return err

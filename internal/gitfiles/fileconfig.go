@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 //
 // The parser below is git's own (config.c: git_parse_source, get_base_var,
 // get_extended_base_var, get_value, parse_value) written again in Go, for the same
-// reason bundle.splitRemote is: go-git's decoder (plumbing/format/config, through
+// reason repoid.splitRemote is: go-git's decoder (plumbing/format/config, through
 // gcfg) links encoding/gob, whose initialisation costs every start of the binary
 // about 0.15 ms, `env` included, and it reads `key` (git's true) and `key =` (git's
 // empty string) alike. TestConfigParserAgreesWithGoGit holds this parser to go-git's

@@ -1,4 +1,4 @@
-package gitwt
+package gitfiles
 
 import (
 	"context"
@@ -9,19 +9,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 )
 
 // locates checks Files.Locate from dir against git's Locate: where it answers, git must
 // answer the same; otherwise it must fall back. It reports whether it answered. Every
 // differential test of Files calls it from each directory it compares (diff.agree).
-func (s *sandbox) locates(dir string) (Location, bool) {
+func (s *sandbox) locates(dir string) (gitwt.Location, bool) {
 	s.t.Helper()
-	got, err := Files{Env: s.env}.Locate(dir)
+	got, err := Files{Env: s.Env}.Locate(dir)
 	if err != nil {
 		if !errors.Is(err, ErrUseGit) {
 			s.t.Errorf("Locate(%s) failed without falling back: %v", dir, err)
 		}
-		return Location{}, false
+		return gitwt.Location{}, false
 	}
 	want, gerr := s.g(dir).Locate(context.Background())
 	if gerr != nil {
@@ -37,7 +39,7 @@ func (s *sandbox) answers(dirs ...string) {
 	s.t.Helper()
 	for _, dir := range dirs {
 		if _, ok := s.locates(dir); !ok {
-			_, err := Files{Env: s.env}.Locate(dir)
+			_, err := Files{Env: s.Env}.Locate(dir)
 			s.t.Errorf("Locate(%s) fell back: %v", dir, err)
 		}
 	}
@@ -46,7 +48,7 @@ func (s *sandbox) answers(dirs ...string) {
 // leaves checks that Locate leaves dir to git, saying why.
 func (s *sandbox) leaves(dir, why string, env ...string) {
 	s.t.Helper()
-	loc, err := Files{Env: append(s.env[:len(s.env):len(s.env)], env...)}.Locate(dir)
+	loc, err := Files{Env: append(s.Env[:len(s.Env):len(s.Env)], env...)}.Locate(dir)
 	if !errors.Is(err, ErrUseGit) {
 		s.t.Errorf("Locate(%s) = %+v, %v; want a fallback (%s)", dir, loc, err, why)
 		return
@@ -59,37 +61,37 @@ func (s *sandbox) leaves(dir, why string, env ...string) {
 func TestFilesLocate(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	m := s.repo("main")
+	m := s.Repo("main")
 	if err := os.MkdirAll(filepath.Join(m, "a", "b"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.run(m, "worktree", "add", "-q", "../linked")
-	s.run(m, "worktree", "add", "-q", "../other")
-	s.run(m, "worktree", "add", "-q", "--detach", "../odd \"dir\"\nname")
-	if err := os.MkdirAll(s.path("linked", "sub"), 0o755); err != nil {
+	s.Git(m, "worktree", "add", "-q", "../linked")
+	s.Git(m, "worktree", "add", "-q", "../other")
+	s.Git(m, "worktree", "add", "-q", "--detach", "../odd \"dir\"\nname")
+	if err := os.MkdirAll(s.Path("linked", "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	// Reached through a symlink: git walks up from the real directory.
-	if err := os.Symlink(filepath.Join(m, "a"), s.path("link-to-a")); err != nil {
+	if err := os.Symlink(filepath.Join(m, "a"), s.Path("link-to-a")); err != nil {
 		t.Fatal(err)
 	}
-	s.answers(m, filepath.Join(m, "a", "b"), s.path("linked"), s.path("linked", "sub"), s.path("odd \"dir\"\nname"), s.path("link-to-a"))
+	s.answers(m, filepath.Join(m, "a", "b"), s.Path("linked"), s.Path("linked", "sub"), s.Path("odd \"dir\"\nname"), s.Path("link-to-a"))
 
 	// A bare clone with linked worktrees (core.bare = true, which a linked worktree
 	// does not read) and a separate git dir.
-	b := s.path("b.git")
-	s.run(s.root, "clone", "-q", "--bare", m, b)
-	s.run(b, "worktree", "add", "-q", "../b-wt", "main")
-	sep := s.path("sep")
-	s.run(s.root, "init", "-q", "--separate-git-dir", s.path("sep.git"), sep)
-	s.answers(s.path("b-wt"), sep)
+	b := s.Path("b.git")
+	s.Git(s.Root, "clone", "-q", "--bare", m, b)
+	s.Git(b, "worktree", "add", "-q", "../b-wt", "main")
+	sep := s.Path("sep")
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", s.Path("sep.git"), sep)
+	s.answers(s.Path("b-wt"), sep)
 
 	// Where git would answer otherwise, or where there is no worktree: git's answer.
 	s.leaves(b, "git directory")
 	s.leaves(filepath.Join(m, ".git"), "git directory")
 	s.leaves(filepath.Join(m, ".git", "refs", "heads"), "git directory")
 	s.leaves(filepath.Join(m, ".git", "worktrees", "linked"), "git directory")
-	s.leaves(s.root, "no .git")
+	s.leaves(s.Root, "no .git")
 	s.leaves(m, "GIT_DIR", "GIT_DIR="+filepath.Join(m, ".git"))
 	s.leaves(m, "GIT_WORK_TREE", "GIT_WORK_TREE="+m)
 	s.leaves(m, "GIT_OBJECT_DIRECTORY", "GIT_OBJECT_DIRECTORY="+filepath.Join(m, ".git", "objects"))
@@ -113,7 +115,7 @@ func TestFilesLocate(t *testing.T) {
 			t.Fatal(err)
 		}
 		if c.head != "" {
-			s.write(filepath.Join(dir, ".git", "HEAD"), c.head)
+			s.Write(filepath.Join(dir, ".git", "HEAD"), c.head)
 		}
 		s.answers(dir)
 		if loc, _ := s.locates(dir); loc.Toplevel != m {
@@ -126,49 +128,49 @@ func TestFilesLocate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.write(filepath.Join(odd, ".git", "HEAD"), "garbage\n")
+	s.Write(filepath.Join(odd, ".git", "HEAD"), "garbage\n")
 	s.leaves(odd, "HEAD")
 	s.locates(odd)
 
 	cfg := func(args ...string) {
 		t.Helper()
-		s.run(m, append([]string{"config", "-f", filepath.Join(m, ".git", "config")}, args...)...)
+		s.Git(m, append([]string{"config", "-f", filepath.Join(m, ".git", "config")}, args...)...)
 	}
 	cfg("extensions.relativeWorktrees", "true")
 	s.leaves(m, "relativeWorktrees")
-	s.leaves(s.path("linked"), "relativeWorktrees")
+	s.leaves(s.Path("linked"), "relativeWorktrees")
 	cfg("--unset", "extensions.relativeWorktrees")
 	cfg("core.bare", "true")
 	s.leaves(m, "core.bare")
-	s.answers(s.path("linked")) // a linked worktree does not read it
+	s.answers(s.Path("linked")) // a linked worktree does not read it
 	cfg("core.bare", "false")
-	cfg("core.worktree", s.path("linked"))
+	cfg("core.worktree", s.Path("linked"))
 	s.leaves(m, "core.worktree")
 	cfg("core.worktree", "..") // relative to the git directory: the top itself
 	s.answers(m)
 	cfg("--unset", "core.worktree")
 
 	// A .git file git would read otherwise, or whose git directory does not name it.
-	dotGit := s.path("linked", ".git")
+	dotGit := s.Path("linked", ".git")
 	good := readFile(t, dotGit)
 	for _, c := range []struct{ content, why string }{
 		{"gitdir:" + strings.TrimPrefix(good, "gitdir: "), "holds"},
 		{strings.TrimSuffix(good, "\n") + "  \n", "holds"},
 		{good + "second line\n", "holds"},
 		{"gitdir: " + filepath.Join(m, ".git", "worktrees", "other") + "\n", "do not name this worktree"},
-		{"gitdir: " + s.path("nowhere") + "\n", "names"},
+		{"gitdir: " + s.Path("nowhere") + "\n", "names"},
 	} {
-		s.write(dotGit, c.content)
-		s.leaves(s.path("linked"), c.why)
-		s.locates(s.path("linked"))
+		s.Write(dotGit, c.content)
+		s.leaves(s.Path("linked"), c.why)
+		s.locates(s.Path("linked"))
 	}
-	s.write(dotGit, good)
-	s.answers(s.path("linked"))
+	s.Write(dotGit, good)
+	s.answers(s.Path("linked"))
 	// A .git that is a symlink.
-	if err := os.Rename(filepath.Join(m, ".git"), s.path("real.git")); err != nil {
+	if err := os.Rename(filepath.Join(m, ".git"), s.Path("real.git")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(s.path("real.git"), filepath.Join(m, ".git")); err != nil {
+	if err := os.Symlink(s.Path("real.git"), filepath.Join(m, ".git")); err != nil {
 		t.Fatal(err)
 	}
 	s.leaves(m, "symlink")
@@ -230,7 +232,7 @@ func FuzzLocateAgainstGit(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		want, err := Git{Dir: dir, Env: l.env}.Locate(ctx)
+		want, err := gitwt.Git{Dir: dir, Env: l.env}.Locate(ctx)
 		if err != nil {
 			t.Fatalf("from %s: Locate answered %+v where git fails: %v\n%s", dir, got, err, l.describe())
 		}
@@ -331,33 +333,33 @@ func writeFuzz(path, content string) {
 func TestFilesDotDotAfterSymlink(t *testing.T) {
 	t.Parallel()
 	s := newDiff(t)
-	top, gitDir := s.path("top"), s.path("real", "x.git")
-	if err := os.MkdirAll(s.path("real", "deep"), 0o755); err != nil {
+	top, gitDir := s.Path("top"), s.Path("real", "x.git")
+	if err := os.MkdirAll(s.Path("real", "deep"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.run(s.root, "init", "-q", "--separate-git-dir", gitDir, top)
-	s.run(top, "commit", "-q", "--allow-empty", "-m", "init")
-	s.run(top, "worktree", "add", "-q", s.path("linked"))
-	decoy := s.repo("decoy")
+	s.Git(s.Root, "init", "-q", "--separate-git-dir", gitDir, top)
+	s.Git(top, "commit", "-q", "--allow-empty", "-m", "init")
+	s.Git(top, "worktree", "add", "-q", s.Path("linked"))
+	decoy := s.Repo("decoy")
 	if err := os.Rename(filepath.Join(decoy, ".git"), filepath.Join(top, "x.git")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(s.path("real", "deep"), filepath.Join(top, "sym")); err != nil {
+	if err := os.Symlink(s.Path("real", "deep"), filepath.Join(top, "sym")); err != nil {
 		t.Fatal(err)
 	}
-	s.write(filepath.Join(top, ".git"), "gitdir: sym/../x.git\n")
+	s.Write(filepath.Join(top, ".git"), "gitdir: sym/../x.git\n")
 	// And the linked worktree's commondir, through a symlink of its own.
 	adm := filepath.Join(gitDir, "worktrees", "linked")
-	if err := os.Symlink(s.path("real", "deep"), filepath.Join(adm, "sym")); err != nil {
+	if err := os.Symlink(s.Path("real", "deep"), filepath.Join(adm, "sym")); err != nil {
 		t.Fatal(err)
 	}
-	s.write(filepath.Join(adm, "commondir"), "sym/../x.git\n")
+	s.Write(filepath.Join(adm, "commondir"), "sym/../x.git\n")
 
-	if got := trimNL(s.run(top, "rev-parse", "--path-format=absolute", "--git-dir")); got != gitDir {
+	if got := trimNL(s.Git(top, "rev-parse", "--path-format=absolute", "--git-dir")); got != gitDir {
 		t.Fatalf("git opens %s, want %s: the case is no test", got, gitDir)
 	}
-	s.answers(top, s.path("linked"))
-	s.agree(top, s.path("linked"))
+	s.answers(top, s.Path("linked"))
+	s.agree(top, s.Path("linked"))
 	if got, err := ReadGitFile(top); err != nil || got != gitDir {
 		t.Errorf("ReadGitFile = %q, %v; want %s", got, err, gitDir)
 	}
