@@ -8,11 +8,13 @@
 //
 // The files follow the algorithm:
 //
-//	alloc.go    Allocate: discover, lock, list again if needed, run, exclude the file
+//	alloc.go    Allocate's phases: prepare (discover, config, the other repositories),
+//	            lock (and list again if needed), choose (run), finish (exclude, dotenv)
 //	keep.go     whether the existing reservation stays, as it is or updated
 //	main.go     the main worktree on the ports its config names (services.<name>.main)
 //	step.go     choosing a slot (preferred, stepped, pinned), and why a range ran out
-//	write.go    the atomic write
+//	write.go    the atomic write, signed
+//	record.go   noting where the main worktree is (a step of finish)
 //	errors.go   the errors callers tell apart
 package alloc
 
@@ -33,6 +35,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -92,126 +95,200 @@ type Result struct {
 	Dotenv []string
 }
 
-// Allocate runs the whole algorithm of SPEC "Choosing a bundle".
+// Allocate runs the whole algorithm of SPEC "Choosing a bundle", in four phases: prepare
+// (discover the repository, load the config, list the other repositories), lock and list
+// again, choose (allocation.run), and finish (note the main worktree, exclude the file,
+// write the dotenv files).
 func Allocate(ctx context.Context, o Options) (*Result, error) {
 	say := o.Warn
 	if say == nil {
 		say = func(claim.Warning) {}
 	}
 	warn := func(s string) { say(claim.Warning{Kind: claim.OtherWarning, Text: s}) }
-	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
-	// The worktrees are listed together with everything else, before the lock, because one
-	// more git process in sequence is a third of allocate's time. Under the lock the list
-	// is checked (claim.ListedBefore) and taken again only if a worktree may have been added
-	// since, or one added and allocated in between would go unseen.
+	p, err := prepare(ctx, o, say, warn)
+	if err != nil {
+		return nil, err
+	}
+	if !o.DryRun {
+		release, err := p.lock(ctx, o, warn)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	res, err := p.allocation(ctx, o, warn).run(o)
+	if err != nil {
+		return nil, err
+	}
+	if !o.DryRun {
+		p.finish(ctx, o, res, warn)
+	}
+	return res, nil
+}
+
+// prepared is what the prepare phase found: the repository, this worktree, its config as
+// this user's approval allows it, and the other repositories' reservations.
+type prepared struct {
+	g          gitwt.Git
+	repo       *repository.Repo
+	root, path string
+	cfg        config.Config
+	// approval names the approval the config stands under (repository.Approval.ID).
+	approval string
+	key      []byte
+	// cross is the per-user index, nil when cross-repository awareness is off; foreign
+	// the other repositories' reservations, listed from it.
+	cross   *registry.Index
+	foreign *claim.Foreign
+	// listStart is when the worktrees were listed, which lock checks (claim.ListedBefore).
+	listStart time.Time
+}
+
+// prepare discovers the repository and this worktree, loads the config under this user's
+// approval, and lists the other repositories, all before any lock. The worktrees are
+// listed together with everything else, because one more git process in sequence is a
+// third of allocate's time; lock checks the list and takes it again only if a worktree
+// may have been added since.
+func prepare(ctx context.Context, o Options, say func(claim.Warning), warn func(string)) (*prepared, error) {
+	p := &prepared{g: gitwt.Git{Dir: o.Dir, Env: o.Env}}
 	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
-	listStart := now()
-	// Of the other worktrees, allocation reads only their reservations, so it needs only
-	// where they are.
-	repo, err := repository.Discover(ctx, g, repository.Options{PathsOnly: true, GitOnly: o.GitOnly, Fallback: o.Verbose})
+	p.listStart = now()
+	if err := p.discover(ctx, o); err != nil {
+		return nil, err
+	}
+	if err := p.loadConfig(o, say, warn); err != nil {
+		return nil, err
+	}
+	cross, err := p.repo.CrossRepo(p.g.Getenv)
 	if err != nil {
 		return nil, err
+	}
+	if cross != nil {
+		// Before the per-user lock, so that a slow repository holds up only this
+		// allocation, not every one waiting for that lock (claim.Foreign).
+		p.cross = cross
+		p.foreign = claim.ListForeignFor(ctx, *cross, p.repo.Loc.CommonDir, o.Env, claim.Listing{Warn: say, Now: now, FromFiles: !o.GitOnly, Note: o.Verbose})
+	}
+	return p, nil
+}
+
+// discover finds the repository and this worktree's top level, and refuses a worktree
+// whose reservation could not be written: a name no file can record, or a directory
+// where the file goes.
+func (p *prepared) discover(ctx context.Context, o Options) error {
+	// Of the other worktrees, allocation reads only their reservations, so it needs only
+	// where they are.
+	repo, err := repository.Discover(ctx, p.g, repository.Options{PathsOnly: true, GitOnly: o.GitOnly, Fallback: o.Verbose})
+	if err != nil {
+		return err
 	}
 	root, err := repository.Toplevel(repo.Loc, o.Dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkName(root); err != nil {
-		return nil, err
+		return err
 	}
 	path := filepath.Join(root, reserve.FileName)
 	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
 		// No write can replace a directory, --force or not: say so before anything else.
-		return nil, fmt.Errorf("%s is a directory, not a reservation file; remove it", untrusted.New(path))
+		return fmt.Errorf("%s is a directory, not a reservation file; remove it", untrusted.New(path))
 	}
-	cfg, err := repo.LoadConfig(o.Range, o.Width)
+	p.repo, p.root, p.path = repo, root, path
+	return nil
+}
+
+// loadConfig loads the config (with the flags' range and width), applies this user's
+// approval to it, finds the signing key, and warns about a tracked reservation file.
+func (p *prepared) loadConfig(o Options, say func(claim.Warning), warn func(string)) error {
+	cfg, err := p.repo.LoadConfig(o.Range, o.Width)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// What the config asks beyond the ports waits for this user's approval (package
 	// trust); until then the ports alone, and one line that says so.
-	approval := repo.Approve(cfg, g.Getenv)
-	cfg = approval.Config
+	approval := p.repo.Approve(cfg, p.g.Getenv)
+	p.cfg, p.approval = approval.Config, approval.ID
 	if approval.Note != "" {
 		say(claim.Warning{Kind: claim.UnapprovedNote, Text: approval.Note})
 	}
-	key := signingKey(g.Getenv, warn)
-	if repo.Tracked {
-		say(claim.Warning{Kind: claim.TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName)})
+	p.key = signingKey(p.g.Getenv, warn)
+	if p.repo.Tracked {
+		say(claim.Warning{Kind: claim.TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(p.path), reserve.FileName)})
 	}
+	return nil
+}
 
-	getenv := g.Getenv
-	cross, err := repo.CrossRepo(getenv)
+// lock takes the locks in their order (docs/DESIGN.md: the user lock, then the
+// repository lock), lists the worktrees again if one may have been added since prepare
+// listed them, and registers this repository in the per-user index. It returns what
+// releases the locks.
+func (p *prepared) lock(ctx context.Context, o Options, warn func(string)) (release func(), err error) {
+	timeout, err := p.repo.LockTimeout(o.LockTimeout, p.g.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	var foreign *claim.Foreign
-	if cross != nil {
-		// Before the per-user lock, so that a slow repository holds up only this
-		// allocation, not every one waiting for that lock (claim.Foreign).
-		foreign = claim.ListForeignFor(ctx, *cross, repo.Loc.CommonDir, o.Env, claim.Listing{Warn: say, Now: now, FromFiles: !o.GitOnly, Note: o.Verbose})
-	}
-	if !o.DryRun {
-		timeout, err := repo.LockTimeout(o.LockTimeout, getenv)
-		if err != nil {
+	releaseUser := func() {}
+	if p.cross != nil {
+		if releaseUser, err = p.cross.LockUser(ctx, timeout, warn); err != nil {
 			return nil, err
 		}
-		// Lock order (docs/DESIGN.md): the user lock, then the repository lock.
-		if cross != nil {
-			release, err := cross.LockUser(ctx, timeout, warn)
-			if err != nil {
-				return nil, err
-			}
-			defer release()
-		}
-		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout, warn)
-		if err != nil {
+	}
+	lock, err := reserve.AcquireLock(ctx, filepath.Join(p.repo.Loc.CommonDir, reserve.LockFileName), timeout, warn)
+	if err != nil {
+		releaseUser()
+		return nil, err
+	}
+	release = func() {
+		_ = lock.Release()
+		releaseUser()
+	}
+	if !claim.ListedBefore(p.repo.Loc.CommonDir, p.repo.Loc.GitDir, len(p.repo.Worktrees)-1, p.listStart) {
+		if err := p.repo.Relist(ctx, p.g); err != nil {
+			release()
 			return nil, err
 		}
-		defer func() { _ = lock.Release() }()
-		if !claim.ListedBefore(repo.Loc.CommonDir, repo.Loc.GitDir, len(repo.Worktrees)-1, listStart) {
-			if err := repo.Relist(ctx, g); err != nil {
-				return nil, err
-			}
-		}
-		if cross != nil {
-			if _, err := cross.Register(repo.Entry()); err != nil {
-				warn(fmt.Sprintf("could not register this repository in %s: %v", cross.Dir, err))
-			}
+	}
+	if p.cross != nil {
+		if _, err := p.cross.Register(p.repo.Entry()); err != nil {
+			warn(fmt.Sprintf("could not register this repository in %s: %v", p.cross.Dir, err))
 		}
 	}
+	return release, nil
+}
 
+// allocation starts the choose phase with what prepare found.
+func (p *prepared) allocation(ctx context.Context, o Options, warn func(string)) *allocation {
 	prober := o.Prober
 	if prober == nil {
 		prober = listener.SystemProber{}
 	}
-	a := &allocation{
-		repo: repo, cfg: cfg, root: root, path: path, prober: prober, warn: warn,
-		name: filepath.Base(root), foreign: foreign, ctx: ctx,
-		approval: approval.ID, key: key,
+	return &allocation{
+		repo: p.repo, cfg: p.cfg, root: p.root, path: p.path, prober: prober, warn: warn,
+		name: filepath.Base(p.root), foreign: p.foreign, ctx: ctx,
+		approval: p.approval, key: p.key,
 	}
-	res, err := a.run(o)
-	if err != nil {
-		return nil, err
-	}
-	if !o.DryRun {
-		recordMain(repo.Loc)
-		if res.Wrote || res.Outcome == Kept {
-			if _, err := reserve.EnsureExcluded(repo.Loc.CommonDir); err != nil {
-				warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, untrusted.New(filepath.Join(repo.Loc.CommonDir, "info", "exclude")), err))
-			}
-		}
-		// Still under the lock, so two allocations in this worktree never interleave
-		// their writes of a file.
-		if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: root, Files: cfg.Dotenv, Env: o.Env, Warn: warn}, claim.Vars(root, res.Reservation)); len(changed) > 0 {
-			res.Message += "; wrote " + untrusted.New(strings.Join(changed, ", ")).String()
-			res.Dotenv = changed
+}
+
+// finish is the last phase, under the locks: it notes where the main worktree is
+// (recordMain), adds the reservation file to the repository's exclude file, and writes
+// the dotenv files the config names, adding them to res.
+func (p *prepared) finish(ctx context.Context, o Options, res *Result, warn func(string)) {
+	recordMain(p.repo.Loc)
+	if res.Wrote || res.Outcome == Kept {
+		if _, err := reserve.EnsureExcluded(p.repo.Loc.CommonDir); err != nil {
+			warn(fmt.Sprintf("could not add %s to %s: %v", reserve.FileName, untrusted.New(filepath.Join(p.repo.Loc.CommonDir, "info", "exclude")), err))
 		}
 	}
-	return res, nil
+	// Still under the lock, so two allocations in this worktree never interleave their
+	// writes of a file.
+	if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: p.root, Files: p.cfg.Dotenv, Env: o.Env, Warn: warn}, claim.Vars(p.root, res.Reservation)); len(changed) > 0 {
+		res.Message += "; wrote " + untrusted.New(strings.Join(changed, ", ")).String()
+		res.Dotenv = changed
+	}
 }
 
 type allocation struct {
@@ -245,55 +322,18 @@ type allocation struct {
 	key      []byte
 }
 
+// run is the choose phase (SPEC "Choosing a bundle"): it reads the siblings' and its own
+// reservations, then takes the first that applies of the main worktree's ports
+// (mainPorts), a pinned base (pinned), the existing bundle (keep), and the preferred
+// slot or the next free one (choose), and writes the result.
 func (a *allocation) run(o Options) (*Result, error) {
+	a.readSiblings()
+	own, prev, hasOwn, err := a.readOwn(o.Force)
+	if err != nil {
+		return nil, err
+	}
+	hasOwn = hasOwn && a.ownHere(own)
 	spec := a.cfg.Spec
-	a.sibs = claim.ReadSiblings(a.repo.Worktrees, a.root, a.root, a.warn)
-	if a.foreign != nil {
-		a.sibs = append(a.sibs, a.foreign.Siblings(a.ctx, a.root)...)
-	}
-
-	own, prev, ownErr := reserve.Read(a.path)
-	switch {
-	case ownErr == nil:
-	case errors.Is(ownErr, fs.ErrNotExist):
-		prev = nil
-	case errors.Is(ownErr, reserve.ErrOutOfBounds):
-		// Well-formed, so a rewrite keeps the user's fields (prev), but no config wrote
-		// these values: choose again, as for a bundle that no longer fits the config.
-		var fe *reserve.FileError
-		errors.As(ownErr, &fe)
-		a.warn(fmt.Sprintf("%s: %s; choosing again", untrusted.New(fe.Path), fe.Reason))
-	case o.Force:
-		a.warn(ownErr.Error() + "; replacing it (--force)")
-		prev = nil
-	default:
-		// Never overwrite a file we cannot read: it may hold a user's fields.
-		reason := ownErr.Error()
-		var fe *reserve.FileError
-		if errors.As(ownErr, &fe) {
-			reason = fe.Reason
-		}
-		return nil, fmt.Errorf("%s: %s; refusing to overwrite it: fix or remove it, or run `git worktree-ports allocate --force` to replace it", untrusted.New(a.path), reason)
-	}
-	hasOwn := ownErr == nil
-	if hasOwn {
-		switch claim.OriginOf(own, a.root, a.here) {
-		case claim.Copied:
-			// The original's bundle: never this worktree's to keep, and taken by the
-			// original wherever it is, which this worktree may not see (another
-			// repository, another machine). A tracked file already had its warning.
-			if !a.repo.Tracked {
-				a.warn(fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed?); choosing a bundle of its own", untrusted.New(a.path), untrusted.New(own.Root)))
-			}
-			a.sibs = append(a.sibs, claim.Sibling{
-				Worktree: gitwt.Worktree{Path: own.Root}, Path: a.path, Reservation: own,
-				Label: repository.Label(a.root, own.Root) + " (copied from there)",
-			})
-			hasOwn = false
-		case claim.MovedHere:
-			a.movedFrom = own.Root
-		}
-	}
 	if spec.HasMain() && gitfiles.InMain(a.repo.Loc) {
 		want := a.mainReservation()
 		held, port := a.mainHeldElsewhere(want, own, hasOwn)
@@ -308,7 +348,6 @@ func (a *allocation) run(o Options) (*Result, error) {
 		}
 	}
 	preferred := bundle.Preferred(a.repo.RepoID(), a.name, spec.Slots())
-
 	if o.Base != 0 {
 		return a.pinned(o, prev)
 	}
@@ -317,20 +356,81 @@ func (a *allocation) run(o Options) (*Result, error) {
 			return r, nil
 		}
 	}
+	return a.choose(prev, preferred, o.DryRun)
+}
 
+// readSiblings reads the reservations of the other worktrees of this repository and,
+// with cross-repository awareness, of the other repositories'.
+func (a *allocation) readSiblings() {
+	a.sibs = claim.ReadSiblings(a.repo.Worktrees, a.root, a.root, a.warn)
+	if a.foreign != nil {
+		a.sibs = append(a.sibs, a.foreign.Siblings(a.ctx, a.root)...)
+	}
+}
+
+// readOwn reads this worktree's reservation: own and hasOwn when it is valid, and prev,
+// the bytes a rewrite keeps the user's fields from. A file that cannot be read is an
+// error, since it may hold a user's fields, unless force replaces it; one with values no
+// config wrote is chosen again, keeping its fields.
+func (a *allocation) readOwn(force bool) (own reserve.Reservation, prev []byte, hasOwn bool, err error) {
+	own, prev, ownErr := reserve.Read(a.path)
+	switch {
+	case ownErr == nil:
+		return own, prev, true, nil
+	case errors.Is(ownErr, fs.ErrNotExist):
+		return own, nil, false, nil
+	case errors.Is(ownErr, reserve.ErrOutOfBounds):
+		// Well-formed, so a rewrite keeps the user's fields (prev), but no config wrote
+		// these values: choose again, as for a bundle that no longer fits the config.
+		var fe *reserve.FileError
+		errors.As(ownErr, &fe)
+		a.warn(fmt.Sprintf("%s: %s; choosing again", untrusted.New(fe.Path), fe.Reason))
+		return own, prev, false, nil
+	case force:
+		a.warn(ownErr.Error() + "; replacing it (--force)")
+		return own, nil, false, nil
+	}
+	// Never overwrite a file we cannot read: it may hold a user's fields.
+	reason := ownErr.Error()
+	var fe *reserve.FileError
+	if errors.As(ownErr, &fe) {
+		reason = fe.Reason
+	}
+	return own, nil, false, fmt.Errorf("%s: %s; refusing to overwrite it: fix or remove it, or run `git worktree-ports allocate --force` to replace it", untrusted.New(a.path), reason)
+}
+
+// ownHere reports whether this worktree's valid reservation own is its own to keep
+// (claim.OriginOf). A copy is not: the original's bundle joins the siblings, taken by the
+// original wherever it is, which this worktree may not see (another repository, another
+// machine). A file moved here with its worktree is, and notes where it was written.
+func (a *allocation) ownHere(own reserve.Reservation) bool {
+	switch claim.OriginOf(own, a.root, a.here) {
+	case claim.Copied:
+		// A tracked file already had its warning.
+		if !a.repo.Tracked {
+			a.warn(fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed?); choosing a bundle of its own", untrusted.New(a.path), untrusted.New(own.Root)))
+		}
+		a.sibs = append(a.sibs, claim.Sibling{
+			Worktree: gitwt.Worktree{Path: own.Root}, Path: a.path, Reservation: own,
+			Label: repository.Label(a.root, own.Root) + " (copied from there)",
+		})
+		return false
+	case claim.MovedHere:
+		a.movedFrom = own.Root
+	}
+	return true
+}
+
+// choose takes the preferred slot, or steps to the next free one (bundle.Choose with
+// taken), and writes it; when the range is full it says which repositories and files
+// hold it, and how to make room.
+func (a *allocation) choose(prev []byte, preferred int, dryRun bool) (*Result, error) {
+	spec := a.cfg.Spec
 	choice, err := bundle.Choose(spec, preferred, a.taken)
 	if err != nil {
 		var ex *bundle.ExhaustedError
 		if errors.As(err, &ex) {
-			widen := ""
-			if w := spec.Range.Widened(); w != spec.Range {
-				widen = fmt.Sprintf("Widen the range (git config worktree-ports.range %s), ", w)
-			}
-			way := "narrow the width, or free slots"
-			if widen == "" {
-				way = "Narrow the width, or free slots"
-			}
-			return nil, fmt.Errorf("%w%s\n%s%s with `git worktree-ports release` in worktrees you no longer use (`git worktree-ports list --all` shows them)", err, a.holdersText(), widen, way)
+			return nil, a.exhausted(err)
 		}
 		return nil, err
 	}
@@ -349,7 +449,22 @@ func (a *allocation) run(o Options) (*Result, error) {
 		}
 		msg = fmt.Sprintf("%s: %s; using slot %d, ports %s%s", untrusted.New(a.name), why, choice.Slot, portRange(choice.Base, spec.Width), more)
 	}
-	return a.write(prev, a.reservation(choice.Slot, choice.Base), outcome, msg, o.DryRun)
+	return a.write(prev, a.reservation(choice.Slot, choice.Base), outcome, msg, dryRun)
+}
+
+// exhausted adds to bundle.Choose's error err who holds the range (holdersText) and
+// what to do: widen the range when it can be, narrow the width, or free slots.
+func (a *allocation) exhausted(err error) error {
+	spec := a.cfg.Spec
+	widen := ""
+	if w := spec.Range.Widened(); w != spec.Range {
+		widen = fmt.Sprintf("Widen the range (git config worktree-ports.range %s), ", w)
+	}
+	way := "narrow the width, or free slots"
+	if widen == "" {
+		way = "Narrow the width, or free slots"
+	}
+	return fmt.Errorf("%w%s\n%s%s with `git worktree-ports release` in worktrees you no longer use (`git worktree-ports list --all` shows them)", err, a.holdersText(), widen, way)
 }
 
 // here is claim.OriginOf's question, answered from git: this worktree's git directory,
