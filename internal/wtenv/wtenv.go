@@ -163,51 +163,13 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(root, reserve.FileName)
-	res, _, err := reserve.Read(path)
-	here := func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(root); return gd, reg }
-	store, storeErr := trust.Open(g.Getenv)
-	foreign := "" // why the file's env may not reach an environment
-	if err == nil && forEnv && len(res.Env) > 0 {
-		var key []byte
-		if storeErr == nil {
-			key, _ = store.ReadKey()
-		}
-		switch {
-		case !trust.Sealed(key, res):
-			foreign = "was not written by your git-worktree-ports (no valid proof: committed, crafted, or from an older version)"
-		case claim.OriginOf(res, root, here) == claim.Copied:
-			foreign = "was written for the worktree at " + untrusted.New(res.Root).String()
-		}
-	}
-	allocated := false
-	switch {
-	case err == nil && len(res.Env) > 0 && foreign == "":
-	case err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, reserve.ErrOutOfBounds):
-		// No file, one written without env (by hand, or by an older version), one with
-		// values no config allows, or one this user's tool did not write here: allocate
-		// fills it in, signs it, or chooses again.
-		if o.NoAllocate {
-			switch {
-			case err == nil && foreign != "":
-				return nil, &NoReservationError{Path: path, Foreign: foreign}
-			case err == nil:
-				return nil, fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", untrusted.New(path))
-			case errors.Is(err, reserve.ErrOutOfBounds):
-				var fe *reserve.FileError
-				errors.As(err, &fe)
-				return nil, fmt.Errorf("%s: %s; run `git worktree-ports allocate` to choose again", untrusted.New(path), fe.Reason)
-			}
-			return nil, &NoReservationError{Path: path}
-		}
-		if res, err = allocate(ctx, o, root, warn); err != nil {
-			return nil, err
-		}
-		allocated = true
-	default:
+	s := site{root: root, path: filepath.Join(root, reserve.FileName)}
+	s.store, s.storeErr = trust.Open(g.Getenv)
+	res, allocated, err := s.reservation(ctx, o, forEnv, warn)
+	if err != nil {
 		return nil, err
 	}
-	origin := warnOrigin(res, root, path, warn)
+	origin := warnOrigin(res, root, s.path, warn)
 	// The user's allowances are read from git config only when a name needs them, so
 	// `env` normally runs no git at all.
 	allow := sync.OnceValue(func() envname.Allow {
@@ -217,9 +179,9 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 		}
 		return allow
 	})
-	w := &loaded{root: root, path: path, res: res, env: res.Env, warn: warn, allow: allow}
+	w := &loaded{root: root, path: s.path, res: res, env: res.Env, warn: warn, allow: allow}
 	if forEnv && !allocated {
-		a := approvalCheck{ctx: ctx, o: o, root: root, path: path, store: store, storeErr: storeErr, allow: allow}
+		a := approvalCheck{ctx: ctx, o: o, root: root, path: s.path, store: s.store, storeErr: s.storeErr, allow: allow}
 		if again := a.check(w); again {
 			// Approved since the file was written with the ports alone: write it again.
 			if res, err = allocate(ctx, o, root, warn); err != nil {
@@ -229,16 +191,90 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 		}
 	}
 	if origin != claim.Copied {
-		// Written before a service or var was added? Cheap: the config is parsed only
-		// when it is newer than the file, and git runs only if it needs the allowances.
-		portsOnly := w.res.Approval == "" || strings.HasPrefix(w.res.Approval, trust.PendingPrefix) || w.portsAlone
-		given := w.res
-		given.Env = w.env // what env gives, the ports alone or all of the file
-		if d := claim.ConfigDrift(root, path, given, allow, portsOnly); !d.Empty() {
-			warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(path), config.FileName, d))
-		}
+		w.warnDrift()
 	}
 	return w, nil
+}
+
+// site is the worktree load reads: its top level, its reservation file, and this user's
+// trust store (or why it could not be opened).
+type site struct {
+	root, path string
+	store      trust.Store
+	storeErr   error
+}
+
+// reservation reads the worktree's reservation, or allocates when there is none to use:
+// no file, one written without env (by hand, or by an older version), one with values no
+// config allows, or, when forEnv, one this user's tool did not write here (foreign).
+// allocate fills it in, signs it, or chooses again; with NoAllocate each is refused, in
+// its own words. allocated says allocate ran.
+func (s site) reservation(ctx context.Context, o Options, forEnv bool, warn func(string)) (res reserve.Reservation, allocated bool, err error) {
+	res, _, err = reserve.Read(s.path)
+	foreign := "" // why the file's env may not reach an environment
+	if err == nil && forEnv && len(res.Env) > 0 {
+		foreign = s.foreign(res)
+	}
+	switch {
+	case err == nil && len(res.Env) > 0 && foreign == "":
+		return res, false, nil
+	case err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, reserve.ErrOutOfBounds):
+		if o.NoAllocate {
+			return res, false, refusal(s.path, err, foreign)
+		}
+		if res, err = allocate(ctx, o, s.root, warn); err != nil {
+			return res, false, err
+		}
+		return res, true, nil
+	}
+	return res, false, err
+}
+
+// foreign says why the file's env, res.Env, may not reach an environment: it carries no
+// valid proof of this user's tool, or it was written for another worktree. It returns ""
+// when it may.
+func (s site) foreign(res reserve.Reservation) string {
+	var key []byte
+	if s.storeErr == nil {
+		key, _ = s.store.ReadKey()
+	}
+	here := func() (string, bool) { gd, reg, _ := gitfiles.GitDirOf(s.root); return gd, reg }
+	switch {
+	case !trust.Sealed(key, res):
+		return "was not written by your git-worktree-ports (no valid proof: committed, crafted, or from an older version)"
+	case claim.OriginOf(res, s.root, here) == claim.Copied:
+		return "was written for the worktree at " + untrusted.New(res.Root).String()
+	}
+	return ""
+}
+
+// refusal is NoAllocate's error for the file at path that reserve.Read read with err
+// (nil, not there, or out of bounds) and that gives no variables, foreign saying why
+// when it is not this user's.
+func refusal(path string, err error, foreign string) error {
+	switch {
+	case err == nil && foreign != "":
+		return &NoReservationError{Path: path, Foreign: foreign}
+	case err == nil:
+		return fmt.Errorf("%s: has no \"env\" object; run `git worktree-ports allocate` to refresh it", untrusted.New(path))
+	case errors.Is(err, reserve.ErrOutOfBounds):
+		var fe *reserve.FileError
+		errors.As(err, &fe)
+		return fmt.Errorf("%s: %s; run `git worktree-ports allocate` to choose again", untrusted.New(path), fe.Reason)
+	}
+	return &NoReservationError{Path: path}
+}
+
+// warnDrift warns when the file is older than a config that now gives other ports or
+// variables. Cheap: the config is parsed only when it is newer than the file, and git
+// runs only if it needs the allowances.
+func (w *loaded) warnDrift() {
+	portsOnly := w.res.Approval == "" || strings.HasPrefix(w.res.Approval, trust.PendingPrefix) || w.portsAlone
+	given := w.res
+	given.Env = w.env // what env gives, the ports alone or all of the file
+	if d := claim.ConfigDrift(w.root, w.path, given, w.allow, portsOnly); !d.Empty() {
+		w.warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(w.path), config.FileName, d))
+	}
 }
 
 // allocate runs allocate in the worktree root for env, exec and port.
