@@ -422,3 +422,25 @@ func TestApproval(t *testing.T) {
 		}
 	})
 }
+
+// TestVarsStale: a file older than a config that now gives other ports is used as it is,
+// with a warning to allocate again.
+func TestVarsStale(t *testing.T) {
+	t.Parallel()
+	p := newPlace(t)
+	path := p.write(t, p.b, p.res(p.b, reserve.EnvVar{Name: "API_PORT", Value: "22000"}), true)
+	cfg := filepath.Join(p.b, config.FileName)
+	p.s.Write(cfg, `{"range": "22000-22099", "services": {"api": 0, "web": 1}}`)
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(cfg, later, later); err != nil {
+		t.Fatal(err)
+	}
+	vars, err := Vars(context.Background(), p.opts(p.b))
+	if got, _ := value(vars, "API_PORT"); err != nil || got != "22000" || p.calls != 0 {
+		t.Errorf("stale: API_PORT = %q, %v, %d allocations", got, err, p.calls)
+	}
+	want := "warning: " + path + " is older than " + config.FileName + " and does not match it ("
+	if !strings.Contains(p.said(), want) || !strings.Contains(p.said(), "run `git worktree-ports allocate` to update it") {
+		t.Errorf("stale: warnings %q, want %q", p.said(), want)
+	}
+}
