@@ -174,18 +174,11 @@ func (w *world) writeRes(t *testing.T, dir string, r reserve.Reservation) {
 	w.s.Write(filepath.Join(dir, reserve.FileName), string(data))
 }
 
-// seal signs r with the sandbox user's key, as allocate does.
+// seal signs r with the sandbox user's key (signingKey), as allocate does.
 func (w *world) seal(t *testing.T, r reserve.Reservation) reserve.Reservation {
 	t.Helper()
-	store, err := trust.Open(w.s.Getenv)
+	r, err := trust.Seal(signingKey(w.s.Getenv, func(s string) { t.Fatal(s) }), r)
 	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := store.Key()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, err = trust.Seal(key, r); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -304,22 +304,21 @@ func TestPortUnknown(t *testing.T) {
 	}
 }
 
-// approvedPlace is a place whose worktree shop-b has a config with a var, and a file
-// rendered under its approval id (pending when pending), signed.
-func approvedPlace(t *testing.T, pending bool) (*place, string) {
+// approvedPlace is a place whose worktree shop-b has a config with a var, and a signed
+// file rendered under its approval id with prefix: with its var, or the ports alone when
+// pending (trust.PendingPrefix). The config is older than the file, as after allocate.
+func approvedPlace(t *testing.T, prefix string) (*place, string) {
 	t.Helper()
 	p := newPlace(t)
 	data := `{"range": "22000-22099", "services": {"api": 0}, "vars": {"DB": "shop_{slot}"}}`
 	p.s.Write(filepath.Join(p.b, config.FileName), data)
 	id := trust.ID(filepath.Join(p.top, ".git"), config.DigestOf([]byte(data)))
 	r := p.res(p.b, reserve.EnvVar{Name: "API_PORT", Value: "22000"}, reserve.EnvVar{Name: "DB", Value: "shop_2"})
-	r.Approval = id
-	if pending {
-		r.Approval = trust.PendingPrefix + id
+	r.Approval = prefix + id
+	if prefix == trust.PendingPrefix {
 		r.Env = r.Env[:1]
 	}
 	p.write(t, p.b, r, true)
-	// The config is older than the file, as after an allocate.
 	old := time.Now().Add(-time.Hour)
 	if err := os.Chtimes(filepath.Join(p.b, config.FileName), old, old); err != nil {
 		t.Fatal(err)
@@ -329,48 +328,12 @@ func approvedPlace(t *testing.T, pending bool) (*place, string) {
 
 // TestApproval: a file rendered under an approval gives its env while the approval
 // stands; revoked, or the config changed since, it gives the ports alone with a note; a
-// pending file approved since is allocated again (or, with NoAllocate, says so).
+// pending file gives the ports alone until its config is approved, and is then allocated
+// again (or, with NoAllocate, says so); one written under a trusted directory stands
+// while git config still trusts it.
 func TestApproval(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	store := func(p *place) trust.Store {
-		s, err := trust.Open(p.s.Getenv)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	commonDir := func(p *place) string { return filepath.Join(p.top, ".git") }
-	digest := func(id string) string { return trust.DigestOf(id) }
-
-	t.Run("approved", func(t *testing.T) {
-		p, id := approvedPlace(t, false)
-		if err := store(p).Approve(commonDir(p), digest(id)); err != nil {
-			t.Fatal(err)
-		}
-		vars, err := Vars(ctx, p.opts(p.b))
-		if got, _ := value(vars, "DB"); err != nil || got != "shop_2" || p.said() != "" {
-			t.Errorf("DB = %q, %v, warnings %q", got, err, p.said())
-		}
-	})
-	t.Run("revoked", func(t *testing.T) {
-		p, _ := approvedPlace(t, false)
-		vars, err := Vars(ctx, p.opts(p.b))
-		if _, ok := value(vars, "DB"); err != nil || ok {
-			t.Errorf("revoked: DB given (%v)", err)
-		}
-		if got, _ := value(vars, "API_PORT"); got != "22000" {
-			t.Errorf("revoked: API_PORT = %q, want the port alone", got)
-		}
-		if !strings.Contains(p.said(), "not approved, so only the ports are used") {
-			t.Errorf("revoked: warnings %q", p.said())
-		}
-	})
-	t.Run("config changed since", func(t *testing.T) {
-		p, id := approvedPlace(t, false)
-		if err := store(p).Approve(commonDir(p), digest(id)); err != nil {
-			t.Fatal(err)
-		}
+	changeConfig := func(t *testing.T, p *place) {
 		cfg := filepath.Join(p.b, config.FileName)
 		p.s.Write(cfg, `{"range": "22000-22099", "services": {"api": 0}, "vars": {"DB": "evil_{slot}"}}`)
 		// Newer than the file, as after a checkout or a pull.
@@ -378,49 +341,71 @@ func TestApproval(t *testing.T) {
 		if err := os.Chtimes(cfg, later, later); err != nil {
 			t.Fatal(err)
 		}
-		vars, err := Vars(ctx, p.opts(p.b))
-		if _, ok := value(vars, "DB"); err != nil || ok {
-			t.Errorf("changed: DB given (%v)", err)
-		}
-		if !strings.Contains(p.said(), "changed since you approved it") {
-			t.Errorf("changed: warnings %q", p.said())
-		}
-	})
-	t.Run("pending, approved since", func(t *testing.T) {
-		p, id := approvedPlace(t, true)
-		if err := store(p).Approve(commonDir(p), digest(id)); err != nil {
-			t.Fatal(err)
-		}
-		o := p.opts(p.b)
-		o.NoAllocate = true
-		if _, err := Vars(ctx, o); err != nil || !strings.Contains(p.said(), "was approved after") || p.calls != 0 {
-			t.Errorf("NoAllocate: %v, %q, %d allocations", err, p.said(), p.calls)
-		}
-		if _, err := Vars(ctx, p.opts(p.b)); err != nil || p.calls != 1 {
-			t.Errorf("allocated again: %v, %d allocations", err, p.calls)
-		}
-	})
-	t.Run("pending", func(t *testing.T) {
-		p, _ := approvedPlace(t, true)
-		vars, err := Vars(ctx, p.opts(p.b))
-		if _, ok := value(vars, "DB"); err != nil || ok || p.calls != 0 || !strings.Contains(p.said(), "not approved") {
-			t.Errorf("pending: %v, DB given %v, %d allocations, %q", err, ok, p.calls, p.said())
-		}
-	})
-	t.Run("trusted path", func(t *testing.T) {
-		p, id := approvedPlace(t, false)
-		r := p.res(p.b, reserve.EnvVar{Name: "API_PORT", Value: "22000"}, reserve.EnvVar{Name: "DB", Value: "shop_2"})
-		r.Approval = trust.PathPrefix + id
-		p.write(t, p.b, r, true)
-		if vars, _ := Vars(ctx, p.opts(p.b)); func() bool { _, ok := value(vars, "DB"); return ok }() {
-			t.Error("no trusted path in git config: DB given")
-		}
+	}
+	trustRoot := func(t *testing.T, p *place) {
 		p.s.Git(p.s.Root, "config", "--global", "--add", "worktree-ports.trustedPath", p.s.Root)
-		vars, err := Vars(ctx, p.opts(p.b))
-		if got, _ := value(vars, "DB"); err != nil || got != "shop_2" {
-			t.Errorf("under a trusted path: DB = %q, %v, warnings %q", got, err, p.said())
-		}
-	})
+	}
+	tests := []struct {
+		name             string
+		prefix           string // trust.PendingPrefix, trust.PathPrefix or ""
+		approve, revoke  bool
+		then             func(*testing.T, *place)
+		noAllocate       bool
+		wantDB, wantNote string // DB's value, "" for none; a part of the warnings, "" for none
+		wantAllocations  int
+	}{
+		{name: "approved", approve: true, wantDB: "shop_2"},
+		{name: "revoked", approve: true, revoke: true, wantNote: "; not approved, so only the ports are used"},
+		{name: "config changed since", approve: true, then: changeConfig, wantNote: "; changed since you approved it, so only the ports are used"},
+		{name: "pending", prefix: trust.PendingPrefix, wantNote: "; not approved, so only the ports are used"},
+		{name: "pending, approved since", prefix: trust.PendingPrefix, approve: true, wantAllocations: 1, wantDB: "shop_2"},
+		{name: "pending, approved since, NoAllocate", prefix: trust.PendingPrefix, approve: true, noAllocate: true, wantNote: reserve.FileName + " was written; run `git worktree-ports allocate` to use all of it"},
+		{name: "trusted path, no longer trusted", prefix: trust.PathPrefix, wantNote: "not approved"},
+		{name: "trusted path", prefix: trust.PathPrefix, then: trustRoot, wantDB: "shop_2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, id := approvedPlace(t, tt.prefix)
+			store, err := trust.Open(p.s.Getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			commonDir := filepath.Join(p.top, ".git")
+			if tt.approve {
+				if err := store.Approve(commonDir, trust.DigestOf(id)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.revoke {
+				if n, err := store.Revoke(commonDir); err != nil || n != 1 {
+					t.Fatalf("revoke: %d, %v", n, err)
+				}
+			}
+			if tt.then != nil {
+				tt.then(t, p)
+			}
+			p.next.Env = append(p.next.Env, reserve.EnvVar{Name: "DB", Value: "shop_2"})
+			o := p.opts(p.b)
+			o.NoAllocate = tt.noAllocate
+			vars, err := Vars(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := value(vars, "DB"); got != tt.wantDB {
+				t.Errorf("DB = %q, want %q", got, tt.wantDB)
+			}
+			if got, _ := value(vars, "API_PORT"); got != "22000" {
+				t.Errorf("API_PORT = %q, want the port in any case", got)
+			}
+			if tt.wantNote == "" && p.said() != "" || !strings.Contains(p.said(), tt.wantNote) {
+				t.Errorf("warnings %q, want %q", p.said(), tt.wantNote)
+			}
+			if p.calls != tt.wantAllocations {
+				t.Errorf("%d allocations, want %d", p.calls, tt.wantAllocations)
+			}
+		})
+	}
 }
 
 // TestVarsStale: a file older than a config that now gives other ports is used as it is,
