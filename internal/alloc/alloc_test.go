@@ -16,6 +16,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/trust"
 )
@@ -417,6 +418,19 @@ func TestOrigin(t *testing.T) {
 		t.Errorf("the copy kept the original's bundle %d", orig.Reservation.Base)
 	}
 
+	// A copy whose original this worktree cannot see (another machine): its bundle is
+	// still the original's, so not taken here even where this worktree prefers it.
+	d := w.linked(t, "shop-d")
+	dry, _ := w.mustAlloc(t, d, func(o *Options) { o.DryRun = true })
+	far := dry.Reservation
+	far.Worktree, far.Root, far.GitDir = "shop-d", "/elsewhere/shop-d", "/elsewhere/shop/.git/worktrees/shop-d"
+	w.writeRes(t, d, w.seal(t, far))
+	res, _ = w.mustAlloc(t, d, nil)
+	if res.Outcome != Moved || res.Reservation.Base == far.Base {
+		t.Errorf("a copy from elsewhere: %+v, want moved off %d", res, far.Base)
+	}
+	wantIn(t, "copy from elsewhere", res.Message, "reserved by /elsewhere/shop-d (copied from there); using slot")
+
 	moved := w.s.Path("shop-moved")
 	w.s.Git(w.top, "worktree", "move", b, moved)
 	res, _ = w.mustAlloc(t, moved, nil)
@@ -499,30 +513,21 @@ func TestFinish(t *testing.T) {
 	}
 }
 
-// TestLockRelist: under the lock, a list taken before a worktree was added is taken
-// again, so a bundle just allocated there is seen; a lock held elsewhere times out.
-func TestLockRelist(t *testing.T) {
+// TestLockHeld: allocate waits for a repository lock held elsewhere, up to its timeout;
+// a dry run takes no lock.
+func TestLockHeld(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, `{"range": "40600-40699", "services": {"web": 0}}`, false)
-	b := w.linked(t, "shop-b")
-	first, _ := w.mustAlloc(t, b, nil)
 	c := w.linked(t, "shop-c")
-	// The same name in the same repository prefers the same slot; a clock an hour behind
-	// says the list may predate shop-b, so it is taken again.
-	res, _ := w.mustAlloc(t, c, func(o *Options) { o.Now = func() time.Time { return time.Now().Add(-time.Hour) } })
-	if res.Reservation.Base == first.Reservation.Base {
-		t.Errorf("relisted: took shop-b's bundle %d", first.Reservation.Base)
-	}
-
 	lockPath := filepath.Join(w.top, ".git", reserve.LockFileName)
 	held, err := reserve.AcquireLock(context.Background(), lockPath, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = held.Release() }()
-	_, _, err = w.run(t, c, func(o *Options) { o.LockTimeout = 50 * time.Millisecond })
-	if err == nil {
-		t.Error("with the lock held elsewhere: no error")
+	var te *lock.TimeoutError
+	if _, _, err := w.run(t, c, func(o *Options) { o.LockTimeout = 50 * time.Millisecond }); !errors.As(err, &te) {
+		t.Errorf("with the lock held elsewhere: %v, want a *lock.TimeoutError", err)
 	}
 	// A dry run takes no lock.
 	if _, _, err := w.run(t, c, func(o *Options) { o.DryRun = true }); err != nil {

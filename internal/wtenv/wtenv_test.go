@@ -342,6 +342,20 @@ func TestApproval(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	changeAndApprove := func(t *testing.T, p *place) {
+		changeConfig(t, p)
+		data, err := os.ReadFile(filepath.Join(p.b, config.FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		store, err := trust.Open(p.s.Getenv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Approve(filepath.Join(p.top, ".git"), config.DigestOf(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	trustRoot := func(t *testing.T, p *place) {
 		p.s.Git(p.s.Root, "config", "--global", "--add", "worktree-ports.trustedPath", p.s.Root)
 	}
@@ -357,6 +371,8 @@ func TestApproval(t *testing.T) {
 		{name: "approved", approve: true, wantDB: "shop_2"},
 		{name: "revoked", approve: true, revoke: true, wantNote: "; not approved, so only the ports are used"},
 		{name: "config changed since", approve: true, then: changeConfig, wantNote: "; changed since you approved it, so only the ports are used"},
+		{name: "config changed since, approved too", approve: true, then: changeAndApprove, wantDB: "shop_2"},
+		{name: "pending, config changed and approved", prefix: trust.PendingPrefix, then: changeAndApprove, wantAllocations: 1, wantDB: "shop_2"},
 		{name: "pending", prefix: trust.PendingPrefix, wantNote: "; not approved, so only the ports are used"},
 		{name: "pending, approved since", prefix: trust.PendingPrefix, approve: true, wantAllocations: 1, wantDB: "shop_2"},
 		{name: "pending, approved since, NoAllocate", prefix: trust.PendingPrefix, approve: true, noAllocate: true, wantNote: reserve.FileName + " was written; run `git worktree-ports allocate` to use all of it"},
@@ -385,7 +401,9 @@ func TestApproval(t *testing.T) {
 			if tt.then != nil {
 				tt.then(t, p)
 			}
+			// What allocate writes under an approval that stands.
 			p.next.Env = append(p.next.Env, reserve.EnvVar{Name: "DB", Value: "shop_2"})
+			p.next.Approval = id
 			o := p.opts(p.b)
 			o.NoAllocate = tt.noAllocate
 			vars, err := Vars(context.Background(), o)
