@@ -148,7 +148,7 @@ type prepared struct {
 // approval, and lists the other repositories, all before any lock. The worktrees are
 // listed together with everything else, because one more git process in sequence is a
 // third of allocate's time; lock checks the list and takes it again only if a worktree
-// may have been added since.
+// may have been added since, or one added and allocated in between would go unseen.
 func prepare(ctx context.Context, o Options, say func(claim.Warning), warn func(string)) (*prepared, error) {
 	p := &prepared{g: gitwt.Git{Dir: o.Dir, Env: o.Env}}
 	now := o.Now
