@@ -237,13 +237,13 @@ func TestReadOwn(t *testing.T) {
 	}
 }
 
-// TestKeep: an existing reservation stays while it fits the config and wins its
-// overlaps; it is rewritten at its base when only the file differs, and chosen again
-// otherwise, each time saying why.
-func TestKeep(t *testing.T) {
+// TestKeepRewrites: an existing reservation that fits the config is rewritten at its
+// base when only the file differs (no proof, a new service, what it records), saying
+// why, and keeps its age.
+func TestKeepRewrites(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, twoServices, true)
-	b, c := w.linked(t, "shop-b"), w.linked(t, "shop-c")
+	b := w.linked(t, "shop-b")
 	first, _ := w.mustAlloc(t, b, nil)
 	mine := first.Reservation
 	cfgB := filepath.Join(b, config.FileName)
@@ -277,8 +277,18 @@ func TestKeep(t *testing.T) {
 	res, _ = w.mustAlloc(t, b, nil)
 	wantIn(t, "renamed", res.Message, "; updated its file")
 
-	// Each of these moves it off its bundle, saying why.
-	mainFile := res.Reservation
+}
+
+// TestKeepMoves: an existing reservation that no longer fits the config, or loses an
+// overlap, is chosen again, saying why.
+func TestKeepMoves(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, twoServices, true)
+	b, c := w.linked(t, "shop-b"), w.linked(t, "shop-c")
+	first, _ := w.mustAlloc(t, b, nil)
+	mine := first.Reservation
+	cfgB := filepath.Join(b, config.FileName)
+	mainFile := mine
 	mainFile.Main = true
 	offs := []struct {
 		name, cfg string
@@ -307,6 +317,7 @@ func TestKeep(t *testing.T) {
 	// Two worktrees with one bundle (a copy of the file with its place rewritten): the
 	// older file keeps it, the newer moves.
 	w.s.Write(cfgB, twoServices)
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
 	w.writeRes(t, b, mine)
 	if err := os.Chtimes(filepath.Join(b, reserve.FileName), old, old); err != nil {
 		t.Fatal(err)
