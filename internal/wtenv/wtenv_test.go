@@ -326,6 +326,38 @@ func approvedPlace(t *testing.T, prefix string) (*place, string) {
 	return p, id
 }
 
+// changeConfig gives shop-b a config with another var value, newer than its file.
+func changeConfig(t *testing.T, p *place) {
+	cfg := filepath.Join(p.b, config.FileName)
+	p.s.Write(cfg, `{"range": "22000-22099", "services": {"api": 0}, "vars": {"DB": "evil_{slot}"}}`)
+	// Newer than the file, as after a checkout or a pull.
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(cfg, later, later); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// changeAndApprove changes the config and approves its new content.
+func changeAndApprove(t *testing.T, p *place) {
+	changeConfig(t, p)
+	data, err := os.ReadFile(filepath.Join(p.b, config.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := trust.Open(p.s.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Approve(filepath.Join(p.top, ".git"), config.DigestOf(data)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// trustRoot trusts every repository of the sandbox in the user's git config.
+func trustRoot(t *testing.T, p *place) {
+	p.s.Git(p.s.Root, "config", "--global", "--add", "worktree-ports.trustedPath", p.s.Root)
+}
+
 // TestApproval: a file rendered under an approval gives its env while the approval
 // stands; revoked, or the config changed since, it gives the ports alone with a note; a
 // pending file gives the ports alone until its config is approved, and is then allocated
@@ -333,32 +365,6 @@ func approvedPlace(t *testing.T, prefix string) (*place, string) {
 // while git config still trusts it.
 func TestApproval(t *testing.T) {
 	t.Parallel()
-	changeConfig := func(t *testing.T, p *place) {
-		cfg := filepath.Join(p.b, config.FileName)
-		p.s.Write(cfg, `{"range": "22000-22099", "services": {"api": 0}, "vars": {"DB": "evil_{slot}"}}`)
-		// Newer than the file, as after a checkout or a pull.
-		later := time.Now().Add(time.Hour)
-		if err := os.Chtimes(cfg, later, later); err != nil {
-			t.Fatal(err)
-		}
-	}
-	changeAndApprove := func(t *testing.T, p *place) {
-		changeConfig(t, p)
-		data, err := os.ReadFile(filepath.Join(p.b, config.FileName))
-		if err != nil {
-			t.Fatal(err)
-		}
-		store, err := trust.Open(p.s.Getenv)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := store.Approve(filepath.Join(p.top, ".git"), config.DigestOf(data)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	trustRoot := func(t *testing.T, p *place) {
-		p.s.Git(p.s.Root, "config", "--global", "--add", "worktree-ports.trustedPath", p.s.Root)
-	}
 	tests := []struct {
 		name             string
 		prefix           string // trust.PendingPrefix, trust.PathPrefix or ""
