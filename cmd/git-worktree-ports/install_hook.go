@@ -81,56 +81,68 @@ func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 	var res hooks.Result
 	switch {
 	case opts.Global:
-		home, err := f.HomeDir()
-		if err != nil {
-			return err
-		}
-		git := globalGit(ctx, f)
-		if opts.Uninstall {
-			res, err = hooks.UninstallGlobal(git, home)
-		} else {
-			res, err = hooks.InstallGlobal(git, home, bin)
-		}
-		if err != nil {
-			return err
-		}
-	case opts.Config && opts.Uninstall:
-		if res, err = hooks.UninstallConfig(ctx, f.git()); err != nil {
-			return err
-		}
+		res, err = installHookGlobal(ctx, f, opts.Uninstall, bin)
 	case opts.Config:
-		res, err = hooks.InstallConfig(ctx, f.git(), bin)
-		var old *hooks.TooOldError
-		if errors.As(err, &old) {
-			return &usageError{err: err}
-		}
-		if err != nil {
-			return err
-		}
-		registerRepo(ctx, f)
+		res, err = installHookConfig(ctx, f, opts.Uninstall, bin)
 	default:
-		o, err := hookOptions(ctx, f, bin)
-		if err != nil {
-			return err
-		}
-		if opts.Uninstall {
-			res, err = hooks.Uninstall(o)
-			if err == nil {
-				// Both kinds go.
-				_, err = hooks.UninstallConfig(ctx, f.git())
-			}
-		} else {
-			res, err = hooks.Install(o)
-			if err == nil {
-				registerRepo(ctx, f)
-			}
-		}
-		if err != nil {
-			return err
-		}
+		res, err = installHookRepo(ctx, f, opts.Uninstall, bin)
+	}
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(f.ErrOut, untrusted.Lines(strings.TrimRight(res.Message, "\n")))
 	return nil
+}
+
+// installHookGlobal is --global: core.hooksPath for every repository of this user.
+func installHookGlobal(ctx context.Context, f *Factory, uninstall bool, bin string) (hooks.Result, error) {
+	home, err := f.HomeDir()
+	if err != nil {
+		return hooks.Result{}, err
+	}
+	git := globalGit(ctx, f)
+	if uninstall {
+		return hooks.UninstallGlobal(git, home)
+	}
+	return hooks.InstallGlobal(git, home, bin)
+}
+
+// installHookConfig is --config: the hook in this repository's git config (git 2.54+).
+func installHookConfig(ctx context.Context, f *Factory, uninstall bool, bin string) (hooks.Result, error) {
+	if uninstall {
+		return hooks.UninstallConfig(ctx, f.git())
+	}
+	res, err := hooks.InstallConfig(ctx, f.git(), bin)
+	var old *hooks.TooOldError
+	if errors.As(err, &old) {
+		return res, &usageError{err: err}
+	}
+	if err != nil {
+		return res, err
+	}
+	registerRepo(ctx, f)
+	return res, nil
+}
+
+// installHookRepo is the default: the post-checkout hook file git runs here.
+func installHookRepo(ctx context.Context, f *Factory, uninstall bool, bin string) (hooks.Result, error) {
+	o, err := hookOptions(ctx, f, bin)
+	if err != nil {
+		return hooks.Result{}, err
+	}
+	if uninstall {
+		res, err := hooks.Uninstall(o)
+		if err == nil {
+			// Both kinds go.
+			_, err = hooks.UninstallConfig(ctx, f.git())
+		}
+		return res, err
+	}
+	res, err := hooks.Install(o)
+	if err == nil {
+		registerRepo(ctx, f)
+	}
+	return res, err
 }
 
 func hookOptions(ctx context.Context, f *Factory, bin string) (hooks.Options, error) {
