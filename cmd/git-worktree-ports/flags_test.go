@@ -240,28 +240,6 @@ func TestTrustFlags(t *testing.T) {
 	}
 }
 
-func TestParseServices(t *testing.T) {
-	tests := []struct {
-		flags []string
-		want  []initService
-		bad   bool
-	}{
-		{nil, []initService{{"api", 0}, {"web", 1}}, false},
-		{[]string{"api", "web", "db=5"}, []initService{{"api", 0}, {"web", 1}, {"db", 5}}, false},
-		{[]string{"db=0", "api"}, []initService{{"db", 0}, {"api", 1}}, false},
-		{[]string{"a=1", "b=1"}, nil, true},
-		{[]string{"=3"}, nil, true},
-		{[]string{"a=-1"}, nil, true},
-		{[]string{"a=x"}, nil, true},
-	}
-	for _, tt := range tests {
-		got, err := parseServices(tt.flags)
-		if (err != nil) != tt.bad || !tt.bad && !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("parseServices(%q) = %v, %v; want %v (bad %v)", tt.flags, got, err, tt.want, tt.bad)
-		}
-	}
-}
-
 func TestExitCodeFor(t *testing.T) {
 	tests := []struct {
 		err  error

@@ -79,11 +79,11 @@ func TestSchemaStarterConfig(t *testing.T) {
 		{"api", "db=5", "cache", "big=12"},
 		{"web-ui", "db.primary", "Admin_2"},
 	} {
-		svcs, err := parseServices(flags)
+		svcs, err := config.StarterServices(flags)
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := starterConfig(svcs)
+		text := config.Starter(svcs)
 		if !strings.Contains(text, `"$schema": "`+config.SchemaURL+`"`) {
 			t.Errorf("init --service %q: no $schema line pointing at %s", flags, config.SchemaURL)
 		}
