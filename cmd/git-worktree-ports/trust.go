@@ -39,7 +39,10 @@ trust), for this repository (every worktree of it) and this content. It then ref
 this worktree's reservation, so env gives the variables at once; other worktrees pick it
 up at their next env or allocate. --show prints exactly what trust would print about the
 config, and approves nothing: review a config before you decide. --revoke takes back
-every approval of this repository.
+every approval of this repository and refreshes this worktree at once: its dotenv
+blocks go (only the marked block; each file is left as it was before the block came).
+Other worktrees drop theirs at their next allocate or hook, as they do when the config
+changes to one that is not approved.
 
 To trust every repository under a directory of yours, in your own git config:
 git config --global --add worktree-ports.trustedPath ~/src

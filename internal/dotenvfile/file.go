@@ -179,6 +179,44 @@ func Release(ctx context.Context, o Options) []string {
 	return changed
 }
 
+// Withdraw removes the block from each file o lists that is not in inEffect: the files
+// of a config whose dotenv list is not in effect because the config is not approved
+// (after `trust --revoke`, or a change that arrived with git pull). A block an earlier
+// approval wrote would otherwise go on handing its variables to whatever reads the file
+// (docker compose reads .env). It removes only the block, as Release does, with the same
+// path checks as a write; a file that is refused, missing, or holds no block of ours is
+// passed over without a word, since nothing of ours is there to withdraw (the config
+// that lists it is not approved, so its list is not the user's choice). It returns the
+// files it changed, as listed.
+func Withdraw(ctx context.Context, o Options, inEffect []string) []string {
+	kept := map[string]bool{}
+	for _, f := range inEffect {
+		kept[f] = true
+	}
+	quiet := o
+	quiet.Files, quiet.Warn = nil, nil
+	for _, f := range o.Files {
+		if !kept[f] {
+			quiet.Files = append(quiet.Files, f)
+		}
+	}
+	if len(quiet.Files) == 0 {
+		return nil
+	}
+	var changed []string
+	for _, f := range quiet.targets(ctx) {
+		d, ok := f.open(quiet, "block not removed")
+		if !ok {
+			continue
+		}
+		if old, exists, mode, ok := f.read(quiet, d); ok && exists && f.strip(o, d, old, mode) {
+			changed = append(changed, f.name)
+		}
+		d.Close()
+	}
+	return changed
+}
+
 // release removes the block from the file f in its open directory d, and reports
 // whether it changed the file.
 func (f target) release(o Options, d *safefile.Dir) bool {
@@ -186,6 +224,13 @@ func (f target) release(o Options, d *safefile.Dir) bool {
 	if !ok || !exists {
 		return false
 	}
+	return f.strip(o, d, old, mode)
+}
+
+// strip removes the block from old, the bytes of the file f (of the given mode) in
+// its open directory d, and reports whether it changed the file. A block that cannot
+// be removed is warned about.
+func (f target) strip(o Options, d *safefile.Dir, old []byte, mode fs.FileMode) bool {
 	data, remove, found, err := Strip(old)
 	switch {
 	case err != nil:
