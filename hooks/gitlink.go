@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -116,7 +117,7 @@ func gitPlace(p, realTop string, gitDirs []string) string {
 	}
 	cur := realTop
 	for _, c := range strings.Split(rel, string(filepath.Separator)) {
-		if isDotGit(c) {
+		if fspath.IsDotGit(c) {
 			return "a git directory"
 		}
 		cur = filepath.Join(cur, c)
@@ -129,6 +130,3 @@ func gitPlace(p, realTop string, gitDirs []string) string {
 	}
 	return ""
 }
-
-// isDotGit reports whether a name is .git as a case-insensitive file system reads it.
-func isDotGit(name string) bool { return strings.EqualFold(name, ".git") }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -374,11 +375,37 @@ func (o Options) crossing(rel string) string {
 		case i == len(comps)-1 || !fi.IsDir():
 			return ""
 		}
-		if _, err := os.Lstat(filepath.Join(cur, ".git")); !errors.Is(err, fs.ErrNotExist) {
+		if holdsDotGit(cur) {
 			return fmt.Sprintf("%s holds a .git entry (a nested worktree, a submodule or a nested clone), so its files are not this worktree's", untrusted.New(sub))
 		}
 	}
 	return ""
+}
+
+// holdsDotGit reports whether the directory dir has an entry that is .git to some file
+// system (fspath.IsDotGit: ".git", or ".GIT.", "git~1", ".g\u200cit" as NTFS or HFS+
+// read them), so that the check holds for a checkout on any of them. A directory that
+// cannot be listed counts as holding one: its files are not written.
+func holdsDotGit(dir string) bool {
+	if _, err := os.Lstat(filepath.Join(dir, ".git")); !errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	for {
+		names, err := f.Readdirnames(256)
+		for _, n := range names {
+			if fspath.IsDotGit(n) {
+				return true
+			}
+		}
+		if err != nil {
+			return false // io.EOF, or a listing cut short: what was seen holds none
+		}
+	}
 }
 
 // errnoOf drops the operation and path from err: the message names the path already.
@@ -395,10 +422,21 @@ func errnoOf(err error) error {
 const ownPrefix = ".worktree-ports"
 
 // isOwn reports whether a base name is in the tool's own namespace, compared as a
-// case-insensitive file system would.
+// case-insensitive file system would, with the code points HFS+ ignores dropped first
+// (".worktree\u200c-ports.json" is the reservation there), or is an NTFS 8.3 short name
+// of one (WORKTR~1.JSO).
 func isOwn(base string) bool {
-	return len(base) >= len(ownPrefix) && strings.EqualFold(base[:len(ownPrefix)], ownPrefix)
+	base = fspath.StripHFSIgnorable(base)
+	if len(base) >= len(ownPrefix) && strings.EqualFold(base[:len(ownPrefix)], ownPrefix) {
+		return true
+	}
+	return len(base) >= len(ownShort)+1 && strings.EqualFold(base[:len(ownShort)], ownShort) &&
+		base[len(ownShort)] >= '1' && base[len(ownShort)] <= '9'
 }
+
+// ownShort begins the NTFS 8.3 short name of each of the tool's files (the leading dot
+// dropped, the name cut to six characters, then "~" and a digit).
+const ownShort = "worktr~"
 
 // tracked asks git, in one process, which of the files are in its index, and returns
 // their paths relative to the top level.
@@ -468,11 +506,12 @@ func hasDotDot(p string) bool {
 }
 
 // inGitDir reports whether a slash-separated path relative to the worktree lies in a
-// .git directory (this worktree's, a nested repository's), compared as a
-// case-insensitive file system would.
+// .git directory (this worktree's, a nested repository's), on any file system: a
+// component that NTFS or HFS+ reads as .git (".git.", "GIT~1", ".git::$INDEX_ALLOCATION",
+// ".g\u200cit") counts, as in git's verify_path (fspath.IsDotGit).
 func inGitDir(rel string) bool {
 	for _, c := range strings.Split(rel, "/") {
-		if strings.EqualFold(c, ".git") {
+		if fspath.IsDotGit(c) {
 			return true
 		}
 	}
