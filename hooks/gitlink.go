@@ -90,15 +90,41 @@ func checkGitLinks(o Options, name string) error {
 		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 			continue
 		}
-		to, err := filepath.EvalSymlinks(cur)
-		if err != nil {
-			return nil // dangling or looping: readHook and Resolve say so
-		}
+		to := resolveLoose(cur, 0)
 		if why := gitPlace(to, realTop, gitDirs); why != "" {
 			return &GitLinkError{Path: name, Link: cur, Target: to, Why: why}
 		}
 	}
 	return nil
+}
+
+// resolveLoose returns where p leads, symlinks resolved, when the end of the way does
+// not exist yet: a dangling .husky -> .git/x still leads into .git, and the write would
+// create the directories on the way there. A symlink loop gives up after as many hops as
+// Linux follows, returning where it got to.
+func resolveLoose(p string, hops int) string {
+	for ; hops < 40; hops++ {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return r
+		}
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			dir := filepath.Dir(p)
+			if dir == p {
+				return p
+			}
+			return filepath.Join(resolveLoose(dir, hops+1), filepath.Base(p))
+		}
+		t, err := os.Readlink(p)
+		if err != nil {
+			return p
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(p), t)
+		}
+		p = t
+	}
+	return p
 }
 
 // gitPlace says why the real path p is git's rather than the working tree's, or "".
