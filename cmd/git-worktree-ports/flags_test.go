@@ -220,6 +220,8 @@ func TestTrustFlags(t *testing.T) {
 	}{
 		{args: nil, want: TrustOptions{}},
 		{args: []string{"--revoke"}, want: TrustOptions{Revoke: true}},
+		{args: []string{"--show"}, want: TrustOptions{Show: true}},
+		{args: []string{"--show", "--revoke"}, usage: true},
 		{args: []string{"stray"}, usage: true},
 		{args: []string{"--all"}, usage: true},
 	}
@@ -234,7 +236,7 @@ func TestTrustFlags(t *testing.T) {
 		if tt.usage {
 			continue
 		}
-		if got == nil || got.Revoke != tt.want.Revoke {
+		if got == nil || got.Revoke != tt.want.Revoke || got.Show != tt.want.Show {
 			t.Errorf("trust %q: options %+v, want %+v", tt.args, got, tt.want)
 		}
 	}

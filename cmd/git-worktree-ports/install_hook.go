@@ -40,8 +40,9 @@ marked block; under husky it edits the committed .husky/post-checkout; for lefth
 pre-commit, and for hooks it cannot edit safely (python, binaries), it changes nothing,
 prints the exact line to add, and exits 2. --uninstall removes only its own block or file.
 Neither ever writes through a symlink that leads out of the working tree or git's hooks
-directory (a committed .husky/post-checkout linking to ~/.gitconfig, say): it names the
-link and where it leads, changes nothing, and exits 2.
+directory (a committed .husky/post-checkout linking to ~/.gitconfig, say), nor through a
+committed one that leads into a git directory or a nested repository (../.git/config): it
+names the link and where it leads, changes nothing, and exits 2.
 
 --global installs for every repository. If your global git config sets core.hooksPath,
 the hook goes into that directory and works at once everywhere (except repositories that
@@ -164,7 +165,8 @@ func hookOptions(ctx context.Context, f *Factory, bin string) (hooks.Options, er
 		hooksPath = cfg[len(cfg)-1].Value
 	}
 	home, _ := f.HomeDir() // only a core.hooksPath starting with ~ needs it
-	return hooks.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home}, nil
+	return hooks.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home,
+		GitDirs: []string{loc.GitDir, loc.CommonDir}}, nil
 }
 
 // globalGit runs git outside any repository (so that no repository's config, nor an

@@ -102,7 +102,8 @@ with an error that names the file and the key, approved or not.
 Until you approve its exact content with ` + "`git worktree-ports trust`" + `, a committed config gives
 only the ports, under the names the tool makes itself (` + "`<SERVICE>_PORT`, `PORT`" + `); its custom env
 names, ` + "`vars`, `dotenv` and `main`" + ` wait, and ` + "`allocate`, `env`" + ` and the hook say so in one line.
-A changed config needs approval again; ` + "`trust --revoke`" + ` takes approvals back; ` + "`init`" + `
+A changed config needs approval again; ` + "`trust --show`" + ` reviews it and approves nothing;
+` + "`trust --revoke`" + ` takes approvals back; ` + "`init`" + `
 approves what it writes. A reservation gives its ` + "`env`" + ` only when this user's tool wrote it
 for this worktree (its ` + "`proof`" + ` verifies). For example:
 
