@@ -133,6 +133,9 @@ type prepared struct {
 	repo       *repository.Repo
 	root, path string
 	cfg        config.Config
+	// listed is the dotenv files the config lists, approved or not: finish withdraws the
+	// block of those the approved config (cfg) no longer has.
+	listed []string
 	// approval names the approval the config stands under (repository.Approval.ID).
 	approval string
 	key      []byte
@@ -211,6 +214,7 @@ func (p *prepared) loadConfig(o Options, say func(claim.Warning), warn func(stri
 	// What the config asks beyond the ports waits for this user's approval (package
 	// trust); until then the ports alone, and one line that says so.
 	approval := p.repo.Approve(cfg, p.g.Getenv)
+	p.listed = cfg.Dotenv // the dotenv files the config lists, approved or not
 	p.cfg, p.approval = approval.Config, approval.ID
 	if approval.Note != "" {
 		say(claim.Warning{Kind: claim.UnapprovedNote, Text: approval.Note})
@@ -274,8 +278,9 @@ func (p *prepared) allocation(ctx context.Context, o Options, warn func(string))
 }
 
 // finish is the last phase, under the locks: it notes where the main worktree is
-// (recordMain), adds the reservation file to the repository's exclude file, and writes
-// the dotenv files the config names, adding them to res.
+// (recordMain), adds the reservation file to the repository's exclude file, writes the
+// dotenv files the approved config names, adding them to res, and withdraws the block
+// from those it lists but may no longer write (dotenvfile.Withdraw).
 func (p *prepared) finish(ctx context.Context, o Options, res *Result, warn func(string)) {
 	recordMain(p.repo.Loc)
 	if res.Wrote || res.Outcome == Kept {
@@ -288,6 +293,10 @@ func (p *prepared) finish(ctx context.Context, o Options, res *Result, warn func
 	if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: p.root, Files: p.cfg.Dotenv, Env: o.Env, Warn: warn}, claim.Vars(p.root, res.Reservation)); len(changed) > 0 {
 		res.Message += "; wrote " + untrusted.New(strings.Join(changed, ", ")).String()
 		res.Dotenv = changed
+	}
+	// A block an earlier approval wrote goes with the approval.
+	if gone := dotenvfile.Withdraw(ctx, dotenvfile.Options{Root: p.root, Files: p.listed, Env: o.Env, Warn: warn}, p.cfg.Dotenv); len(gone) > 0 {
+		res.Message += "; removed the block from " + untrusted.New(strings.Join(gone, ", ")).String() + " (the config is not approved)"
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -491,8 +492,9 @@ func TestExhaustedText(t *testing.T) {
 	}
 }
 
-// TestFinish: the last phase writes the dotenv files the config names, and prepare
-// warns about a tracked reservation and a config that waits for approval.
+// TestFinish: the last phase writes the dotenv files the approved config names, and
+// withdraws the block when the approval goes; prepare warns about a tracked reservation
+// and a config that waits for approval.
 func TestFinish(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, `{"range": "40500-40599", "services": {"web": 0}, "vars": {"DB": "shop_{slot}"}, "dotenv": [".env"]}`, false)
@@ -516,10 +518,19 @@ func TestFinish(t *testing.T) {
 	wantIn(t, "dotenv", string(env), "WEB_PORT="+strconv.Itoa(res.Reservation.Base), "DB=shop_")
 	wantIn(t, "message", res.Message, "; wrote .env")
 
+	// No longer trusted: the block an approval wrote goes with it.
+	w.s.Git(w.s.Root, "config", "--global", "--unset-all", "worktree-ports.trustedPath")
+	res, _ = w.mustAlloc(t, w.top, nil)
+	wantIn(t, "withdrawn", res.Message, "; removed the block from .env (the config is not approved)")
+	if env, err := os.ReadFile(filepath.Join(w.top, ".env")); err == nil && strings.Contains(string(env), "WEB_PORT") {
+		t.Errorf("withdrawn: .env still holds the block:\n%s", env)
+	}
+
 	w.s.Git(w.top, "add", "-f", reserve.FileName)
 	w.s.Git(w.top, "commit", "-q", "-m", "oops")
 	_, said, err = w.run(t, w.top, nil)
-	if err != nil || len(said) == 0 || said[0].Kind != claim.TrackedWarning {
+	tracked := slices.ContainsFunc(said, func(x claim.Warning) bool { return x.Kind == claim.TrackedWarning })
+	if err != nil || !tracked {
 		t.Errorf("tracked: %v, warnings %+v, want a TrackedWarning", err, said)
 	}
 }
