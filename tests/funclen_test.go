@@ -24,13 +24,7 @@ const maxFuncLines = 60
 //
 // TestFuncLength fails on an entry that is no longer over the limit, so the list cannot
 // outlive what it excuses.
-var longFuncAllowed = map[string]string{
-	// Not parsers: issue 22 part 3 splits these two into phases in its own branch (alloc
-	// and wtenv were left to it). Delete the three entries when that branch is merged.
-	"internal/alloc/alloc.go Allocate": "being split into phases (issue 22 part 3)",
-	"internal/alloc/alloc.go run":      "being split into phases (issue 22 part 3)",
-	"internal/wtenv/wtenv.go load":     "being split into phases (issue 22 part 3)",
-}
+var longFuncAllowed = map[string]string{}
 
 // funcLength is one function declaration and its length in lines.
 type funcLength struct {
