@@ -82,7 +82,7 @@ func listRun(c *cobra.Command, opts *ListOptions) error {
 	f := opts.F
 	out, err := inventory.Collect(c.Context(), inventory.ListOptions{
 		Dir: f.dir(), Env: f.Environ(), All: opts.All, Owners: !opts.NoOwners, Health: opts.Health,
-		Getenv: f.Getenv, Prober: f.Prober, Warn: warnTo(f), Verbose: f.verbose(),
+		Getenv: f.Getenv, Prober: f.Prober, Diag: f.diag(),
 	})
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -62,18 +63,17 @@ type Options struct {
 	Range  string // flag override of the range, "" for none
 	Width  int    // flag override of the width, 0 for none
 	Prober listener.Prober
-	// Warn receives one-line warnings (skipped files, a tracked reservation, another
-	// repository that did not answer); nil drops them.
-	Warn func(claim.Warning)
+	// Diag hears the warnings (skipped files, a tracked reservation, another repository
+	// that did not answer), the notices (waiting for a lock, a config not approved) and,
+	// as verbose lines, each time git was asked because its files could not be read with
+	// certainty (here or in another repository), saying what and why; nil drops them all.
+	// It is never called from two goroutines at once.
+	Diag *diag.Sink
 	// Now reads the clock, which dates the worktree listings that are checked under the
 	// lock (claim.ListedBefore); nil is time.Now.
 	Now func() time.Time
 	// LockTimeout overrides git config and GIT_WORKTREE_PORTS_LOCK_TIMEOUT when non-zero.
 	LockTimeout time.Duration
-	// Verbose receives one line each time git was asked because its files could not be
-	// read with certainty (here or in another repository), saying what and why; nil
-	// drops them. It is never called from two goroutines at once.
-	Verbose func(string)
 	// GitOnly asks git for every fact about the repositories, reading none of git's
 	// files directly (repository.Options.GitOnly): for the tests that compare the two.
 	GitOnly bool
@@ -94,11 +94,9 @@ type Result struct {
 
 // Allocate runs the whole algorithm of SPEC "Choosing a bundle".
 func Allocate(ctx context.Context, o Options) (*Result, error) {
-	say := o.Warn
-	if say == nil {
-		say = func(claim.Warning) {}
-	}
-	warn := func(s string) { say(claim.Warning{Kind: claim.OtherWarning, Text: s}) }
+	say := func(w diag.Warning) { o.Diag.Warn(w) }
+	warn := o.Diag.Lines(diag.Other)
+	waiting := o.Diag.Lines(diag.LockWait)
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
 	// The worktrees are listed together with everything else, before the lock, because one
 	// more git process in sequence is a third of allocate's time. Under the lock the list
@@ -111,7 +109,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	listStart := now()
 	// Of the other worktrees, allocation reads only their reservations, so it needs only
 	// where they are.
-	repo, err := repository.Discover(ctx, g, repository.Options{PathsOnly: true, GitOnly: o.GitOnly, Fallback: o.Verbose})
+	repo, err := repository.Discover(ctx, g, repository.Options{PathsOnly: true, GitOnly: o.GitOnly, Diag: o.Diag})
 	if err != nil {
 		return nil, err
 	}
@@ -136,11 +134,11 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	approval := repo.Approve(cfg, g.Getenv)
 	cfg = approval.Config
 	if approval.Note != "" {
-		say(claim.Warning{Kind: claim.UnapprovedNote, Text: approval.Note})
+		say(diag.Warning{Kind: diag.Unapproved, Text: approval.Note})
 	}
 	key := signingKey(g.Getenv, warn)
 	if repo.Tracked {
-		say(claim.Warning{Kind: claim.TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName)})
+		say(diag.Warning{Kind: diag.Tracked, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(path), reserve.FileName)})
 	}
 
 	getenv := g.Getenv
@@ -152,7 +150,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if cross != nil {
 		// Before the per-user lock, so that a slow repository holds up only this
 		// allocation, not every one waiting for that lock (claim.Foreign).
-		foreign = claim.ListForeignFor(ctx, *cross, repo.Loc.CommonDir, o.Env, claim.Listing{Warn: say, Now: now, FromFiles: !o.GitOnly, Note: o.Verbose})
+		foreign = claim.ListForeignFor(ctx, *cross, repo.Loc.CommonDir, o.Env, claim.Listing{Diag: o.Diag, Now: now, FromFiles: !o.GitOnly})
 	}
 	if !o.DryRun {
 		timeout, err := repo.LockTimeout(o.LockTimeout, getenv)
@@ -161,13 +159,13 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		}
 		// Lock order (docs/DESIGN.md): the user lock, then the repository lock.
 		if cross != nil {
-			release, err := cross.LockUser(ctx, timeout, warn)
+			release, err := cross.LockUser(ctx, timeout, waiting)
 			if err != nil {
 				return nil, err
 			}
 			defer release()
 		}
-		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout, warn)
+		lock, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout, waiting)
 		if err != nil {
 			return nil, err
 		}
