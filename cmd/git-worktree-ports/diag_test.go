@@ -58,8 +58,8 @@ func TestDiagPrinting(t *testing.T) {
 }
 
 // TestHookLine: the hook's one line says allocate's message, tells the tracked file, a
-// config not approved and each repository that did not answer in it, and counts the other
-// warnings, pointing at allocate to show them.
+// config not approved and each repository that did not answer in it, leaves out a wait
+// for the lock, and counts the other warnings, pointing at allocate to show them.
 func TestHookLine(t *testing.T) {
 	const msg = "allocated 30000-30009 (preferred)"
 	w := func(k diag.Kind, text string) error { return diag.Warning{Kind: k, Text: text} }
@@ -75,7 +75,7 @@ func TestHookLine(t *testing.T) {
 			"WARNING: .worktree-ports.json is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached .worktree-ports.json and commit)"},
 		{"unapproved, stuck, wrapped", []error{w(diag.Stuck, "skipping repository r1"), w(diag.Unapproved, "note: .worktree-ports.toml asks for env"), fmt.Errorf("listing: %w", w(diag.Stuck, "skipping repository r2"))},
 			msg + "; .worktree-ports.toml asks for env; skipping repository r1; listing: skipping repository r2"},
-		{"lock wait", []error{w(diag.LockWait, "waiting for the repository lock on /w/.git/worktree-ports.lock")},
+		{"a lock wait is not a warning", []error{w(diag.LockWait, "waiting for the repository lock on /w/.git/worktree-ports.lock"), w(diag.Other, "a")},
 			msg + " (1 warning(s): run `git worktree-ports allocate` in shop-b to see them)"},
 	}
 	for _, tt := range tests {

@@ -85,8 +85,9 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 }
 
 // hookLine folds allocate's message msg and the warnings it reported into the hook's one
-// line: the few kinds the user must see there are told in it, and the others are counted
-// and left to `git worktree-ports allocate` in the worktree root to show.
+// line: the few kinds the user must see there are told in it, a wait for the lock is left
+// out, and the others are counted and left to `git worktree-ports allocate` in the
+// worktree root to show.
 func hookLine(msg, root string, warnings []error) string {
 	stuck, unapproved, others := "", "", 0
 	for _, w := range warnings {
@@ -99,6 +100,9 @@ func hookLine(msg, root string, warnings []error) string {
 			// Not a problem to count: the config's extras wait for `trust`, and the line
 			// names it. The hook never asks.
 			unapproved = "; " + strings.TrimPrefix(w.Error(), "note: ")
+		case errors.Is(w, diag.LockWait):
+			// A notice, and over by now: the lock came free in time. Counted, it would
+			// send the user to run allocate for a warning it cannot show again.
 		case errors.Is(w, diag.Stuck):
 			// Nor is another repository that did not answer: its ports were not
 			// counted, and the user should know which one hangs.
