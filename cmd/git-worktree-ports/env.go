@@ -109,7 +109,7 @@ func envRun(ctx context.Context, opts *EnvOptions) error {
 		// The other variables are printed; each refusal gets its own line, and the
 		// exit status says the output is missing something.
 		for _, e := range refused {
-			fmt.Fprintf(opts.F.ErrOut, "git-worktree-ports: %s\n", e)
+			printDiag(opts.F.ErrOut, e.Error())
 		}
 		return &silentError{code: exitError}
 	}

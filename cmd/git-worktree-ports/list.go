@@ -117,7 +117,7 @@ func printList(f *Factory, out ListOutput, opts *ListOptions) error {
 	}
 	for _, r := range out.Worktrees {
 		if r.Error != "" {
-			fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(r.Error))
+			printDiag(f.ErrOut, r.Error)
 		}
 	}
 	return nil
