@@ -100,15 +100,18 @@ func hookLine(msg, root string, warnings []error) string {
 			// Not a problem to count: the config's extras wait for `trust`, and the line
 			// names it. The hook never asks.
 			unapproved = "; " + strings.TrimPrefix(w.Error(), "note: ")
-		case errors.Is(w, diag.LockWait):
-			// A notice, and over by now: the lock came free in time. Counted, it would
-			// send the user to run allocate for a warning it cannot show again.
 		case errors.Is(w, diag.Stuck):
 			// Nor is another repository that did not answer: its ports were not
 			// counted, and the user should know which one hangs.
 			stuck += "; " + w.Error()
 		default:
-			others++
+			// A notice with no place in the line (a wait for the lock, which came free
+			// in time) is not counted: it would send the user to run allocate for a
+			// warning it cannot show again.
+			var d diag.Warning
+			if !errors.As(w, &d) || !d.Kind.Notice() {
+				others++
+			}
 		}
 	}
 	msg += unapproved + stuck
