@@ -36,6 +36,10 @@ type Options struct {
 	// Home is the user's home directory, for a core.hooksPath that starts with ~; "" when
 	// it is not known.
 	Home string
+	// GitDirs are the repository's git directory and common directory. A hook file in
+	// the working tree whose symlinks lead into one of them (or into any .git, or a nested
+	// repository) is refused: see checkGitLinks.
+	GitDirs []string
 }
 
 // The actions a Result reports.
@@ -216,6 +220,9 @@ func Install(o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if err := checkGitLinks(o, name); err != nil {
+		return Result{}, err
+	}
 	block := []byte(Block(o.Binary))
 
 	if h.exists {
@@ -304,6 +311,9 @@ func Uninstall(o Options) (Result, error) {
 	name, _, roots := target(o)
 	h, err := readHook(name, roots)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := checkGitLinks(o, name); err != nil {
 		return Result{}, err
 	}
 	if !h.exists {

@@ -122,46 +122,62 @@ func addCompletion(root *cobra.Command) {
 		for _, sub := range c.Commands() {
 			switch sub.Name() {
 			case "bash":
-				setScript(sub, func(w io.Writer, desc bool) error {
-					if err := root.GenBashCompletionV2(w, desc); err != nil {
-						return err
-					}
-					_, err := io.WriteString(w, gitBashCompletion)
-					return err
-				})
+				setScript(sub, bashScript(root))
 			case "zsh":
-				setScript(sub, func(w io.Writer, desc bool) error {
-					gen := root.GenZshCompletion
-					if !desc {
-						gen = root.GenZshCompletionNoDesc
-					}
-					var buf bytes.Buffer
-					if err := gen(&buf); err != nil {
-						return err
-					}
-					s := buf.String()
-					if strings.Count(s, zshRequestComp) != 1 {
-						return fmt.Errorf("cobra's zsh script has changed: no single %q line to fix for `git worktree-ports <TAB>`", strings.TrimSpace(zshRequestComp))
-					}
-					_, err := io.WriteString(w, strings.Replace(s, zshRequestComp, zshGitForm+zshRequestComp, 1))
-					return err
-				})
+				setScript(sub, zshScript(root))
 			case "fish":
-				setScript(sub, func(w io.Writer, desc bool) error {
-					var buf bytes.Buffer
-					if err := root.GenFishCompletion(&buf, desc); err != nil {
-						return err
-					}
-					s := buf.String()
-					if strings.Count(s, fishRequestComp) != 1 {
-						return fmt.Errorf("cobra's fish script has changed: no single %q line to add %s to", strings.TrimSpace(fishRequestComp), completionShellEnv)
-					}
-					s = strings.Replace(s, fishRequestComp, fishRequestComp+fishShellEnv, 1)
-					_, err := io.WriteString(w, s+gitFishCompletion)
-					return err
-				})
+				setScript(sub, fishScript(root))
 			}
 		}
+	}
+}
+
+// bashScript is cobra's bash script, followed by what completes `git worktree-ports`.
+func bashScript(root *cobra.Command) func(w io.Writer, desc bool) error {
+	return func(w io.Writer, desc bool) error {
+		if err := root.GenBashCompletionV2(w, desc); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, gitBashCompletion)
+		return err
+	}
+}
+
+// zshScript is cobra's zsh script, taught the git form of the command line.
+func zshScript(root *cobra.Command) func(w io.Writer, desc bool) error {
+	return func(w io.Writer, desc bool) error {
+		gen := root.GenZshCompletion
+		if !desc {
+			gen = root.GenZshCompletionNoDesc
+		}
+		var buf bytes.Buffer
+		if err := gen(&buf); err != nil {
+			return err
+		}
+		s := buf.String()
+		if strings.Count(s, zshRequestComp) != 1 {
+			return fmt.Errorf("cobra's zsh script has changed: no single %q line to fix for `git worktree-ports <TAB>`", strings.TrimSpace(zshRequestComp))
+		}
+		_, err := io.WriteString(w, strings.Replace(s, zshRequestComp, zshGitForm+zshRequestComp, 1))
+		return err
+	}
+}
+
+// fishScript is cobra's fish script with the shell's environment passed on, followed
+// by what completes `git worktree-ports`.
+func fishScript(root *cobra.Command) func(w io.Writer, desc bool) error {
+	return func(w io.Writer, desc bool) error {
+		var buf bytes.Buffer
+		if err := root.GenFishCompletion(&buf, desc); err != nil {
+			return err
+		}
+		s := buf.String()
+		if strings.Count(s, fishRequestComp) != 1 {
+			return fmt.Errorf("cobra's fish script has changed: no single %q line to add %s to", strings.TrimSpace(fishRequestComp), completionShellEnv)
+		}
+		s = strings.Replace(s, fishRequestComp, fishRequestComp+fishShellEnv, 1)
+		_, err := io.WriteString(w, s+gitFishCompletion)
+		return err
 	}
 }
 

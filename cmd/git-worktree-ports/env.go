@@ -26,14 +26,8 @@ type EnvOptions struct {
 	NoAllocate bool
 }
 
-// NewCmdEnv builds `env`.
-func NewCmdEnv(f *Factory, runF func(*EnvOptions) error) *cobra.Command {
-	opts := &EnvOptions{F: f}
-	var jsonFlag bool
-	cmd := &cobra.Command{
-		Use:   "env",
-		Short: "Print this worktree's ports as environment variables",
-		Long: `Print this worktree's ports (one variable per service), WORKTREE_PORTS_ROOT,
+// envLong is env's --help text and man page.
+const envLong = `Print this worktree's ports (one variable per service), WORKTREE_PORTS_ROOT,
 WORKTREE_PORTS_SLOT and the config's vars, for the shell or for tools:
 
   eval "$(git worktree-ports env)"                 bash, zsh, dash
@@ -72,18 +66,21 @@ name in the config is an error naming the file and the key; in the reservation f
 entry is dropped with a warning naming the file and the key, and the rest is printed.
 Allow a name for yourself in your own git config (a committed file never can):
 
-  git config --global --add worktree-ports.allowEnv NAME`,
+  git config --global --add worktree-ports.allowEnv NAME`
+
+// NewCmdEnv builds `env`.
+func NewCmdEnv(f *Factory, runF func(*EnvOptions) error) *cobra.Command {
+	opts := &EnvOptions{F: f}
+	var jsonFlag bool
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Print this worktree's ports as environment variables",
+		Long:  envLong,
+
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if jsonFlag {
-				// --json, as every other command takes it, is --format json.
-				if c.Flags().Changed("format") && opts.Format != "json" {
-					return usageErrorf(c, "--json and --format %s disagree; use one", opts.Format)
-				}
-				opts.Format = "json"
-			}
-			if !slices.Contains(render.Formats, opts.Format) {
-				return usageErrorf(c, "--format must be one of %s, got %q", strings.Join(render.Formats, ", "), opts.Format)
+			if err := envFormat(c, opts, jsonFlag); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -96,6 +93,20 @@ Allow a name for yourself in your own git config (a committed file never can):
 	cmd.Flags().BoolVar(&jsonFlag, "json", false, "the same as --format json")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// envFormat settles --format: --json, as every other command takes it, is --format json.
+func envFormat(c *cobra.Command, opts *EnvOptions, jsonFlag bool) error {
+	if jsonFlag {
+		if c.Flags().Changed("format") && opts.Format != "json" {
+			return usageErrorf(c, "--json and --format %s disagree; use one", opts.Format)
+		}
+		opts.Format = "json"
+	}
+	if !slices.Contains(render.Formats, opts.Format) {
+		return usageErrorf(c, "--format must be one of %s, got %q", strings.Join(render.Formats, ", "), opts.Format)
+	}
+	return nil
 }
 
 func envRun(ctx context.Context, opts *EnvOptions) error {

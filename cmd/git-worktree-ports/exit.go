@@ -91,6 +91,7 @@ func exitCodeFor(err error) int {
 		noRes     *wtenv.NoReservationError
 		manual    *hooks.ManualError
 		escape    *safefile.EscapeError
+		gitLink   *hooks.GitLinkError
 		noWT      *repository.NotWorktreeError
 		unknown   *wtenv.UnknownServiceError
 	)
@@ -101,7 +102,7 @@ func exitCodeFor(err error) int {
 		return silent.code
 	case errors.As(err, &code):
 		return code.code
-	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape), errors.As(err, &noWT), errors.As(err, &unknown):
+	case errors.As(err, &usage), errors.As(err, &manual), errors.As(err, &escape), errors.As(err, &gitLink), errors.As(err, &noWT), errors.As(err, &unknown):
 		return exitUsage
 	case errors.As(err, &exhausted):
 		return exitExhausted

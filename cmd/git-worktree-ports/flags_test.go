@@ -220,6 +220,8 @@ func TestTrustFlags(t *testing.T) {
 	}{
 		{args: nil, want: TrustOptions{}},
 		{args: []string{"--revoke"}, want: TrustOptions{Revoke: true}},
+		{args: []string{"--show"}, want: TrustOptions{Show: true}},
+		{args: []string{"--show", "--revoke"}, usage: true},
 		{args: []string{"stray"}, usage: true},
 		{args: []string{"--all"}, usage: true},
 	}
@@ -234,30 +236,8 @@ func TestTrustFlags(t *testing.T) {
 		if tt.usage {
 			continue
 		}
-		if got == nil || got.Revoke != tt.want.Revoke {
+		if got == nil || got.Revoke != tt.want.Revoke || got.Show != tt.want.Show {
 			t.Errorf("trust %q: options %+v, want %+v", tt.args, got, tt.want)
-		}
-	}
-}
-
-func TestParseServices(t *testing.T) {
-	tests := []struct {
-		flags []string
-		want  []initService
-		bad   bool
-	}{
-		{nil, []initService{{"api", 0}, {"web", 1}}, false},
-		{[]string{"api", "web", "db=5"}, []initService{{"api", 0}, {"web", 1}, {"db", 5}}, false},
-		{[]string{"db=0", "api"}, []initService{{"db", 0}, {"api", 1}}, false},
-		{[]string{"a=1", "b=1"}, nil, true},
-		{[]string{"=3"}, nil, true},
-		{[]string{"a=-1"}, nil, true},
-		{[]string{"a=x"}, nil, true},
-	}
-	for _, tt := range tests {
-		got, err := parseServices(tt.flags)
-		if (err != nil) != tt.bad || !tt.bad && !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("parseServices(%q) = %v, %v; want %v (bad %v)", tt.flags, got, err, tt.want, tt.bad)
 		}
 	}
 }

@@ -40,8 +40,9 @@ marked block; under husky it edits the committed .husky/post-checkout; for lefth
 pre-commit, and for hooks it cannot edit safely (python, binaries), it changes nothing,
 prints the exact line to add, and exits 2. --uninstall removes only its own block or file.
 Neither ever writes through a symlink that leads out of the working tree or git's hooks
-directory (a committed .husky/post-checkout linking to ~/.gitconfig, say): it names the
-link and where it leads, changes nothing, and exits 2.
+directory (a committed .husky/post-checkout linking to ~/.gitconfig, say), nor through a
+committed one that leads into a git directory or a nested repository (../.git/config): it
+names the link and where it leads, changes nothing, and exits 2.
 
 --global installs for every repository. If your global git config sets core.hooksPath,
 the hook goes into that directory and works at once everywhere (except repositories that
@@ -81,56 +82,68 @@ func installHookRun(ctx context.Context, opts *InstallHookOptions) error {
 	var res hooks.Result
 	switch {
 	case opts.Global:
-		home, err := f.HomeDir()
-		if err != nil {
-			return err
-		}
-		git := globalGit(ctx, f)
-		if opts.Uninstall {
-			res, err = hooks.UninstallGlobal(git, home)
-		} else {
-			res, err = hooks.InstallGlobal(git, home, bin)
-		}
-		if err != nil {
-			return err
-		}
-	case opts.Config && opts.Uninstall:
-		if res, err = hooks.UninstallConfig(ctx, f.git()); err != nil {
-			return err
-		}
+		res, err = installHookGlobal(ctx, f, opts.Uninstall, bin)
 	case opts.Config:
-		res, err = hooks.InstallConfig(ctx, f.git(), bin)
-		var old *hooks.TooOldError
-		if errors.As(err, &old) {
-			return &usageError{err: err}
-		}
-		if err != nil {
-			return err
-		}
-		registerRepo(ctx, f)
+		res, err = installHookConfig(ctx, f, opts.Uninstall, bin)
 	default:
-		o, err := hookOptions(ctx, f, bin)
-		if err != nil {
-			return err
-		}
-		if opts.Uninstall {
-			res, err = hooks.Uninstall(o)
-			if err == nil {
-				// Both kinds go.
-				_, err = hooks.UninstallConfig(ctx, f.git())
-			}
-		} else {
-			res, err = hooks.Install(o)
-			if err == nil {
-				registerRepo(ctx, f)
-			}
-		}
-		if err != nil {
-			return err
-		}
+		res, err = installHookRepo(ctx, f, opts.Uninstall, bin)
+	}
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(f.ErrOut, untrusted.Lines(strings.TrimRight(res.Message, "\n")))
 	return nil
+}
+
+// installHookGlobal is --global: core.hooksPath for every repository of this user.
+func installHookGlobal(ctx context.Context, f *Factory, uninstall bool, bin string) (hooks.Result, error) {
+	home, err := f.HomeDir()
+	if err != nil {
+		return hooks.Result{}, err
+	}
+	git := globalGit(ctx, f)
+	if uninstall {
+		return hooks.UninstallGlobal(git, home)
+	}
+	return hooks.InstallGlobal(git, home, bin)
+}
+
+// installHookConfig is --config: the hook in this repository's git config (git 2.54+).
+func installHookConfig(ctx context.Context, f *Factory, uninstall bool, bin string) (hooks.Result, error) {
+	if uninstall {
+		return hooks.UninstallConfig(ctx, f.git())
+	}
+	res, err := hooks.InstallConfig(ctx, f.git(), bin)
+	var old *hooks.TooOldError
+	if errors.As(err, &old) {
+		return res, &usageError{err: err}
+	}
+	if err != nil {
+		return res, err
+	}
+	registerRepo(ctx, f)
+	return res, nil
+}
+
+// installHookRepo is the default: the post-checkout hook file git runs here.
+func installHookRepo(ctx context.Context, f *Factory, uninstall bool, bin string) (hooks.Result, error) {
+	o, err := hookOptions(ctx, f, bin)
+	if err != nil {
+		return hooks.Result{}, err
+	}
+	if uninstall {
+		res, err := hooks.Uninstall(o)
+		if err == nil {
+			// Both kinds go.
+			_, err = hooks.UninstallConfig(ctx, f.git())
+		}
+		return res, err
+	}
+	res, err := hooks.Install(o)
+	if err == nil {
+		registerRepo(ctx, f)
+	}
+	return res, err
 }
 
 func hookOptions(ctx context.Context, f *Factory, bin string) (hooks.Options, error) {
@@ -152,7 +165,8 @@ func hookOptions(ctx context.Context, f *Factory, bin string) (hooks.Options, er
 		hooksPath = cfg[len(cfg)-1].Value
 	}
 	home, _ := f.HomeDir() // only a core.hooksPath starting with ~ needs it
-	return hooks.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home}, nil
+	return hooks.Options{HooksDir: dir, HooksPath: hooksPath, Toplevel: loc.Toplevel, Binary: bin, Home: home,
+		GitDirs: []string{loc.GitDir, loc.CommonDir}}, nil
 }
 
 // globalGit runs git outside any repository (so that no repository's config, nor an

@@ -18,6 +18,8 @@ import (
 	"github.com/cpuguy83/go-md2man/v2/md2man"
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 )
 
 func addManCommand(root *cobra.Command, f *Factory) { root.AddCommand(NewCmdMan(f)) }
@@ -106,7 +108,7 @@ func fenceExamples(c *cobra.Command) {
 // manSections returns the sections that follow OPTIONS in git-worktree-ports(1), in the
 // order man-pages(7) gives.
 func manSections() string {
-	return strings.Join([]string{manConfiguration, manExitStatus(), manEnvironment, manFiles}, "\n")
+	return strings.Join([]string{config.ManSection, manExitStatus(), manEnvironment, manFiles}, "\n")
 }
 
 // manExitStatus is the EXIT STATUS section, from exitStatuses.

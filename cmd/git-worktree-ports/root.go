@@ -96,16 +96,8 @@ func Main(args []string, f *Factory) int {
 	return exitCodeFor(err)
 }
 
-// NewCmdRoot builds the command tree.
-//
-// cobra's own error and usage printing is off (SilenceErrors, SilenceUsage): Main prints
-// each error exactly once, and only usage errors add the usage hint. Otherwise a port
-// problem would be followed by a screenful of flags.
-func NewCmdRoot(f *Factory) *cobra.Command {
-	root := &cobra.Command{
-		Use:   "git-worktree-ports",
-		Short: "Give every git worktree its own stable, collision-free bundle of ports",
-		Long: `git worktree-ports gives every worktree of a repository its own bundle of TCP ports
+// rootLong is the root command's --help text, before the exit codes.
+const rootLong = `git worktree-ports gives every worktree of a repository its own bundle of TCP ports
 (api = base+0, web = base+1, ...). The bundle is chosen from a hash of the repository and
 the worktree name, skipping ports that other worktrees reserve or that something already
 listens on, and is written to .worktree-ports.json at the worktree's top level. Those
@@ -116,22 +108,23 @@ files are the registry: nothing else records ports.
   git worktree-ports port api           print one service's port
   git worktree-ports exec -- npm start  run a program with them
   git worktree-ports list               every worktree and its ports
-  git worktree-ports install-hook       allocate on every git worktree add` +
-			"\n\n" + exitCodesHelp(), // the man page has EXIT STATUS instead (manual.go)
+  git worktree-ports install-hook       allocate on every git worktree add`
+
+// NewCmdRoot builds the command tree.
+//
+// cobra's own error and usage printing is off (SilenceErrors, SilenceUsage): Main prints
+// each error exactly once, and only usage errors add the usage hint. Otherwise a port
+// problem would be followed by a screenful of flags.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "git-worktree-ports",
+		Short:         "Give every git worktree its own stable, collision-free bundle of ports",
+		Long:          rootLong + "\n\n" + exitCodesHelp(), // the man page has EXIT STATUS instead (manual.go)
 		Version:       buildVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Without this cobra reports an unknown command as a plain error (exit 1).
-		Args: func(c *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				msg := fmt.Sprintf("unknown command %q", args[0])
-				if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-					msg += "\n\nDid you mean this?\n    " + strings.Join(s, "\n    ")
-				}
-				return &usageError{err: errors.New(msg)}
-			}
-			return nil
-		},
+		Args: unknownCommand,
 		RunE: func(c *cobra.Command, args []string) error { return c.Help() },
 		// The verb is what a lock's holder line names (never the arguments, which may
 		// carry secrets); every subcommand inherits this hook.
@@ -164,6 +157,19 @@ files are the registry: nothing else records ports.
 	addManCommand(root, f)
 	addCompletion(root)
 	return root
+}
+
+// unknownCommand refuses an argument to the root command as a usage error, with
+// cobra's suggestions; cobra would report it as a plain error (exit 1).
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n    " + strings.Join(s, "\n    ")
+	}
+	return &usageError{err: errors.New(msg)}
 }
 
 // noArgs is cobra.NoArgs as a usage error.

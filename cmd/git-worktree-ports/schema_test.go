@@ -79,11 +79,11 @@ func TestSchemaStarterConfig(t *testing.T) {
 		{"api", "db=5", "cache", "big=12"},
 		{"web-ui", "db.primary", "Admin_2"},
 	} {
-		svcs, err := parseServices(flags)
+		svcs, err := config.StarterServices(flags)
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := starterConfig(svcs)
+		text := config.Starter(svcs)
 		if !strings.Contains(text, `"$schema": "`+config.SchemaURL+`"`) {
 			t.Errorf("init --service %q: no $schema line pointing at %s", flags, config.SchemaURL)
 		}
@@ -121,9 +121,9 @@ func TestSchemaDocumentedExamples(t *testing.T) {
 			t.Errorf("%s: no ```jsonc config example found; the test would check nothing there", name)
 		}
 	}
-	bothAccept(t, sch, "git-worktree-ports(1) CONFIGURATION", manConfigExample)
-	if !strings.Contains(manConfiguration, manConfigExample) {
-		t.Error("the man page's CONFIGURATION section does not show manConfigExample")
+	bothAccept(t, sch, "git-worktree-ports(1) CONFIGURATION", config.ManExample)
+	if !strings.Contains(config.ManSection, config.ManExample) {
+		t.Error("the man page's CONFIGURATION section does not show config.ManExample")
 	}
 }
 
@@ -273,7 +273,7 @@ func TestEveryKeyDocumented(t *testing.T) {
 		if _, ok := schema.Properties[k]; !ok {
 			t.Errorf("the schema has no property %q, which the loader reads", k)
 		}
-		if !strings.Contains(manConfiguration, "`"+k+"`\n: ") {
+		if !strings.Contains(config.ManSection, "`"+k+"`\n: ") {
 			t.Errorf("CONFIGURATION in the man page has no entry for %q", k)
 		}
 	}
@@ -295,7 +295,7 @@ func TestEveryKeyDocumented(t *testing.T) {
 		if _, ok := svc[k]; !ok {
 			t.Errorf("the schema's service object has no property %q, which the loader reads", k)
 		}
-		if !strings.Contains(manConfiguration, "`"+k+"`") {
+		if !strings.Contains(config.ManSection, "`"+k+"`") {
 			t.Errorf("CONFIGURATION in the man page does not name the service key %q", k)
 		}
 	}

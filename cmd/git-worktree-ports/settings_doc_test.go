@@ -47,7 +47,7 @@ func TestSettingsTableIsComplete(t *testing.T) {
 		}
 	})
 	for _, s := range config.Settings {
-		if s.Key != "" && !strings.Contains(manConfiguration, "`"+s.Key+"`") {
+		if s.Key != "" && !strings.Contains(config.ManSection, "`"+s.Key+"`") {
 			t.Errorf("CONFIGURATION does not show %s", s.Key)
 		}
 		if s.Env != "" && (s.EnvDoc == "" || !strings.Contains(manEnvironment, "`"+s.Env+"`\n: "+s.EnvDoc)) {

@@ -18,6 +18,8 @@ import (
 type TrustOptions struct {
 	F      *Factory
 	Revoke bool
+	// Show prints what trust would print about the config and approves nothing.
+	Show bool
 }
 
 // NewCmdTrust builds `trust`.
@@ -35,7 +37,12 @@ says so in one line; a config that changes needs approval again.
 The approval is kept per user outside the repository ($XDG_STATE_HOME/git-worktree-ports/
 trust), for this repository (every worktree of it) and this content. It then refreshes
 this worktree's reservation, so env gives the variables at once; other worktrees pick it
-up at their next env or allocate. --revoke takes back every approval of this repository.
+up at their next env or allocate. --show prints exactly what trust would print about the
+config, and approves nothing: review a config before you decide. --revoke takes back
+every approval of this repository and refreshes this worktree at once: its dotenv
+blocks go (only the marked block; each file is left as it was before the block came).
+Other worktrees drop theirs at their next allocate or hook, as they do when the config
+changes to one that is not approved.
 
 To trust every repository under a directory of yours, in your own git config:
 git config --global --add worktree-ports.trustedPath ~/src
@@ -44,10 +51,14 @@ allow one in your git config (worktree-ports.allowEnv).
 
 Exit codes: 0 ok, 1 error (a config that does not load), 2 usage or not inside a
 worktree.`,
-		Example: `  git worktree-ports trust
+		Example: `  git worktree-ports trust --show
+  git worktree-ports trust
   git worktree-ports trust --revoke`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if opts.Show && opts.Revoke {
+				return usageErrorf(c, "--show and --revoke: choose one")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -55,6 +66,7 @@ worktree.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Revoke, "revoke", false, "take back every approval of this repository")
+	cmd.Flags().BoolVar(&opts.Show, "show", false, "print what the config asks for beyond the ports, and approve nothing")
 	return cmd
 }
 
@@ -92,6 +104,15 @@ func trustRun(ctx context.Context, opts *TrustOptions) error {
 		return nil
 	}
 	printAsks(f.ErrOut, cfg)
+	if opts.Show {
+		// A review: the store is not written, the reservation not refreshed.
+		state := "not approved: `git worktree-ports trust` approves this content"
+		if store.Approved(trust.ID(repo.Loc.CommonDir, cfg.Digest)) {
+			state = "already approved (`git worktree-ports trust --revoke` takes it back)"
+		}
+		fmt.Fprintf(f.ErrOut, "%s; --show approved nothing\n", state)
+		return nil
+	}
 	if err := store.Approve(repo.Loc.CommonDir, cfg.Digest); err != nil {
 		return err
 	}

@@ -132,6 +132,7 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	// What the config asks beyond the ports waits for this user's approval (package
 	// trust); until then the ports alone, and one line that says so.
 	approval := repo.Approve(cfg, g.Getenv)
+	listed := cfg.Dotenv // the dotenv files the config lists, approved or not
 	cfg = approval.Config
 	if approval.Note != "" {
 		say(diag.Warning{Kind: diag.Unapproved, Text: approval.Note})
@@ -207,6 +208,10 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 		if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: root, Files: cfg.Dotenv, Env: o.Env, Warn: warn}, claim.Vars(root, res.Reservation)); len(changed) > 0 {
 			res.Message += "; wrote " + untrusted.New(strings.Join(changed, ", ")).String()
 			res.Dotenv = changed
+		}
+		// A block an earlier approval wrote goes with the approval.
+		if gone := dotenvfile.Withdraw(ctx, dotenvfile.Options{Root: root, Files: listed, Env: o.Env, Warn: warn}, cfg.Dotenv); len(gone) > 0 {
+			res.Message += "; removed the block from " + untrusted.New(strings.Join(gone, ", ")).String() + " (the config is not approved)"
 		}
 	}
 	return res, nil

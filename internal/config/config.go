@@ -174,7 +174,28 @@ func (c Config) Validate() error {
 // "", "" when there is none. Keys are those of the file, so Parse and
 // ApplyGit can each attribute the problem to where it came from.
 func (c Config) check() (key, msg string) {
-	s := c.Spec
+	if k, msg := checkBounds(c.Spec); msg != "" {
+		return k, msg
+	}
+	envOwner := map[string]string{
+		EnvRoot: "reserved by git-worktree-ports",
+		EnvSlot: "reserved by git-worktree-ports",
+	}
+	names, k, msg := checkServices(c.Spec.Services, c.Spec.Width, c.allow, envOwner)
+	if msg != "" {
+		return k, msg
+	}
+	if k, msg := checkMain(c.Spec.Services); msg != "" {
+		return k, msg
+	}
+	if k, msg := checkVars(c.Vars, names, c.allow, envOwner); msg != "" {
+		return k, msg
+	}
+	return checkDotenv(c.Dotenv)
+}
+
+// checkBounds checks the numbers of a spec: width, range, avoid and how many services.
+func checkBounds(s bundle.Spec) (key, msg string) {
 	if s.Width < 1 || s.Width > bundle.MaxWidth {
 		return "width", fmt.Sprintf("width %d is outside 1-%d", s.Width, bundle.MaxWidth)
 	}
@@ -192,52 +213,56 @@ func (c Config) check() (key, msg string) {
 			return fmt.Sprintf("avoid[%d]", i), fmt.Sprintf("%v is not a port or a range in 1-%d", r, bundle.MaxPort)
 		}
 	}
-
 	if len(s.Services) > bundle.MaxServices {
 		return "services", fmt.Sprintf("%d services, more than the %d allowed (main ports would be reserved on the whole machine)", len(s.Services), bundle.MaxServices)
 	}
+	return "", ""
+}
 
-	envOwner := map[string]string{
-		EnvRoot: "reserved by git-worktree-ports",
-		EnvSlot: "reserved by git-worktree-ports",
-	}
+// checkServices checks each service's name, offset, env name and health path, and
+// returns the set of service names, which vars' templates may name. envOwner says who
+// holds each env name so far; it records the services' names for checkVars.
+func checkServices(svcs []bundle.Service, width int, allow envname.Allow, envOwner map[string]string) (names map[string]bool, key, msg string) {
 	offsetOwner := map[int]string{}
-	names := map[string]bool{}
-	for _, sv := range s.Services {
+	names = map[string]bool{}
+	for _, sv := range svcs {
 		k := "services." + sv.Name
 		switch {
 		case !validServiceName(sv.Name):
-			return k, fmt.Sprintf("service name %q is not [A-Za-z0-9][A-Za-z0-9_.-]*", sv.Name)
+			return nil, k, fmt.Sprintf("service name %q is not [A-Za-z0-9][A-Za-z0-9_.-]*", sv.Name)
 		case isBuiltin(sv.Name):
-			return k, fmt.Sprintf("service name %q is taken by the {%s} placeholder", sv.Name, sv.Name)
+			return nil, k, fmt.Sprintf("service name %q is taken by the {%s} placeholder", sv.Name, sv.Name)
 		case names[sv.Name]:
-			return k, fmt.Sprintf("service %q is listed twice", sv.Name)
+			return nil, k, fmt.Sprintf("service %q is listed twice", sv.Name)
 		}
 		names[sv.Name] = true
-		if sv.Offset < 0 || sv.Offset >= s.Width {
-			return k + ".offset", fmt.Sprintf("offset %d is not below width %d", sv.Offset, s.Width)
+		if sv.Offset < 0 || sv.Offset >= width {
+			return nil, k + ".offset", fmt.Sprintf("offset %d is not below width %d", sv.Offset, width)
 		}
 		if other, ok := offsetOwner[sv.Offset]; ok {
-			return k + ".offset", fmt.Sprintf("offset %d is already used by service %s", sv.Offset, other)
+			return nil, k + ".offset", fmt.Sprintf("offset %d is already used by service %s", sv.Offset, other)
 		}
 		offsetOwner[sv.Offset] = sv.Name
-		if err := envname.Check(sv.Env, c.allow); err != nil {
-			return k + ".env", err.Error()
+		if err := envname.Check(sv.Env, allow); err != nil {
+			return nil, k + ".env", err.Error()
 		}
 		if owner, ok := envOwner[sv.Env]; ok {
-			return k + ".env", fmt.Sprintf("env name %s is already %s", sv.Env, owner)
+			return nil, k + ".env", fmt.Sprintf("env name %s is already %s", sv.Env, owner)
 		}
 		envOwner[sv.Env] = "used by service " + sv.Name
 		if sv.Health != "" && !strings.HasPrefix(sv.Health, "/") {
-			return k + ".health", fmt.Sprintf("health %q does not start with /", sv.Health)
+			return nil, k + ".health", fmt.Sprintf("health %q does not start with /", sv.Health)
 		}
 	}
-	if k, msg := checkMain(s.Services); msg != "" {
-		return k, msg
-	}
-	for _, v := range c.Vars {
+	return names, "", ""
+}
+
+// checkVars checks each var's name (against envOwner, which holds the services' names)
+// and template, whose placeholders may name the services in names.
+func checkVars(vars []Var, names map[string]bool, allow envname.Allow, envOwner map[string]string) (key, msg string) {
+	for _, v := range vars {
 		k := "vars." + v.Name
-		if err := envname.Check(v.Name, c.allow); err != nil {
+		if err := envname.Check(v.Name, allow); err != nil {
 			return k, err.Error()
 		}
 		if owner, ok := envOwner[v.Name]; ok {
@@ -252,7 +277,7 @@ func (c Config) check() (key, msg string) {
 			return k, err.Error()
 		}
 	}
-	return checkDotenv(c.Dotenv)
+	return "", ""
 }
 
 // checkMain checks services.<name>.main: every service names one or none does, each

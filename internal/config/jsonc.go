@@ -31,38 +31,16 @@ func stripJSONC(data []byte) ([]byte, error) {
 		switch {
 		case c == '"':
 			lastComma, prev = -1, '"'
-			i++
-			for i < len(out) && out[i] != '"' {
-				if out[i] == '\\' {
-					i++ // skip the escaped byte, which may be a quote
-				}
-				i++
-			}
-			i++ // the closing quote; an unterminated string is left for the JSON parser to report
+			i = skipString(out, i)
 		case c == '/' && i+1 < len(out) && out[i+1] == '/':
 			for i < len(out) && out[i] != '\n' {
 				out[i] = ' '
 				i++
 			}
 		case c == '/' && i+1 < len(out) && out[i+1] == '*':
-			start := i
-			out[i], out[i+1] = ' ', ' '
-			i += 2
-			for {
-				if i+1 >= len(out) {
-					line, col := position(data, start)
-					return nil, fmt.Errorf("line %d, column %d: %w", line, col, errUnterminatedComment)
-				}
-				if out[i] == '*' && out[i+1] == '/' {
-					out[i], out[i+1] = ' ', ' '
-					i += 2
-					break
-				}
-				// Newlines stay, so line numbers after the comment are right.
-				if out[i] != '\n' {
-					out[i] = ' '
-				}
-				i++
+			var err error
+			if i, err = blankBlockComment(data, out, i); err != nil {
+				return nil, err
 			}
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
@@ -100,4 +78,39 @@ func position(data []byte, offset int) (line, col int) {
 		}
 	}
 	return line, col
+}
+
+// skipString returns the offset after the JSON string that starts at out[i], a quote.
+func skipString(out []byte, i int) int {
+	i++
+	for i < len(out) && out[i] != '"' {
+		if out[i] == '\\' {
+			i++ // skip the escaped byte, which may be a quote
+		}
+		i++
+	}
+	return i + 1 // the closing quote; an unterminated string is left for the JSON parser to report
+}
+
+// blankBlockComment blanks the /* */ comment that starts at out[i] and returns the
+// offset after it; data, the original bytes, places an unterminated one in the error.
+func blankBlockComment(data, out []byte, i int) (int, error) {
+	start := i
+	out[i], out[i+1] = ' ', ' '
+	i += 2
+	for {
+		if i+1 >= len(out) {
+			line, col := position(data, start)
+			return 0, fmt.Errorf("line %d, column %d: %w", line, col, errUnterminatedComment)
+		}
+		if out[i] == '*' && out[i+1] == '/' {
+			out[i], out[i+1] = ' ', ' '
+			return i + 2, nil
+		}
+		// Newlines stay, so line numbers after the comment are right.
+		if out[i] != '\n' {
+			out[i] = ' '
+		}
+		i++
+	}
 }

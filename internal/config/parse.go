@@ -41,107 +41,20 @@ func (p *parser) errorf(key, format string, args ...any) error {
 }
 
 func (p *parser) parse(data []byte) (Config, error) {
-	clean, err := stripJSONC(data)
+	root, err := p.document(data)
 	if err != nil {
-		return Config{}, &Error{File: p.file, Msg: err.Error()}
-	}
-	if strings.TrimSpace(string(clean)) == "" {
-		return Config{}, p.errorf("", "file is empty; it must hold a JSON object")
-	}
-	// encoding/json validates strictly and says where the syntax breaks;
-	// gjson then walks the valid document in file order, duplicates and all.
-	if !json.Valid(clean) {
-		var v any
-		err := json.Unmarshal(clean, &v)
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			// Offset counts the bytes read, the offending one included.
-			line, col := position(data, max(int(se.Offset)-1, 0))
-			return Config{}, p.errorf("", "line %d, column %d: %v", line, col, se)
-		}
-		return Config{}, p.errorf("", "not valid JSON")
-	}
-	root := gjson.ParseBytes(clean)
-	if !root.IsObject() {
-		return Config{}, p.errorf("", "must be a JSON object, not %s", typeName(root))
-	}
-
-	if err := p.controls(root, ""); err != nil {
 		return Config{}, err
 	}
-
 	c := Default()
 	c.Source = p.file
 	c.allow = p.allow
 	c.Spec.Services = nil
 	haveServices := false
 	err = p.object(root, "", func(key string, v gjson.Result) error {
-		switch key {
-		case "range":
-			if v.Type != gjson.String {
-				return p.errorf(key, "must be a string like %q, not %s", DefaultRange, typeName(v))
-			}
-			r, err := bundle.ParseRange(v.Str)
-			if err != nil {
-				return p.errorf(key, "%v", err)
-			}
-			c.Spec.Range = r
-		case "width":
-			n, err := p.integer(key, v)
-			if err != nil {
-				return err
-			}
-			c.Spec.Width = n
-		case "services":
+		if key == "services" {
 			haveServices = true
-			return p.object(v, key, func(name string, v gjson.Result) error {
-				sv, err := p.service("services."+name, name, v)
-				c.Spec.Services = append(c.Spec.Services, sv)
-				return err
-			})
-		case "avoid":
-			if !v.IsArray() {
-				return p.errorf(key, "must be an array of ports and \"lo-hi\" ranges, not %s", typeName(v))
-			}
-			for i, item := range v.Array() {
-				k := fmt.Sprintf("avoid[%d]", i)
-				r, err := p.avoidItem(k, item)
-				if err != nil {
-					return err
-				}
-				c.Spec.Avoid = append(c.Spec.Avoid, r)
-			}
-		case "vars":
-			return p.object(v, key, func(name string, v gjson.Result) error {
-				if v.Type != gjson.String {
-					return p.errorf("vars."+name, "must be a template string, not %s", typeName(v))
-				}
-				c.Vars = append(c.Vars, Var{Name: name, Template: v.Str})
-				return nil
-			})
-		case "dotenv":
-			if !v.IsArray() {
-				return p.errorf(key, "must be an array of file paths relative to the worktree's top level, not %s", typeName(v))
-			}
-			c.Dotenv = []string{}
-			for i, item := range v.Array() {
-				if item.Type != gjson.String {
-					return p.errorf(fmt.Sprintf("dotenv[%d]", i), "must be a file path, a string, not %s", typeName(item))
-				}
-				c.Dotenv = append(c.Dotenv, item.Str)
-			}
-		case "$schema":
-			// For editors (SchemaURL); the tool has nothing to check against it.
-			if v.Type != gjson.String {
-				return p.errorf(key, "must be the URL of the JSON Schema, a string, not %s", typeName(v))
-			}
-		default:
-			if strings.EqualFold(key, "allowEnv") {
-				return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", AllowEnvSetting.Key)
-			}
-			return p.errorf(key, "unknown key (known: %s)", strings.Join(Keys, ", "))
 		}
-		return nil
+		return p.member(&c, key, v)
 	})
 	if err != nil {
 		return Config{}, err
@@ -155,6 +68,125 @@ func (p *parser) parse(data []byte) (Config, error) {
 		return Config{}, p.errorf(k, "%s", msg)
 	}
 	return c, nil
+}
+
+// document strips the comments from data and returns the JSON object it holds, with
+// an error that says where the syntax breaks, or that names a control character.
+func (p *parser) document(data []byte) (gjson.Result, error) {
+	clean, err := stripJSONC(data)
+	if err != nil {
+		return gjson.Result{}, &Error{File: p.file, Msg: err.Error()}
+	}
+	if strings.TrimSpace(string(clean)) == "" {
+		return gjson.Result{}, p.errorf("", "file is empty; it must hold a JSON object")
+	}
+	// encoding/json validates strictly and says where the syntax breaks;
+	// gjson then walks the valid document in file order, duplicates and all.
+	if !json.Valid(clean) {
+		var v any
+		err := json.Unmarshal(clean, &v)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			// Offset counts the bytes read, the offending one included.
+			line, col := position(data, max(int(se.Offset)-1, 0))
+			return gjson.Result{}, p.errorf("", "line %d, column %d: %v", line, col, se)
+		}
+		return gjson.Result{}, p.errorf("", "not valid JSON")
+	}
+	root := gjson.ParseBytes(clean)
+	if !root.IsObject() {
+		return gjson.Result{}, p.errorf("", "must be a JSON object, not %s", typeName(root))
+	}
+	if err := p.controls(root, ""); err != nil {
+		return gjson.Result{}, err
+	}
+	return root, nil
+}
+
+// member reads one top-level key of the file into c: the table of the file's keys.
+func (p *parser) member(c *Config, key string, v gjson.Result) error {
+	switch key {
+	case "range":
+		if v.Type != gjson.String {
+			return p.errorf(key, "must be a string like %q, not %s", DefaultRange, typeName(v))
+		}
+		r, err := bundle.ParseRange(v.Str)
+		if err != nil {
+			return p.errorf(key, "%v", err)
+		}
+		c.Spec.Range = r
+	case "width":
+		n, err := p.integer(key, v)
+		if err != nil {
+			return err
+		}
+		c.Spec.Width = n
+	case "services":
+		return p.object(v, key, func(name string, v gjson.Result) error {
+			sv, err := p.service("services."+name, name, v)
+			c.Spec.Services = append(c.Spec.Services, sv)
+			return err
+		})
+	case "avoid":
+		avoid, err := p.avoid(key, v)
+		c.Spec.Avoid = avoid
+		return err
+	case "vars":
+		return p.object(v, key, func(name string, v gjson.Result) error {
+			if v.Type != gjson.String {
+				return p.errorf("vars."+name, "must be a template string, not %s", typeName(v))
+			}
+			c.Vars = append(c.Vars, Var{Name: name, Template: v.Str})
+			return nil
+		})
+	case "dotenv":
+		files, err := p.dotenv(key, v)
+		c.Dotenv = files
+		return err
+	case "$schema":
+		// For editors (SchemaURL); the tool has nothing to check against it.
+		if v.Type != gjson.String {
+			return p.errorf(key, "must be the URL of the JSON Schema, a string, not %s", typeName(v))
+		}
+	default:
+		if strings.EqualFold(key, "allowEnv") {
+			return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", AllowEnvSetting.Key)
+		}
+		return p.errorf(key, "unknown key (known: %s)", strings.Join(Keys, ", "))
+	}
+	return nil
+}
+
+// avoid reads "avoid": ports and "lo-hi" ranges.
+func (p *parser) avoid(key string, v gjson.Result) ([]bundle.Range, error) {
+	if !v.IsArray() {
+		return nil, p.errorf(key, "must be an array of ports and \"lo-hi\" ranges, not %s", typeName(v))
+	}
+	var out []bundle.Range
+	for i, item := range v.Array() {
+		r, err := p.avoidItem(fmt.Sprintf("avoid[%d]", i), item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// dotenv reads "dotenv": file paths, which checkDotenv checks once the file is read.
+// An empty list is not nil: the file said there are none.
+func (p *parser) dotenv(key string, v gjson.Result) ([]string, error) {
+	if !v.IsArray() {
+		return nil, p.errorf(key, "must be an array of file paths relative to the worktree's top level, not %s", typeName(v))
+	}
+	files := []string{}
+	for i, item := range v.Array() {
+		if item.Type != gjson.String {
+			return nil, p.errorf(fmt.Sprintf("dotenv[%d]", i), "must be a file path, a string, not %s", typeName(item))
+		}
+		files = append(files, item.Str)
+	}
+	return files, nil
 }
 
 // object calls fn for each member of the JSON object v, in file order. It

@@ -63,40 +63,10 @@ func (c Config) Env(t TemplateData) ([]EnvVar, error) {
 		}
 		var b strings.Builder
 		for _, s := range segs {
-			if !s.placeholder {
+			if s.placeholder {
+				b.WriteString(t.value(s.text, byName))
+			} else {
 				b.WriteString(s.text)
-				continue
-			}
-			switch s.text {
-			case "repo":
-				b.WriteString(t.Repo)
-			case "worktree":
-				b.WriteString(t.Worktree)
-			case "root":
-				b.WriteString(t.Root)
-			case "slot":
-				if t.Main {
-					b.WriteString(MainSlot)
-				} else {
-					b.WriteString(strconv.Itoa(t.Slot))
-				}
-			case "base":
-				b.WriteString(strconv.Itoa(t.Base))
-			case "repo-slug":
-				b.WriteString(slug.Make(t.Repo))
-			case "worktree-slug":
-				b.WriteString(slug.Make(t.Worktree))
-			case "branch":
-				b.WriteString(t.Branch)
-			case "branch-slug":
-				// Never empty: a detached HEAD has no branch, so the worktree names it.
-				if t.Branch == "" {
-					b.WriteString(slug.Make(t.Worktree))
-				} else {
-					b.WriteString(slug.Make(t.Branch))
-				}
-			default:
-				b.WriteString(strconv.Itoa(byName[s.text]))
 			}
 		}
 		if r, bad := untrusted.Control(b.String()); bad {
@@ -188,4 +158,37 @@ func known(services map[string]bool) string {
 		names = append(names, "{"+b+"}")
 	}
 	return strings.Join(names, ", ")
+}
+
+// value is what placeholder name stands for in t: a built-in one, or else a service's
+// port from byName.
+func (t TemplateData) value(name string, byName map[string]int) string {
+	switch name {
+	case "repo":
+		return t.Repo
+	case "worktree":
+		return t.Worktree
+	case "root":
+		return t.Root
+	case "slot":
+		if t.Main {
+			return MainSlot
+		}
+		return strconv.Itoa(t.Slot)
+	case "base":
+		return strconv.Itoa(t.Base)
+	case "repo-slug":
+		return slug.Make(t.Repo)
+	case "worktree-slug":
+		return slug.Make(t.Worktree)
+	case "branch":
+		return t.Branch
+	case "branch-slug":
+		// Never empty: a detached HEAD has no branch, so the worktree names it.
+		if t.Branch == "" {
+			return slug.Make(t.Worktree)
+		}
+		return slug.Make(t.Branch)
+	}
+	return strconv.Itoa(byName[name])
 }

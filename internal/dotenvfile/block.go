@@ -10,7 +10,9 @@
 // mode 0600 that git ignores (reserve.DotenvTempPrefix); and a file git tracks, a path
 // with "..", a path with a symlink anywhere on it, one into a git directory or through a
 // directory that holds a .git entry (a nested worktree, a submodule, a nested clone), any
-// of the tool's own files at any depth, and a read-only file are refused with a warning
+// of the tool's own files at any depth (each in every spelling NTFS or HFS+ reads as
+// .git or as the tool's file, as git's verify_path does), and a read-only file are
+// refused with a warning
 // and never written. The checks look before the write, and the write itself goes
 // through no symlink (safefile.OpenBeneath), so one swapped in meanwhile fails it.
 //

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -179,6 +180,44 @@ func Release(ctx context.Context, o Options) []string {
 	return changed
 }
 
+// Withdraw removes the block from each file o lists that is not in inEffect: the files
+// of a config whose dotenv list is not in effect because the config is not approved
+// (after `trust --revoke`, or a change that arrived with git pull). A block an earlier
+// approval wrote would otherwise go on handing its variables to whatever reads the file
+// (docker compose reads .env). It removes only the block, as Release does, with the same
+// path checks as a write; a file that is refused, missing, or holds no block of ours is
+// passed over without a word, since nothing of ours is there to withdraw (the config
+// that lists it is not approved, so its list is not the user's choice). It returns the
+// files it changed, as listed.
+func Withdraw(ctx context.Context, o Options, inEffect []string) []string {
+	kept := map[string]bool{}
+	for _, f := range inEffect {
+		kept[f] = true
+	}
+	quiet := o
+	quiet.Files, quiet.Warn = nil, nil
+	for _, f := range o.Files {
+		if !kept[f] {
+			quiet.Files = append(quiet.Files, f)
+		}
+	}
+	if len(quiet.Files) == 0 {
+		return nil
+	}
+	var changed []string
+	for _, f := range quiet.targets(ctx) {
+		d, ok := f.open(quiet, "block not removed")
+		if !ok {
+			continue
+		}
+		if old, exists, mode, ok := f.read(quiet, d); ok && exists && f.strip(o, d, old, mode) {
+			changed = append(changed, f.name)
+		}
+		d.Close()
+	}
+	return changed
+}
+
 // release removes the block from the file f in its open directory d, and reports
 // whether it changed the file.
 func (f target) release(o Options, d *safefile.Dir) bool {
@@ -186,6 +225,13 @@ func (f target) release(o Options, d *safefile.Dir) bool {
 	if !ok || !exists {
 		return false
 	}
+	return f.strip(o, d, old, mode)
+}
+
+// strip removes the block from old, the bytes of the file f (of the given mode) in
+// its open directory d, and reports whether it changed the file. A block that cannot
+// be removed is warned about.
+func (f target) strip(o Options, d *safefile.Dir, old []byte, mode fs.FileMode) bool {
 	data, remove, found, err := Strip(old)
 	switch {
 	case err != nil:
@@ -329,11 +375,37 @@ func (o Options) crossing(rel string) string {
 		case i == len(comps)-1 || !fi.IsDir():
 			return ""
 		}
-		if _, err := os.Lstat(filepath.Join(cur, ".git")); !errors.Is(err, fs.ErrNotExist) {
+		if holdsDotGit(cur) {
 			return fmt.Sprintf("%s holds a .git entry (a nested worktree, a submodule or a nested clone), so its files are not this worktree's", untrusted.New(sub))
 		}
 	}
 	return ""
+}
+
+// holdsDotGit reports whether the directory dir has an entry that is .git to some file
+// system (fspath.IsDotGit: ".git", or ".GIT.", "git~1", ".g\u200cit" as NTFS or HFS+
+// read them), so that the check holds for a checkout on any of them. A directory that
+// cannot be listed counts as holding one: its files are not written.
+func holdsDotGit(dir string) bool {
+	if _, err := os.Lstat(filepath.Join(dir, ".git")); !errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	for {
+		names, err := f.Readdirnames(256)
+		for _, n := range names {
+			if fspath.IsDotGit(n) {
+				return true
+			}
+		}
+		if err != nil {
+			return false // io.EOF, or a listing cut short: what was seen holds none
+		}
+	}
 }
 
 // errnoOf drops the operation and path from err: the message names the path already.
@@ -350,10 +422,21 @@ func errnoOf(err error) error {
 const ownPrefix = ".worktree-ports"
 
 // isOwn reports whether a base name is in the tool's own namespace, compared as a
-// case-insensitive file system would.
+// case-insensitive file system would, with the code points HFS+ ignores dropped first
+// (".worktree\u200c-ports.json" is the reservation there), or is an NTFS 8.3 short name
+// of one (WORKTR~1.JSO).
 func isOwn(base string) bool {
-	return len(base) >= len(ownPrefix) && strings.EqualFold(base[:len(ownPrefix)], ownPrefix)
+	base = fspath.StripHFSIgnorable(base)
+	if len(base) >= len(ownPrefix) && strings.EqualFold(base[:len(ownPrefix)], ownPrefix) {
+		return true
+	}
+	return len(base) >= len(ownShort)+1 && strings.EqualFold(base[:len(ownShort)], ownShort) &&
+		base[len(ownShort)] >= '1' && base[len(ownShort)] <= '9'
 }
+
+// ownShort begins the NTFS 8.3 short name of each of the tool's files (the leading dot
+// dropped, the name cut to six characters, then "~" and a digit).
+const ownShort = "worktr~"
 
 // tracked asks git, in one process, which of the files are in its index, and returns
 // their paths relative to the top level.
@@ -423,11 +506,12 @@ func hasDotDot(p string) bool {
 }
 
 // inGitDir reports whether a slash-separated path relative to the worktree lies in a
-// .git directory (this worktree's, a nested repository's), compared as a
-// case-insensitive file system would.
+// .git directory (this worktree's, a nested repository's), on any file system: a
+// component that NTFS or HFS+ reads as .git (".git.", "GIT~1", ".git::$INDEX_ALLOCATION",
+// ".g\u200cit") counts, as in git's verify_path (fspath.IsDotGit).
 func inGitDir(rel string) bool {
 	for _, c := range strings.Split(rel, "/") {
-		if strings.EqualFold(c, ".git") {
+		if fspath.IsDotGit(c) {
 			return true
 		}
 	}

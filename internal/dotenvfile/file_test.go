@@ -362,3 +362,53 @@ func TestKeepRemovesLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// TestWithdraw: the block goes from the listed files that are not in effect, byte for
+// byte as Release leaves them; a file in effect keeps its block; a refused path, a
+// missing file and a file with no block of ours are passed over without a word; a
+// read-only file with our block is warned about.
+func TestWithdraw(t *testing.T) {
+	sb := gittest.New(t)
+	root := sb.Repo("repo")
+	sb.Write(filepath.Join(root, ".gitignore"), ".env*\nserver/\n")
+	sb.Write(filepath.Join(root, "server", ".env.local"), "SECRET=s3\n")
+	sb.Write(filepath.Join(root, ".env.mine"), "MINE=1\n")
+	before := read(t, filepath.Join(root, "server", ".env.local"))
+	if changed, warnings := keep(t, sb, root, ".env", "server/.env.local", ".env.kept", ".env.ro"); len(changed) != 4 || len(warnings) != 0 {
+		t.Fatalf("Keep changed %q, warned %q", changed, warnings)
+	}
+	ro := filepath.Join(root, ".env.ro")
+	withRO := read(t, ro)
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+
+	var warnings []string
+	listed := []string{".env", "server/.env.local", ".env.kept", ".env.mine", ".env.missing", "../outside", ".git/config", ".env.ro"}
+	changed := Withdraw(context.Background(), Options{Root: root, Files: listed, Env: sb.Env, Warn: func(s string) { warnings = append(warnings, s) }}, []string{".env.kept"})
+	if !slices.Equal(changed, []string{".env", "server/.env.local"}) {
+		t.Errorf("Withdraw changed %q", changed)
+	}
+	if len(warnings) != 1 || !warned(warnings, "dotenv file .env.ro: block not removed: it is read-only") {
+		t.Errorf("warnings = %q", warnings)
+	}
+	if _, err := os.Lstat(filepath.Join(root, ".env")); !os.IsNotExist(err) {
+		t.Errorf(".env, which the block made, is still there: %v", err)
+	}
+	if got := read(t, filepath.Join(root, "server", ".env.local")); got != before {
+		t.Errorf("server/.env.local = %q, want %q", got, before)
+	}
+	if got := read(t, filepath.Join(root, ".env.kept")); got != block(beginCreated) {
+		t.Errorf(".env.kept, in effect, = %q", got)
+	}
+	if got := read(t, filepath.Join(root, ".env.mine")); got != "MINE=1\n" {
+		t.Errorf(".env.mine = %q", got)
+	}
+	if got := read(t, ro); got != withRO {
+		t.Errorf(".env.ro = %q", got)
+	}
+	// Everything in effect: nothing to do, not even a git process.
+	if changed := Withdraw(context.Background(), Options{Root: root, Files: []string{".env.kept"}}, []string{".env.kept"}); changed != nil {
+		t.Errorf("Withdraw of files in effect changed %q", changed)
+	}
+}

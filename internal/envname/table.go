@@ -198,6 +198,65 @@ var Rules = []Rule{
 	// npm reads any npm_config_* (case-insensitively) as a config key, among them
 	// script-shell and node-options.
 	{Reader: "read by npm", Source: "npm-config(7), Environment Variables", Names: []string{"npm_config_*", "NPM_CONFIG_*"}},
+	// .NET loads the assemblies DOTNET_STARTUP_HOOKS names before Main, and the
+	// runtime loads the profiler DLL the CORECLR_* (.NET Core) or COR_* (.NET
+	// Framework) variables name into every process; the _32, _64, _ARM32 and _ARM64
+	// variants of the path are covered by the prefixes.
+	{Reader: "read by .NET", Source: "Microsoft Learn: .NET environment variables (DOTNET_STARTUP_HOOKS); host startup hook design (docs/design/features/host-startup-hook.md)", Names: []string{
+		"DOTNET_STARTUP_HOOKS",
+	}},
+	{Reader: "read by the .NET runtime", Source: "Microsoft Learn: Profiling overview, Loading a profiler (CORECLR_ENABLE_PROFILING, CORECLR_PROFILER, CORECLR_PROFILER_PATH[_32|_64])", Names: []string{
+		"CORECLR_ENABLE_PROFILING", "CORECLR_PROFILER*",
+	}},
+	{Reader: "read by the .NET Framework", Source: "Microsoft Learn: Setting up a profiling environment (COR_ENABLE_PROFILING, COR_PROFILER, COR_PROFILER_PATH)", Names: []string{
+		"COR_ENABLE_PROFILING", "COR_PROFILER*",
+	}},
+	// lua runs LUA_INIT (or LUA_INIT_5_4, ... for its version) as code, or the file
+	// it names after "@", before the script; LUA_PATH and LUA_CPATH choose the modules
+	// require loads.
+	{Reader: "read by lua", Source: "lua(1), ENVIRONMENT VARIABLES; Lua 5.4 Reference Manual 6.3 (package.path)", Names: []string{
+		"LUA_INIT*", "LUA_PATH*", "LUA_CPATH*",
+	}},
+	// php.ini sets auto_prepend_file, which runs a file before every script.
+	{Reader: "read by php", Source: "PHP manual: The configuration file (PHPRC, PHP_INI_SCAN_DIR)", Names: []string{
+		"PHPRC", "PHP_INI_SCAN_DIR",
+	}},
+	// R runs the R_PROFILE files as R code at start-up and reads R_ENVIRON's, which
+	// can set R_PROFILE_USER in turn.
+	{Reader: "read by R", Source: "R manual: Startup (?Startup: R_ENVIRON, R_ENVIRON_USER, R_PROFILE, R_PROFILE_USER)", Names: []string{
+		"R_PROFILE", "R_PROFILE_USER", "R_ENVIRON", "R_ENVIRON_USER",
+	}},
+	// Any Electron app (VS Code, Slack, ...) then runs its first argument as a
+	// node script, with none of its own checks.
+	{Reader: "read by Electron", Source: "Electron docs: Environment Variables (ELECTRON_RUN_AS_NODE)", Names: []string{
+		"ELECTRON_RUN_AS_NODE",
+	}},
+	// Toolkits and libraries that load the shared objects a variable points to
+	// into every program that uses them.
+	{Reader: "read by GTK", Source: "GTK 3 reference: Running GTK Applications, Environment variables (GTK_MODULES, GTK3_MODULES, GTK_PATH)", Names: []string{
+		"GTK_MODULES", "GTK3_MODULES", "GTK_PATH",
+	}},
+	{Reader: "read by Qt", Source: "Qt documentation: How to Create Qt Plugins, Locating Plugins (QT_PLUGIN_PATH); Qt for Linux/X11 (QT_QPA_PLATFORM_PLUGIN_PATH)", Names: []string{
+		"QT_PLUGIN_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH",
+	}},
+	{Reader: "read by GStreamer", Source: "GStreamer docs: Running GStreamer Applications (GST_PLUGIN_PATH, GST_PLUGIN_SYSTEM_PATH, their _1_0 forms)", Names: []string{
+		"GST_PLUGIN_PATH*", "GST_PLUGIN_SYSTEM_PATH*",
+	}},
+	{Reader: "read by GIO", Source: "GIO reference: Running GIO applications (GIO_MODULE_DIR, GIO_EXTRA_MODULES)", Names: []string{
+		"GIO_MODULE_DIR", "GIO_EXTRA_MODULES",
+	}},
+	{Reader: "read by OpenSSL", Source: "openssl-env(7) (OPENSSL_CONF, OPENSSL_CONF_INCLUDE, OPENSSL_ENGINES, OPENSSL_MODULES)", Names: []string{
+		"OPENSSL_CONF", "OPENSSL_CONF_INCLUDE", "OPENSSL_ENGINES", "OPENSSL_MODULES",
+	}},
+	// Tcl sources the pkgIndex.tcl of every directory TCLLIBPATH lists, and init.tcl
+	// from TCL_LIBRARY.
+	{Reader: "read by tcl", Source: "tclsh(1); library(n), tcl_pkgPath and TCLLIBPATH; tclvars(n), env(TCL_LIBRARY)", Names: []string{
+		"TCLLIBPATH", "TCL_LIBRARY",
+	}},
+	// Emacs loads site-start.el and every library from these directories.
+	{Reader: "read by emacs", Source: "GNU Emacs manual, General Variables (EMACSLOADPATH)", Names: []string{
+		"EMACSLOADPATH",
+	}},
 
 	// Windows, where names are matched in any case (ComSpec is COMSPEC): the command
 	// interpreter system() and .bat files run, what counts as a program, where the

@@ -22,76 +22,29 @@ import (
 // GIT_CONFIG_PARAMETERS). The repository's own file is
 // also checked for what makes git's answers differ from ours (repositoryFormat).
 func (f *Files) configChain() ([]configFile, *repoFormat, error) {
+	if err := f.checkConfigEnv(); err != nil {
+		return nil, nil, err
+	}
 	var chain []configFile
-	for _, name := range []string{"GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL", "XDG_CONFIG_HOME", "HOME"} {
-		// A relative path would be taken from git's working directory, which is not ours.
-		if v, ok := f.getenv(name); ok && v != "" && !filepath.IsAbs(v) {
-			return nil, nil, fallback("%s=%q is not an absolute path", name, v)
+	add := func(path string, repository bool) error {
+		file, ok, err := readChainFile(path, repository)
+		if ok {
+			chain = append(chain, file)
 		}
+		return err
 	}
-	if home, ok := f.getenv("HOME"); ok && home == "" {
-		return nil, nil, fallback("HOME is empty")
-	}
-	add := func(path string, optional, repository bool) error {
-		entries, err := readConfigFile(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) && optional:
-			return nil
-		case err != nil:
-			return fallback("config file %s: %v", path, err)
-		}
-		for _, e := range entries {
-			if sec, _, _ := strings.Cut(e.key, "."); sec == "include" || sec == "includeif" {
-				return fallback("config file %s has %s (includes are left to git)", path, e.key)
-			}
-		}
-		chain = append(chain, configFile{path: path, entries: entries, repository: repository})
-		return nil
-	}
-
-	nosystem, err := f.envBool("GIT_CONFIG_NOSYSTEM")
+	user, err := f.userConfigFiles()
 	if err != nil {
 		return nil, nil, err
 	}
-	if !nosystem {
-		system, ok := f.getenv("GIT_CONFIG_SYSTEM")
-		if !ok {
-			if system, err = f.systemConfig(); err != nil {
-				return nil, nil, err
-			}
-		}
-		if system != "" {
-			if err := add(system, true, false); err != nil {
-				return nil, nil, err
-			}
-		}
-	}
-	if global, ok := f.getenv("GIT_CONFIG_GLOBAL"); ok {
-		if global != "" {
-			if err := add(global, true, false); err != nil {
-				return nil, nil, err
-			}
-		}
-	} else {
-		home, haveHome := f.getenv("HOME")
-		if xdg, _ := f.getenv("XDG_CONFIG_HOME"); xdg != "" {
-			if err := add(filepath.Join(xdg, "git", "config"), true, false); err != nil {
-				return nil, nil, err
-			}
-		} else if haveHome {
-			if err := add(filepath.Join(home, ".config", "git", "config"), true, false); err != nil {
-				return nil, nil, err
-			}
-		}
-		if haveHome {
-			if err := add(filepath.Join(home, ".gitconfig"), true, false); err != nil {
-				return nil, nil, err
-			}
+	for _, path := range user {
+		if err := add(path, false); err != nil {
+			return nil, nil, err
 		}
 	}
 	// A repository without a config file is taken as format version 0.
 	before := len(chain)
-	if err := add(filepath.Join(f.Loc.CommonDir, "config"), true, true); err != nil {
+	if err := add(filepath.Join(f.Loc.CommonDir, "config"), true); err != nil {
 		return nil, nil, err
 	}
 	var local []fileEntry
@@ -103,21 +56,14 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 		return nil, nil, err
 	}
 	if format.worktreeConfig {
-		if err := add(filepath.Join(f.gitDir(), "config.worktree"), true, true); err != nil {
+		if err := add(filepath.Join(f.gitDir(), "config.worktree"), true); err != nil {
 			return nil, nil, err
 		}
 	}
-	if v, ok := f.getenv("GIT_CONFIG_PARAMETERS"); ok {
-		entries, err := parseConfigParameters(v)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, e := range entries {
-			if commandLineKey(e.key) {
-				return nil, nil, fallback("git -c %s (in GIT_CONFIG_PARAMETERS) is left to git", e.key)
-			}
-		}
-		chain = append(chain, configFile{path: commandLine, entries: entries})
+	if cl, ok, err := f.commandLineConfig(); err != nil {
+		return nil, nil, err
+	} else if ok {
+		chain = append(chain, cl)
 	}
 	if _, set := lastEntry(chain, "safe.barerepository"); set {
 		// git 2.38+ may refuse to run in a bare repository (safe.bareRepository=explicit),
@@ -125,6 +71,95 @@ func (f *Files) configChain() ([]configFile, *repoFormat, error) {
 		return nil, nil, fallback("safe.bareRepository is set")
 	}
 	return chain, format, nil
+}
+
+// checkConfigEnv falls back where the variables that place the user's config files
+// could be read otherwise than git reads them.
+func (f *Files) checkConfigEnv() error {
+	for _, name := range []string{"GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL", "XDG_CONFIG_HOME", "HOME"} {
+		// A relative path would be taken from git's working directory, which is not ours.
+		if v, ok := f.getenv(name); ok && v != "" && !filepath.IsAbs(v) {
+			return fallback("%s=%q is not an absolute path", name, v)
+		}
+	}
+	if home, ok := f.getenv("HOME"); ok && home == "" {
+		return fallback("HOME is empty")
+	}
+	return nil
+}
+
+// userConfigFiles lists the system and global config files git would read, in its
+// order, whether they exist or not.
+func (f *Files) userConfigFiles() ([]string, error) {
+	var paths []string
+	nosystem, err := f.envBool("GIT_CONFIG_NOSYSTEM")
+	if err != nil {
+		return nil, err
+	}
+	if !nosystem {
+		system, ok := f.getenv("GIT_CONFIG_SYSTEM")
+		if !ok {
+			if system, err = f.systemConfig(); err != nil {
+				return nil, err
+			}
+		}
+		if system != "" {
+			paths = append(paths, system)
+		}
+	}
+	if global, ok := f.getenv("GIT_CONFIG_GLOBAL"); ok {
+		if global != "" {
+			paths = append(paths, global)
+		}
+		return paths, nil
+	}
+	home, haveHome := f.getenv("HOME")
+	if xdg, _ := f.getenv("XDG_CONFIG_HOME"); xdg != "" {
+		paths = append(paths, filepath.Join(xdg, "git", "config"))
+	} else if haveHome {
+		paths = append(paths, filepath.Join(home, ".config", "git", "config"))
+	}
+	if haveHome {
+		paths = append(paths, filepath.Join(home, ".gitconfig"))
+	}
+	return paths, nil
+}
+
+// readChainFile reads one config file of the chain; ok is false when it does not
+// exist, which git takes as empty. A file with includes falls back: git follows them.
+func readChainFile(path string, repository bool) (file configFile, ok bool, err error) {
+	entries, err := readConfigFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return configFile{}, false, nil
+	case err != nil:
+		return configFile{}, false, fallback("config file %s: %v", path, err)
+	}
+	for _, e := range entries {
+		if sec, _, _ := strings.Cut(e.key, "."); sec == "include" || sec == "includeif" {
+			return configFile{}, false, fallback("config file %s has %s (includes are left to git)", path, e.key)
+		}
+	}
+	return configFile{path: path, entries: entries, repository: repository}, true, nil
+}
+
+// commandLineConfig is what `git -c` set, from GIT_CONFIG_PARAMETERS, as the chain's
+// last file; ok is false when the variable is unset.
+func (f *Files) commandLineConfig() (file configFile, ok bool, err error) {
+	v, ok := f.getenv("GIT_CONFIG_PARAMETERS")
+	if !ok {
+		return configFile{}, false, nil
+	}
+	entries, err := parseConfigParameters(v)
+	if err != nil {
+		return configFile{}, false, err
+	}
+	for _, e := range entries {
+		if commandLineKey(e.key) {
+			return configFile{}, false, fallback("git -c %s (in GIT_CONFIG_PARAMETERS) is left to git", e.key)
+		}
+	}
+	return configFile{path: commandLine, entries: entries}, true, nil
 }
 
 func readConfigFile(path string) ([]fileEntry, error) {

@@ -405,16 +405,8 @@ func (f *Files) linked(adm string, typ fs.FileMode, format *repoFormat) (w gitwt
 		}
 	}
 
-	lock := filepath.Join(adm, "locked")
-	switch data, err := safefile.ReadNoFollow(lock, maxRefFile); {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return w, false, fallback("%v", err) // git dies on it, or waits, or follows a symlink
-	case strings.IndexByte(string(data), 0) >= 0:
-		return w, false, fallback("%s holds a NUL byte", lock)
-	default:
-		w.Locked = true
-		w.LockReason = strings.Trim(string(data), " \t\n\r")
+	if err := readLocked(&w, adm); err != nil {
+		return w, false, err
 	}
 	if !w.Locked && whole {
 		// file_exists: lstat, so a dangling symlink exists; any error does not.
@@ -483,6 +475,23 @@ func (f *Files) placeMain(wts []gitwt.Worktree, chain []configFile, format *repo
 		if top, ok := ReadMainRecord(common); ok {
 			wts[0].SetPath(top)
 		}
+	}
+	return nil
+}
+
+// readLocked reads the entry's locked file into w, as git does: its presence locks the
+// worktree, its content is the reason.
+func readLocked(w *gitwt.Worktree, adm string) error {
+	lock := filepath.Join(adm, "locked")
+	switch data, err := safefile.ReadNoFollow(lock, maxRefFile); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fallback("%v", err) // git dies on it, or waits, or follows a symlink
+	case strings.IndexByte(string(data), 0) >= 0:
+		return fallback("%s holds a NUL byte", lock)
+	default:
+		w.Locked = true
+		w.LockReason = strings.Trim(string(data), " \t\n\r")
 	}
 	return nil
 }

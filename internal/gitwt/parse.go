@@ -126,35 +126,8 @@ func ParseWorktreesZ(b []byte) ([]Worktree, error) {
 		}
 		seen[key] = true
 
-		switch key {
-		case "worktree":
-			if val == "" {
-				return nil, fmt.Errorf("worktree list: byte %d: empty worktree path", at)
-			}
-			cur.Path = val
-		case "HEAD":
-			if !IsHex(val) {
-				return nil, fmt.Errorf("worktree list: byte %d: HEAD %q is not a commit id", at, val)
-			}
-			cur.Head = val
-		case "branch":
-			if val == "" {
-				return nil, fmt.Errorf("worktree list: byte %d: empty branch", at)
-			}
-			cur.Branch = val
-		case "bare":
-			cur.Bare = true
-		case "detached":
-			cur.Detached = true
-		case "locked":
-			cur.Locked = true
-			cur.LockReason = val
-		case "prunable":
-			cur.Prunable = true
-			cur.PrunableReason = val
-		default:
-			// Forward compatible: a newer git may add attributes we do not
-			// need, and refusing them would break every command.
+		if err := cur.set(key, val, at); err != nil {
+			return nil, err
 		}
 	}
 	if inRec {
@@ -237,4 +210,40 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// set records one attribute of git's record, at byte at of the output: the table of the
+// attributes git writes.
+func (w *Worktree) set(key, val string, at int) error {
+	switch key {
+	case "worktree":
+		if val == "" {
+			return fmt.Errorf("worktree list: byte %d: empty worktree path", at)
+		}
+		w.Path = val
+	case "HEAD":
+		if !IsHex(val) {
+			return fmt.Errorf("worktree list: byte %d: HEAD %q is not a commit id", at, val)
+		}
+		w.Head = val
+	case "branch":
+		if val == "" {
+			return fmt.Errorf("worktree list: byte %d: empty branch", at)
+		}
+		w.Branch = val
+	case "bare":
+		w.Bare = true
+	case "detached":
+		w.Detached = true
+	case "locked":
+		w.Locked = true
+		w.LockReason = val
+	case "prunable":
+		w.Prunable = true
+		w.PrunableReason = val
+	default:
+		// Forward compatible: a newer git may add attributes we do not
+		// need, and refusing them would break every command.
+	}
+	return nil
 }

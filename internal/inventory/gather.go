@@ -148,26 +148,8 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 		}
 	}
 
-	rows := Build([]Source{{Name: repo.RepoName(), Worktrees: repo.Worktrees}}, top, nil).Worktrees
 	f.Siblings = claim.ReadSiblings(repo.Worktrees, "", top, nil)
-	bySibling := map[string]*claim.Sibling{}
-	for i := range f.Siblings {
-		bySibling[filepath.Clean(f.Siblings[i].Worktree.Path)] = &f.Siblings[i]
-	}
-	f.Worktrees = make([]Worktree, len(rows))
-	var wg sync.WaitGroup
-	for i, r := range rows {
-		f.Worktrees[i] = Worktree{Row: r, Label: repository.Label(top, r.Path), Linked: i > 0}
-		if r.Bare || r.Prunable {
-			continue
-		}
-		wg.Add(1)
-		go func(w *Worktree, s *claim.Sibling) {
-			defer wg.Done()
-			examineWorktree(repo, w, s, gitwt.Git{Env: o.Env}.Getenv)
-		}(&f.Worktrees[i], bySibling[filepath.Clean(r.Path)])
-	}
-	wg.Wait()
+	f.Worktrees = examineWorktrees(repo, top, f.Siblings, o.Env)
 	if top != "" {
 		if cfg, err := repo.LoadConfig("", 0); err == nil {
 			f.Range = cfg.Spec.Range
@@ -180,17 +162,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	// Every pair list --all flags "conflicting": this repository's, and across the
 	// repositories of the per-user index.
 	all := append(slices.Clip(f.Siblings), f.Foreign...)
-	// The config is loaded only when two reservations overlap.
-	spec := sync.OnceValue(func() bundle.Spec { return overlapSpec(repo) })
-	for i := range all {
-		for j := i + 1; j < len(all); j++ {
-			a, b := all[i], all[j]
-			if a.Reservation.Overlaps(b.Reservation) {
-				keeper, _, judged := claim.Winner(spec(), repo.RepoID(), a, b)
-				f.Overlaps = append(f.Overlaps, Overlap{A: a, B: b, AKeeps: keeper.Path == a.Path, Unjudged: !judged})
-			}
-		}
-	}
+	f.Overlaps = overlaps(repo, all)
 	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees)
 	f.NoPorts = noPorts(ctx, f.Worktrees, o.DryRun)
 	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr, o.Env)
@@ -354,4 +326,47 @@ func hookFacts(ctx context.Context, top string, o hooks.Options, optErr error, e
 		}
 	}
 	return h
+}
+
+// examineWorktrees is each worktree's row and facts, its reservation (from siblings)
+// and its files checked in parallel; a bare or prunable one has nothing to check.
+func examineWorktrees(repo *repository.Repo, top string, siblings []claim.Sibling, env []string) []Worktree {
+	rows := Build([]Source{{Name: repo.RepoName(), Worktrees: repo.Worktrees}}, top, nil).Worktrees
+	bySibling := map[string]*claim.Sibling{}
+	for i := range siblings {
+		bySibling[filepath.Clean(siblings[i].Worktree.Path)] = &siblings[i]
+	}
+	out := make([]Worktree, len(rows))
+	var wg sync.WaitGroup
+	for i, r := range rows {
+		out[i] = Worktree{Row: r, Label: repository.Label(top, r.Path), Linked: i > 0}
+		if r.Bare || r.Prunable {
+			continue
+		}
+		wg.Add(1)
+		go func(w *Worktree, s *claim.Sibling) {
+			defer wg.Done()
+			examineWorktree(repo, w, s, gitwt.Git{Env: env}.Getenv)
+		}(&out[i], bySibling[filepath.Clean(r.Path)])
+	}
+	wg.Wait()
+	return out
+}
+
+// overlaps is every pair of reservations in all whose bundles overlap, with the one
+// that keeps its bundle (claim.Winner).
+func overlaps(repo *repository.Repo, all []claim.Sibling) []Overlap {
+	var out []Overlap
+	// The config is loaded only when two reservations overlap.
+	spec := sync.OnceValue(func() bundle.Spec { return overlapSpec(repo) })
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			a, b := all[i], all[j]
+			if a.Reservation.Overlaps(b.Reservation) {
+				keeper, _, judged := claim.Winner(spec(), repo.RepoID(), a, b)
+				out = append(out, Overlap{A: a, B: b, AKeeps: keeper.Path == a.Path, Unjudged: !judged})
+			}
+		}
+	}
+	return out
 }

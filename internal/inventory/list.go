@@ -4,7 +4,8 @@
 // Everything that touches the outside world (git, the reservation files, the
 // connection table, the hook) is gathered once, in gather.go; what is made of it is
 // decided by pure functions: Build and the flags for list, one check per finding for
-// doctor (Diagnose). cmd parses flags and renders.
+// doctor (Diagnose). list's table is laid out here too (Table, table.go), as cells
+// escaped and styled; cmd parses flags, picks the layout for its terminal and prints.
 package inventory
 
 import (

@@ -190,47 +190,12 @@ func Parse(path string, data []byte) (Reservation, error) {
 	if v := fields["proof"]; v.Type == gjson.String {
 		r.Proof = v.String()
 	}
-	if p := fields["ports"]; p.IsObject() {
-		seen := map[string]bool{}
-		bad := ""
-		p.ForEach(func(k, v gjson.Result) bool {
-			name := k.String()
-			if seen[name] || v.Type != gjson.Number {
-				return true
-			}
-			port, ok := intValue(v)
-			if !ok || port < 1 || port > bundle.MaxPort {
-				bad = fmt.Sprintf("port %q = %s is not a port number", name, v.Raw)
-				return false
-			}
-			seen[name] = true
-			r.Ports = append(r.Ports, Port{Name: name, Port: port})
-			return true
-		})
-		if bad != "" {
-			return Reservation{}, &FileError{Path: path, Reason: bad, Err: ErrOutOfBounds}
-		}
+	ports, bad := parsePorts(fields["ports"])
+	if bad != "" {
+		return Reservation{}, &FileError{Path: path, Reason: bad, Err: ErrOutOfBounds}
 	}
-	if e := fields["env"]; e.IsObject() {
-		seen := map[string]bool{}
-		e.ForEach(func(k, v gjson.Result) bool {
-			name := k.String()
-			var val string
-			switch v.Type {
-			case gjson.String:
-				val = v.String()
-			case gjson.Number:
-				val = v.Raw
-			default:
-				return true
-			}
-			if !seen[name] {
-				seen[name] = true
-				r.Env = append(r.Env, EnvVar{Name: name, Value: val})
-			}
-			return true
-		})
-	}
+	r.Ports = ports
+	r.Env = parseEnv(fields["env"])
 	return r, nil
 }
 
@@ -294,4 +259,60 @@ func intValue(v gjson.Result) (int, bool) {
 		return 0, false
 	}
 	return int(f), true
+}
+
+// parsePorts reads "ports", name to port number, the first of each name. A value that
+// is not a number is skipped, as a field a newer version may give another form; a
+// number that is not a port is bad, which says why.
+func parsePorts(p gjson.Result) (ports []Port, bad string) {
+	if !p.IsObject() {
+		return nil, ""
+	}
+	seen := map[string]bool{}
+	p.ForEach(func(k, v gjson.Result) bool {
+		name := k.String()
+		if seen[name] || v.Type != gjson.Number {
+			return true
+		}
+		port, ok := intValue(v)
+		if !ok || port < 1 || port > bundle.MaxPort {
+			bad = fmt.Sprintf("port %q = %s is not a port number", name, v.Raw)
+			return false
+		}
+		seen[name] = true
+		ports = append(ports, Port{Name: name, Port: port})
+		return true
+	})
+	if bad != "" {
+		return nil, bad
+	}
+	return ports, ""
+}
+
+// parseEnv reads "env", name to value, the first of each name; a value that is neither
+// a string nor a number is skipped.
+func parseEnv(e gjson.Result) []EnvVar {
+	if !e.IsObject() {
+		return nil
+	}
+	var env []EnvVar
+	seen := map[string]bool{}
+	e.ForEach(func(k, v gjson.Result) bool {
+		name := k.String()
+		var val string
+		switch v.Type {
+		case gjson.String:
+			val = v.String()
+		case gjson.Number:
+			val = v.Raw
+		default:
+			return true
+		}
+		if !seen[name] {
+			seen[name] = true
+			env = append(env, EnvVar{Name: name, Value: val})
+		}
+		return true
+	})
+	return env
 }

@@ -16,7 +16,8 @@
 //	other C0 controls, DEL            as \xHH: ESC as \x1b
 //	bytes that are not UTF-8          as \xHH: \xff
 //	C1 controls (U+0080-U+009F),      as \uHHHH: U+009B (a one-character CSI) as \u009b,
-//	bidi controls, U+2028, U+2029     U+202E (right-to-left override) as \u202e
+//	bidi controls, U+2028, U+2029,    U+202E (right-to-left override) as \u202e,
+//	invisible format characters       U+200B (zero width space) as \u200b
 //
 // Everything else, backslashes and non-ASCII letters included, is printed as it is.
 package untrusted
@@ -97,17 +98,39 @@ func unsafeRune(r rune, size int) bool {
 		return false
 	}
 	// C1 controls (unicode.Cc above ASCII), the bidi controls that reorder what the
-	// terminal shows ("Trojan source"), and the Unicode line and paragraph separators.
-	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
+	// terminal shows ("Trojan source"), the Unicode line and paragraph separators and the
+	// invisible format characters.
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || invisible(r)
+}
+
+// invisible reports whether r is one of the characters that a reader splits a line on
+// or that shows as nothing at all: U+2028 and U+2029 (line and paragraph separators:
+// Python's str.splitlines, JavaScript and some dotenv readers end a line there, so
+// "x\u2028NODE_OPTIONS=..." in a value is a line of its own to them), and the invisible
+// format characters U+180E (Mongolian vowel separator), U+200B-U+200D (zero width space,
+// non-joiner, joiner), U+2060-U+2064 (word joiner, invisible operators), U+FEFF (zero
+// width no-break space, the BOM) and U+FFF9-U+FFFB (interlinear annotation), which make
+// two different strings print the same.
+func invisible(r rune) bool {
+	switch {
+	case r == '\u2028', r == '\u2029', r == '\u180e', r == '\ufeff':
+		return true
+	case r >= '\u200b' && r <= '\u200d', r >= '\u2060' && r <= '\u2064', r >= '\ufff9' && r <= '\ufffb':
+		return true
+	}
+	return false
 }
 
 // Control returns the first control character in s and true, or false when there is
 // none. It is the one rule for values the tool accepts from a file (a config, a
 // reservation) or renders into a variable: C0 controls (U+0000-U+001F, tab and newline
-// among them), DEL, C1 controls (U+0080-U+009F) and the Unicode bidi controls (U+061C,
-// U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). Any of them, printed, can move the
-// cursor, erase a line or reorder what a terminal shows, so output that someone reads
-// before running it (`git worktree-ports env`) could hide a line; such values are
+// among them), DEL, C1 controls (U+0080-U+009F), the Unicode bidi controls (U+061C,
+// U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), the line and paragraph separators
+// (U+2028, U+2029) and the invisible format characters (see invisible). Any of them,
+// printed, can move the cursor, erase a line, reorder what a terminal shows or show
+// nothing at all, and a dotenv reader may end a line at a separator, so output that
+// someone reads before running it (`git worktree-ports env`), or a dotenv file another
+// program reads, could hide a line; such values are
 // refused where they are read, not escaped where they are printed, since env's output
 // must stay exactly what the shell runs. Bytes that are not UTF-8 are not controls.
 func Control(s string) (rune, bool) {
@@ -136,7 +159,7 @@ func isControl(r rune, size int) bool {
 	case r < 0x80:
 		return false
 	}
-	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r)
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r) || invisible(r)
 }
 
 // ControlText names a control character for a message: "U+001B (ESC)", or "U+202E"

@@ -28,6 +28,8 @@ func TestText(t *testing.T) {
 		{"bidi override", "abc\u202egpj.exe", `abc\u202egpj.exe`},
 		{"bidi isolate", "\u2066x\u2069", `\u2066x\u2069`},
 		{"line separator", "a\u2028b\u2029c", `a\u2028b\u2029c`},
+		{"zero width space and joiners", "a\u200bb\u200cc\u200dd", `a\u200bb\u200cc\u200dd`},
+		{"word joiner, BOM, annotation", "\u2060x\u2064\ufeff\ufff9\ufffb\u180e", `\u2060x\u2064\ufeff\ufff9\ufffb\u180e`},
 		{"escape after non-ASCII", "ü\x1b", `ü\x1b`},
 	}
 	for _, tt := range tests {
@@ -73,12 +75,15 @@ func TestNoControlSurvives(t *testing.T) {
 	for r := rune(0x80); r < 0x3000; r++ {
 		in.WriteRune(r)
 	}
+	for r := rune(0xfe00); r <= 0xffff; r++ {
+		in.WriteRune(r)
+	}
 	out := New(in.String()).String()
 	if !utf8.ValidString(out) {
 		t.Fatal("output is not valid UTF-8")
 	}
 	for i, r := range out {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' || r == '\u2028' {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' || r == '\u2028' || r == '\u200b' || r == '\ufeff' {
 			t.Fatalf("control %U survived at byte %d", r, i)
 		}
 	}
@@ -94,9 +99,11 @@ func BenchmarkPlain(b *testing.B) {
 	}
 }
 
-// TestControl checks the one rule for values: every C0 control, DEL, every C1 control
-// and every bidi control the issue lists is one; printable text, non-ASCII letters,
-// U+FFFD, bytes that are not UTF-8 and the line separators are not.
+// TestControl checks the one rule for values: every C0 control, DEL, every C1 control,
+// every bidi control the issue lists, the line and paragraph separators (which
+// str.splitlines and some dotenv readers end a line at) and the invisible format
+// characters are one; printable text, non-ASCII letters, U+FFFD, a visible space and
+// bytes that are not UTF-8 are not.
 func TestControl(t *testing.T) {
 	t.Parallel()
 	var controls []rune
@@ -108,6 +115,7 @@ func TestControl(t *testing.T) {
 		controls = append(controls, r)
 	}
 	controls = append(controls, 0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069)
+	controls = append(controls, 0x2028, 0x2029, 0x200b, 0x200c, 0x200d, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xfeff, 0x180e, 0xfff9, 0xfffa, 0xfffb)
 	for _, r := range controls {
 		s := "http://localhost:3000/" + string(r) + "x"
 		got, ok := Control(s)
@@ -115,7 +123,7 @@ func TestControl(t *testing.T) {
 			t.Errorf("Control(%q) = %U, %v; want %U, true", s, got, ok, r)
 		}
 	}
-	for _, s := range []string{"", "plain", "café-ß", "日本", "\uFFFD", "a\xffb", "\u2028", "\u200b", "back\\slash", "$(x) `y` 'z'"} {
+	for _, s := range []string{"", "plain", "café-ß", "日本", "\uFFFD", "a\xffb", "\u00a0", "\u2065", "\ufffc", "\u200a", "back\\slash", "$(x) `y` 'z'"} {
 		if r, ok := Control(s); ok {
 			t.Errorf("Control(%q) = %U, true; want none", s, r)
 		}

@@ -27,7 +27,9 @@ func TestRefuse(t *testing.T) {
 		{"API_URL", "a\u202eb", none, "control character U+202E"},
 		{"API_URL", "a\u0085b", none, "control character U+0085"},
 		{"API_URL", "a\tb", none, "control character U+0009 (TAB)"},
-		{"API_URL", "café \u2028 $(x)", none, ""},
+		{"API_URL", "café $(x) 日本", none, ""},
+		{"API_URL", "café \u2028 $(x)", none, "control character U+2028"}, // a line break to str.splitlines
+		{"API_URL", "local\u200bhost", none, "control character U+200B"},
 		{"API\x1bX", "1", none, "is not [A-Za-z_][A-Za-z0-9_]*"},
 	}
 	for _, tt := range tests {
