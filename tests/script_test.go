@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/tidwall/gjson"
@@ -313,17 +314,23 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdHoldLock takes the exclusive flock on FILE and holds it until the script ends, as
-// a stuck allocate in another process would:
+// a stuck allocate in another process would, or for DURATION, as a slow one would:
 //
-//	holdlock FILE
+//	holdlock FILE [DURATION]
 func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: holdlock FILE")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: holdlock FILE [DURATION]")
 	}
 	// Taken as the tool takes it, so the file names this process as its holder.
 	l, err := lock.Acquire(context.Background(), ts.MkAbs(args[0]), lock.Options{})
 	if err != nil {
 		ts.Fatalf("holdlock: %v", err)
+	}
+	if len(args) == 2 {
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		// Releasing twice is harmless, so the deferred release below may still run.
+		time.AfterFunc(d, func() { _ = l.Release() })
 	}
 	ts.Defer(func() { _ = l.Release() })
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -84,8 +83,7 @@ func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 	f := opts.F
 	res, err := alloc.Allocate(ctx, alloc.Options{
 		Dir: f.dir(), Env: f.Environ(), DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
-		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Now: f.Now, Warn: allocWarnTo(f),
-		Verbose: f.verbose(),
+		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Now: f.Now, Diag: f.diag(),
 	})
 	if err != nil {
 		return err
@@ -95,15 +93,4 @@ func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 		_, err = f.Out.Write(res.Data)
 	}
 	return err
-}
-
-// warnTo prints one-line warnings to stderr, with any control character escaped.
-func warnTo(f *Factory) func(string) {
-	return func(msg string) { fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(msg)) }
-}
-
-// allocWarnTo prints allocate's warnings as warnTo does, whatever their kind.
-func allocWarnTo(f *Factory) func(claim.Warning) {
-	warn := warnTo(f)
-	return func(w claim.Warning) { warn(w.Text) }
 }

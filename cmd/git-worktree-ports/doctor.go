@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -73,9 +74,11 @@ func doctorRun(c *cobra.Command, opts *DoctorOptions) error {
 	hopts, herr := hookOptions(ctx, f, "")
 	facts, err := inventory.Examine(ctx, inventory.DoctorOptions{
 		Dir: f.dir(), Env: f.Environ(), Getenv: f.Getenv, Hook: hopts, HookErr: herr,
-		Verbose: f.verbose(),
+		Diag: f.diag(),
 		DryRun: func(ctx context.Context, dir string) error {
-			_, err := alloc.Allocate(ctx, alloc.Options{Dir: dir, Env: f.Environ(), DryRun: true, Prober: f.Prober, Verbose: f.verbose()})
+			// The findings say what matters; the dry run's own warnings would repeat them.
+			quiet := diag.New(nil, f.verboseLines())
+			_, err := alloc.Allocate(ctx, alloc.Options{Dir: dir, Env: f.Environ(), DryRun: true, Prober: f.Prober, Diag: quiet})
 			return err
 		},
 	})

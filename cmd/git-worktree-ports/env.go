@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -120,7 +120,7 @@ func envRun(ctx context.Context, opts *EnvOptions) error {
 		// The other variables are printed; each refusal gets its own line, and the
 		// exit status says the output is missing something.
 		for _, e := range refused {
-			fmt.Fprintf(opts.F.ErrOut, "git-worktree-ports: %s\n", e)
+			printDiag(opts.F.ErrOut, e.Error())
 		}
 		return &silentError{code: exitError}
 	}
@@ -132,7 +132,7 @@ func envRun(ctx context.Context, opts *EnvOptions) error {
 func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Var, error) {
 	return wtenv.Vars(ctx, wtenv.Options{
 		Dir: f.dir(), Env: f.Environ(), NoAllocate: noAllocate, Allocate: allocateFor(f),
-		Warn:      warnTo(f),
+		Diag:      f.diag(),
 		Allocated: func(msg string) { fmt.Fprintln(f.ErrOut, untrusted.Lines(msg)) },
 	})
 }
@@ -140,13 +140,9 @@ func worktreeVars(ctx context.Context, f *Factory, noAllocate bool) ([]render.Va
 // allocateFor is how env, exec and port allocate when there is no reservation to use
 // (wtenv.Options.Allocate): allocate in the worktree root with the Factory's environment,
 // prober, clock and verbose lines.
-func allocateFor(f *Factory) func(context.Context, string, func(string)) (reserve.Reservation, string, error) {
-	return func(ctx context.Context, root string, warn func(string)) (reserve.Reservation, string, error) {
-		a, err := alloc.Allocate(ctx, alloc.Options{
-			Dir: root, Env: f.Environ(), Prober: f.Prober, Now: f.Now,
-			Warn:    func(w claim.Warning) { warn(w.Text) },
-			Verbose: f.verbose(),
-		})
+func allocateFor(f *Factory) func(context.Context, string, *diag.Sink) (reserve.Reservation, string, error) {
+	return func(ctx context.Context, root string, d *diag.Sink) (reserve.Reservation, string, error) {
+		a, err := alloc.Allocate(ctx, alloc.Options{Dir: root, Env: f.Environ(), Prober: f.Prober, Now: f.Now, Diag: d})
 		if err != nil {
 			return reserve.Reservation{}, "", err
 		}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -41,10 +43,16 @@ func (f *Factory) git() gitwt.Git {
 	return gitwt.Git{Dir: f.dir(), Env: f.Environ()}
 }
 
-// verbose returns where commands say that they asked git because its files could not be
-// read with certainty, and why, one line each on stderr: with --verbose or
-// GIT_WORKTREE_PORTS_VERBOSE=1. Otherwise it returns nil, and nothing is said.
-func (f *Factory) verbose() func(string) {
+// diag returns where the internal packages report what the command has to say besides
+// its output and its error (package diag): every warning and notice, and, with --verbose
+// or GIT_WORKTREE_PORTS_VERBOSE=1, the verbose lines (that git was asked because its files
+// could not be read with certainty, and why). All of them are printed by printDiag.
+func (f *Factory) diag() *diag.Sink {
+	return diag.New(func(err error) { printDiag(f.ErrOut, err.Error()) }, f.verboseLines())
+}
+
+// verboseLines returns where verbose lines are printed, or nil when verbose is off.
+func (f *Factory) verboseLines() func(string) {
 	in := config.Inputs{Getenv: f.Getenv}
 	if f.Verbose {
 		in.Flags = map[string]string{config.Verbose.Flag: "true"}
@@ -52,5 +60,12 @@ func (f *Factory) verbose() func(string) {
 	if !in.On(config.Verbose) {
 		return nil
 	}
-	return func(msg string) { fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(msg)) }
+	return func(line string) { printDiag(f.ErrOut, line) }
+}
+
+// printDiag is the one place that prints a diagnostic: one line on stderr after the
+// command's prefix, with any control character in it escaped (untrusted.Lines), since
+// it may quote names and paths from a committed config or another worktree's file.
+func printDiag(w io.Writer, line string) {
+	fmt.Fprintf(w, "git-worktree-ports: %s\n", untrusted.Lines(line))
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -45,7 +45,7 @@ func NewCmdHook(f *Factory) *cobra.Command {
 				prev = args[1]
 			}
 			if line := hookPostCheckout(c, f, isNullID(prev)); line != "" {
-				fmt.Fprintln(f.ErrOut, "git-worktree-ports: "+untrusted.Lines(line))
+				printDiag(f.ErrOut, line)
 			}
 			return nil
 		},
@@ -67,11 +67,10 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Sprintf("ports not allocated: %v", err)
 	}
-	var warnings []claim.Warning
+	var warnings []error
 	res, err := alloc.Allocate(c.Context(), alloc.Options{
 		Dir: f.dir(), Env: hookEnv(f.Environ()), Prober: f.Prober, Now: f.Now,
-		Warn:    func(w claim.Warning) { warnings = append(warnings, w) },
-		Verbose: f.verbose(),
+		Diag: diag.New(func(err error) { warnings = append(warnings, err) }, f.verboseLines()),
 	})
 	if err != nil {
 		first, _, _ := strings.Cut(err.Error(), "\n")
@@ -82,29 +81,42 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 		}
 		return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded; run `git worktree-ports allocate` to retry)", first)
 	}
-	msg := res.Message
+	return hookLine(res.Message, res.Root, warnings)
+}
+
+// hookLine folds allocate's message msg and the warnings it reported into the hook's one
+// line: the few kinds the user must see there are told in it, a wait for the lock is left
+// out, and the others are counted and left to `git worktree-ports allocate` in the
+// worktree root to show.
+func hookLine(msg, root string, warnings []error) string {
 	stuck, unapproved, others := "", "", 0
 	for _, w := range warnings {
-		switch w.Kind {
-		case claim.TrackedWarning:
+		switch {
+		case errors.Is(w, diag.Tracked):
 			// Not folded into the count: it is the reason the hook ran at all in a
 			// worktree that already had a file.
 			msg = "WARNING: " + reserve.FileName + " is tracked by git, so this worktree started with a copy of another's; " + msg + " (git rm --cached " + reserve.FileName + " and commit)"
-		case claim.UnapprovedNote:
+		case errors.Is(w, diag.Unapproved):
 			// Not a problem to count: the config's extras wait for `trust`, and the line
 			// names it. The hook never asks.
-			unapproved = "; " + strings.TrimPrefix(w.Text, "note: ")
-		case claim.StuckWarning:
+			unapproved = "; " + strings.TrimPrefix(w.Error(), "note: ")
+		case errors.Is(w, diag.Stuck):
 			// Nor is another repository that did not answer: its ports were not
 			// counted, and the user should know which one hangs.
-			stuck += "; " + w.Text
+			stuck += "; " + w.Error()
 		default:
-			others++
+			// A notice with no place in the line (a wait for the lock, which came free
+			// in time) is not counted: it would send the user to run allocate for a
+			// warning it cannot show again.
+			var d diag.Warning
+			if !errors.As(w, &d) || !d.Kind.Notice() {
+				others++
+			}
 		}
 	}
 	msg += unapproved + stuck
 	if others > 0 {
-		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", others, untrusted.New(filepath.Base(res.Root)))
+		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", others, untrusted.New(filepath.Base(root)))
 	}
 	return msg
 }

@@ -179,7 +179,7 @@ func globalGit(ctx context.Context, f *Factory) hooks.Git {
 // registerRepo records the repository in the per-user index, as its first allocate would,
 // so other repositories avoid its bundles from now on. Failing that is only a warning.
 func registerRepo(ctx context.Context, f *Factory) {
-	repo, err := repository.Discover(ctx, f.git(), repository.Options{Fallback: f.verbose()})
+	repo, err := repository.Discover(ctx, f.git(), repository.Options{Diag: f.diag()})
 	if err != nil {
 		return
 	}
@@ -188,6 +188,6 @@ func registerRepo(ctx context.Context, f *Factory) {
 		return
 	}
 	if _, err := idx.Register(repo.Entry()); err != nil {
-		warnTo(f)(fmt.Sprintf("could not register this repository in %s: %v", idx.Dir, err))
+		f.diag().Warn(fmt.Errorf("could not register this repository in %s: %v", idx.Dir, err))
 	}
 }

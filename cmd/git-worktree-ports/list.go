@@ -2,12 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
 // ListOptions are the inputs of `list`.
@@ -77,7 +75,7 @@ func listRun(c *cobra.Command, opts *ListOptions) error {
 	f := opts.F
 	out, err := inventory.Collect(c.Context(), inventory.ListOptions{
 		Dir: f.dir(), Env: f.Environ(), All: opts.All, Owners: !opts.NoOwners, Health: opts.Health,
-		Getenv: f.Getenv, Prober: f.Prober, Warn: warnTo(f), Verbose: f.verbose(),
+		Getenv: f.Getenv, Prober: f.Prober, Diag: f.diag(),
 	})
 	if err != nil {
 		return err
@@ -111,7 +109,7 @@ func printList(f *Factory, out ListOutput, opts *ListOptions) error {
 	}
 	for _, r := range out.Worktrees {
 		if r.Error != "" {
-			fmt.Fprintf(f.ErrOut, "git-worktree-ports: %s\n", untrusted.Lines(r.Error))
+			printDiag(f.ErrOut, r.Error)
 		}
 	}
 	return nil

@@ -68,7 +68,7 @@ func portRun(ctx context.Context, opts *PortOptions) error {
 	f := opts.F
 	port, err := wtenv.Port(ctx, wtenv.Options{
 		Dir: f.dir(), Env: f.Environ(), NoAllocate: opts.NoAllocate, Allocate: allocateFor(f),
-		Warn:      warnTo(f),
+		Diag:      f.diag(),
 		Allocated: func(msg string) { fmt.Fprintln(f.ErrOut, untrusted.Lines(msg)) },
 	}, opts.Service)
 	if err != nil {

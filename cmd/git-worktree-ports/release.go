@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -115,7 +116,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	}
 	// The blocks allocate keeps in the config's dotenv files go too, each file left as it
 	// was before (with or without a reservation: a block may outlive one removed by hand).
-	if changed := dotenvfile.ReleaseListed(ctx, root, f.Environ(), warnTo(f)); len(changed) > 0 {
+	if changed := dotenvfile.ReleaseListed(ctx, root, f.Environ(), f.diag().Lines(diag.Other)); len(changed) > 0 {
 		fmt.Fprintf(f.ErrOut, "%s: removed its block from %s\n", name, untrusted.New(strings.Join(changed, ", ")))
 	}
 	return nil

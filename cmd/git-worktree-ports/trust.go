@@ -72,7 +72,7 @@ worktree.`,
 
 func trustRun(ctx context.Context, opts *TrustOptions) error {
 	f := opts.F
-	repo, err := repository.Discover(ctx, f.git(), repository.Options{PathsOnly: true, Fallback: f.verbose()})
+	repo, err := repository.Discover(ctx, f.git(), repository.Options{PathsOnly: true, Diag: f.diag()})
 	if err != nil {
 		return err
 	}
@@ -133,8 +133,7 @@ func printAsks(w io.Writer, cfg config.Config) {
 // now.
 func refresh(ctx context.Context, f *Factory) error {
 	res, err := alloc.Allocate(ctx, alloc.Options{
-		Dir: f.dir(), Env: f.Environ(), Prober: f.Prober, Now: f.Now, Warn: allocWarnTo(f),
-		Verbose: f.verbose(),
+		Dir: f.dir(), Env: f.Environ(), Prober: f.Prober, Now: f.Now, Diag: f.diag(),
 	})
 	if err != nil {
 		return err

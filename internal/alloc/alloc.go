@@ -31,6 +31,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -65,18 +66,17 @@ type Options struct {
 	Range  string // flag override of the range, "" for none
 	Width  int    // flag override of the width, 0 for none
 	Prober listener.Prober
-	// Warn receives one-line warnings (skipped files, a tracked reservation, another
-	// repository that did not answer); nil drops them.
-	Warn func(claim.Warning)
+	// Diag hears the warnings (skipped files, a tracked reservation, another repository
+	// that did not answer), the notices (waiting for a lock, a config not approved) and,
+	// as verbose lines, each time git was asked because its files could not be read with
+	// certainty (here or in another repository), saying what and why; nil drops them all.
+	// It is never called from two goroutines at once.
+	Diag *diag.Sink
 	// Now reads the clock, which dates the worktree listings that are checked under the
 	// lock (claim.ListedBefore); nil is time.Now.
 	Now func() time.Time
 	// LockTimeout overrides git config and GIT_WORKTREE_PORTS_LOCK_TIMEOUT when non-zero.
 	LockTimeout time.Duration
-	// Verbose receives one line each time git was asked because its files could not be
-	// read with certainty (here or in another repository), saying what and why; nil
-	// drops them. It is never called from two goroutines at once.
-	Verbose func(string)
 	// GitOnly asks git for every fact about the repositories, reading none of git's
 	// files directly (repository.Options.GitOnly): for the tests that compare the two.
 	GitOnly bool
@@ -100,17 +100,15 @@ type Result struct {
 // again, choose (allocation.run), and finish (note the main worktree, exclude the file,
 // write the dotenv files).
 func Allocate(ctx context.Context, o Options) (*Result, error) {
-	say := o.Warn
-	if say == nil {
-		say = func(claim.Warning) {}
-	}
-	warn := func(s string) { say(claim.Warning{Kind: claim.OtherWarning, Text: s}) }
+	say := func(w diag.Warning) { o.Diag.Warn(w) }
+	warn := o.Diag.Lines(diag.Other)
+	waiting := o.Diag.Lines(diag.LockWait)
 	p, err := prepare(ctx, o, say, warn)
 	if err != nil {
 		return nil, err
 	}
 	if !o.DryRun {
-		release, err := p.lock(ctx, o, warn)
+		release, err := p.lock(ctx, o, warn, waiting)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +150,7 @@ type prepared struct {
 // listed together with everything else, because one more git process in sequence is a
 // third of allocate's time; lock checks the list and takes it again only if a worktree
 // may have been added since, or one added and allocated in between would go unseen.
-func prepare(ctx context.Context, o Options, say func(claim.Warning), warn func(string)) (*prepared, error) {
+func prepare(ctx context.Context, o Options, say func(diag.Warning), warn func(string)) (*prepared, error) {
 	p := &prepared{g: gitwt.Git{Dir: o.Dir, Env: o.Env}}
 	now := o.Now
 	if now == nil {
@@ -173,7 +171,7 @@ func prepare(ctx context.Context, o Options, say func(claim.Warning), warn func(
 		// Before the per-user lock, so that a slow repository holds up only this
 		// allocation, not every one waiting for that lock (claim.Foreign).
 		p.cross = cross
-		p.foreign = claim.ListForeignFor(ctx, *cross, p.repo.Loc.CommonDir, o.Env, claim.Listing{Warn: say, Now: now, FromFiles: !o.GitOnly, Note: o.Verbose})
+		p.foreign = claim.ListForeignFor(ctx, *cross, p.repo.Loc.CommonDir, o.Env, claim.Listing{Diag: o.Diag, Now: now, FromFiles: !o.GitOnly})
 	}
 	return p, nil
 }
@@ -184,7 +182,7 @@ func prepare(ctx context.Context, o Options, say func(claim.Warning), warn func(
 func (p *prepared) discover(ctx context.Context, o Options) error {
 	// Of the other worktrees, allocation reads only their reservations, so it needs only
 	// where they are.
-	repo, err := repository.Discover(ctx, p.g, repository.Options{PathsOnly: true, GitOnly: o.GitOnly, Fallback: o.Verbose})
+	repo, err := repository.Discover(ctx, p.g, repository.Options{PathsOnly: true, GitOnly: o.GitOnly, Diag: o.Diag})
 	if err != nil {
 		return err
 	}
@@ -206,7 +204,7 @@ func (p *prepared) discover(ctx context.Context, o Options) error {
 
 // loadConfig loads the config (with the flags' range and width), applies this user's
 // approval to it, finds the signing key, and warns about a tracked reservation file.
-func (p *prepared) loadConfig(o Options, say func(claim.Warning), warn func(string)) error {
+func (p *prepared) loadConfig(o Options, say func(diag.Warning), warn func(string)) error {
 	cfg, err := p.repo.LoadConfig(o.Range, o.Width)
 	if err != nil {
 		return err
@@ -217,31 +215,31 @@ func (p *prepared) loadConfig(o Options, say func(claim.Warning), warn func(stri
 	p.listed = cfg.Dotenv // the dotenv files the config lists, approved or not
 	p.cfg, p.approval = approval.Config, approval.ID
 	if approval.Note != "" {
-		say(claim.Warning{Kind: claim.UnapprovedNote, Text: approval.Note})
+		say(diag.Warning{Kind: diag.Unapproved, Text: approval.Note})
 	}
 	p.key = signingKey(p.g.Getenv, warn)
 	if p.repo.Tracked {
-		say(claim.Warning{Kind: claim.TrackedWarning, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(p.path), reserve.FileName)})
+		say(diag.Warning{Kind: diag.Tracked, Text: fmt.Sprintf("WARNING: %s is tracked by git: a committed reservation is copied into every new worktree. Run: git rm --cached %s && git commit", untrusted.New(p.path), reserve.FileName)})
 	}
 	return nil
 }
 
 // lock takes the locks in their order (docs/DESIGN.md: the user lock, then the
 // repository lock), lists the worktrees again if one may have been added since prepare
-// listed them, and registers this repository in the per-user index. It returns what
-// releases the locks.
-func (p *prepared) lock(ctx context.Context, o Options, warn func(string)) (release func(), err error) {
+// listed them, and registers this repository in the per-user index. A wait for a lock
+// is said to waiting, once. It returns what releases the locks.
+func (p *prepared) lock(ctx context.Context, o Options, warn, waiting func(string)) (release func(), err error) {
 	timeout, err := p.repo.LockTimeout(o.LockTimeout, p.g.Getenv)
 	if err != nil {
 		return nil, err
 	}
 	releaseUser := func() {}
 	if p.cross != nil {
-		if releaseUser, err = p.cross.LockUser(ctx, timeout, warn); err != nil {
+		if releaseUser, err = p.cross.LockUser(ctx, timeout, waiting); err != nil {
 			return nil, err
 		}
 	}
-	lock, err := reserve.AcquireLock(ctx, filepath.Join(p.repo.Loc.CommonDir, reserve.LockFileName), timeout, warn)
+	lock, err := reserve.AcquireLock(ctx, filepath.Join(p.repo.Loc.CommonDir, reserve.LockFileName), timeout, waiting)
 	if err != nil {
 		releaseUser()
 		return nil, err

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
@@ -57,13 +57,17 @@ func (w *world) linked(t *testing.T, name string) string {
 
 // run allocates in dir with the options mod sets, and returns the result, the warnings
 // and the error.
-func (w *world) run(t *testing.T, dir string, mod func(*Options)) (*Result, []claim.Warning, error) {
+func (w *world) run(t *testing.T, dir string, mod func(*Options)) (*Result, []diag.Warning, error) {
 	t.Helper()
-	var said []claim.Warning
+	var said []diag.Warning
 	o := Options{
 		Dir: dir, Env: w.s.Env,
 		Prober: listener.ProberFunc(func(p int) bool { return w.bound[p] }),
-		Warn:   func(x claim.Warning) { said = append(said, x) },
+		Diag: diag.New(func(err error) {
+			x := diag.Warning{Text: err.Error()}
+			errors.As(err, &x)
+			said = append(said, x)
+		}, nil),
 	}
 	if mod != nil {
 		mod(&o)
@@ -73,7 +77,7 @@ func (w *world) run(t *testing.T, dir string, mod func(*Options)) (*Result, []cl
 }
 
 // texts joins the warnings' texts, one a line.
-func texts(ws []claim.Warning) string {
+func texts(ws []diag.Warning) string {
 	var b strings.Builder
 	for _, x := range ws {
 		b.WriteString(x.Text + "\n")
@@ -502,7 +506,7 @@ func TestFinish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(said) != 1 || said[0].Kind != claim.UnapprovedNote {
+	if len(said) != 1 || said[0].Kind != diag.Unapproved {
 		t.Errorf("an unapproved config: warnings %+v, want one UnapprovedNote", said)
 	}
 	if _, err := os.Lstat(filepath.Join(w.top, ".env")); err == nil || len(res.Dotenv) != 0 {
@@ -529,7 +533,7 @@ func TestFinish(t *testing.T) {
 	w.s.Git(w.top, "add", "-f", reserve.FileName)
 	w.s.Git(w.top, "commit", "-q", "-m", "oops")
 	_, said, err = w.run(t, w.top, nil)
-	tracked := slices.ContainsFunc(said, func(x claim.Warning) bool { return x.Kind == claim.TrackedWarning })
+	tracked := slices.ContainsFunc(said, func(x diag.Warning) bool { return x.Kind == diag.Tracked })
 	if err != nil || !tracked {
 		t.Errorf("tracked: %v, warnings %+v, want a TrackedWarning", err, said)
 	}

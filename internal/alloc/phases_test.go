@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/lock"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -30,8 +30,8 @@ func TestPrepare(t *testing.T) {
 	w := newWorld(t, twoServices, false)
 	b := w.linked(t, "shop-b")
 	ctx := context.Background()
-	var said []claim.Warning
-	say := func(x claim.Warning) { said = append(said, x) }
+	var said []diag.Warning
+	say := func(x diag.Warning) { said = append(said, x) }
 
 	o := w.phaseOptions(b)
 	o.Width = 20
@@ -81,7 +81,7 @@ func TestLockPhase(t *testing.T) {
 	b := w.linked(t, "shop-b")
 	ctx := context.Background()
 	o := w.phaseOptions(b)
-	p, err := prepare(ctx, o, func(claim.Warning) {}, func(string) {})
+	p, err := prepare(ctx, o, func(diag.Warning) {}, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestLockPhase(t *testing.T) {
 	// it stays.
 	p.listStart = time.Now().Add(time.Second)
 	p.repo.Worktrees[1].Branch = "refs/heads/mark"
-	release, err := p.lock(ctx, o, func(string) {})
+	release, err := p.lock(ctx, o, func(string) {}, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,18 +102,18 @@ func TestLockPhase(t *testing.T) {
 	c := w.linked(t, "shop-c")
 	o2 := w.phaseOptions(c)
 	o2.LockTimeout = time.Nanosecond
-	p2, err := prepare(ctx, o2, func(claim.Warning) {}, func(string) {})
+	p2, err := prepare(ctx, o2, func(diag.Warning) {}, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var te *lock.TimeoutError
-	if _, err := p2.lock(ctx, o2, func(string) {}); !errors.As(err, &te) {
+	if _, err := p2.lock(ctx, o2, func(string) {}, func(string) {}); !errors.As(err, &te) {
 		t.Errorf("while locked: %v, want a *lock.TimeoutError", err)
 	}
 	release()
 
 	// shop-c was added after p's listing: it is taken again.
-	release, err = p.lock(ctx, o, func(string) {})
+	release, err = p.lock(ctx, o, func(string) {}, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestFinishPhase(t *testing.T) {
 	w := newWorld(t, twoServices, false)
 	ctx := context.Background()
 	o := w.phaseOptions(w.top)
-	p, err := prepare(ctx, o, func(claim.Warning) {}, func(string) {})
+	p, err := prepare(ctx, o, func(diag.Warning) {}, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestFinishPhase(t *testing.T) {
 	// In the main worktree of a separate git dir, finish notes where it is.
 	top, gitDir, _ := w.s.SeparateGitDir("sep")
 	so := w.phaseOptions(top)
-	sp, err := prepare(ctx, so, func(claim.Warning) {}, func(string) {})
+	sp, err := prepare(ctx, so, func(diag.Warning) {}, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}

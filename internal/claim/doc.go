@@ -4,7 +4,7 @@
 // is stale (ConfigDrift, Compare), and what the other worktrees and repositories have
 // reserved (ReadSiblings, ListForeign and Foreign). The rules take plain values (a
 // reservation, a top level, a config, a bundle spec) and return verdicts and typed
-// warnings (Warning); choosing and writing a bundle is package alloc's.
+// warnings (diag.Warning); choosing and writing a bundle is package alloc's.
 //
 // The files:
 //
@@ -15,5 +15,4 @@
 //	siblings.go the other worktrees' reservations, read in parallel
 //	foreign.go  other repositories' worktrees and reservations, each within a time limit
 //	listed.go   whether a worktree listing taken earlier is still complete
-//	warning.go  the warnings callers tell apart
 package claim

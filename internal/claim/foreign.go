@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -44,7 +45,7 @@ type Foreign struct {
 	// listed or not, and this one's.
 	known  map[string]bool
 	warned map[string]bool
-	warn   func(Warning)
+	warn   func(diag.Warning)
 	direct direct
 }
 
@@ -69,33 +70,33 @@ type ForeignRepo struct {
 // out; "" lists them all. Warnings go to warn, one line each, naming the repository or
 // file.
 func ListForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(string)) *Foreign {
-	return listForeign(ctx, idx, ownCommonDir, env, func(w Warning) {
+	return listForeign(ctx, idx, ownCommonDir, env, func(w diag.Warning) {
 		if warn != nil {
 			warn(w.Text)
 		}
 	}, time.Now, direct{})
 }
 
-// Listing is how allocation lists the other repositories (ListForeignFor): warnings that
-// say their kind, a clock, and, since allocation needs no commit ids, whether their
-// worktrees are read from git's files where they can be (FromFiles), and where to say
-// that git was asked instead (Note; nil drops those notes).
+// Listing is how allocation lists the other repositories (ListForeignFor): where its
+// warnings go, with their kind, and its verbose lines (Diag: that git was asked instead
+// of reading its files), a clock, and, since allocation needs no commit ids, whether
+// their worktrees are read from git's files where they can be (FromFiles).
 type Listing struct {
-	Warn      func(Warning)
+	Diag      *diag.Sink
 	Now       func() time.Time
 	FromFiles bool
-	Note      func(string)
 }
 
 // ListForeignFor is ListForeign as allocation lists: see Listing.
 func ListForeignFor(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, how Listing) *Foreign {
-	return listForeign(ctx, idx, ownCommonDir, env, how.Warn, how.Now, direct{on: how.FromFiles, note: how.Note})
+	warn := func(w diag.Warning) { how.Diag.Warn(w) }
+	return listForeign(ctx, idx, ownCommonDir, env, warn, how.Now, direct{on: how.FromFiles, note: how.Diag.VerboseLines()})
 }
 
 // listForeign is ListForeign with warnings that say their kind, a clock, and, for
 // allocation, which needs no commit ids, the worktrees read from git's files where
 // they can be.
-func listForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(Warning), now func() time.Time, how direct) *Foreign {
+func listForeign(ctx context.Context, idx registry.Index, ownCommonDir string, env []string, warn func(diag.Warning), now func() time.Time, how direct) *Foreign {
 	own := ""
 	if ownCommonDir != "" {
 		own = fspath.Canonical(ownCommonDir)
@@ -130,9 +131,12 @@ func listForeign(ctx context.Context, idx registry.Index, ownCommonDir string, e
 	return f
 }
 
+// warning is a diag.Warning of kind Other.
+func warning(text string) diag.Warning { return diag.Warning{Kind: diag.Other, Text: text} }
+
 // once passes each distinct warning to warn once: the index is read again under the
 // lock, and a repository that is stuck would be reported twice.
-func (f *Foreign) once(w Warning) {
+func (f *Foreign) once(w diag.Warning) {
 	if !f.warned[w.Text] && f.warn != nil {
 		f.warned[w.Text] = true
 		f.warn(w)
@@ -148,7 +152,7 @@ func (f *Foreign) list(ctx context.Context, entries []registry.Entry) []ForeignR
 			repos = append(repos, ForeignRepo{Entry: e})
 		}
 	}
-	msgs := make([]Warning, len(repos))
+	msgs := make([]diag.Warning, len(repos))
 	notes := make([]string, len(repos))
 	var wg sync.WaitGroup
 	for i := range repos {
@@ -180,7 +184,7 @@ func (f *Foreign) say(note string) {
 // worktrees lists the worktrees of the repository of e within the time limit: from
 // git's files where they can be read with certainty (then note says why git was asked
 // instead), with `git worktree list` otherwise. It returns the worktrees or a warning.
-func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) (wts []gitwt.Worktree, note string, w Warning) {
+func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) (wts []gitwt.Worktree, note string, w diag.Warning) {
 	rctx, cancel := f.limit(ctx)
 	defer cancel()
 	type listing struct {
@@ -214,12 +218,12 @@ func (f *Foreign) worktrees(ctx context.Context, e registry.Entry) (wts []gitwt.
 	case l.err != nil:
 		return nil, l.note, warning(fmt.Sprintf("cannot list the worktrees of repository %s (%s): %v; skipping it", untrusted.New(e.Name), untrusted.New(e.MainPath), untrusted.New(firstLine(l.err))))
 	}
-	return l.wts, l.note, Warning{}
+	return l.wts, l.note, diag.Warning{}
 }
 
 // stuck is the warning for a repository that did not answer in time.
-func (f *Foreign) stuck(e registry.Entry, what string) Warning {
-	return Warning{Kind: StuckWarning, Text: fmt.Sprintf("skipping repository %s (%s): %s did not answer within %s (a hung network mount or a FIFO?), so its ports are not counted this time (time limit: git config %s)",
+func (f *Foreign) stuck(e registry.Entry, what string) diag.Warning {
+	return diag.Warning{Kind: diag.Stuck, Text: fmt.Sprintf("skipping repository %s (%s): %s did not answer within %s (a hung network mount or a FIFO?), so its ports are not counted this time (time limit: git config %s)",
 		untrusted.New(e.Name), untrusted.New(e.MainPath), what, f.idx.Timeout, repository.ConfigCrossRepoTimeout)}
 }
 
@@ -288,7 +292,7 @@ func (f *Foreign) Siblings(ctx context.Context, labelBase string) []Sibling {
 // warnings to print.
 type foreignRead struct {
 	sibs []Sibling
-	msgs []Warning
+	msgs []diag.Warning
 	note string // git was asked, and why (for --verbose)
 }
 
@@ -300,9 +304,9 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 	res, ok := within(rctx, func() (res foreignRead) {
 		wts := r.Worktrees
 		if !ListedBefore(r.Entry.CommonDir, "", len(wts)-1, r.listed) {
-			var msg Warning
+			var msg diag.Warning
 			if wts, res.note, msg = f.worktrees(rctx, r.Entry); msg.Text != "" {
-				return foreignRead{msgs: []Warning{msg}, note: res.note}
+				return foreignRead{msgs: []diag.Warning{msg}, note: res.note}
 			}
 		}
 		res.sibs = ReadSiblings(wts, labelBase, labelBase, func(m string) { res.msgs = append(res.msgs, warning(m)) })
@@ -313,7 +317,7 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 		return res
 	})
 	if !ok {
-		return foreignRead{msgs: []Warning{f.stuck(r.Entry, "reading its worktrees' reservations")}}
+		return foreignRead{msgs: []diag.Warning{f.stuck(r.Entry, "reading its worktrees' reservations")}}
 	}
 	return res
 }

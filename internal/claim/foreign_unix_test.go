@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
@@ -113,12 +114,15 @@ func TestForeignStuckRepository(t *testing.T) {
 	}
 
 	var warnings, notes []string
-	var kinds []WarningKind
-	warn := func(w Warning) { warnings, kinds = append(warnings, w.Text), append(kinds, w.Kind) }
+	var kinds []diag.Kind
+	warn := func(err error) {
+		w := err.(diag.Warning)
+		warnings, kinds = append(warnings, w.Text), append(kinds, w.Kind)
+	}
 	note := func(s string) { notes = append(notes, s) }
 	done := make(chan *Foreign, 1)
 	go func() {
-		done <- ListForeignFor(context.Background(), idx, own, env, Listing{Warn: warn, Now: time.Now, FromFiles: true, Note: note})
+		done <- ListForeignFor(context.Background(), idx, own, env, Listing{Diag: diag.New(warn, note), Now: time.Now, FromFiles: true})
 	}()
 	var f *Foreign
 	select {
@@ -130,8 +134,8 @@ func TestForeignStuckRepository(t *testing.T) {
 		!strings.HasPrefix(warnings[1], "skipping repository stuck ("+filepath.Join(tmp, "stuck")+"): `git worktree list` there did not answer within 300ms") {
 		t.Fatalf("warnings = %q, want one about the unmounted repository and one naming the stuck one", warnings)
 	}
-	if kinds[0] != OtherWarning || kinds[1] != StuckWarning {
-		t.Errorf("kinds = %v, want the second one a StuckWarning", kinds)
+	if kinds[0] != diag.Other || kinds[1] != diag.Stuck {
+		t.Errorf("kinds = %v, want the second one diag.Stuck", kinds)
 	}
 	// The good repository was read from its files; the stuck one's FIFO made the reader
 	// ask git, which hung on it.
@@ -195,10 +199,10 @@ func TestForeignReadsFiles(t *testing.T) {
 		return err == nil
 	}
 	var warnings, notes []string
-	warn := func(w Warning) { warnings = append(warnings, w.Text) }
+	warn := func(err error) { warnings = append(warnings, err.Error()) }
 	note := func(s string) { notes = append(notes, s) }
 
-	f := ListForeignFor(context.Background(), idx, own, traced, Listing{Warn: warn, Now: time.Now, FromFiles: true, Note: note})
+	f := ListForeignFor(context.Background(), idx, own, traced, Listing{Diag: diag.New(warn, note), Now: time.Now, FromFiles: true})
 	if len(f.Repos) != 3 || len(warnings) != 0 || len(notes) != 0 {
 		t.Fatalf("repos %+v, warnings %q, notes %q; want 3 repositories read from their files", f.Repos, warnings, notes)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/hooks"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -41,18 +42,17 @@ type ListOptions struct {
 	Getenv func(string) string
 	// Prober says which reserved ports are listening.
 	Prober listener.Prober
-	// Warn receives one-line warnings (a repository that did not answer, say).
-	Warn func(string)
-	// Verbose receives one line each time git was asked because its files could not be
-	// read with certainty, saying what and why (--verbose); nil drops them.
-	Verbose func(string)
+	// Diag hears the warnings (a repository that did not answer, say) and, as verbose
+	// lines, each time git was asked because its files could not be read with certainty,
+	// saying what and why (--verbose); nil drops them.
+	Diag *diag.Sink
 }
 
 // Collect gathers list's rows: this repository's worktrees, then with All every other
 // registered repository's. Outside any repository only All works.
 func Collect(ctx context.Context, o ListOptions) (List, error) {
 	// list prints each worktree's commit, which only git's own list gives.
-	repo, err := repository.Discover(ctx, gitwt.Git{Dir: o.Dir, Env: o.Env}, repository.Options{Heads: true, Fallback: o.Verbose})
+	repo, err := repository.Discover(ctx, gitwt.Git{Dir: o.Dir, Env: o.Env}, repository.Options{Heads: true, Diag: o.Diag})
 	var sources []Source
 	current := ""
 	switch {
@@ -65,7 +65,7 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 		return List{}, err
 	}
 	if o.All {
-		more, err := otherRepos(ctx, repo, o.Getenv, o.Warn)
+		more, err := otherRepos(ctx, repo, o.Getenv, o.Diag.Lines(diag.Other))
 		if err != nil {
 			return List{}, err
 		}
@@ -73,7 +73,7 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 	}
 	out := Build(sources, current, o.Prober)
 	if o.Owners {
-		AddOwners(ctx, &out, o.Warn)
+		AddOwners(ctx, &out, o.Diag.Lines(diag.Other))
 	}
 	if o.Health && repo != nil {
 		cfg, err := repo.LoadConfig("", 0)
@@ -129,14 +129,14 @@ type DoctorOptions struct {
 	// does; HookErr says why git could not tell (then the hook is not checked).
 	Hook    hooks.Options
 	HookErr error
-	// Verbose is as in ListOptions.
-	Verbose func(string)
+	// Diag hears the verbose lines, as in ListOptions.
+	Diag *diag.Sink
 }
 
 // Examine gathers doctor's facts about the repository at o.Dir.
 func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
-	repo, err := repository.Discover(ctx, g, repository.Options{Fallback: o.Verbose})
+	repo, err := repository.Discover(ctx, g, repository.Options{Diag: o.Diag})
 	if err != nil {
 		return Facts{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -30,7 +31,7 @@ func twoWays(t *testing.T, s *gittest.Sandbox, dir string, env ...string) (*Repo
 		t.Fatalf("from %s, git only: %v", dir, err)
 	}
 	var notes []string
-	got, err := Discover(ctx, g, Options{Fallback: func(s string) { notes = append(notes, s) }})
+	got, err := Discover(ctx, g, Options{Diag: diag.New(nil, func(s string) { notes = append(notes, s) })})
 	if err != nil {
 		t.Fatalf("from %s: %v", dir, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -51,15 +52,15 @@ type Options struct {
 	// GitOnly asks git for everything, reading none of its files directly: the tests hold
 	// the two ways to each other.
 	GitOnly bool
-	// Fallback receives one line each time git was asked because its files could not be
-	// read with certainty, saying what was asked and why (--verbose); nil drops them. It
-	// is called from the goroutine that called Discover or Relist.
-	Fallback func(string)
+	// Diag hears, as a verbose line, each time git was asked because its files could not
+	// be read with certainty, saying what was asked and why (--verbose); nil drops them.
+	// It is called from the goroutine that called Discover or Relist.
+	Diag *diag.Sink
 }
 
 func (o Options) fellBack(what string, err error) {
-	if o.Fallback != nil {
-		o.Fallback(fmt.Sprintf("asked git %s: %s", what, gitfiles.FallbackReason(err)))
+	if say := o.Diag.VerboseLines(); say != nil {
+		say(fmt.Sprintf("asked git %s: %s", what, gitfiles.FallbackReason(err)))
 	}
 }
 

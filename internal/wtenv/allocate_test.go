@@ -7,13 +7,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
 // TestAllocateInjected: wtenv allocates only through the Allocate it is given (cmd wires
 // alloc.Allocate), only when the worktree has no reservation to use, and hands on what
-// it says: its warnings to Warn, its line to Allocated, its error as it is.
+// it says: its warnings to Diag, its line to Allocated, its error as it is.
 func TestAllocateInjected(t *testing.T) {
 	sb := gittest.New(t)
 	repo := sb.Repo("shop")
@@ -23,15 +24,15 @@ func TestAllocateInjected(t *testing.T) {
 	var fail error
 	o := Options{
 		Dir: repo, Env: sb.Env,
-		Allocate: func(_ context.Context, root string, warn func(string)) (reserve.Reservation, string, error) {
+		Allocate: func(_ context.Context, root string, d *diag.Sink) (reserve.Reservation, string, error) {
 			calls = append(calls, root)
 			if fail != nil {
 				return reserve.Reservation{}, "", fail
 			}
-			warn("warning: said by allocate")
+			d.Warn(diag.Warning{Text: "warning: said by allocate"})
 			return written, "allocated 21000-21009", nil
 		},
-		Warn:      func(s string) { warnings = append(warnings, s) },
+		Diag:      diag.New(func(err error) { warnings = append(warnings, err.Error()) }, nil),
 		Allocated: func(s string) { allocated = append(allocated, s) },
 	}
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
@@ -45,13 +46,13 @@ type Options struct {
 	// no reservation.
 	NoAllocate bool
 	// Allocate runs allocate in the worktree root when there is no reservation to use
-	// (cmd wires it to alloc.Allocate with Env), passing its warnings to warn; it returns
-	// the reservation written and the line that says what it chose. It must be set
-	// unless NoAllocate is.
-	Allocate func(ctx context.Context, root string, warn func(string)) (res reserve.Reservation, message string, err error)
-	// Warn receives one-line warnings; Allocated the line that says what allocate chose,
-	// when Vars allocated. Either may be nil.
-	Warn      func(string)
+	// (cmd wires it to alloc.Allocate with Env), reporting to d (Diag); it returns the
+	// reservation written and the line that says what it chose. It must be set unless
+	// NoAllocate is.
+	Allocate func(ctx context.Context, root string, d *diag.Sink) (res reserve.Reservation, message string, err error)
+	// Diag hears the warnings; nil drops them. Allocated receives the line that says what
+	// allocate chose, when Vars allocated; it may be nil.
+	Diag      *diag.Sink
 	Allocated func(string)
 }
 
@@ -154,10 +155,7 @@ type loaded struct {
 // tool wrote for this worktree may give (trust.Sealed, claim.OriginOf): any other is
 // allocated anew, or refused with NoAllocate. Port needs only the ports.
 func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
-	warn := o.Warn
-	if warn == nil {
-		warn = func(string) {}
-	}
+	warn := o.Diag.Lines(diag.Other)
 	g := gitwt.Git{Dir: o.Dir, Env: o.Env}
 	root, err := repository.FindRoot(ctx, g)
 	if err != nil {
@@ -165,7 +163,7 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 	}
 	s := site{root: root, path: filepath.Join(root, reserve.FileName)}
 	s.store, s.storeErr = trust.Open(g.Getenv)
-	res, allocated, err := s.reservation(ctx, o, forEnv, warn)
+	res, allocated, err := s.reservation(ctx, o, forEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +182,7 @@ func load(ctx context.Context, o Options, forEnv bool) (*loaded, error) {
 		a := approvalCheck{ctx: ctx, o: o, root: root, path: s.path, store: s.store, storeErr: s.storeErr, allow: allow}
 		if again := a.check(w); again {
 			// Approved since the file was written with the ports alone: write it again.
-			if res, err = allocate(ctx, o, root, warn); err != nil {
+			if res, err = allocate(ctx, o, root); err != nil {
 				return nil, err
 			}
 			w.res, w.env = res, res.Env
@@ -209,7 +207,7 @@ type site struct {
 // config allows, or, when forEnv, one this user's tool did not write here (foreign).
 // allocate fills it in, signs it, or chooses again; with NoAllocate each is refused, in
 // its own words. allocated says allocate ran.
-func (s site) reservation(ctx context.Context, o Options, forEnv bool, warn func(string)) (res reserve.Reservation, allocated bool, err error) {
+func (s site) reservation(ctx context.Context, o Options, forEnv bool) (res reserve.Reservation, allocated bool, err error) {
 	res, _, err = reserve.Read(s.path)
 	foreign := "" // why the file's env may not reach an environment
 	if err == nil && forEnv && len(res.Env) > 0 {
@@ -222,7 +220,7 @@ func (s site) reservation(ctx context.Context, o Options, forEnv bool, warn func
 		if o.NoAllocate {
 			return res, false, refusal(s.path, err, foreign)
 		}
-		if res, err = allocate(ctx, o, s.root, warn); err != nil {
+		if res, err = allocate(ctx, o, s.root); err != nil {
 			return res, false, err
 		}
 		return res, true, nil
@@ -278,11 +276,11 @@ func (w *loaded) warnDrift() {
 }
 
 // allocate runs allocate in the worktree root for env, exec and port.
-func allocate(ctx context.Context, o Options, root string, warn func(string)) (reserve.Reservation, error) {
+func allocate(ctx context.Context, o Options, root string) (reserve.Reservation, error) {
 	if o.Allocate == nil {
 		return reserve.Reservation{}, errors.New("wtenv: no Allocate in Options")
 	}
-	res, msg, err := o.Allocate(ctx, root, warn)
+	res, msg, err := o.Allocate(ctx, root, o.Diag)
 	if err != nil {
 		return reserve.Reservation{}, err
 	}

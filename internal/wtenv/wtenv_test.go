@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
@@ -85,11 +86,11 @@ func (p *place) opts(dir string, env ...string) Options {
 	p.warnings = nil
 	return Options{
 		Dir: dir, Env: append(p.s.Env[:len(p.s.Env):len(p.s.Env)], env...),
-		Allocate: func(_ context.Context, root string, warn func(string)) (reserve.Reservation, string, error) {
+		Allocate: func(_ context.Context, root string, _ *diag.Sink) (reserve.Reservation, string, error) {
 			p.calls++
 			return p.next, "allocated", nil
 		},
-		Warn: func(s string) { p.warnings = append(p.warnings, s) },
+		Diag: diag.New(func(err error) { p.warnings = append(p.warnings, err.Error()) }, nil),
 	}
 }
 
