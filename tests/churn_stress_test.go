@@ -21,7 +21,7 @@ import (
 // churnRange is shared by the five repositories (global git config): 100 slots of width
 // 10 for about 50 reservations, so preferred slots collide across repositories in every
 // round. No other test or script uses it.
-const churnRange = "42000-42999"
+const churnRange = "8000-8999"
 
 const (
 	churnRepos    = 5 // repositories registered together

@@ -21,7 +21,7 @@ import (
 )
 
 // dotenvCrashRange is TestCrashDotenv's range; the test binds no port.
-const dotenvCrashRange = "43000-43099"
+const dotenvCrashRange = "11300-11399"
 
 // TestCrashDotenv kills `allocate --base N` with SIGKILL at a random moment while it
 // rewrites ten large dotenv files (512 KiB of the user's secrets each, mode 0600), runs
@@ -76,7 +76,7 @@ func TestCrashDotenv(t *testing.T) {
 		}
 		return out
 	}
-	base := func(run int) string { return fmt.Sprint(43000 + 10*(run%2)) }
+	base := func(run int) string { return fmt.Sprint(11300 + 10*(run%2)) }
 
 	var calib []time.Duration
 	for i := range 6 {
