@@ -40,7 +40,7 @@ const (
 // Keys are the keys of the config file, in the order the documentation gives them;
 // ServiceKeys are those of a service's object.
 var (
-	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "$schema"}
+	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "$schema"}
 	ServiceKeys = []string{"offset", "env", "health", "main"}
 )
 
@@ -50,6 +50,11 @@ type Var struct {
 	Template string
 }
 
+// ExecAssign is one member of the "exec" key: Key gets Service's port.
+type ExecAssign struct {
+	Key, Service string
+}
+
 // Config is the validated service spec and derived vars.
 type Config struct {
 	Spec bundle.Spec
@@ -57,6 +62,10 @@ type Config struct {
 	// Dotenv lists the files, relative to each worktree's top level, in which allocate
 	// keeps a marked block of the worktree's variables, as the file gives them.
 	Dotenv []string
+	// Exec names the service a dev server gets from `exec` (package devserver), in
+	// file order: a program ("vite"), a program's role ("node.inspect") or a
+	// package.json script ("script:dev").
+	Exec   []ExecAssign
 	Source string // the file read, "" when defaults
 	// Digest is the hex SHA-256 of the file's exact bytes, "" when there is no file: the
 	// content `trust` approves (package trust).
@@ -250,6 +259,11 @@ func (c Config) check() (key, msg string) {
 		}
 		if _, err := parseTemplate(v.Template, names); err != nil {
 			return k, err.Error()
+		}
+	}
+	for _, e := range c.Exec {
+		if !names[e.Service] {
+			return "exec." + e.Key, fmt.Sprintf("service %q is not in services", e.Service)
 		}
 	}
 	return checkDotenv(c.Dotenv)

@@ -10,6 +10,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/devserver"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -130,6 +131,19 @@ func (p *parser) parse(data []byte) (Config, error) {
 				}
 				c.Dotenv = append(c.Dotenv, item.Str)
 			}
+		case "exec":
+			c.Exec = []ExecAssign{}
+			return p.object(v, key, func(name string, v gjson.Result) error {
+				k := "exec." + name
+				if v.Type != gjson.String {
+					return p.errorf(k, "must be a service name, a string, not %s", typeName(v))
+				}
+				if msg := devserver.CheckKey(name); msg != "" {
+					return p.errorf(k, "%s", msg)
+				}
+				c.Exec = append(c.Exec, ExecAssign{Key: name, Service: v.Str})
+				return nil
+			})
 		case "$schema":
 			// For editors (SchemaURL); the tool has nothing to check against it.
 			if v.Type != gjson.String {
