@@ -92,7 +92,7 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if opts.DryRun {
 		words := make([]string, len(argv))
 		for i, a := range argv {
-			words[i] = shquote.Word(a)
+			words[i] = pasteWord(a, i == 0)
 		}
 		_, err := fmt.Fprintln(opts.F.Out, strings.Join(words, " "))
 		return err
@@ -129,6 +129,22 @@ func commandError(name string, err error) error {
 		return &codeError{code: exitNotExecutable, err: fmt.Errorf("%s: permission denied (not executable)", quoted)}
 	}
 	return &codeError{code: exitNotExecutable, err: fmt.Errorf("%s: cannot run it: %w", quoted, err)}
+}
+
+// pasteWord quotes an argument for --dry-run's line as shquote.Word does, but leaves
+// bare the few more characters a shell reads literally in a word (127.0.0.1:8000,
+// --port=3000, a@b), so the usual command reads as typed. In the first word "=" would
+// make an assignment, so there Word's rule stands.
+func pasteWord(s string, first bool) string {
+	if s == "" || first {
+		return shquote.Word(s)
+	}
+	for _, r := range s {
+		if !(r == ':' || r == '=' || r == '@' || r == ',' || r == '+' || r == '%') && shquote.Word(string(r)) != string(r) {
+			return shquote.Word(s)
+		}
+	}
+	return s
 }
 
 // setEnv replaces or appends NAME=value, so the child sees exactly one value.
