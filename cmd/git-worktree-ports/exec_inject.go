@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/devserver"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -27,25 +28,11 @@ func injectPorts(ctx context.Context, f *Factory, argv []string, vars []render.V
 	if probe.Program == "" && !looked {
 		return probe
 	}
-	repo, err := repository.Discover(ctx, f.git(), repository.Options{Fallback: f.verbose()})
+	repo, cfg, err := approvedConfig(ctx, f)
 	if err != nil {
-		return devserver.Result{Argv: argv}
+		return devserver.Result{Argv: argv} // env has said what is wrong with the config
 	}
-	cfg, err := repo.LoadConfig("", 0)
-	if err != nil {
-		return devserver.Result{Argv: argv} // env has said what is wrong with it
-	}
-	cfg = repo.Approve(cfg, f.Getenv).Config
-	values := map[string]string{}
-	for _, v := range vars {
-		values[v.Name] = v.Value
-	}
-	p := devserver.Ports{Assign: map[string]string{}, Port: map[string]int{}}
-	for _, sv := range cfg.Spec.Services {
-		if n, err := strconv.Atoi(values[sv.Env]); err == nil {
-			p.Port[sv.Name] = n
-		}
-	}
+	p := devserver.Ports{Assign: map[string]string{}, Port: servicePorts(cfg, vars)}
 	if len(cfg.Spec.Services) == 1 {
 		p.Default = cfg.Spec.Services[0].Name
 	}
@@ -53,6 +40,36 @@ func injectPorts(ctx context.Context, f *Factory, argv []string, vars []render.V
 		p.Assign[e.Key] = e.Service
 	}
 	return devserver.Rewrite(argv, p, scriptsOf(repo.Loc.Toplevel, f.dir()))
+}
+
+// approvedConfig loads the worktree's config as this user approved it: whole, or its
+// ports-only form while it waits for `trust` (repository.Repo.Approve).
+func approvedConfig(ctx context.Context, f *Factory) (*repository.Repo, config.Config, error) {
+	repo, err := repository.Discover(ctx, f.git(), repository.Options{Fallback: f.verbose()})
+	if err != nil {
+		return nil, config.Config{}, err
+	}
+	cfg, err := repo.LoadConfig("", 0)
+	if err != nil {
+		return nil, config.Config{}, err
+	}
+	return repo, repo.Approve(cfg, f.Getenv).Config, nil
+}
+
+// servicePorts returns each service's port as vars give it to a command: the ports of
+// a reservation that gives nobody variables (a copied file) are not this worktree's.
+func servicePorts(cfg config.Config, vars []render.Var) map[string]int {
+	values := map[string]string{}
+	for _, v := range vars {
+		values[v.Name] = v.Value
+	}
+	ports := map[string]int{}
+	for _, sv := range cfg.Spec.Services {
+		if n, err := strconv.Atoi(values[sv.Env]); err == nil {
+			ports[sv.Name] = n
+		}
+	}
+	return ports
 }
 
 // scriptsOf returns a lookup of the scripts in the package.json of dir, the directory

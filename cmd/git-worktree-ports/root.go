@@ -152,6 +152,7 @@ files are the registry: nothing else records ports.
 		NewCmdEnv(f, nil),
 		NewCmdPort(f, nil),
 		NewCmdExec(f, nil),
+		NewCmdCompose(f, nil),
 		NewCmdList(f, nil),
 		NewCmdRelease(f, nil),
 		NewCmdInit(f, nil),
