@@ -54,7 +54,7 @@ func TestRewrite(t *testing.T) {
 		{"ng serve", one, "ng serve", "ng serve --port 21000", ""},
 		{"ng build", one, "ng build", "ng build", ""},
 		{"nuxi dev", one, "nuxi dev", "nuxi dev --port 21000", ""},
-		{"react-router dev", one, "react-router dev", "react-router dev --port 21000", ""},
+		{"react-router dev", one, "react-router dev", "react-router dev --port 21000 --strictPort", ""},
 		{"storybook dev", named, "storybook dev", "storybook dev -p 21001 --exact-port", ""},
 		{"storybook build", named, "storybook build", "storybook build", ""},
 		{"django manage.py", one, "python3 manage.py runserver", "python3 manage.py runserver 127.0.0.1:21000", ""},

@@ -65,7 +65,7 @@ var Table = []Program{
 	{Name: "nuxt", Commands: []string{"nuxt", "nuxi"}, Serve: []string{"dev", "preview"},
 		PortFlags: []string{"-p", "--port"}, Inject: []string{"--port", "{port}"}},
 	{Name: "react-router", Commands: []string{"react-router"}, Serve: []string{"dev"},
-		PortFlags: []string{"--port"}, Inject: []string{"--port", "{port}"}},
+		PortFlags: []string{"--port"}, Inject: []string{"--port", "{port}", "--strictPort"}},
 	{Name: "storybook", Commands: []string{"storybook"}, Serve: []string{"dev"},
 		PortFlags: []string{"-p", "--port"}, Inject: []string{"-p", "{port}", "--exact-port"}},
 	{Name: "django", Commands: []string{"django-admin", "manage.py"}, Serve: []string{"runserver"},
