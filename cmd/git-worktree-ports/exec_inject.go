@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strconv"
 
@@ -30,7 +31,9 @@ func injectPorts(ctx context.Context, f *Factory, argv []string, vars []render.V
 	}
 	repo, cfg, err := approvedConfig(ctx, f)
 	if err != nil {
-		return devserver.Result{Argv: argv} // env has said what is wrong with the config
+		// env reads only the reservation, so the command still runs, with its ports in
+		// the environment.
+		return devserver.Result{Argv: argv, Note: fmt.Sprintf("warning: exec: %s runs as written, without ports in its flags: %v", probe.Program, err)}
 	}
 	p := devserver.Ports{Assign: map[string]string{}, Port: servicePorts(cfg, vars)}
 	if len(cfg.Spec.Services) == 1 {
