@@ -69,13 +69,16 @@ func Rewrite(argv []string, p Ports, script func(name string) (string, bool)) Re
 // shellWords are the shells whose -c string exec leaves alone.
 var shellWords = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true}
 
+// shellWord matches what may be a command name in a shell string.
+var shellWord = regexp.MustCompile(`[A-Za-z0-9_./-]+`)
+
 // rewriteShell leaves `sh -c '...'` as written, and says so when the string runs a
 // known dev server: a shell string is not parsed.
 func rewriteShell(base string, argv []string) (Result, bool) {
 	if !shellWords[base] || len(argv) < 3 || argv[1] != "-c" {
 		return Result{}, false
 	}
-	for _, w := range regexp.MustCompile(`[A-Za-z0-9_./-]+`).FindAllString(argv[2], -1) {
+	for _, w := range shellWord.FindAllString(argv[2], -1) {
 		if prog, ok := Lookup(filepath.Base(w)); ok {
 			return Result{Argv: argv, Program: prog.Name, Note: fmt.Sprintf("note: exec: %s -c runs a shell string, which is left as written; %s's port is in the environment (see `git worktree-ports env`)", base, prog.Name)}, true
 		}
