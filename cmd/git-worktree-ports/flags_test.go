@@ -118,6 +118,7 @@ func TestExecFlags(t *testing.T) {
 		// Flags after the command belong to the command.
 		{args: []string{"--no-allocate", "--", "ls", "--no-allocate"}, want: ExecOptions{NoAllocate: true, Argv: []string{"ls", "--no-allocate"}}},
 		{args: []string{"vite", "--port", "1"}, want: ExecOptions{Argv: []string{"vite", "--port", "1"}}},
+		{args: []string{"--dry-run", "--no-inject", "--", "vite", "--dry-run"}, want: ExecOptions{DryRun: true, NoInject: true, Argv: []string{"vite", "--dry-run"}}},
 		{args: nil, usage: true},
 		{args: []string{"--"}, usage: true},
 	}

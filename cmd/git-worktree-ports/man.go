@@ -108,7 +108,7 @@ func fenceExamples(c *cobra.Command) {
 // manSections returns the sections that follow OPTIONS in git-worktree-ports(1), in the
 // order man-pages(7) gives.
 func manSections() string {
-	return strings.Join([]string{config.ManSection, manExitStatus(), manEnvironment, manFiles}, "\n")
+	return strings.Join([]string{config.ManSection, manDevServers(), manExitStatus(), manEnvironment, manFiles}, "\n")
 }
 
 // manExitStatus is the EXIT STATUS section, from exitStatuses.

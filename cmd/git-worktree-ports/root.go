@@ -145,6 +145,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		NewCmdEnv(f, nil),
 		NewCmdPort(f, nil),
 		NewCmdExec(f, nil),
+		NewCmdCompose(f, nil),
 		NewCmdList(f, nil),
 		NewCmdRelease(f, nil),
 		NewCmdInit(f, nil),

@@ -29,7 +29,8 @@ func NewCmdTrust(f *Factory, runF func(*TrustOptions) error) *cobra.Command {
 		Use:   "trust",
 		Short: "Review and approve what the config asks for beyond the ports",
 		Long: `Show what this worktree's .worktree-ports.config.json asks for beyond the ports
-(custom env names, vars with their templates, the dotenv files it writes, main ports),
+(custom env names, vars with their templates, the dotenv files it writes, main ports,
+the services exec puts into dev servers' flags),
 and approve this exact content for you. The config arrives with git pull, so until you
 approve it the tool gives the ports alone (<SERVICE>_PORT, PORT, WORKTREE_PORTS_*) and
 says so in one line; a config that changes needs approval again.

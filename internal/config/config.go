@@ -40,7 +40,7 @@ const (
 // Keys are the keys of the config file, in the order the documentation gives them;
 // ServiceKeys are those of a service's object.
 var (
-	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "$schema"}
+	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "$schema"}
 	ServiceKeys = []string{"offset", "env", "health", "main"}
 )
 
@@ -50,6 +50,11 @@ type Var struct {
 	Template string
 }
 
+// ExecAssign is one member of the "exec" key: Key gets Service's port.
+type ExecAssign struct {
+	Key, Service string
+}
+
 // Config is the validated service spec and derived vars.
 type Config struct {
 	Spec bundle.Spec
@@ -57,6 +62,10 @@ type Config struct {
 	// Dotenv lists the files, relative to each worktree's top level, in which allocate
 	// keeps a marked block of the worktree's variables, as the file gives them.
 	Dotenv []string
+	// Exec names the service a dev server gets from `exec` (package devserver), in
+	// file order: a program ("vite"), a program's role ("node.inspect") or a
+	// package.json script ("script:dev").
+	Exec   []ExecAssign
 	Source string // the file read, "" when defaults
 	// Digest is the hex SHA-256 of the file's exact bytes, "" when there is no file: the
 	// content `trust` approves (package trust).
@@ -191,7 +200,20 @@ func (c Config) check() (key, msg string) {
 	if k, msg := checkVars(c.Vars, names, c.allow, envOwner); msg != "" {
 		return k, msg
 	}
+	if k, msg := checkExec(c.Exec, names); msg != "" {
+		return k, msg
+	}
 	return checkDotenv(c.Dotenv)
+}
+
+// checkExec checks that each program or script "exec" names gets a service there is.
+func checkExec(assigns []ExecAssign, names map[string]bool) (key, msg string) {
+	for _, e := range assigns {
+		if !names[e.Service] {
+			return "exec." + e.Key, fmt.Sprintf("service %q is not in services", e.Service)
+		}
+	}
+	return "", ""
 }
 
 // checkBounds checks the numbers of a spec: width, range, avoid and how many services.

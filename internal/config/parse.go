@@ -10,6 +10,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/devserver"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/envname"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -143,6 +144,10 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		files, err := p.dotenv(key, v)
 		c.Dotenv = files
 		return err
+	case "exec":
+		assigns, err := p.exec(key, v)
+		c.Exec = assigns
+		return err
 	case "$schema":
 		// For editors (SchemaURL); the tool has nothing to check against it.
 		if v.Type != gjson.String {
@@ -155,6 +160,24 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		return p.errorf(key, "unknown key (known: %s)", strings.Join(Keys, ", "))
 	}
 	return nil
+}
+
+// exec reads "exec": which service's port a program, a program's second port or a
+// package.json script gets (devserver.CheckKey says which keys are known).
+func (p *parser) exec(key string, v gjson.Result) ([]ExecAssign, error) {
+	assigns := []ExecAssign{}
+	err := p.object(v, key, func(name string, v gjson.Result) error {
+		k := key + "." + name
+		if v.Type != gjson.String {
+			return p.errorf(k, "must be a service name, a string, not %s", typeName(v))
+		}
+		if msg := devserver.CheckKey(name); msg != "" {
+			return p.errorf(k, "%s", msg)
+		}
+		assigns = append(assigns, ExecAssign{Key: name, Service: v.Str})
+		return nil
+	})
+	return assigns, err
 }
 
 // avoid reads "avoid": ports and "lo-hi" ranges.

@@ -23,7 +23,7 @@ type Ask struct {
 
 // Beyond lists what c asks for beyond what the tool makes itself (the ports under the
 // name rule's names): custom env names (a service's "env" that is not the rule's),
-// vars, dotenv files and main ports, in file order. A config without a file, or one
+// vars, dotenv files, main ports and exec's services, in file order. A config without a file, or one
 // asking for the ports alone, lists nothing and needs no approval.
 func (c Config) Beyond() []Ask {
 	var asks []Ask
@@ -40,6 +40,9 @@ func (c Config) Beyond() []Ask {
 	for _, v := range c.Vars {
 		asks = append(asks, Ask{Kind: "vars", Key: "vars." + v.Name, Detail: fmt.Sprintf("%s=%s", v.Name, v.Template)})
 	}
+	for _, e := range c.Exec {
+		asks = append(asks, Ask{Kind: "exec", Key: "exec." + e.Key, Detail: fmt.Sprintf("exec gives %s the port of %s", e.Key, e.Service)})
+	}
 	for i, f := range c.Dotenv {
 		asks = append(asks, Ask{Kind: "dotenv", Key: fmt.Sprintf("dotenv[%d]", i), Detail: "writes a block into " + f})
 	}
@@ -54,7 +57,7 @@ func (c Config) BeyondSummary() string {
 		have[a.Kind] = true
 	}
 	var parts []string
-	for _, k := range []struct{ kind, words string }{{"env", "custom env names"}, {"vars", "vars"}, {"dotenv", "dotenv files"}, {"main", "main ports"}} {
+	for _, k := range []struct{ kind, words string }{{"env", "custom env names"}, {"vars", "vars"}, {"dotenv", "dotenv files"}, {"main", "main ports"}, {"exec", "dev server ports"}} {
 		if have[k.kind] {
 			parts = append(parts, k.words)
 		}
@@ -64,7 +67,7 @@ func (c Config) BeyondSummary() string {
 
 // PortsOnly returns c reduced to what needs no approval: the same bundle rules
 // (range, width, services and offsets, avoid), each service exported under the name
-// rule's name, and no vars, dotenv files or main ports. Digest stays, so callers can
+// rule's name, and no vars, dotenv files, main ports or exec services. Digest stays, so callers can
 // still say which content was not approved; Unapproved is set when anything was
 // dropped.
 func (c Config) PortsOnly() Config {
@@ -77,7 +80,7 @@ func (c Config) PortsOnly() Config {
 		sv.Main = 0
 		out.Spec.Services = append(out.Spec.Services, sv)
 	}
-	out.Vars, out.Dotenv = nil, nil
+	out.Vars, out.Dotenv, out.Exec = nil, nil, nil
 	out.Unapproved = len(c.Beyond()) > 0
 	return out
 }

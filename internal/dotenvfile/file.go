@@ -302,29 +302,8 @@ func (o Options) targets(ctx context.Context) []target {
 	seen := map[string]bool{}
 	for _, name := range o.Files {
 		label := "dotenv file " + untrusted.New(name).String()
-		slash := filepath.ToSlash(name)
-		if filepath.IsAbs(name) || strings.HasPrefix(slash, "/") || filepath.VolumeName(name) != "" {
-			o.warn("%s: refused: not relative to the worktree's top level", label)
-			continue
-		}
-		if hasDotDot(slash) {
-			o.warn("%s: refused: a path with .. may leave the worktree", label)
-			continue
-		}
-		rel := path.Clean(slash)
-		if rel == "." {
-			o.warn("%s: refused: not a file in the worktree", label)
-			continue
-		}
-		switch {
-		case inGitDir(rel):
-			o.warn("%s: refused: it lies in a git directory (%s)", label, untrusted.New(rel))
-			continue
-		case isOwn(path.Base(rel)):
-			o.warn("%s: refused: it is git-worktree-ports' own file, or named like one (%s*)", label, ownPrefix)
-			continue
-		}
-		if reason := o.crossing(rel); reason != "" {
+		rel, reason := CheckPath(o.Root, name, "a dotenv file is never written through a symlink")
+		if reason != "" {
 			o.warn("%s: refused: %s", label, reason)
 			continue
 		}
@@ -353,13 +332,43 @@ func (o Options) targets(ctx context.Context) []target {
 	return kept
 }
 
+// CheckPath returns the path name, as a committed file lists it, cleaned and relative to
+// the worktree's top level root, or why it may not be used (reason, "" when it may): an
+// absolute path or one with "..", one inside a git directory, one of the tool's own files
+// (at any depth), a path with a symlink anywhere on it, or one through a directory that
+// holds a .git entry. rule ends the reason given for a symlink ("a dotenv file is never
+// written through a symlink"). It asks git nothing; what git tracks is the caller's
+// question.
+func CheckPath(root, name, rule string) (rel, reason string) {
+	slash := filepath.ToSlash(name)
+	if filepath.IsAbs(name) || strings.HasPrefix(slash, "/") || filepath.VolumeName(name) != "" {
+		return "", "not relative to the worktree's top level"
+	}
+	if hasDotDot(slash) {
+		return "", "a path with .. may leave the worktree"
+	}
+	rel = path.Clean(slash)
+	switch {
+	case rel == ".":
+		return "", "not a file in the worktree"
+	case inGitDir(rel):
+		return "", fmt.Sprintf("it lies in a git directory (%s)", untrusted.New(rel))
+	case isOwn(path.Base(rel)):
+		return "", fmt.Sprintf("it is git-worktree-ports' own file, or named like one (%s*)", ownPrefix)
+	}
+	if reason := crossing(root, rel, rule); reason != "" {
+		return "", reason
+	}
+	return rel, ""
+}
+
 // crossing returns why the path rel may not be written, looking at each name on it from
 // the top level down without following anything: a symlink (its target is read as text,
 // never looked up: an absolute one may name an automounted host), or a directory that
 // holds a .git entry. It returns "" for a path that is fine as far as it exists.
-func (o Options) crossing(rel string) string {
+func crossing(root, rel, rule string) string {
 	comps := strings.Split(rel, "/")
-	cur := o.Root
+	cur := root
 	for i, c := range comps {
 		cur = filepath.Join(cur, c)
 		sub := strings.Join(comps[:i+1], "/")
@@ -371,7 +380,7 @@ func (o Options) crossing(rel string) string {
 			return fmt.Sprintf("cannot check %s: %v", untrusted.New(sub), errnoOf(err))
 		case fi.Mode()&fs.ModeSymlink != 0:
 			to, _ := os.Readlink(cur)
-			return fmt.Sprintf("%s is a symlink (to %s); a dotenv file is never written through a symlink", untrusted.New(sub), untrusted.New(to))
+			return fmt.Sprintf("%s is a symlink (to %s); %s", untrusted.New(sub), untrusted.New(to), rule)
 		case i == len(comps)-1 || !fi.IsDir():
 			return ""
 		}

@@ -28,6 +28,21 @@ const excludeComment = "# git-worktree-ports: per-worktree port reservations"
 // anything; a second call adds nothing. Call it under the repository lock,
 // so two processes do not both append.
 func EnsureExcluded(commonDir string) (bool, error) {
+	return ensureLines(commonDir, ExcludePatterns)
+}
+
+// ComposeOverrideName is the compose override file `git worktree-ports compose` writes
+// at a worktree's top level (package composefile).
+const ComposeOverrideName = ".worktree-ports.compose.yaml"
+
+// ExcludeComposeOverride makes git ignore the compose override file in every worktree,
+// as EnsureExcluded does for the reservation; only `compose` writes that file, so only it
+// adds the line.
+func ExcludeComposeOverride(commonDir string) (bool, error) {
+	return ensureLines(commonDir, []string{"/" + ComposeOverrideName})
+}
+
+func ensureLines(commonDir string, patterns []string) (bool, error) {
 	info := filepath.Join(commonDir, "info")
 	path := filepath.Join(info, "exclude")
 	old, err := os.ReadFile(path)
@@ -41,7 +56,7 @@ func EnsureExcluded(commonDir string) (bool, error) {
 		have[strings.TrimRight(line, " \t\r\n")] = true
 	}
 	var add bytes.Buffer
-	for _, p := range ExcludePatterns {
+	for _, p := range patterns {
 		if !have[p] {
 			add.WriteString(p + "\n")
 		}
