@@ -15,13 +15,18 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/names"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
 // Port is one reserved port in `list --json`.
 type Port struct {
-	Service   string `json:"service"`
-	Port      int    `json:"port"`
+	Service string `json:"service"`
+	Port    int    `json:"port"`
+	// URL is the service's name on its port (package names); "" when the repository's
+	// label is not known.
+	URL       string `json:"url,omitempty"`
 	Listening bool   `json:"listening"`
 	// PID and Program name the listener where the OS tells; 0 and "" otherwise.
 	PID     int32  `json:"pid,omitempty"`
@@ -92,6 +97,8 @@ type List struct {
 // Source is one repository's worktrees.
 type Source struct {
 	Name      string // the repository's short name
+	Label     string // the repository's label in host names (names.RepoLabels); "" for none
+	entry     registry.Entry
 	Worktrees []gitwt.Worktree
 }
 
@@ -102,7 +109,14 @@ func Build(sources []Source, current string, prober listener.Prober) List {
 	out := List{Version: 1, Worktrees: []Row{}}
 	for _, src := range sources {
 		for _, w := range src.Worktrees {
-			out.Worktrees = append(out.Worktrees, row(src.Name, w, current, prober))
+			r := row(src.Name, w, current, prober)
+			if src.Label != "" && len(src.Worktrees) > 0 {
+				wt := names.WorktreeAt(src.Worktrees[0].Path, w.Path)
+				for i, p := range r.Ports {
+					r.Ports[i].URL = names.URL(names.Host(p.Service, wt, src.Label), p.Port)
+				}
+			}
+			out.Worktrees = append(out.Worktrees, r)
 		}
 	}
 	// Flags are derived last, because "conflicting" compares rows with each other.
