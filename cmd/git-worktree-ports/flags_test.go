@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -205,7 +206,7 @@ func TestListReleaseInitFlags(t *testing.T) {
 	if !ho.Uninstall || !ho.Global {
 		t.Errorf("install-hook flags: %+v", *ho)
 	}
-	for _, c := range []*cobra.Command{NewCmdList(testFactory(), nil), NewCmdRelease(testFactory(), nil), NewCmdInit(testFactory(), nil), NewCmdDoctor(testFactory(), nil)} {
+	for _, c := range []*cobra.Command{NewCmdList(testFactory(), nil), NewCmdInit(testFactory(), nil), NewCmdDoctor(testFactory(), nil)} {
 		if usage, _ := parse(t, c, []string{"stray"}); !usage {
 			t.Errorf("%s stray: want a usage error", c.Name())
 		}
@@ -307,6 +308,62 @@ func TestFlagErrorInWords(t *testing.T) {
 		var usage *usageError
 		if !errors.As(err, &usage) || err.Error() != tt.want {
 			t.Errorf("%q: err = %v (usage %v), want usage error %q", tt.args, err, usage != nil, tt.want)
+		}
+	}
+}
+
+// TestLeaseReleaseFlags checks lease NAME [--ttl] [--json] and release's optional lease
+// NAME (release with an argument used to be a usage error; it now frees that lease).
+func TestLeaseReleaseFlags(t *testing.T) {
+	leases := []struct {
+		args  []string
+		want  LeaseOptions
+		usage bool
+	}{
+		{args: []string{"playwright"}, want: LeaseOptions{Name: "playwright"}},
+		{args: []string{"oauth", "--ttl", "30m", "--json"}, want: LeaseOptions{Name: "oauth", TTL: 30 * time.Minute, JSON: true}},
+		{args: []string{}, usage: true},
+		{args: []string{"a", "b"}, usage: true},
+		{args: []string{"bad name"}, usage: true},
+		{args: []string{"-x"}, usage: true},
+		{args: []string{"a", "--ttl", "0s"}, usage: true},
+		{args: []string{"a", "--ttl", "soon"}, usage: true},
+	}
+	for _, tt := range leases {
+		var got *LeaseOptions
+		usage, err := parse(t, NewCmdLease(testFactory(), func(o *LeaseOptions) error { got = o; return nil }), tt.args)
+		if tt.usage {
+			if !usage {
+				t.Errorf("lease %q: want a usage error, got %v", tt.args, err)
+			}
+			continue
+		}
+		if err != nil || got == nil || got.Name != tt.want.Name || got.TTL != tt.want.TTL || got.JSON != tt.want.JSON {
+			t.Errorf("lease %q = %+v, %v; want %+v", tt.args, got, err, tt.want)
+		}
+	}
+	releases := []struct {
+		args  []string
+		lease string
+		usage bool
+	}{
+		{args: []string{}, lease: ""},
+		{args: []string{"playwright"}, lease: "playwright"},
+		{args: []string{"a", "b"}, usage: true},
+		{args: []string{"a", "--worktree", "../x"}, usage: true},
+		{args: []string{"../x"}, usage: true},
+	}
+	for _, tt := range releases {
+		var got *ReleaseOptions
+		usage, err := parse(t, NewCmdRelease(testFactory(), func(o *ReleaseOptions) error { got = o; return nil }), tt.args)
+		if tt.usage {
+			if !usage {
+				t.Errorf("release %q: want a usage error, got %v", tt.args, err)
+			}
+			continue
+		}
+		if err != nil || got == nil || got.Lease != tt.lease {
+			t.Errorf("release %q = %+v, %v; want lease %q", tt.args, got, err, tt.lease)
 		}
 	}
 }

@@ -154,6 +154,7 @@ files are the registry: nothing else records ports.
 		NewCmdExec(f, nil),
 		NewCmdList(f, nil),
 		NewCmdRelease(f, nil),
+		NewCmdLease(f, nil),
 		NewCmdInit(f, nil),
 		NewCmdInstallHook(f, nil),
 		NewCmdForget(f, nil),

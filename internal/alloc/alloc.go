@@ -290,6 +290,8 @@ func (a *allocation) run(o Options) (*Result, error) {
 				Label: repository.Label(a.root, own.Root) + " (copied from there)",
 			})
 			hasOwn = false
+			// The original's leases stay the original's: a rewrite must not copy them.
+			prev = reserve.WithoutLeases(prev)
 		case claim.MovedHere:
 			a.movedFrom = own.Root
 		}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
@@ -40,28 +41,38 @@ type Port struct {
 	Health string `json:"health,omitempty"`
 }
 
+// Lease is one lease in `list --json`.
+type Lease struct {
+	Name    string `json:"name"`
+	Port    int    `json:"port"`
+	Expires string `json:"expires,omitempty"` // RFC 3339, UTC; omitted without a TTL
+}
+
 // Row is one worktree, one row of `list --json`.
 type Row struct {
-	Repo           string   `json:"repo"`
-	Name           string   `json:"name"`
-	Path           string   `json:"path"`
-	Branch         string   `json:"branch"`
-	Head           string   `json:"head"`
-	Current        bool     `json:"current"`
-	Bare           bool     `json:"bare"`
-	Detached       bool     `json:"detached"`
-	Locked         bool     `json:"locked"`
-	LockReason     string   `json:"lock_reason,omitempty"`
-	Prunable       bool     `json:"prunable"`
-	PrunableReason string   `json:"prunable_reason,omitempty"`
-	Reserved       bool     `json:"reserved"`
-	Main           bool     `json:"main,omitempty"`
-	Slot           int      `json:"slot"`
-	Base           int      `json:"base"`
-	Width          int      `json:"width"`
-	Ports          []Port   `json:"ports"`
-	Flags          []string `json:"flags"`
-	Error          string   `json:"error,omitempty"`
+	Repo           string `json:"repo"`
+	Name           string `json:"name"`
+	Path           string `json:"path"`
+	Branch         string `json:"branch"`
+	Head           string `json:"head"`
+	Current        bool   `json:"current"`
+	Bare           bool   `json:"bare"`
+	Detached       bool   `json:"detached"`
+	Locked         bool   `json:"locked"`
+	LockReason     string `json:"lock_reason,omitempty"`
+	Prunable       bool   `json:"prunable"`
+	PrunableReason string `json:"prunable_reason,omitempty"`
+	Reserved       bool   `json:"reserved"`
+	Main           bool   `json:"main,omitempty"`
+	Slot           int    `json:"slot"`
+	Base           int    `json:"base"`
+	Width          int    `json:"width"`
+	Ports          []Port `json:"ports"`
+	// Leases are the worktree's leases (reserve.Lease) that have not expired; omitted
+	// when it holds none.
+	Leases []Lease  `json:"leases,omitempty"`
+	Flags  []string `json:"flags"`
+	Error  string   `json:"error,omitempty"`
 
 	// readErr is the error behind Error, for doctor.
 	readErr error
@@ -156,6 +167,13 @@ func row(repo string, w gitwt.Worktree, current string, prober listener.Prober) 
 		for _, p := range res.Ports {
 			r.Ports = append(r.Ports, Port{Service: p.Name, Port: p.Port, Listening: prober != nil && prober.Bound(p.Port)})
 		}
+		for _, l := range res.Leases {
+			e := ""
+			if !l.Expires.IsZero() {
+				e = l.Expires.UTC().Format(time.RFC3339)
+			}
+			r.Leases = append(r.Leases, Lease{Name: l.Name, Port: l.Port, Expires: e})
+		}
 	case errors.Is(err, fs.ErrNotExist):
 	default:
 		r.Error, r.readErr = err.Error(), err
@@ -177,6 +195,9 @@ func rowReservation(r Row) reserve.Reservation {
 	res := reserve.Reservation{Main: r.Main, Base: r.Base, Width: r.Width}
 	for _, p := range r.Ports {
 		res.Ports = append(res.Ports, reserve.Port{Name: p.Service, Port: p.Port})
+	}
+	for _, l := range r.Leases {
+		res.Leases = append(res.Leases, reserve.Lease{Name: l.Name, Port: l.Port})
 	}
 	return res
 }

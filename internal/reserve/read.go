@@ -104,6 +104,8 @@ func (r Reservation) OutOfBounds() string {
 		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, bundle.MaxPort)
 	case len(r.Ports) > r.Width && !r.Main:
 		return fmt.Sprintf("%d ports listed for a bundle of width %d, more than any config has services", len(r.Ports), r.Width)
+	case len(r.Leases) > MaxLeases:
+		return fmt.Sprintf("%d leases listed, more than %d", len(r.Leases), MaxLeases)
 	case len(r.Ports) > bundle.MaxWidth || r.Main && len(r.Ports) > bundle.MaxServices:
 		// A main worktree's file lists one port per service, and a config has at most
 		// bundle.MaxServices of them.
@@ -231,6 +233,7 @@ func Parse(path string, data []byte) (Reservation, error) {
 			return true
 		})
 	}
+	r.Leases = parseLeases(root)
 	return r, nil
 }
 
