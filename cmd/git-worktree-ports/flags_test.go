@@ -367,3 +367,20 @@ func TestLeaseReleaseFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestProxyFlags(t *testing.T) {
+	var po *ProxyOptions
+	if _, err := parse(t, NewCmdProxy(testFactory(), func(o *ProxyOptions) error { po = o; return nil }), []string{}); err != nil || po.Listen != "127.0.0.1:7355" || po.PIDFile != "" {
+		t.Errorf("proxy defaults: %+v, %v", po, err)
+	}
+	if _, err := parse(t, NewCmdProxy(testFactory(), func(o *ProxyOptions) error { po = o; return nil }), []string{"--listen", "[::1]:0", "--pidfile", "p.json"}); err != nil || po.Listen != "[::1]:0" || po.PIDFile != "p.json" {
+		t.Errorf("proxy flags: %+v, %v", po, err)
+	}
+	if usage, _ := parse(t, NewCmdProxy(testFactory(), nil), []string{"stray"}); !usage {
+		t.Errorf("proxy stray: want a usage error")
+	}
+	var pi *ProxyInstallOptions
+	if _, err := parse(t, NewCmdProxyInstall(testFactory(), func(o *ProxyInstallOptions) error { pi = o; return nil }), []string{"--listen", "127.0.0.1:9000"}); err != nil || pi.Listen != "127.0.0.1:9000" {
+		t.Errorf("proxy install flags: %+v, %v", pi, err)
+	}
+}

@@ -155,6 +155,7 @@ files are the registry: nothing else records ports.
 		NewCmdList(f, nil),
 		NewCmdRelease(f, nil),
 		NewCmdLease(f, nil),
+		NewCmdProxy(f, nil),
 		NewCmdInit(f, nil),
 		NewCmdInstallHook(f, nil),
 		NewCmdForget(f, nil),
