@@ -384,3 +384,13 @@ func TestProxyFlags(t *testing.T) {
 		t.Errorf("proxy install flags: %+v, %v", pi, err)
 	}
 }
+
+func TestMCPFlags(t *testing.T) {
+	var mo *MCPOptions
+	if _, err := parse(t, NewCmdMCP(testFactory(), func(o *MCPOptions) error { mo = o; return nil }), []string{}); err != nil || mo == nil {
+		t.Errorf("mcp: %+v, %v", mo, err)
+	}
+	if usage, _ := parse(t, NewCmdMCP(testFactory(), nil), []string{"stray"}); !usage {
+		t.Errorf("mcp stray: want a usage error")
+	}
+}

@@ -156,6 +156,7 @@ files are the registry: nothing else records ports.
 		NewCmdRelease(f, nil),
 		NewCmdLease(f, nil),
 		NewCmdProxy(f, nil),
+		NewCmdMCP(f, nil),
 		NewCmdInit(f, nil),
 		NewCmdInstallHook(f, nil),
 		NewCmdForget(f, nil),

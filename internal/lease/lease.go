@@ -21,7 +21,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
@@ -84,12 +83,10 @@ func (e *ExhaustedError) Error() string {
 	return fmt.Sprintf("no free port in %s for a lease: every port is reserved, leased, avoided or bound; release leases you no longer use (git worktree-ports list --all shows the worktrees)", e.Range)
 }
 
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
 // CheckName returns an error naming name unless it is a lease name: 1-64 letters,
 // digits, '.', '_' and '-', starting with a letter or digit.
 func CheckName(name string) error {
-	if !validName.MatchString(name) {
+	if !validName(name) {
 		return fmt.Errorf("lease name %s: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", untrusted.New(fmt.Sprintf("%q", name)))
 	}
 	return nil
@@ -327,4 +324,20 @@ func (s *state) write(leases []reserve.Lease) error {
 		}
 	}
 	return nil
+}
+
+// validName is CheckName's rule. It is not a regexp: a package-level one would cost
+// every start of the binary its compilation, env's included.
+func validName(name string) bool {
+	if len(name) == 0 || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
 }

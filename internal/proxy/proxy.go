@@ -83,7 +83,7 @@ func (s *Server) init() {
 				}
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.WriteHeader(http.StatusBadGateway)
-				_ = badGateway.Execute(w, map[string]any{"Route": rt, "Err": err.Error()})
+				_ = pages().badGateway.Execute(w, map[string]any{"Route": rt, "Err": err.Error()})
 			},
 		}
 	})
@@ -141,14 +141,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.ListenPort != 0 {
 			port = ":" + strconv.Itoa(s.ListenPort)
 		}
-		_ = notFound.Execute(w, map[string]any{"Host": HostOf(r), "Routes": s.routes(), "Port": port})
+		_ = pages().notFound.Execute(w, map[string]any{"Host": HostOf(r), "Routes": s.routes(), "Port": port})
 		return
 	}
 	s.rproxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, rt)))
 }
 
+// pageSet holds the pages, parsed on first use: parsing them when the package loads
+// would cost every start of the binary, env's included.
+type pageSet struct{ badGateway, notFound *template.Template }
+
+var pages = sync.OnceValue(func() pageSet {
+	return pageSet{
+		badGateway: template.Must(template.New("502").Parse(badGatewayPage)),
+		notFound:   template.Must(template.New("404").Parse(notFoundPage)),
+	}
+})
+
 // Everything from a file (names, paths) goes through html/template's escaping.
-var badGateway = template.Must(template.New("502").Parse(`<!doctype html>
+const badGatewayPage = `<!doctype html>
 <meta charset="utf-8"><title>502 {{.Route.Host}}: not listening</title>
 <h1>502: {{.Route.Service}} is not listening</h1>
 <p><b>{{.Route.Host}}</b> is service <b>{{.Route.Service}}</b> of the worktree
@@ -157,9 +168,9 @@ and nothing answers there.</p>
 <p>Start it in that worktree, for example:
 <code>git worktree-ports exec -- npm run dev</code></p>
 <p><small>{{.Err}}</small></p>
-`))
+`
 
-var notFound = template.Must(template.New("404").Parse(`<!doctype html>
+const notFoundPage = `<!doctype html>
 <meta charset="utf-8"><title>404 {{.Host}}: unknown name</title>
 <h1>404: no service is called {{.Host}}</h1>
 {{if .Routes}}<p>The names git-worktree-ports knows:</p>
@@ -167,4 +178,4 @@ var notFound = template.Must(template.New("404").Parse(`<!doctype html>
 {{range .Routes}}<li><a href="http://{{.Host}}{{$.Port}}/">{{.Host}}</a>: {{.Service}} of <code>{{.Worktree}}</code> (repository {{.Repo}}), port {{.Port}}</li>
 {{end}}</ul>{{else}}<p>No worktree of any registered repository has a reservation yet:
 run <code>git worktree-ports allocate</code> in one.</p>{{end}}
-`))
+`
