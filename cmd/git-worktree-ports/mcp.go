@@ -2,18 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
-
-	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/lease"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/mcptools"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/render"
 )
 
 // MCPOptions are the inputs of `mcp`.
@@ -49,39 +39,6 @@ Messages go to stderr; stdout carries only the protocol.`,
 	return cmd
 }
 
-// nopCloser gives a stream the Close the SDK's transport calls, without closing the
-// Factory's stream itself.
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
-
 func mcpRun(ctx context.Context, opts *MCPOptions) error {
-	f := opts.F
-	s := mcptools.NewServer(buildVersion(), mcptools.Backend{
-		List: func(ctx context.Context, all bool) (inventory.List, error) {
-			return inventory.Collect(ctx, inventory.ListOptions{
-				Dir: f.dir(), Env: f.Environ(), All: all, Owners: true,
-				Getenv: f.Getenv, Prober: f.Prober, Warn: warnTo(f), Verbose: f.verbose(),
-			})
-		},
-		Env: func(ctx context.Context) ([]render.Var, error) {
-			return worktreeVars(ctx, f, false)
-		},
-		Lease: func(ctx context.Context, name string, ttl time.Duration) (*lease.Result, error) {
-			return lease.Take(ctx, leaseOptions(f), name, ttl)
-		},
-		Release: func(ctx context.Context, name string) (int, error) {
-			port, err := lease.Release(ctx, leaseOptions(f), name)
-			var nf *lease.NotFoundError
-			if errors.As(err, &nf) {
-				return 0, nil
-			}
-			return port, err
-		},
-	})
-	err := s.Run(ctx, &mcp.IOTransport{Reader: io.NopCloser(f.In), Writer: nopCloser{f.Out}})
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("mcp: %w", err)
-	}
-	return nil
+	return runServe(opts.F, "mcp", "--version", buildVersion())
 }

@@ -14,10 +14,6 @@ import (
 	"time"
 )
 
-// DefaultListen is where the proxy listens unless told otherwise: loopback, on a port
-// that no common dev server, database or browser-blocked service uses.
-const DefaultListen = "127.0.0.1:7355"
-
 // Server is the proxy. Routes reads the routes (Gather, over the per-user index); the
 // server asks again when its table is older than MaxAge, and at once for a name it does
 // not know, at most once per MinAge, so a worktree allocated a moment ago is found.

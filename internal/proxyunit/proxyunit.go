@@ -1,4 +1,8 @@
-package proxy
+// Package proxyunit writes what runs the proxy as a user service (`proxy install`): a
+// systemd user unit, or a launchd agent on macOS. It is apart from package proxy so that
+// git-worktree-ports itself, which writes these files, does not link the proxy's HTTP
+// server (see cmd/git-worktree-ports-serve).
+package proxyunit
 
 import (
 	"encoding/xml"
@@ -8,6 +12,10 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
 )
+
+// DefaultListen is where the proxy listens unless told otherwise: loopback, on a port
+// that no common dev server, database or browser-blocked service uses.
+const DefaultListen = "127.0.0.1:7355"
 
 // UnitName is the systemd user unit `proxy install` writes.
 const UnitName = "git-worktree-ports-proxy.service"
