@@ -16,7 +16,7 @@ FUZZTIME ?= 20000x
 # it gets its own, smaller count, which keeps it to seconds.
 FUZZTIME_GIT ?= 300x
 
-.PHONY: help build test unit fuzz-short install install-notes uninstall lint cover bench stress crash fuzz demo clean
+.PHONY: help build test unit fuzz-short install install-notes uninstall lint cover bench bench-proxy stress crash fuzz demo clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/' | expand -t 14
@@ -107,6 +107,10 @@ demo: build ## build, then show the tool on a throwaway repository with a few wo
 
 # bench also times the binary a plain `go build` makes where cgo is on (dynamically
 # linked), since that is what `go install` users get.
+# GWP_BENCH_PORTLESS=DIR adds portless's proxy (DIR holds node 24 and portless).
+bench-proxy: ## the proxy's latency and throughput against a direct connection (docs/BENCHMARKS.md)
+	$(GO) test -run '^$$' -bench Proxy -benchtime 5000x -count 5 ./internal/proxy/
+
 bench: build ## the speed goals against git itself (hyperfine), PASS or MISS; BENCH_QUICK=1 for a short run
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/git-worktree-ports-cgo ./cmd/git-worktree-ports
 	BIN_CGO=bin/git-worktree-ports-cgo ./scripts/bench.sh
