@@ -124,7 +124,7 @@ func Take(ctx context.Context, o Options, name string, ttl time.Duration) (*Resu
 }
 
 // Release frees this worktree's lease name, returning its port. A name it does not
-// lease is a *NotFoundError.
+// lease, in a worktree with or without a reservation, is a *NotFoundError.
 func Release(ctx context.Context, o Options, name string) (int, error) {
 	port := 0
 	err := locked(ctx, o, false, func(s *state) error {
@@ -143,6 +143,9 @@ func Release(ctx context.Context, o Options, name string) (int, error) {
 		}
 		return s.write(keep)
 	})
+	if errors.Is(err, ErrNoReservation) {
+		return 0, &NotFoundError{Name: name}
+	}
 	return port, err
 }
 
