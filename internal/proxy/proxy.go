@@ -85,7 +85,9 @@ func (s *Server) init() {
 	})
 }
 
-// lookup returns the route for host, reading the routes again when they are stale.
+// lookup returns the route for host, reading the routes again when they are stale. The
+// reading happens outside the lock, so a slow repository (up to the index's time limit)
+// holds up only the requests that wait for the new table, not those the old one answers.
 func (s *Server) lookup(ctx context.Context, host string) (Route, bool) {
 	maxAge, minAge := s.MaxAge, s.MinAge
 	if maxAge == 0 {
@@ -95,18 +97,22 @@ func (s *Server) lookup(ctx context.Context, host string) (Route, bool) {
 		minAge = 250 * time.Millisecond
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	age := time.Since(s.read)
 	rt, ok := s.table[host]
-	if s.table == nil || age > maxAge || !ok && age > minAge {
-		s.list = s.Routes(ctx)
-		s.table = make(map[string]Route, len(s.list))
-		for _, r := range s.list {
-			s.table[r.Host] = r
-		}
-		s.read = time.Now()
-		rt, ok = s.table[host]
+	stale := s.table == nil || age > maxAge || !ok && age > minAge
+	s.mu.Unlock()
+	if !stale {
+		return rt, ok
 	}
+	list := s.Routes(ctx)
+	table := make(map[string]Route, len(list))
+	for _, r := range list {
+		table[r.Host] = r
+	}
+	s.mu.Lock()
+	s.list, s.table, s.read = list, table, time.Now()
+	s.mu.Unlock()
+	rt, ok = table[host]
 	return rt, ok
 }
 
