@@ -27,7 +27,8 @@ asks for ports instead of guessing them. Its tools, in the worktree it starts in
   list     every worktree, as list --json (all: every registered repository)
 
 Register it with your agent, for example: claude mcp add worktree-ports -- git worktree-ports mcp
-Messages go to stderr; stdout carries only the protocol.`,
+Messages go to stderr; stdout carries only the protocol. The server runs in
+git-worktree-ports-serve, which must be installed next to this binary (make install does).`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {

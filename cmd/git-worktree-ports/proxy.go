@@ -42,7 +42,8 @@ service; an unknown name gets a 404 page listing the known names.
 
 --listen ADDR:PORT (default ` + proxyunit.DefaultListen + `) says where; port 0 lets the kernel choose,
 and --pidfile FILE then tells scripts: {"pid":N,"port":P}. It stops on Ctrl-C or
-SIGTERM. ` + "`proxy install`" + ` writes a user service that runs it.`,
+SIGTERM. ` + "`proxy install`" + ` writes a user service that runs it. The proxy runs in
+git-worktree-ports-serve, which must be installed next to this binary (make install does).`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
