@@ -16,13 +16,14 @@ FUZZTIME ?= 20000x
 # it gets its own, smaller count, which keeps it to seconds.
 FUZZTIME_GIT ?= 300x
 
-.PHONY: help build test unit fuzz-short install install-notes uninstall lint cover bench stress crash fuzz demo clean
+.PHONY: help build test unit fuzz-short install install-notes uninstall lint cover bench bench-proxy stress crash fuzz demo clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/' | expand -t 14
 
-build: ## build bin/git-worktree-ports
+build: ## build bin/git-worktree-ports (and bin/git-worktree-ports-serve: the proxy and the MCP server)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/git-worktree-ports
+	$(GO) build -trimpath -ldflags '-s -w' -o $(BIN)-serve ./cmd/git-worktree-ports-serve
 
 test: lint unit fuzz-short ## the whole suite: lint, unit + end-to-end tests (bounded stress and crash included), short fuzz
 	@echo "make test: all passed"
@@ -55,6 +56,7 @@ lint: ## gofmt, go vet (here and cross-built for windows, darwin, freebsd), stat
 	  echo "vet and build for $$p"; \
 	  GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) vet ./... || exit 1; \
 	  GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -o /dev/null ./cmd/git-worktree-ports || exit 1; \
+	  GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -o /dev/null ./cmd/git-worktree-ports-serve || exit 1; \
 	done
 	$(GO) tool staticcheck ./...
 
@@ -70,6 +72,7 @@ install: build ## install the binary, man pages and completions under $(PREFIX) 
 	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
 	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d $(PREFIX)/share/fish/vendor_conf.d
 	install -m 0755 $(BIN) $(PREFIX)/bin/git-worktree-ports
+	install -m 0755 $(BIN)-serve $(PREFIX)/bin/git-worktree-ports-serve
 	$(GO) run -tags manpages -ldflags '-X main.version=$(VERSION)' ./cmd/git-worktree-ports man $(PREFIX)/share/man/man1
 	$(PREFIX)/bin/git-worktree-ports completion bash > $(PREFIX)/share/bash-completion/completions/git-worktree-ports
 	$(PREFIX)/bin/git-worktree-ports completion zsh  > $(PREFIX)/share/zsh/site-functions/_git-worktree-ports
@@ -93,7 +96,7 @@ install-notes:
 	echo "  export XDG_DATA_DIRS=\"$(PREFIX)/share:\$${XDG_DATA_DIRS:-/usr/local/share:/usr/share}\""
 
 uninstall: ## remove what install put there
-	rm -f $(PREFIX)/bin/git-worktree-ports $(PREFIX)/share/man/man1/git-worktree-ports*.1 \
+	rm -f $(PREFIX)/bin/git-worktree-ports $(PREFIX)/bin/git-worktree-ports-serve $(PREFIX)/share/man/man1/git-worktree-ports*.1 \
 	  $(PREFIX)/share/bash-completion/completions/git-worktree-ports \
 	  $(PREFIX)/share/zsh/site-functions/_git-worktree-ports \
 	  $(PREFIX)/share/fish/vendor_completions.d/git-worktree-ports.fish \
@@ -104,6 +107,10 @@ demo: build ## build, then show the tool on a throwaway repository with a few wo
 
 # bench also times the binary a plain `go build` makes where cgo is on (dynamically
 # linked), since that is what `go install` users get.
+# GWP_BENCH_PORTLESS=DIR adds portless's proxy (DIR holds node 24 and portless).
+bench-proxy: ## the proxy's latency and throughput against a direct connection (docs/BENCHMARKS.md)
+	$(GO) test -run '^$$' -bench Proxy -benchtime 5000x -count 5 ./internal/proxy/
+
 bench: build ## the speed goals against git itself (hyperfine), PASS or MISS; BENCH_QUICK=1 for a short run
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/git-worktree-ports-cgo ./cmd/git-worktree-ports
 	BIN_CGO=bin/git-worktree-ports-cgo ./scripts/bench.sh

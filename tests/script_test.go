@@ -70,6 +70,13 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "building git-worktree-ports:", err)
 		return 1
 	}
+	// The proxy and the MCP server live in a binary of their own, next to it.
+	serve := exec.Command("go", "build", "-o", filepath.Join(dir, "git-worktree-ports-serve"), "../cmd/git-worktree-ports-serve")
+	serve.Env, serve.Stdout, serve.Stderr = build.Env, os.Stderr, os.Stderr
+	if err := serve.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building git-worktree-ports-serve:", err)
+		return 1
+	}
 	binDir = dir
 	return m.Run()
 }

@@ -5,6 +5,7 @@ package tests
 import (
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/tidwall/gjson"
+	"golang.org/x/net/websocket"
 )
 
 // programs are commands the test binary itself provides to scripts, run as real child
@@ -36,6 +38,8 @@ var programs = map[string]func(){
 func tcpServer() {
 	fs := flag.NewFlagSet("tcpserver", flag.ExitOnError)
 	httpMode := fs.Bool("http", false, "answer HTTP requests with 200")
+	ws := fs.Bool("ws", false, "with -http: answer WebSocket upgrades, echoing every message")
+	echo := fs.Bool("echo", false, "with -http: answer with the request's Host, path and X-Forwarded-* headers")
 	pidfile := fs.String("pidfile", "", `write {"pid":N,"port":P} here once listening`)
 	offset := fs.Int("offset", 0, "listen on ADDRESS's port plus this (scripts have no arithmetic)")
 	_ = fs.Parse(os.Args[1:])
@@ -74,7 +78,19 @@ func tcpServer() {
 	go func() { <-sig; os.Exit(0) }()
 	fmt.Printf("listening %d\n", port)
 	if *httpMode {
-		_ = http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") }))
+		wsEcho := websocket.Handler(func(c *websocket.Conn) { _, _ = io.Copy(c, c) })
+		_ = http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if *ws && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+				wsEcho.ServeHTTP(w, r)
+				return
+			}
+			if *echo {
+				fmt.Fprintf(w, "host=%s path=%s xff=%s xfh=%s xfp=%s\n", r.Host, r.URL.Path,
+					r.Header.Get("X-Forwarded-For"), r.Header.Get("X-Forwarded-Host"), r.Header.Get("X-Forwarded-Proto"))
+				return
+			}
+			fmt.Fprintln(w, "ok")
+		}))
 		return
 	}
 	for {
@@ -121,6 +137,51 @@ func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
 
 func init() {
 	commands["waitport"] = cmdWaitPort
+	commands["wsecho"] = cmdWSEcho
+}
+
+// cmdWSEcho opens a WebSocket to ADDRESS (host:port) naming HOST, sends MESSAGE and
+// prints what comes back, with Go's WebSocket client (golang.org/x/net/websocket):
+//
+//	wsecho ADDRESS HOST MESSAGE
+func cmdWSEcho(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: wsecho ADDRESS HOST MESSAGE")
+	}
+	err := func() error {
+		cfg, err := websocket.NewConfig("ws://"+args[1]+"/ws", "http://"+args[1]+"/")
+		if err != nil {
+			return err
+		}
+		conn, err := net.DialTimeout("tcp", args[0], 5*time.Second)
+		if err != nil {
+			return err
+		}
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		c, err := websocket.NewClient(cfg, conn)
+		if err != nil {
+			conn.Close()
+			return err
+		}
+		defer c.Close()
+		if err := websocket.Message.Send(c, args[2]); err != nil {
+			return err
+		}
+		var got string
+		if err := websocket.Message.Receive(c, &got); err != nil {
+			return err
+		}
+		fmt.Fprintln(ts.Stdout(), got)
+		return nil
+	}()
+	if neg {
+		if err == nil {
+			ts.Fatalf("wsecho: want a failure")
+		}
+		fmt.Fprintln(ts.Stdout(), err)
+		return
+	}
+	ts.Check(err)
 }
 
 func init() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -206,7 +207,7 @@ func TestListReleaseInitFlags(t *testing.T) {
 	if !ho.Uninstall || !ho.Global {
 		t.Errorf("install-hook flags: %+v", *ho)
 	}
-	for _, c := range []*cobra.Command{NewCmdList(testFactory(), nil), NewCmdRelease(testFactory(), nil), NewCmdInit(testFactory(), nil), NewCmdDoctor(testFactory(), nil)} {
+	for _, c := range []*cobra.Command{NewCmdList(testFactory(), nil), NewCmdInit(testFactory(), nil), NewCmdDoctor(testFactory(), nil)} {
 		if usage, _ := parse(t, c, []string{"stray"}); !usage {
 			t.Errorf("%s stray: want a usage error", c.Name())
 		}
@@ -289,5 +290,88 @@ func TestFlagErrorInWords(t *testing.T) {
 		if !errors.As(err, &usage) || err.Error() != tt.want {
 			t.Errorf("%q: err = %v (usage %v), want usage error %q", tt.args, err, usage != nil, tt.want)
 		}
+	}
+}
+
+// TestLeaseReleaseFlags checks lease NAME [--ttl] [--json] and release's optional lease
+// NAME (release with an argument used to be a usage error; it now frees that lease).
+func TestLeaseReleaseFlags(t *testing.T) {
+	leases := []struct {
+		args  []string
+		want  LeaseOptions
+		usage bool
+	}{
+		{args: []string{"playwright"}, want: LeaseOptions{Name: "playwright"}},
+		{args: []string{"oauth", "--ttl", "30m", "--json"}, want: LeaseOptions{Name: "oauth", TTL: 30 * time.Minute, JSON: true}},
+		{args: []string{}, usage: true},
+		{args: []string{"a", "b"}, usage: true},
+		{args: []string{"bad name"}, usage: true},
+		{args: []string{"-x"}, usage: true},
+		{args: []string{"a", "--ttl", "0s"}, usage: true},
+		{args: []string{"a", "--ttl", "soon"}, usage: true},
+	}
+	for _, tt := range leases {
+		var got *LeaseOptions
+		usage, err := parse(t, NewCmdLease(testFactory(), func(o *LeaseOptions) error { got = o; return nil }), tt.args)
+		if tt.usage {
+			if !usage {
+				t.Errorf("lease %q: want a usage error, got %v", tt.args, err)
+			}
+			continue
+		}
+		if err != nil || got == nil || got.Name != tt.want.Name || got.TTL != tt.want.TTL || got.JSON != tt.want.JSON {
+			t.Errorf("lease %q = %+v, %v; want %+v", tt.args, got, err, tt.want)
+		}
+	}
+	releases := []struct {
+		args  []string
+		lease string
+		usage bool
+	}{
+		{args: []string{}, lease: ""},
+		{args: []string{"playwright"}, lease: "playwright"},
+		{args: []string{"a", "b"}, usage: true},
+		{args: []string{"a", "--worktree", "../x"}, usage: true},
+		{args: []string{"../x"}, usage: true},
+	}
+	for _, tt := range releases {
+		var got *ReleaseOptions
+		usage, err := parse(t, NewCmdRelease(testFactory(), func(o *ReleaseOptions) error { got = o; return nil }), tt.args)
+		if tt.usage {
+			if !usage {
+				t.Errorf("release %q: want a usage error, got %v", tt.args, err)
+			}
+			continue
+		}
+		if err != nil || got == nil || got.Lease != tt.lease {
+			t.Errorf("release %q = %+v, %v; want lease %q", tt.args, got, err, tt.lease)
+		}
+	}
+}
+
+func TestProxyFlags(t *testing.T) {
+	var po *ProxyOptions
+	if _, err := parse(t, NewCmdProxy(testFactory(), func(o *ProxyOptions) error { po = o; return nil }), []string{}); err != nil || po.Listen != "127.0.0.1:7355" || po.PIDFile != "" {
+		t.Errorf("proxy defaults: %+v, %v", po, err)
+	}
+	if _, err := parse(t, NewCmdProxy(testFactory(), func(o *ProxyOptions) error { po = o; return nil }), []string{"--listen", "[::1]:0", "--pidfile", "p.json"}); err != nil || po.Listen != "[::1]:0" || po.PIDFile != "p.json" {
+		t.Errorf("proxy flags: %+v, %v", po, err)
+	}
+	if usage, _ := parse(t, NewCmdProxy(testFactory(), nil), []string{"stray"}); !usage {
+		t.Errorf("proxy stray: want a usage error")
+	}
+	var pi *ProxyInstallOptions
+	if _, err := parse(t, NewCmdProxyInstall(testFactory(), func(o *ProxyInstallOptions) error { pi = o; return nil }), []string{"--listen", "127.0.0.1:9000"}); err != nil || pi.Listen != "127.0.0.1:9000" {
+		t.Errorf("proxy install flags: %+v, %v", pi, err)
+	}
+}
+
+func TestMCPFlags(t *testing.T) {
+	var mo *MCPOptions
+	if _, err := parse(t, NewCmdMCP(testFactory(), func(o *MCPOptions) error { mo = o; return nil }), []string{}); err != nil || mo == nil {
+		t.Errorf("mcp: %+v, %v", mo, err)
+	}
+	if usage, _ := parse(t, NewCmdMCP(testFactory(), nil), []string{"stray"}); !usage {
+		t.Errorf("mcp stray: want a usage error")
 	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/names"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/wtenv"
@@ -32,7 +34,11 @@ func NewCmdPort(f *Factory, runF func(*PortOptions) error) *cobra.Command {
   curl "localhost:$(git worktree-ports port api)/healthz"
   npm run dev -- --port "$(git worktree-ports port web)"
 
---url prints http://localhost:PORT instead. Like env, port reads only the reservation file
+--url prints the service's name instead,
+http://SERVICE.WORKTREE.REPO.localhost:PORT (browsers resolve .localhost to loopback, so
+each worktree keeps its own cookies); the labels are unique on the machine, and carry a
+hash where two names would meet (see DESIGN "Names"). The proxy routes the same name
+without the port. Like env, port reads only the reservation file
 when it exists (no git), and allocates first when there is none, unless --no-allocate is
 given (then it exits 5). The warnings env gives (a copied file, one older than the
 config) go to stderr. A SERVICE the reservation has no port for exits 2, naming the
@@ -59,7 +65,7 @@ services it has.`,
 			return forCommand(c, portRun(c.Context(), opts))
 		},
 	}
-	cmd.Flags().BoolVar(&opts.URL, "url", false, "print http://localhost:PORT")
+	cmd.Flags().BoolVar(&opts.URL, "url", false, "print the service's URL, http://SERVICE.WORKTREE.REPO.localhost:PORT")
 	cmd.Flags().BoolVar(&opts.NoAllocate, "no-allocate", false, "refuse (exit 5) instead of allocating when there is no reservation")
 	return cmd
 }
@@ -75,7 +81,11 @@ func portRun(ctx context.Context, opts *PortOptions) error {
 		return err
 	}
 	if opts.URL {
-		_, err = fmt.Fprintf(f.Out, "http://localhost:%d\n", port)
+		url, err := serviceURL(ctx, f, opts.Service, port)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(f.Out, url)
 		return err
 	}
 	_, err = fmt.Fprintf(f.Out, "%d\n", port)
@@ -98,4 +108,20 @@ func serviceNames(ctx context.Context, f *Factory) []string {
 		names = append(names, p.Name)
 	}
 	return names
+}
+
+// serviceURL is the name of service's port in this worktree (package names), which asks
+// git where the main worktree is and the per-user index which repositories share the
+// name.
+func serviceURL(ctx context.Context, f *Factory, service string, port int) (string, error) {
+	repo, err := repository.Discover(ctx, f.git(), repository.Options{PathsOnly: true, Diag: f.diag()})
+	if err != nil {
+		return "", err
+	}
+	idx, err := repo.CrossRepo(f.Getenv)
+	if err != nil {
+		return "", err
+	}
+	wt, rl := names.Of(repo, idx, repo.Loc.Toplevel)
+	return names.URL(names.Host(service, wt, rl), port), nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/diag"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/lease"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
@@ -21,13 +22,15 @@ type ReleaseOptions struct {
 
 	Worktree string
 	Force    bool
+	// Lease is the lease to free (release NAME); "" releases the worktree's bundle.
+	Lease string
 }
 
 // NewCmdRelease builds `release`.
 func NewCmdRelease(f *Factory, runF func(*ReleaseOptions) error) *cobra.Command {
 	opts := &ReleaseOptions{F: f}
 	cmd := &cobra.Command{
-		Use:   "release",
+		Use:   "release [NAME]",
 		Short: "Delete this worktree's reservation, freeing its bundle",
 		Long: `Delete this worktree's .worktree-ports.json, so its bundle is free for other
 worktrees. Releasing a worktree that has no reservation succeeds and says so.
@@ -41,9 +44,27 @@ repository's worktrees, and while any of its ports is in use it is refused unles
 --force is given. An empty PATH is a usage error (exit 2), never "this worktree". With
 --worktree, release works from anywhere in the repository, a bare one included; without
 it, outside a worktree (a bare repository, inside .git) it exits 2. Nothing ever kills a
-process.`,
-		Args: noArgs,
+process.
+
+release NAME frees this worktree's lease NAME (see lease) and nothing else; a NAME it
+does not hold is said on stderr, and exits 0.`,
+		Args: func(c *cobra.Command, args []string) error {
+			switch {
+			case len(args) > 1:
+				return usageErrorf(c, "release takes at most one lease name, got %d", len(args))
+			case len(args) == 1 && c.Flags().Changed("worktree"):
+				return usageErrorf(c, "release NAME frees a lease of this worktree; leave out --worktree")
+			case len(args) == 1:
+				if err := lease.CheckName(args[0]); err != nil {
+					return usageErrorf(c, "%v", err)
+				}
+			}
+			return nil
+		},
 		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Lease = args[0]
+			}
 			if c.Flags().Changed("worktree") && opts.Worktree == "" {
 				// An empty path would otherwise mean "this worktree": a script with an
 				// unset variable must not release the wrong bundle.
@@ -92,6 +113,9 @@ func worktreePaths(c *cobra.Command, f *Factory, prefix string) []string {
 
 func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	f := opts.F
+	if opts.Lease != "" {
+		return releaseLease(ctx, f, opts.Lease)
+	}
 	var root string
 	var err error
 	if opts.Worktree != "" {

@@ -339,7 +339,11 @@ func (a *allocation) run(o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	hasOwn = hasOwn && a.ownHere(own)
+	if hasOwn && !a.ownHere(own) {
+		hasOwn = false
+		// The original's leases stay the original's: a rewrite must not copy them.
+		prev = reserve.WithoutLeases(prev)
+	}
 	spec := a.cfg.Spec
 	if spec.HasMain() && gitfiles.InMain(a.repo.Loc) {
 		want := a.mainReservation()

@@ -18,6 +18,8 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/names"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/safefile"
@@ -71,6 +73,7 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 		}
 		sources = append(sources, more...)
 	}
+	labelSources(repo, sources, o.Getenv)
 	out := Build(sources, current, o.Prober)
 	if o.Owners {
 		AddOwners(ctx, &out, o.Diag.Lines(diag.Other))
@@ -83,6 +86,31 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 		AddHealth(ctx, &out, cfg.Spec.Services)
 	}
 	return out, nil
+}
+
+// labelSources gives each source its label in host names (names.RepoLabels), among the
+// repositories of the per-user index when cross-repository awareness is on. repo is the
+// first source's, or nil.
+func labelSources(repo *repository.Repo, sources []Source, getenv func(string) string) {
+	var idx *registry.Index
+	entries := make([]registry.Entry, len(sources))
+	for i, s := range sources {
+		entries[i] = s.entry
+	}
+	if repo != nil && len(sources) > 0 {
+		entries[0] = repo.Entry()
+	}
+	if repo == nil {
+		repo = &repository.Repo{}
+	}
+	if getenv != nil {
+		if i, err := repo.CrossRepo(getenv); err == nil {
+			idx = i
+		}
+	}
+	for i, l := range names.RepoLabels(idx, entries) {
+		sources[i].Label = l
+	}
 }
 
 // overlapSpec is the bundle the overlap rule judges this repository's worktrees by
@@ -110,7 +138,7 @@ func otherRepos(ctx context.Context, repo *repository.Repo, getenv func(string) 
 	var out []Source
 	for _, r := range claim.ListForeign(ctx, *idx, repo.Loc.CommonDir, nil, warn).Repos {
 		if r.Worktrees != nil {
-			out = append(out, Source{Name: r.Entry.Name, Worktrees: r.Worktrees})
+			out = append(out, Source{Name: r.Entry.Name, Worktrees: r.Worktrees, entry: r.Entry})
 		}
 	}
 	return out, nil

@@ -12,17 +12,23 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/names"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 )
 
 // Port is one reserved port in `list --json`.
 type Port struct {
-	Service   string `json:"service"`
-	Port      int    `json:"port"`
+	Service string `json:"service"`
+	Port    int    `json:"port"`
+	// URL is the service's name on its port (package names); "" when the repository's
+	// label is not known.
+	URL       string `json:"url,omitempty"`
 	Listening bool   `json:"listening"`
 	// PID and Program name the listener where the OS tells; 0 and "" otherwise.
 	PID     int32  `json:"pid,omitempty"`
@@ -36,28 +42,38 @@ type Port struct {
 	Health string `json:"health,omitempty"`
 }
 
+// Lease is one lease in `list --json`.
+type Lease struct {
+	Name    string `json:"name"`
+	Port    int    `json:"port"`
+	Expires string `json:"expires,omitempty"` // RFC 3339, UTC; omitted without a TTL
+}
+
 // Row is one worktree, one row of `list --json`.
 type Row struct {
-	Repo           string   `json:"repo"`
-	Name           string   `json:"name"`
-	Path           string   `json:"path"`
-	Branch         string   `json:"branch"`
-	Head           string   `json:"head"`
-	Current        bool     `json:"current"`
-	Bare           bool     `json:"bare"`
-	Detached       bool     `json:"detached"`
-	Locked         bool     `json:"locked"`
-	LockReason     string   `json:"lock_reason,omitempty"`
-	Prunable       bool     `json:"prunable"`
-	PrunableReason string   `json:"prunable_reason,omitempty"`
-	Reserved       bool     `json:"reserved"`
-	Main           bool     `json:"main,omitempty"`
-	Slot           int      `json:"slot"`
-	Base           int      `json:"base"`
-	Width          int      `json:"width"`
-	Ports          []Port   `json:"ports"`
-	Flags          []string `json:"flags"`
-	Error          string   `json:"error,omitempty"`
+	Repo           string `json:"repo"`
+	Name           string `json:"name"`
+	Path           string `json:"path"`
+	Branch         string `json:"branch"`
+	Head           string `json:"head"`
+	Current        bool   `json:"current"`
+	Bare           bool   `json:"bare"`
+	Detached       bool   `json:"detached"`
+	Locked         bool   `json:"locked"`
+	LockReason     string `json:"lock_reason,omitempty"`
+	Prunable       bool   `json:"prunable"`
+	PrunableReason string `json:"prunable_reason,omitempty"`
+	Reserved       bool   `json:"reserved"`
+	Main           bool   `json:"main,omitempty"`
+	Slot           int    `json:"slot"`
+	Base           int    `json:"base"`
+	Width          int    `json:"width"`
+	Ports          []Port `json:"ports"`
+	// Leases are the worktree's leases (reserve.Lease) that have not expired; omitted
+	// when it holds none.
+	Leases []Lease  `json:"leases,omitempty"`
+	Flags  []string `json:"flags"`
+	Error  string   `json:"error,omitempty"`
 
 	// readErr is the error behind Error, for doctor.
 	readErr error
@@ -93,6 +109,8 @@ type List struct {
 // Source is one repository's worktrees.
 type Source struct {
 	Name      string // the repository's short name
+	Label     string // the repository's label in host names (names.RepoLabels); "" for none
+	entry     registry.Entry
 	Worktrees []gitwt.Worktree
 }
 
@@ -103,7 +121,14 @@ func Build(sources []Source, current string, prober listener.Prober) List {
 	out := List{Version: 1, Worktrees: []Row{}}
 	for _, src := range sources {
 		for _, w := range src.Worktrees {
-			out.Worktrees = append(out.Worktrees, row(src.Name, w, current, prober))
+			r := row(src.Name, w, current, prober)
+			if src.Label != "" && len(src.Worktrees) > 0 {
+				wt := names.WorktreeAt(src.Worktrees[0].Path, w.Path)
+				for i, p := range r.Ports {
+					r.Ports[i].URL = names.URL(names.Host(p.Service, wt, src.Label), p.Port)
+				}
+			}
+			out.Worktrees = append(out.Worktrees, r)
 		}
 	}
 	// Flags are derived last, because "conflicting" compares rows with each other.
@@ -143,6 +168,13 @@ func row(repo string, w gitwt.Worktree, current string, prober listener.Prober) 
 		for _, p := range res.Ports {
 			r.Ports = append(r.Ports, Port{Service: p.Name, Port: p.Port, Listening: prober != nil && prober.Bound(p.Port)})
 		}
+		for _, l := range res.Leases {
+			e := ""
+			if !l.Expires.IsZero() {
+				e = l.Expires.UTC().Format(time.RFC3339)
+			}
+			r.Leases = append(r.Leases, Lease{Name: l.Name, Port: l.Port, Expires: e})
+		}
 	case errors.Is(err, fs.ErrNotExist):
 	default:
 		r.Error, r.readErr = err.Error(), err
@@ -164,6 +196,9 @@ func rowReservation(r Row) reserve.Reservation {
 	res := reserve.Reservation{Main: r.Main, Base: r.Base, Width: r.Width}
 	for _, p := range r.Ports {
 		res.Ports = append(res.Ports, reserve.Port{Name: p.Service, Port: p.Port})
+	}
+	for _, l := range r.Leases {
+		res.Leases = append(res.Leases, reserve.Lease{Name: l.Name, Port: l.Port})
 	}
 	return res
 }

@@ -104,6 +104,8 @@ func (r Reservation) OutOfBounds() string {
 		return fmt.Sprintf("bundle %d+%d runs past port %d", r.Base, r.Width, bundle.MaxPort)
 	case len(r.Ports) > r.Width && !r.Main:
 		return fmt.Sprintf("%d ports listed for a bundle of width %d, more than any config has services", len(r.Ports), r.Width)
+	case len(r.Leases) > MaxLeases:
+		return fmt.Sprintf("%d leases listed, more than %d", len(r.Leases), MaxLeases)
 	case len(r.Ports) > bundle.MaxWidth || r.Main && len(r.Ports) > bundle.MaxServices:
 		// A main worktree's file lists one port per service, and a config has at most
 		// bundle.MaxServices of them.
@@ -172,6 +174,21 @@ func Parse(path string, data []byte) (Reservation, error) {
 		return fail(fmt.Sprintf("bundle %d+%d runs past port %d", base, width, bundle.MaxPort))
 	}
 	r.Base, r.Width = base, width
+	parseDescriptive(&r, fields)
+	ports, bad := parsePorts(fields["ports"])
+	if bad != "" {
+		return Reservation{}, &FileError{Path: path, Reason: bad, Err: ErrOutOfBounds}
+	}
+	r.Ports = ports
+	r.Env = parseEnv(fields["env"])
+	r.Leases = parseLeases(root)
+	return r, nil
+}
+
+// parseDescriptive reads into r the members that say whose and what the file is, each
+// left at its zero value when absent or of another type: version, slot, worktree, root,
+// git_dir, main, approval and proof.
+func parseDescriptive(r *Reservation, fields map[string]gjson.Result) {
 	if v, ok := intValue(fields["version"]); ok && v >= 0 {
 		r.Version = v
 	}
@@ -190,13 +207,6 @@ func Parse(path string, data []byte) (Reservation, error) {
 	if v := fields["proof"]; v.Type == gjson.String {
 		r.Proof = v.String()
 	}
-	ports, bad := parsePorts(fields["ports"])
-	if bad != "" {
-		return Reservation{}, &FileError{Path: path, Reason: bad, Err: ErrOutOfBounds}
-	}
-	r.Ports = ports
-	r.Env = parseEnv(fields["env"])
-	return r, nil
 }
 
 // ourKeys are the keys this package owns, in the order Marshal appends them.

@@ -60,16 +60,26 @@ type Reservation struct {
 	// whose Proof verifies gives its Env to anybody's environment.
 	Approval string
 	Proof    string
+	// Leases are the extra ports the worktree holds for agents and tools (lease.go), the
+	// expired ones left out. Marshal does not write them: it keeps the file's "leases"
+	// member as it was, so allocate's rewrites carry them, and SetLeases alone changes
+	// it. Equal does not compare them.
+	Leases []Lease
 }
 
-// Claimed reports whether p is claimed by r: inside [Base, Base+Width) or
-// listed in Ports.
+// Claimed reports whether p is claimed by r: inside [Base, Base+Width), listed in
+// Ports, or leased (Leases).
 func (r Reservation) Claimed(p int) bool {
 	if p >= r.Base && p-r.Base < r.Width {
 		return true
 	}
 	for _, q := range r.Ports {
 		if q.Port == p {
+			return true
+		}
+	}
+	for _, l := range r.Leases {
+		if l.Port == p {
 			return true
 		}
 	}
@@ -88,6 +98,16 @@ func (r Reservation) Overlaps(o Reservation) bool {
 	}
 	for _, q := range o.Ports {
 		if r.Claimed(q.Port) {
+			return true
+		}
+	}
+	for _, l := range r.Leases {
+		if o.Claimed(l.Port) {
+			return true
+		}
+	}
+	for _, l := range o.Leases {
+		if r.Claimed(l.Port) {
 			return true
 		}
 	}
