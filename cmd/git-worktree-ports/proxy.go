@@ -96,6 +96,7 @@ type ProxyInstallOptions struct {
 	F *Factory
 
 	Listen string
+	HTTPS  bool
 }
 
 // NewCmdProxyInstall builds `proxy install`.
@@ -118,6 +119,7 @@ It never touches /etc/hosts or anything outside your home directory.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Listen, "listen", proxyunit.DefaultListen, "the service's proxy listens on ADDR:PORT")
+	cmd.Flags().BoolVar(&opts.HTTPS, "https", false, "the service's proxy serves HTTPS (proxy --https)")
 	return cmd
 }
 
@@ -138,17 +140,21 @@ func proxyInstallRun(opts *ProxyInstallOptions) error {
 	if v := f.Getenv("XDG_STATE_HOME"); v != "" {
 		env = append(env, "XDG_STATE_HOME="+v)
 	}
+	var extra []string
+	if opts.HTTPS {
+		extra = append(extra, "--https")
+	}
 	var svc proxyunit.Service
 	var root string
 	if runtime.GOOS == "darwin" {
 		root = filepath.Join(home, "Library", "LaunchAgents")
-		svc = proxyunit.LaunchdAgent(home, exe, opts.Listen, env)
+		svc = proxyunit.LaunchdAgent(home, exe, opts.Listen, env, extra...)
 	} else {
 		root = f.Getenv("XDG_CONFIG_HOME")
 		if root == "" || !filepath.IsAbs(root) {
 			root = filepath.Join(home, ".config")
 		}
-		svc = proxyunit.SystemdUnit(root, exe, opts.Listen, env)
+		svc = proxyunit.SystemdUnit(root, exe, opts.Listen, env, extra...)
 	}
 	t, err := safefile.ResolveParent(svc.Path, root)
 	if err != nil {
