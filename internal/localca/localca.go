@@ -25,6 +25,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +92,11 @@ func OpenDir(dir string) (*CA, bool, error) {
 	}
 	if err != nil {
 		return nil, false, err
+	}
+	// A key others can read may have been copied: refuse it rather than serve with it.
+	// (Windows has no such mode bits to tell.)
+	if fi, err := os.Lstat(filepath.Join(dir, KeyFile)); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return nil, false, fmt.Errorf("%s: mode %04o lets others read the CA's key; remove it (the proxy makes a new CA, which you trust again), or chmod 600 it if nobody else could have read it", filepath.Join(dir, KeyFile), fi.Mode().Perm())
 	}
 	ca, err := parse(data)
 	if err != nil {

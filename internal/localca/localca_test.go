@@ -150,3 +150,16 @@ func TestBadKeyFile(t *testing.T) {
 		t.Fatalf("OpenDir = %v, want an error naming %s", err, KeyFile)
 	}
 }
+
+func TestKeyReadableByOthers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state", DirName)
+	if _, _, err := OpenDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, KeyFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := OpenDir(dir); err == nil || !strings.Contains(err.Error(), "mode 0644") {
+		t.Fatalf("OpenDir = %v, want a refusal naming the mode", err)
+	}
+}
