@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -152,6 +153,9 @@ func TestBadKeyFile(t *testing.T) {
 }
 
 func TestKeyReadableByOthers(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no group and other mode bits")
+	}
 	dir := filepath.Join(t.TempDir(), "state", DirName)
 	if _, _, err := OpenDir(dir); err != nil {
 		t.Fatal(err)
