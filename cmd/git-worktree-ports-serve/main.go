@@ -6,7 +6,7 @@
 // `git worktree-ports proxy` and `git worktree-ports mcp` check their flags and execute
 // this binary, installed next to git-worktree-ports:
 //
-//	git-worktree-ports-serve proxy [--listen ADDR:PORT] [--pidfile FILE]
+//	git-worktree-ports-serve proxy [--listen ADDR:PORT] [--pidfile FILE] [--https]
 //	git-worktree-ports-serve mcp [--version VERSION]
 //
 // It runs in the directory and with the environment it is given. Exit codes: 0 when
@@ -29,7 +29,7 @@ func main() {
 
 func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
 	usage := func() int {
-		fmt.Fprintln(errOut, "usage: git-worktree-ports-serve proxy [--listen ADDR:PORT] [--pidfile FILE] | mcp [--version VERSION]")
+		fmt.Fprintln(errOut, "usage: git-worktree-ports-serve proxy [--listen ADDR:PORT] [--pidfile FILE] [--https] | mcp [--version VERSION]")
 		return 2
 	}
 	if len(args) == 0 {
@@ -42,10 +42,11 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	case "proxy":
 		listen := fs.String("listen", "127.0.0.1:7355", "listen on ADDR:PORT")
 		pidfile := fs.String("pidfile", "", `write {"pid":N,"port":P} here once listening`)
+		https := fs.Bool("https", false, "serve HTTPS with this user's local CA")
 		if fs.Parse(args[1:]) != nil || fs.NArg() > 0 {
 			return usage()
 		}
-		err = serveProxy(ctx, *listen, *pidfile, errOut)
+		err = serveProxy(ctx, proxyOptions{listen: *listen, pidfile: *pidfile, https: *https}, errOut)
 	case "mcp":
 		version := fs.String("version", "dev", "the version the server reports")
 		if fs.Parse(args[1:]) != nil || fs.NArg() > 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/localca"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/proxy"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/registry"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
@@ -23,8 +25,15 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
+// proxyOptions are the proxy's flags.
+type proxyOptions struct {
+	listen, pidfile string
+	https           bool // TLS with this user's local CA (package localca)
+}
+
 // serveProxy runs the proxy on listen until SIGINT or SIGTERM (docs/DESIGN.md "Proxy").
-func serveProxy(ctx context.Context, listen, pidfile string, errOut io.Writer) error {
+func serveProxy(ctx context.Context, o proxyOptions, errOut io.Writer) error {
+	listen := o.listen
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return fmt.Errorf("--listen %s: want ADDR:PORT", untrusted.New(listen))
@@ -43,24 +52,48 @@ func serveProxy(ctx context.Context, listen, pidfile string, errOut io.Writer) e
 	if err != nil {
 		return err
 	}
+	var ca *localca.CA
+	if o.https {
+		if ca, err = openCA(errOut); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("proxy: %w", err)
 	}
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
+	scheme := "http"
+	if ca != nil {
+		scheme = "https"
+		fmt.Fprintln(errOut, localca.Instructions(ca.CertPath, fmt.Sprintf("https://SERVICE.WORKTREE.REPO.localhost:%d/", port)))
+		ln = tls.NewListener(ln, ca.TLSConfig())
+	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		fmt.Fprintf(errOut, "warning: the proxy listens on %s, not only on loopback: other machines can reach your dev servers through it\n", untrusted.New(ln.Addr().String()))
 	}
-	if pidfile != "" {
-		if err := writePIDFile(pidfile, port); err != nil {
+	if o.pidfile != "" {
+		if err := writePIDFile(o.pidfile, port); err != nil {
 			return err
 		}
 	}
 	srv := &proxy.Server{ListenPort: port, Routes: routesOnce(*idx, key, errOut)}
-	fmt.Fprintf(errOut, "proxy: listening on %s; open http://SERVICE.WORKTREE.REPO.localhost:%d/ (Ctrl-C stops it)\n", untrusted.New(ln.Addr().String()), port)
+	fmt.Fprintf(errOut, "proxy: listening on %s; open %s://SERVICE.WORKTREE.REPO.localhost:%d/ (Ctrl-C stops it)\n", untrusted.New(ln.Addr().String()), scheme, port)
 
 	return serveUntilSignal(ctx, &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}, ln, errOut)
+}
+
+// openCA loads this user's local CA, making it on first use, and says so.
+func openCA(errOut io.Writer) (*localca.CA, error) {
+	ca, made, err := localca.Open(os.Getenv)
+	if err != nil {
+		return nil, fmt.Errorf("proxy --https: %w", err)
+	}
+	if made {
+		fmt.Fprintf(errOut, "proxy: made a local CA for HTTPS: %s (its key stays beside it, mode 0600)\n", untrusted.New(ca.CertPath))
+	}
+	return ca, nil
 }
 
 // routesOnce reads the routes from the registered repositories' files each time the

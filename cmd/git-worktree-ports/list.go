@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/inventory"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/iostreams"
 )
 
 // ListOptions are the inputs of `list`.
@@ -44,6 +46,11 @@ anywhere: every column whole, absolute paths.
 Colour only on a terminal: listening ports green, conflicting and invalid red, missing
 and prunable yellow. NO_COLOR (set to anything), CLICOLOR=0 and TERM=dumb turn it off;
 CLICOLOR_FORCE=1 turns it on in a pipe, unless NO_COLOR is set.
+
+Under the table, a line for each worktree that holds leases (` + "`lease NAME`" + `):
+"leases of feature-x: agent=21399, pw=21398 until 16:05Z". --wide adds a line for each
+service's URL ("web of feature-x: http://web.feature-x.shop.localhost:21340"); port
+SERVICE --url prints one. On a terminal a long line is cut with "...".
 
 --json prints {"version":1,"worktrees":[...]}, never coloured and with absolute paths;
 its flags also say current. See docs/JSON.md for the schema.`,
@@ -107,10 +114,23 @@ func printList(f *Factory, out ListOutput, opts *ListOptions) error {
 	if err := t.Print(f.Out, layout, f.ColorScheme()); err != nil {
 		return err
 	}
+	printNotes(f, out, opts)
 	for _, r := range out.Worktrees {
 		if r.Error != "" {
 			printDiag(f.ErrOut, r.Error)
 		}
 	}
 	return nil
+}
+
+// printNotes prints the lines under the table (inventory.Notes): leases always, URLs with
+// --wide; on a terminal, each cut to its width, as the table is.
+func printNotes(f *Factory, out ListOutput, opts *ListOptions) {
+	width := 0
+	if f.IsStdoutTTY() && !opts.Wide {
+		width = f.TerminalWidth()
+	}
+	for _, line := range inventory.Notes(out, opts.All, opts.Wide) {
+		fmt.Fprintln(f.Out, iostreams.CutLine(line, width))
+	}
 }

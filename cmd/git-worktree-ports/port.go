@@ -123,5 +123,7 @@ func serviceURL(ctx context.Context, f *Factory, service string, port int) (stri
 		return "", err
 	}
 	wt, rl := names.Of(repo, idx, repo.Loc.Toplevel)
-	return names.URL(names.Host(service, wt, rl), port), nil
+	// The shape allocate recorded from the approved config ("host"), if any.
+	res, _, _ := reserve.Read(filepath.Join(repo.Loc.Toplevel, reserve.FileName))
+	return names.URL(names.HostIn(res.Host, service, wt, rl), port), nil
 }

@@ -20,6 +20,7 @@ type ProxyOptions struct {
 
 	Listen  string
 	PIDFile string
+	HTTPS   bool
 }
 
 // NewCmdProxy builds `proxy` and `proxy install`.
@@ -42,7 +43,15 @@ service; an unknown name gets a 404 page listing the known names.
 
 --listen ADDR:PORT (default ` + proxyunit.DefaultListen + `) says where; port 0 lets the kernel choose,
 and --pidfile FILE then tells scripts: {"pid":N,"port":P}. It stops on Ctrl-C or
-SIGTERM. ` + "`proxy install`" + ` writes a user service that runs it. The proxy runs in
+SIGTERM.
+
+--https serves HTTPS instead, on the same port, with a certificate for each name from a
+CA made for you on first use (ECDSA, in the per-user state directory: ca/ca.pem, its
+key beside it with mode 0600). The CA can sign only names under .localhost. The proxy
+prints how to trust it (curl --cacert, NODE_EXTRA_CA_CERTS, update-ca-certificates,
+browsers); it never changes a trust store or /etc/hosts itself.
+
+` + "`proxy install`" + ` writes a user service that runs it. The proxy runs in
 git-worktree-ports-serve, which must be installed next to this binary (make install does).`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -54,6 +63,7 @@ git-worktree-ports-serve, which must be installed next to this binary (make inst
 	}
 	cmd.Flags().StringVar(&opts.Listen, "listen", proxyunit.DefaultListen, "listen on ADDR:PORT")
 	cmd.Flags().StringVar(&opts.PIDFile, "pidfile", "", `write {"pid":N,"port":P} here once listening`)
+	cmd.Flags().BoolVar(&opts.HTTPS, "https", false, "serve HTTPS, with certificates from a local CA made for you (it prints how to trust it)")
 	cmd.AddCommand(NewCmdProxyInstall(f, nil))
 	return cmd
 }
@@ -75,6 +85,9 @@ func proxyRun(ctx context.Context, opts *ProxyOptions) error {
 		}
 		args = append(args, "--pidfile", pidfile)
 	}
+	if opts.HTTPS {
+		args = append(args, "--https")
+	}
 	return runServe(opts.F, args...)
 }
 
@@ -83,6 +96,7 @@ type ProxyInstallOptions struct {
 	F *Factory
 
 	Listen string
+	HTTPS  bool
 }
 
 // NewCmdProxyInstall builds `proxy install`.
@@ -105,6 +119,7 @@ It never touches /etc/hosts or anything outside your home directory.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Listen, "listen", proxyunit.DefaultListen, "the service's proxy listens on ADDR:PORT")
+	cmd.Flags().BoolVar(&opts.HTTPS, "https", false, "the service's proxy serves HTTPS (proxy --https)")
 	return cmd
 }
 
@@ -125,17 +140,21 @@ func proxyInstallRun(opts *ProxyInstallOptions) error {
 	if v := f.Getenv("XDG_STATE_HOME"); v != "" {
 		env = append(env, "XDG_STATE_HOME="+v)
 	}
+	var extra []string
+	if opts.HTTPS {
+		extra = append(extra, "--https")
+	}
 	var svc proxyunit.Service
 	var root string
 	if runtime.GOOS == "darwin" {
 		root = filepath.Join(home, "Library", "LaunchAgents")
-		svc = proxyunit.LaunchdAgent(home, exe, opts.Listen, env)
+		svc = proxyunit.LaunchdAgent(home, exe, opts.Listen, env, extra...)
 	} else {
 		root = f.Getenv("XDG_CONFIG_HOME")
 		if root == "" || !filepath.IsAbs(root) {
 			root = filepath.Join(home, ".config")
 		}
-		svc = proxyunit.SystemdUnit(root, exe, opts.Listen, env)
+		svc = proxyunit.SystemdUnit(root, exe, opts.Listen, env, extra...)
 	}
 	t, err := safefile.ResolveParent(svc.Path, root)
 	if err != nil {

@@ -327,6 +327,10 @@ type allocation struct {
 	// there is none, and then files are written without a proof.
 	approval string
 	key      []byte
+	// ownLeases are this worktree's own live leases, which a new bundle steps around as
+	// it steps around the siblings' claims: one port must not be a service's and a
+	// lease's within one file.
+	ownLeases []reserve.Lease
 }
 
 // run is the choose phase (SPEC "Choosing a bundle"): it reads the siblings' and its own
@@ -343,6 +347,8 @@ func (a *allocation) run(o Options) (*Result, error) {
 		hasOwn = false
 		// The original's leases stay the original's: a rewrite must not copy them.
 		prev = reserve.WithoutLeases(prev)
+	} else if prev != nil {
+		a.ownLeases = own.Leases
 	}
 	spec := a.cfg.Spec
 	if spec.HasMain() && gitfiles.InMain(a.repo.Loc) {

@@ -85,7 +85,7 @@ func sameContent(own, want reserve.Reservation) bool {
 	if own.Root != "" && own.Root != want.Root || own.GitDir != "" && own.GitDir != want.GitDir {
 		return false
 	}
-	return own.Version == want.Version && own.Worktree == want.Worktree && own.Main == want.Main && own.Approval == want.Approval && samePorts(own, want)
+	return own.Version == want.Version && own.Worktree == want.Worktree && own.Main == want.Main && own.Approval == want.Approval && own.Host == want.Host && samePorts(own, want)
 }
 
 // samePorts reports whether two reservations hold the same bundle, ports and env.

@@ -47,6 +47,7 @@ func (a *allocation) mainReservation() reserve.Reservation {
 		a.warn(err.Error())
 	}
 	r.Approval = a.approval
+	r.Host = a.cfg.Host
 	return r
 }
 

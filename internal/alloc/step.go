@@ -27,6 +27,9 @@ func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
 	if s, taken := a.reservedBy(o.Base, spec.Width); taken {
 		return nil, fmt.Errorf("--base %d: ports %s are reserved by %s (%s)", o.Base, portRange(o.Base, spec.Width), s.Label, claimText(s.Reservation))
 	}
+	if l, taken := a.leasedBy(o.Base, spec.Width); taken {
+		return nil, fmt.Errorf("--base %d: port %d is this worktree's lease %s; `git worktree-ports release %s` first, or pin another base", o.Base, l.Port, untrusted.New(l.Name), untrusted.New(l.Name))
+	}
 	return a.write(prev, a.reservation(slot, o.Base), Pinned, fmt.Sprintf("%s: pinned slot %d, ports %s", untrusted.New(a.name), slot, portRange(o.Base, spec.Width)), o.DryRun)
 }
 
@@ -39,6 +42,16 @@ func (a *allocation) reservedBy(base, width int) (claim.Sibling, bool) {
 		}
 	}
 	return claim.Sibling{}, false
+}
+
+// leasedBy returns this worktree's own live lease within [base, base+width), if any.
+func (a *allocation) leasedBy(base, width int) (reserve.Lease, bool) {
+	for _, l := range a.ownLeases {
+		if l.Port >= base && l.Port < base+width {
+			return l, true
+		}
+	}
+	return reserve.Lease{}, false
 }
 
 // taken is the predicate bundle.Choose steps with: reserved first (cheap and
@@ -56,6 +69,9 @@ func (a *allocation) taken(base int) bundle.Verdict {
 		a.holders[repo]++
 		a.countFile(s)
 		return bundle.Verdict{Taken: true, Kind: "reserved", Detail: "reserved by " + s.Label}
+	}
+	if l, ok := a.leasedBy(base, w); ok {
+		return bundle.Verdict{Taken: true, Kind: "leased by this worktree (release NAME frees one)", Detail: fmt.Sprintf("holds port %d, this worktree's lease %s", l.Port, untrusted.New(l.Name))}
 	}
 	if p, ok := a.cfg.Spec.MainPortIn(base); ok {
 		// The main worktree's ports, from the config: reserved even before the main

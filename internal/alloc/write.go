@@ -20,6 +20,7 @@ func (a *allocation) reservation(slot, base int) reserve.Reservation {
 		a.warn(err.Error())
 	}
 	r.Approval = a.approval
+	r.Host = a.cfg.Host
 	return r
 }
 

@@ -40,7 +40,7 @@ const (
 // Keys are the keys of the config file, in the order the documentation gives them;
 // ServiceKeys are those of a service's object.
 var (
-	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "$schema"}
+	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "host", "$schema"}
 	ServiceKeys = []string{"offset", "env", "health", "main"}
 )
 
@@ -65,7 +65,11 @@ type Config struct {
 	// Exec names the service a dev server gets from `exec` (package devserver), in
 	// file order: a program ("vite"), a program's role ("node.inspect") or a
 	// package.json script ("script:dev").
-	Exec   []ExecAssign
+	Exec []ExecAssign
+	// Host is the template of the services' host names (package hosttemplate), "" for
+	// the default shape. It changes what the proxy routes and what port --url, list
+	// --json and mcp give, so it waits for approval (Beyond).
+	Host   string
 	Source string // the file read, "" when defaults
 	// Digest is the hex SHA-256 of the file's exact bytes, "" when there is no file: the
 	// content `trust` approves (package trust).

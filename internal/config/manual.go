@@ -100,6 +100,13 @@ SERVERS): a program (` + "`\"vite\": \"web\"`" + `), a program's second port (` 
 package.json script (` + "`\"script:dev\": \"web\"`" + `). Without it, a config with one service (or no
 config) gives that service to a program you type after ` + "`exec --`" + `.
 
+` + "`host`" + `
+: Another shape for the services' host names than ` + "`{service}.{worktree}.{repo}.localhost`" + `:
+dot-separated labels, each one whole placeholder (` + "`{service}`, `{worktree}`, `{repo}`" + `, each
+exactly once: the labels ` + "`port --url`" + ` would use) or a lower-case slug, ending in ` + "`.localhost`" + `,
+e.g. ` + "`\"{worktree}.{service}.{repo}.localhost\"`" + `. ` + "`allocate`" + ` records it in the reservation,
+and the proxy, ` + "`port --url`, `list --json`" + ` and ` + "`mcp`" + ` use it.
+
 An env name (a service's ` + "`env`" + `, a name in ` + "`vars`" + `) is ` + "`[A-Za-z_][A-Za-z0-9_]*`" + `. A name that a shell or
 program reads as code or configuration (` + "`PATH`, `IFS`, `MAILPATH`, `LD_PRELOAD`, `GIT_*`,\n`NODE_OPTIONS`" + `, ...) is refused unless you allow it with ` + "`worktree-ports.allowEnv`" + `, and
 ` + "`WORKTREE_PORTS_ROOT` and `WORKTREE_PORTS_SLOT`" + ` are the tool's own. A bad file is refused
@@ -107,7 +114,7 @@ with an error that names the file and the key, approved or not.
 
 Until you approve its exact content with ` + "`git worktree-ports trust`" + `, a committed config gives
 only the ports, under the names the tool makes itself (` + "`<SERVICE>_PORT`, `PORT`" + `); its custom env
-names, ` + "`vars`, `dotenv`, `main` and `exec`" + ` wait, and ` + "`allocate`, `env`" + ` and the hook say so in one line.
+names, ` + "`vars`, `dotenv`, `main`, `exec` and `host`" + ` wait, and ` + "`allocate`, `env`" + ` and the hook say so in one line.
 A changed config needs approval again; ` + "`trust --show`" + ` reviews it and approves nothing;
 ` + "`trust --revoke`" + ` takes approvals back; ` + "`init`" + `
 approves what it writes. A reservation gives its ` + "`env`" + ` only when this user's tool wrote it

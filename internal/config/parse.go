@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/hosttemplate"
 	"strconv"
 	"strings"
 
@@ -148,6 +149,10 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		assigns, err := p.exec(key, v)
 		c.Exec = assigns
 		return err
+	case "host":
+		host, err := p.host(key, v)
+		c.Host = host
+		return err
 	case "$schema":
 		// For editors (SchemaURL); the tool has nothing to check against it.
 		if v.Type != gjson.String {
@@ -160,6 +165,17 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		return p.errorf(key, "unknown key (known: %s)", strings.Join(Keys, ", "))
 	}
 	return nil
+}
+
+// host reads "host": a template of the services' host names (package hosttemplate).
+func (p *parser) host(key string, v gjson.Result) (string, error) {
+	if v.Type != gjson.String {
+		return "", p.errorf(key, "must be a host name template like %q, not %s", hosttemplate.Default, typeName(v))
+	}
+	if err := hosttemplate.Check(v.Str); err != nil {
+		return "", p.errorf(key, "%q: %v", v.Str, err)
+	}
+	return v.Str, nil
 }
 
 // exec reads "exec": which service's port a program, a program's second port or a

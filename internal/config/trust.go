@@ -23,7 +23,7 @@ type Ask struct {
 
 // Beyond lists what c asks for beyond what the tool makes itself (the ports under the
 // name rule's names): custom env names (a service's "env" that is not the rule's),
-// vars, dotenv files, main ports and exec's services, in file order. A config without a file, or one
+// vars, dotenv files, main ports, exec's services and a host template, in file order. A config without a file, or one
 // asking for the ports alone, lists nothing and needs no approval.
 func (c Config) Beyond() []Ask {
 	var asks []Ask
@@ -43,6 +43,9 @@ func (c Config) Beyond() []Ask {
 	for _, e := range c.Exec {
 		asks = append(asks, Ask{Kind: "exec", Key: "exec." + e.Key, Detail: fmt.Sprintf("exec gives %s the port of %s", e.Key, e.Service)})
 	}
+	if c.Host != "" {
+		asks = append(asks, Ask{Kind: "host", Key: "host", Detail: "host names " + c.Host + " (the proxy routes them; port --url, list --json and mcp give them)"})
+	}
 	for i, f := range c.Dotenv {
 		asks = append(asks, Ask{Kind: "dotenv", Key: fmt.Sprintf("dotenv[%d]", i), Detail: "writes a block into " + f})
 	}
@@ -57,7 +60,7 @@ func (c Config) BeyondSummary() string {
 		have[a.Kind] = true
 	}
 	var parts []string
-	for _, k := range []struct{ kind, words string }{{"env", "custom env names"}, {"vars", "vars"}, {"dotenv", "dotenv files"}, {"main", "main ports"}, {"exec", "dev server ports"}} {
+	for _, k := range []struct{ kind, words string }{{"env", "custom env names"}, {"vars", "vars"}, {"dotenv", "dotenv files"}, {"main", "main ports"}, {"exec", "dev server ports"}, {"host", "host names"}} {
 		if have[k.kind] {
 			parts = append(parts, k.words)
 		}
@@ -80,7 +83,7 @@ func (c Config) PortsOnly() Config {
 		sv.Main = 0
 		out.Spec.Services = append(out.Spec.Services, sv)
 	}
-	out.Vars, out.Dotenv, out.Exec = nil, nil, nil
+	out.Vars, out.Dotenv, out.Exec, out.Host = nil, nil, nil, ""
 	out.Unapproved = len(c.Beyond()) > 0
 	return out
 }

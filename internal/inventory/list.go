@@ -77,6 +77,8 @@ type Row struct {
 
 	// readErr is the error behind Error, for doctor.
 	readErr error
+	// host is the reservation's host template (reserve.Reservation.Host), for the URLs.
+	host string
 }
 
 // The flags of a row, in the order they are given.
@@ -125,7 +127,7 @@ func Build(sources []Source, current string, prober listener.Prober) List {
 			if src.Label != "" && len(src.Worktrees) > 0 {
 				wt := names.WorktreeAt(src.Worktrees[0].Path, w.Path)
 				for i, p := range r.Ports {
-					r.Ports[i].URL = names.URL(names.Host(p.Service, wt, src.Label), p.Port)
+					r.Ports[i].URL = names.URL(names.HostIn(r.host, p.Service, wt, src.Label), p.Port)
 				}
 			}
 			out.Worktrees = append(out.Worktrees, r)
@@ -164,7 +166,7 @@ func row(repo string, w gitwt.Worktree, current string, prober listener.Prober) 
 	res, _, err := reserve.ReadNoFollow(filepath.Join(w.Path, reserve.FileName))
 	switch {
 	case err == nil:
-		r.Reserved, r.Main, r.Slot, r.Base, r.Width = true, res.Main, res.Slot, res.Base, res.Width
+		r.Reserved, r.Main, r.Slot, r.Base, r.Width, r.host = true, res.Main, res.Slot, res.Base, res.Width, res.Host
 		for _, p := range res.Ports {
 			r.Ports = append(r.Ports, Port{Service: p.Name, Port: p.Port, Listening: prober != nil && prober.Bound(p.Port)})
 		}

@@ -105,7 +105,7 @@ const leaseDescription = "Lease an extra port for a test runner, browser, OAuth 
 const envDescription = "This git worktree's environment variables (SERVICE_PORT for each service, WORKTREE_PORTS_ROOT, WORKTREE_PORTS_SLOT and the config's approved vars), as `git worktree-ports env` prints them."
 
 // portsDescription tells an agent what the ports tool gives.
-const portsDescription = "This git worktree's ports: each service's port, its URL (http://SERVICE.WORKTREE.REPO.localhost:PORT) and whether something listens on it, and the worktree's leases. Allocates the worktree's ports first when it has none. Use these ports instead of guessing or hard-coding one."
+const portsDescription = "This git worktree's ports: each service's port, its URL (http://SERVICE.WORKTREE.REPO.localhost:PORT, or the shape of the approved config's host template) and whether something listens on it, and the worktree's leases. Allocates the worktree's ports first when it has none. Use these ports instead of guessing or hard-coding one."
 
 // ports is the ports tool: this worktree's row of list, after env has allocated.
 func (b Backend) portsTool(ctx context.Context, _ *mcp.CallToolRequest, _ None) (*mcp.CallToolResult, PortsOut, error) {

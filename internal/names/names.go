@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/hosttemplate"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/slug"
 )
 
@@ -104,6 +105,14 @@ func Repos(repos []Repo) []string {
 // from the labels Worktree and Repos gave.
 func Host(service, worktree, repo string) string {
 	return Label(service) + "." + worktree + "." + repo + "." + Domain
+}
+
+// HostIn returns the host name of a service in the shape of template (the config's
+// "host", which allocate records in the reservation; package hosttemplate), from the
+// labels Worktree and Repos gave: Host's shape when template is "" or not a template.
+// Each placeholder is a whole label, so the names are as unique as Host's.
+func HostIn(template, service, worktree, repo string) string {
+	return hosttemplate.Expand(template, Label(service), worktree, repo)
 }
 
 // URL returns the service's address on its own port: http://HOST:PORT.

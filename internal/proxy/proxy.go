@@ -143,7 +143,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.ListenPort != 0 {
 			port = ":" + strconv.Itoa(s.ListenPort)
 		}
-		_ = pages().notFound.Execute(w, map[string]any{"Host": HostOf(r), "Routes": s.routes(), "Port": port})
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		_ = pages().notFound.Execute(w, map[string]any{"Host": HostOf(r), "Routes": s.routes(), "Port": port, "Scheme": scheme})
 		return
 	}
 	s.rproxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, rt)))
@@ -177,7 +181,7 @@ const notFoundPage = `<!doctype html>
 <h1>404: no service is called {{.Host}}</h1>
 {{if .Routes}}<p>The names git-worktree-ports knows:</p>
 <ul>
-{{range .Routes}}<li><a href="http://{{.Host}}{{$.Port}}/">{{.Host}}</a>: {{.Service}} of <code>{{.Worktree}}</code> (repository {{.Repo}}), port {{.Port}}</li>
+{{range .Routes}}<li><a href="{{$.Scheme}}://{{.Host}}{{$.Port}}/">{{.Host}}</a>: {{.Service}} of <code>{{.Worktree}}</code> (repository {{.Repo}}), port {{.Port}}</li>
 {{end}}</ul>{{else}}<p>No worktree of any registered repository has a reservation yet:
 run <code>git worktree-ports allocate</code> in one.</p>{{end}}
 `

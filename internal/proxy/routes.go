@@ -13,6 +13,7 @@ package proxy
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"time"
@@ -58,7 +59,7 @@ func Gather(ctx context.Context, idx registry.Index, key []byte, env []string, w
 	}
 	labels := names.RepoLabels(&idx, entries)
 	var out []Route
-	seen := map[string]bool{}
+	seen := map[string]string{} // host: the worktree that has it
 	for i, r := range f.Repos {
 		if len(r.Worktrees) == 0 {
 			continue
@@ -74,11 +75,16 @@ func Gather(ctx context.Context, idx registry.Index, key []byte, env []string, w
 			}
 			wt := names.WorktreeAt(mainPath, w.Path)
 			for _, p := range res.Ports {
-				h := names.Host(p.Name, wt, labels[i])
-				if seen[h] {
+				h := names.HostIn(res.Host, p.Name, wt, labels[i])
+				if first, ok := seen[h]; ok {
+					// Two host templates that place the parts differently can meet;
+					// the name stays the first one's, and the user hears of it.
+					if warn != nil {
+						warn(fmt.Sprintf("proxy: %s is a name of both %s and %s; routing it to the first", h, first, w.Path))
+					}
 					continue
 				}
-				seen[h] = true
+				seen[h] = w.Path
 				out = append(out, Route{Host: h, Port: p.Port, Repo: r.Entry.Name, Worktree: w.Path, Service: p.Name})
 			}
 		}

@@ -30,10 +30,11 @@ type Service struct {
 	Enable  string // the command that starts it, for the user to run
 }
 
-// SystemdUnit returns the user unit that runs exe proxy --listen listen, under
-// configHome ($XDG_CONFIG_HOME, or ~/.config). env holds variables the service needs to
-// read the same index (XDG_STATE_HOME when set), as NAME=VALUE.
-func SystemdUnit(configHome, exe, listen string, env []string) Service {
+// SystemdUnit returns the user unit that runs exe proxy --listen listen, and then the
+// flags in extra (--https), under configHome ($XDG_CONFIG_HOME, or ~/.config). env holds
+// variables the service needs to read the same index (XDG_STATE_HOME when set), as
+// NAME=VALUE.
+func SystemdUnit(configHome, exe, listen string, env []string, extra ...string) Service {
 	var b strings.Builder
 	b.WriteString("[Unit]\n")
 	b.WriteString("Description=git-worktree-ports proxy: SERVICE.WORKTREE.REPO.localhost to each worktree's port\n")
@@ -42,7 +43,11 @@ func SystemdUnit(configHome, exe, listen string, env []string) Service {
 	for _, e := range env {
 		b.WriteString("Environment=" + systemdQuote(e) + "\n")
 	}
-	b.WriteString("ExecStart=" + systemdQuote(exe) + " proxy --listen " + systemdQuote(listen) + "\n")
+	b.WriteString("ExecStart=" + systemdQuote(exe) + " proxy --listen " + systemdQuote(listen))
+	for _, a := range extra {
+		b.WriteString(" " + systemdQuote(a))
+	}
+	b.WriteString("\n")
 	b.WriteString("Restart=on-failure\n\n")
 	b.WriteString("[Install]\nWantedBy=default.target\n")
 	return Service{
@@ -73,9 +78,9 @@ func systemdQuote(s string) string {
 	return b.String()
 }
 
-// LaunchdAgent returns the launchd agent (macOS) that runs exe proxy --listen listen,
-// under home's Library/LaunchAgents.
-func LaunchdAgent(home, exe, listen string, env []string) Service {
+// LaunchdAgent returns the launchd agent (macOS) that runs exe proxy --listen listen
+// and the flags in extra, under home's Library/LaunchAgents.
+func LaunchdAgent(home, exe, listen string, env []string, extra ...string) Service {
 	esc := func(s string) string {
 		var b strings.Builder
 		_ = xml.EscapeText(&b, []byte(s))
@@ -88,7 +93,11 @@ func LaunchdAgent(home, exe, listen string, env []string) Service {
 <dict>
   <key>Label</key><string>` + AgentLabel + `</string>
   <key>ProgramArguments</key>
-  <array><string>` + esc(exe) + `</string><string>proxy</string><string>--listen</string><string>` + esc(listen) + `</string></array>
+  <array><string>` + esc(exe) + `</string><string>proxy</string><string>--listen</string><string>` + esc(listen) + `</string>`)
+	for _, a := range extra {
+		b.WriteString("<string>" + esc(a) + "</string>")
+	}
+	b.WriteString(`</array>
 `)
 	if len(env) > 0 {
 		b.WriteString("  <key>EnvironmentVariables</key>\n  <dict>\n")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/hosttemplate"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,9 +20,9 @@ import (
 // prev is the previous file's bytes and may be nil. When it is a valid JSON
 // object, every key the user added is kept in place and in order, with its
 // key and value byte for byte; our keys (version, worktree, root, git_dir,
-// main, base, width, slot, ports, env, approval, proof) are replaced in place, a repeated one is
+// main, base, width, slot, ports, env, host, approval, proof) are replaced in place, a repeated one is
 // dropped, and the missing ones are appended. root and git_dir are left out
-// when empty, main when false, approval and proof when empty. An invalid prev is treated as nil.
+// when empty, main when false, host, approval and proof when empty. An invalid prev is treated as nil.
 //
 // Marshal refuses a reservation that Parse would not read back unchanged:
 // a base or width outside the port range, a negative version or slot, a
@@ -42,6 +43,7 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 		"slot":     strconv.Itoa(r.Slot),
 		"ports":    portsJSON(r.Ports),
 		"env":      envJSON(r.Env),
+		"host":     quote(r.Host),
 		"approval": quote(r.Approval),
 		"proof":    quote(r.Proof),
 	}
@@ -74,10 +76,10 @@ func Marshal(prev []byte, r Reservation) ([]byte, error) {
 }
 
 // omitted reports whether key is left out of the file: root and git_dir when unknown,
-// main unless it is the main worktree's file, approval and proof when empty.
+// main unless it is the main worktree's file, host, approval and proof when empty.
 func omitted(key string, r Reservation) bool {
 	return key == "root" && r.Root == "" || key == "git_dir" && r.GitDir == "" || key == "main" && !r.Main ||
-		key == "approval" && r.Approval == "" || key == "proof" && r.Proof == ""
+		key == "host" && r.Host == "" || key == "approval" && r.Approval == "" || key == "proof" && r.Proof == ""
 }
 
 func validate(r Reservation) error {
@@ -98,6 +100,11 @@ func validate(r Reservation) error {
 	}
 	if !utf8.ValidString(r.Worktree) || !utf8.ValidString(r.Approval) || !utf8.ValidString(r.Proof) {
 		bad("reservation: worktree name %q is not valid UTF-8", r.Worktree)
+	}
+	if r.Host != "" {
+		if err := hosttemplate.Check(r.Host); err != nil {
+			bad("reservation: host %q: %v", r.Host, err)
+		}
 	}
 	for _, p := range []struct{ key, val string }{{"root", r.Root}, {"git_dir", r.GitDir}} {
 		if p.val != "" && !ValidPath(p.val) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/hosttemplate"
 	"math"
 	"path/filepath"
 	"strings"
@@ -187,7 +188,7 @@ func Parse(path string, data []byte) (Reservation, error) {
 
 // parseDescriptive reads into r the members that say whose and what the file is, each
 // left at its zero value when absent or of another type: version, slot, worktree, root,
-// git_dir, main, approval and proof.
+// git_dir, main, host, approval and proof.
 func parseDescriptive(r *Reservation, fields map[string]gjson.Result) {
 	if v, ok := intValue(fields["version"]); ok && v >= 0 {
 		r.Version = v
@@ -207,10 +208,14 @@ func parseDescriptive(r *Reservation, fields map[string]gjson.Result) {
 	if v := fields["proof"]; v.Type == gjson.String {
 		r.Proof = v.String()
 	}
+	// A host template that is not one is read as none: the default names.
+	if v := fields["host"]; v.Type == gjson.String && hosttemplate.Check(v.String()) == nil {
+		r.Host = v.String()
+	}
 }
 
 // ourKeys are the keys this package owns, in the order Marshal appends them.
-var ourKeys = []string{"version", "worktree", "root", "git_dir", "main", "base", "width", "slot", "ports", "env", "approval", "proof"}
+var ourKeys = []string{"version", "worktree", "root", "git_dir", "main", "base", "width", "slot", "ports", "env", "host", "approval", "proof"}
 
 // pathValue returns v when it is a string holding an absolute, clean path, and ""
 // otherwise: a path that is not one is treated as absent, so the file is read as one

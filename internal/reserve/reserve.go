@@ -59,7 +59,11 @@ type Reservation struct {
 	// over everything else (trust.Sign), "" in a file it did not write. Only a file
 	// whose Proof verifies gives its Env to anybody's environment.
 	Approval string
-	Proof    string
+	// Host is the config's template of the services' host names (package
+	// hosttemplate), "" for the default shape; the proof covers it, so the proxy routes
+	// by it only in files this user's tool wrote.
+	Host  string
+	Proof string
 	// Leases are the extra ports the worktree holds for agents and tools (lease.go), the
 	// expired ones left out. Marshal does not write them: it keeps the file's "leases"
 	// member as it was, so allocate's rewrites carry them, and SetLeases alone changes
@@ -118,7 +122,7 @@ func (r Reservation) Overlaps(o Reservation) bool {
 // of Ports and Env.
 func (r Reservation) Equal(o Reservation) bool {
 	if r.Version != o.Version || r.Worktree != o.Worktree || r.Root != o.Root || r.GitDir != o.GitDir || r.Main != o.Main || r.Base != o.Base ||
-		r.Width != o.Width || r.Slot != o.Slot || r.Approval != o.Approval || r.Proof != o.Proof ||
+		r.Width != o.Width || r.Slot != o.Slot || r.Approval != o.Approval || r.Proof != o.Proof || r.Host != o.Host ||
 		len(r.Ports) != len(o.Ports) || len(r.Env) != len(o.Env) {
 		return false
 	}
