@@ -109,13 +109,13 @@ func TestChecks(t *testing.T) {
 			f.Worktrees[1].Reservation.Root = "/elsewhere/a"
 		}, []Finding{{Check: "copied", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written for the worktree at /elsewhere/a (copied, cloned or committed), so it lists that worktree's ports",
-			Fix:     "git -C /src/a worktree-ports allocate   (it moves to a bundle of its own)"}}},
+			Fix:     "git -C /src/a worktree-ports allocate   (it moves to a bundle of its own)", Allocate: "/src/a"}}},
 
 		{"stale: a service added since", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written before its config changed (no CACHE_PORT), so env and exec do not give programs what the config says",
-			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)"}}},
+			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)", Allocate: "/src/a"}}},
 		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 			f.Worktrees[1].Origin = claim.Copied
@@ -132,7 +132,7 @@ func TestChecks(t *testing.T) {
 			f.Overlaps = []Overlap{{A: sib("/src/shop", 21000), B: sib("/src/a", 21005), AKeeps: false}}
 		}, []Finding{{Check: "overlap", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
 			Message: "../shop and ../a reserve overlapping bundles (21000+10 and 21005+10); ../a keeps its bundle",
-			Fix:     "git -C /src/shop worktree-ports allocate   (it moves; ../a is not touched)"}}},
+			Fix:     "git -C /src/shop worktree-ports allocate   (it moves; ../a is not touched)", Allocate: "/src/shop"}}},
 
 		{"overlap: two worktrees of one other repository", checkOverlaps, func(f *Facts) {
 			a, b := sib("/src/blog", 21000), sib("/src/blog-2", 21005)
