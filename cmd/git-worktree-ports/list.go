@@ -38,7 +38,8 @@ its bundle is free again), locked, bare.
 
 On a terminal the table fits its width ($COLUMNS, else the terminal's): no row wraps.
 Path, branch and slot give way first, then the listeners' details, then cells are cut
-with "...". Off a terminal every column is printed whole. --wide prints the full form
+with "...". With --health, a probed port whose details give way keeps its health as a
+mark before its name: + healthy, ! unhealthy or closed, ? not HTTP (!api=4242*). Off a terminal every column is printed whole. --wide prints the full form
 anywhere: every column whole, absolute paths.
 
 Colour only on a terminal: listening ports green, conflicting and invalid red, missing

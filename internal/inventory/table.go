@@ -119,7 +119,9 @@ func Table(out List, all bool, base string) *iostreams.Table {
 }
 
 // portsCell is "api=21340*[node:123 feature-x healthy] web=21341": a listening port (*)
-// in green, followed by who listens; the Short form leaves out who.
+// in green, followed by who listens; the Short form leaves out who, but keeps a probed
+// port's health as a mark before its name (healthMarks), so that on a narrow terminal
+// an unhealthy service never looks healthy.
 func portsCell(ports []Port) iostreams.Cell {
 	var c iostreams.Cell
 	if len(ports) == 0 {
@@ -136,6 +138,9 @@ func portsCell(ports []Port) iostreams.Cell {
 			port.Style = iostreams.Green
 		}
 		c.Full = append(c.Full, port)
+		if mark, ok := healthMarks[p.Health]; ok {
+			c.Short = append(c.Short, iostreams.Segment{Text: mark, Style: healthStyles[p.Health]})
+		}
 		c.Short = append(c.Short, port)
 		if p.Listening {
 			c.Full = append(c.Full, listenerSegments(p)...)
@@ -187,6 +192,16 @@ var healthStyles = map[string]iostreams.Style{
 	string(listener.Healthy):   iostreams.Green,
 	string(listener.Unhealthy): iostreams.Red,
 	string(listener.Closed):    iostreams.Red,
+}
+
+// healthMarks are the compact forms of a health probe's answer, printed before the
+// port's name when the listener's details give way: + healthy, ! unhealthy or closed,
+// ? not HTTP.
+var healthMarks = map[string]string{
+	string(listener.Healthy):   "+",
+	string(listener.Unhealthy): "!",
+	string(listener.Closed):    "!",
+	string(listener.NotHTTP):   "?",
 }
 
 // listenerSegments is the compact "[program:pid owner health]" after a listening port.
