@@ -39,7 +39,7 @@ its fix. Problems break ports or put them at risk, and make doctor exit 6:
   stale         a .worktree-ports.json written before its config changed (a service added
                 since: env and exec do not set its variable)
   overlap       two worktrees whose bundles overlap, and which one keeps its bundle
-  held          a reserved port held by a process of another worktree, or from outside
+  held          a service's port held by a process of another worktree, or from outside
   moved         a worktree moved without git worktree move (fix: git worktree repair)
   no-ports      worktrees the range left without ports (allocate, asked in a dry run, finds none)
   inherited     WORKTREE_PORTS_ROOT inherited from another worktree
@@ -53,7 +53,8 @@ own exits 0:
   hook          the post-checkout hook is missing, older or newer than this binary, or
                 unreadable; it is looked for exactly where install-hook puts it (without
                 it, env and exec still allocate on first use)
-  held          the OS would not say who listens on the reserved ports
+  held          a spare port of a bundle (no service uses it) held by such a process, or
+                the OS would not say who listens on the reserved ports
 
 On a terminal the findings are grouped under the worktree they concern, with paths
 relative to the worktree you are in (as list shows them), the check's name red for a

@@ -30,7 +30,9 @@ ports, flags and path. The first column marks the worktree you are in with *. Th
 of a main worktree that keeps the ports its config names (services.<name>.main) is
 "main". A port
 marked * has a listener on some local address, followed by [program:pid worktree] where
-the OS tells. Paths are relative to the worktree you are in (../feature-x).
+the OS tells. A port of the bundle that no service uses but something listens on is
+shown after them by number alone (21345*[nc:9 outside], yellow). Paths are relative to
+the worktree you are in (../feature-x).
 
 Flags: missing (no reservation), conflicting (its bundle overlaps another worktree's),
 invalid (its file was skipped; the warning says why), prunable (its directory is gone:

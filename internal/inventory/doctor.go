@@ -499,15 +499,45 @@ func checkHeld(f Facts) []Finding {
 				if !l.Hidden && l.Holder == s.Worktree.Path {
 					continue // its own server: exactly what the bundle is for
 				}
-				out = append(out, Finding{
-					Check: "held", Severity: Problem, Path: s.Path,
-					Message: fmt.Sprintf("port %d, reserved by %s, is held by %s", p, s.Label, who),
-					Fix:     fmt.Sprintf("stop that process, or move %s with `git -C %s worktree-ports allocate --force` (nothing is ever killed for you)", s.Label, shquote.Word(s.Worktree.Path)),
-				})
+				out = append(out, heldFinding(s, p, who))
 			}
 		}
 	}
 	return out
+}
+
+// heldFinding is the finding for port p of s's bundle, held by who. A port a service or
+// lease of s uses is a problem: its server cannot start. A spare port of the bundle is
+// advice: nothing breaks until a service is added on it.
+func heldFinding(s claim.Sibling, p int, who string) Finding {
+	fix := fmt.Sprintf("stop that process, or move %s with `git -C %s worktree-ports allocate --force` (nothing is ever killed for you)", s.Label, shquote.Word(s.Worktree.Path))
+	if !usesPort(s.Reservation, p) {
+		return Finding{
+			Check: "held", Severity: Advice, Path: s.Path,
+			Message: fmt.Sprintf("port %d of %s's bundle, which no service uses, is held by %s", p, s.Label, who),
+			Fix:     "nothing breaks until a service is added on it; stop that process if it should not run there (nothing is ever killed for you)",
+		}
+	}
+	return Finding{
+		Check: "held", Severity: Problem, Path: s.Path,
+		Message: fmt.Sprintf("port %d, reserved by %s, is held by %s", p, s.Label, who),
+		Fix:     fix,
+	}
+}
+
+// usesPort reports whether one of r's services or leases is on port p.
+func usesPort(r reserve.Reservation, p int) bool {
+	for _, sp := range r.Ports {
+		if sp.Port == p {
+			return true
+		}
+	}
+	for _, l := range r.Leases {
+		if l.Port == p {
+			return true
+		}
+	}
+	return false
 }
 
 func describeListener(l listener.Listener) string {
