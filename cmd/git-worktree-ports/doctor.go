@@ -65,9 +65,10 @@ reported as copied, not also as an overlap.
 
 --fix applies the fixes that are only a run of allocate (a stale, copied or overlapping
 reservation), in the worktree concerned, says what each did, then reports what is left.
-Without it doctor changes nothing; it never kills a process. --json prints {"version":1,"findings":
-[{"check","severity","path","message","fix"}]}, with severity "problem" or "advice";
-see docs/JSON.md.`,
+Without it doctor changes nothing; it never kills a process.
+
+--json prints {"version":1,"findings":[{"check","severity","path","message","fix"}]},
+with severity "problem" or "advice"; see docs/JSON.md.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
