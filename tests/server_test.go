@@ -31,15 +31,16 @@ var programs = map[string]func(){
 
 // tcpServer listens until killed:
 //
-//	tcpserver [-http] [-pidfile FILE] ADDRESS
+//	tcpserver [-http [-status N]] [-pidfile FILE] ADDRESS
 //
-// With -http it answers every request with 200 "ok"; without, it accepts connections and
+// With -http it answers every request with 200 (or -status) "ok"; without, it accepts connections and
 // says nothing, like a database. It prints "listening PORT" once the socket is bound.
 func tcpServer() {
 	fs := flag.NewFlagSet("tcpserver", flag.ExitOnError)
 	httpMode := fs.Bool("http", false, "answer HTTP requests with 200")
 	ws := fs.Bool("ws", false, "with -http: answer WebSocket upgrades, echoing every message")
 	echo := fs.Bool("echo", false, "with -http: answer with the request's Host, path and X-Forwarded-* headers")
+	status := fs.Int("status", 200, "with -http: answer with this status (500: an unhealthy server)")
 	pidfile := fs.String("pidfile", "", `write {"pid":N,"port":P} here once listening`)
 	offset := fs.Int("offset", 0, "listen on ADDRESS's port plus this (scripts have no arithmetic)")
 	_ = fs.Parse(os.Args[1:])
@@ -89,6 +90,7 @@ func tcpServer() {
 					r.Header.Get("X-Forwarded-For"), r.Header.Get("X-Forwarded-Host"), r.Header.Get("X-Forwarded-Proto"))
 				return
 			}
+			w.WriteHeader(*status)
 			fmt.Fprintln(w, "ok")
 		}))
 		return

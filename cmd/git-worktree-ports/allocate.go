@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -85,6 +86,10 @@ func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 		Dir: f.dir(), Env: f.Environ(), DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
 		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Now: f.Now, Diag: f.diag(),
 	})
+	if errors.Is(err, alloc.ErrNotSlotBase) {
+		// A --base no config could accept: a usage mistake, as the man page says.
+		return &codeError{code: exitUsage, err: err}
+	}
 	if err != nil {
 		return err
 	}

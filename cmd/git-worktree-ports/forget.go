@@ -28,7 +28,8 @@ lets allocations in one repository avoid the ports of the others. The index reco
 where each repository is ($XDG_STATE_HOME/git-worktree-ports); no reservation file is
 touched. A repository registers itself again on its next allocate or install-hook;
 to stop that, turn cross-repository awareness off:
-git config worktree-ports.crossRepo false (or GIT_WORKTREE_PORTS_CROSS_REPO=0).`,
+git config worktree-ports.crossRepo false (or GIT_WORKTREE_PORTS_CROSS_REPO=0).
+A PATH the index does not hold is an error (exit 1): nothing was forgotten.`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageErrorf(c, "forget takes at most one path")
@@ -74,8 +75,8 @@ func forgetRun(c *cobra.Command, opts *ForgetOptions) error {
 		return err
 	}
 	if !removed {
-		fmt.Fprintf(f.ErrOut, "%s: not in the index %s\n", untrusted.New(target), untrusted.New(dir))
-		return nil
+		// Nothing was forgotten: a script that meant to forget something must hear it.
+		return fmt.Errorf("%s: not in the index %s", untrusted.New(target), untrusted.New(dir))
 	}
 	fmt.Fprintf(f.ErrOut, "forgot %s\n", untrusted.New(target))
 	return nil

@@ -32,7 +32,9 @@ ports, flags and path. The first column marks the worktree you are in with *. Th
 of a main worktree that keeps the ports its config names (services.<name>.main) is
 "main". A port
 marked * has a listener on some local address, followed by [program:pid worktree] where
-the OS tells. Paths are relative to the worktree you are in (../feature-x).
+the OS tells. A port of the bundle that no service uses but something listens on is
+shown after them by number alone (21345*[nc:9 outside], yellow). Paths are relative to
+the worktree you are in (../feature-x).
 
 Flags: missing (no reservation), conflicting (its bundle overlaps another worktree's),
 invalid (its file was skipped; the warning says why), prunable (its directory is gone:
@@ -40,7 +42,8 @@ its bundle is free again), locked, bare.
 
 On a terminal the table fits its width ($COLUMNS, else the terminal's): no row wraps.
 Path, branch and slot give way first, then the listeners' details, then cells are cut
-with "...". Off a terminal every column is printed whole. --wide prints the full form
+with "...". With --health, a probed port whose details give way keeps its health as a
+mark before its name: + healthy, ! unhealthy or closed, ? not HTTP (!api=4242*). Off a terminal every column is printed whole. --wide prints the full form
 anywhere: every column whole, absolute paths.
 
 Colour only on a terminal: listening ports green, conflicting and invalid red, missing

@@ -69,7 +69,8 @@ func TestPrintList(t *testing.T) {
 		},
 		{
 			name: "terminal 80 columns in colour", tty: true, colour: true, width: 80, fits: true,
-			want:    []string{"NAME", "PORTS", "FLAGS", "shop-feature-authentic...", "api=21340* web=21341* db=21345", "missing"},
+			// The healthy api keeps its health mark (+) when the listeners' details give way.
+			want:    []string{"NAME", "PORTS", "FLAGS", "shop-feature-authenti...", "+api=21340* web=21341* db=21345", "missing"},
 			notWant: []string{"[node:4242", "PATH", "SLOT", "BRANCH"},
 			colours: []string{
 				"\x1b[1mNAME\x1b[0m", "\x1b[1m*\x1b[0m  \x1b[1mshop\x1b[0m",
@@ -79,7 +80,7 @@ func TestPrintList(t *testing.T) {
 		},
 		{
 			name: "terminal 80 columns, colour off (NO_COLOR)", tty: true, width: 80, fits: true,
-			want: []string{"api=21340* web=21341* db=21345", "conflicting,locked"},
+			want: []string{"+api=21340* web=21341* db=21345", "conflicting,locked"},
 		},
 		{
 			name: "wide terminal: all of it, paths relative", tty: true, width: 220, fits: true,
@@ -89,7 +90,7 @@ func TestPrintList(t *testing.T) {
 		{
 			// The listeners' details do not fit even without the branch, so the branch stays.
 			name: "terminal 120 columns: path and slot give way, then the details", tty: true, width: 120, fits: true,
-			want:    []string{"BRANCH", "feature/authentication-rework", "api=21340* web=21341* db=21345"},
+			want:    []string{"BRANCH", "feature/authentication-re...", "+api=21340* web=21341* db=21345"},
 			notWant: []string{"PATH", "SLOT", "[node:4242"},
 		},
 		{
@@ -108,7 +109,7 @@ func TestPrintList(t *testing.T) {
 		},
 		{
 			name: "terminal --all 80 columns", tty: true, width: 80, all: true, fits: true,
-			want: []string{"REPO", "shop-feature-aut..."},
+			want: []string{"REPO", "shop-feature-au..."},
 		},
 	}
 	for _, tt := range tests {

@@ -80,7 +80,41 @@ func writeRootPage(root *cobra.Command, hdr *doc.GenManHeader, dir string) error
 	}
 	out := append(page.Bytes()[:i:i], extra...)
 	out = append(out, page.Bytes()[i:]...)
+	out, err := withSynopsis(out, root)
+	if err != nil {
+		return err
+	}
 	return os.WriteFile(filepath.Join(dir, root.Name()+".1"), out, 0o644)
+}
+
+// withSynopsis replaces the root page's SYNOPSIS, which cobra gives as the one line
+// "git-worktree-ports [flags]", with one line per verb, as git's own pages list theirs
+// (git-worktree(1): "git worktree add ...", "git worktree list ...").
+func withSynopsis(page []byte, root *cobra.Command) ([]byte, error) {
+	head := []byte("\n.SH SYNOPSIS\n")
+	i := bytes.Index(page, head)
+	if i < 0 {
+		return nil, errors.New("man: cobra's page for the root command has no SYNOPSIS section")
+	}
+	start := i + len(head)
+	end := bytes.Index(page[start:], []byte("\n.SH "))
+	if end < 0 {
+		return nil, errors.New("man: nothing follows the root page's SYNOPSIS")
+	}
+	var b bytes.Buffer
+	// No fill, as git's pages set theirs: one verb a line, never joined or justified.
+	b.WriteString(".nf\n")
+	for _, c := range root.Commands() {
+		if !c.IsAvailableCommand() || c.Name() == "help" {
+			continue
+		}
+		use := strings.TrimPrefix(c.UseLine(), root.Name()+" ")
+		verb, args, _ := strings.Cut(use, " ")
+		fmt.Fprintf(&b, "\\fBgit worktree\\-ports %s\\fP %s\n", strings.ReplaceAll(verb, "-", "\\-"), strings.ReplaceAll(args, "-", "\\-"))
+	}
+	b.WriteString(".fi\n")
+	out := append(page[:start:start], b.Bytes()...)
+	return append(out, page[start+end:]...), nil
 }
 
 // fenceExamples wraps the indented example lines of every Long text in a code fence.

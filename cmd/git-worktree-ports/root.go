@@ -157,6 +157,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		NewCmdDoctor(f, nil),
 		NewCmdTrust(f, nil),
 		NewCmdHook(f),
+		NewCmdVersion(f),
 	)
 	addManCommand(root, f)
 	addCompletion(root)

@@ -1,6 +1,7 @@
 package alloc
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -12,11 +13,15 @@ import (
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
+// ErrNotSlotBase is the error of a --base that is not a slot base of the range:
+// misaligned, or outside it. It is a mistake in how allocate was called.
+var ErrNotSlotBase = errors.New("not a slot base")
+
 func (a *allocation) pinned(o Options, prev []byte) (*Result, error) {
 	spec := a.cfg.Spec
 	slot, ok := spec.SlotOf(o.Base)
 	if !ok {
-		return nil, fmt.Errorf("--base %d: not a slot base of range %d-%d with width %d (bases are %d, %d, ...)", o.Base, spec.Range.Lo, spec.Range.Hi, spec.Width, spec.Range.Lo, spec.Range.Lo+spec.Width)
+		return nil, fmt.Errorf("--base %d: %w of range %d-%d with width %d (bases are %d, %d, ...)", o.Base, ErrNotSlotBase, spec.Range.Lo, spec.Range.Hi, spec.Width, spec.Range.Lo, spec.Range.Lo+spec.Width)
 	}
 	if p, bad := spec.Avoided(o.Base); bad {
 		return nil, fmt.Errorf("--base %d: port %d is on the avoid list", o.Base, p)

@@ -162,7 +162,7 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		if strings.EqualFold(key, "allowEnv") {
 			return p.errorf(key, "a committed file cannot allow env names; each user allows one for themselves with `git config --global --add %s NAME`", AllowEnvSetting.Key)
 		}
-		return p.errorf(key, "unknown key (known: %s)", strings.Join(Keys, ", "))
+		return p.errorf(key, "%s", unknownKey(key, Keys))
 	}
 	return nil
 }
@@ -286,7 +286,7 @@ func (p *parser) service(key, name string, v gjson.Result) (bundle.Service, erro
 				err = p.errorf(key+".main", "port %d is outside %d-%d", sv.Main, bundle.MinPort, bundle.MaxPort)
 			}
 		default:
-			err = p.errorf(key+"."+k, "unknown key (known: %s)", strings.Join(ServiceKeys, ", "))
+			err = p.errorf(key+"."+k, "%s", unknownKey(k, ServiceKeys))
 		}
 		return err
 	})

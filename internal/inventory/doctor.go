@@ -40,6 +40,10 @@ type Finding struct {
 	Path     string   `json:"path,omitempty"`
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
+	// Allocate is the worktree where running allocate is the whole fix (a stale, copied
+	// or overlapping reservation): doctor --fix runs it there. "" when the fix needs a
+	// person.
+	Allocate string `json:"-"`
 }
 
 // Facts is everything doctor judges, gathered once (Examine). The checks are pure
@@ -175,10 +179,13 @@ func checkUnapproved(f Facts) []Finding {
 }
 
 // Diagnose runs every check over f: problems first, then advice, each in check order.
+// One cause gives one finding: a later finding with the same file and the same fix as
+// an earlier one (a copied file also overlaps the bundle it was copied from) is left
+// out.
 func Diagnose(f Facts) []Finding {
 	var out []Finding
 	for _, c := range checks {
-		out = append(out, c(f)...)
+		out = append(out, oneCause(out, c(f))...)
 	}
 	rank := func(f Finding) int {
 		if f.Severity == Problem {
@@ -187,6 +194,27 @@ func Diagnose(f Facts) []Finding {
 		return 1
 	}
 	slices.SortStableFunc(out, func(a, b Finding) int { return rank(a) - rank(b) })
+	return out
+}
+
+// oneCause returns the findings of more that no finding of have already fixes: the same
+// file, and the same command (the fix without its comment in parentheses).
+func oneCause(have, more []Finding) []Finding {
+	command := func(fd Finding) string {
+		if fd.Allocate != "" {
+			return "allocate " + fd.Allocate
+		}
+		c, _, _ := strings.Cut(fd.Fix, "   (")
+		return c
+	}
+	var out []Finding
+	for _, m := range more {
+		if !slices.ContainsFunc(have, func(h Finding) bool {
+			return h.Path != "" && h.Path == m.Path && command(h) == command(m)
+		}) {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
@@ -279,8 +307,9 @@ func checkCopied(f Facts) []Finding {
 		path := filepath.Join(w.Row.Path, reserve.FileName)
 		out = append(out, Finding{
 			Check: "copied", Severity: Problem, Path: path,
-			Message: fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed), so it lists that worktree's ports", path, w.Reservation.Root),
-			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it moves to a bundle of its own)", shquote.Word(w.Row.Path)),
+			Message:  fmt.Sprintf("%s was written for the worktree at %s (copied, cloned or committed), so it lists that worktree's ports", path, w.Reservation.Root),
+			Fix:      fmt.Sprintf("git -C %s worktree-ports allocate   (it moves to a bundle of its own)", shquote.Word(w.Row.Path)),
+			Allocate: w.Row.Path,
 		})
 	}
 	return out
@@ -312,8 +341,9 @@ func checkStale(f Facts) []Finding {
 		path := filepath.Join(w.Row.Path, reserve.FileName)
 		out = append(out, Finding{
 			Check: "stale", Severity: Problem, Path: path,
-			Message: fmt.Sprintf("%s was written before its config changed (%s), so env and exec do not give programs what the config says", path, d),
-			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file)", shquote.Word(w.Row.Path)),
+			Message:  fmt.Sprintf("%s was written before its config changed (%s), so env and exec do not give programs what the config says", path, d),
+			Fix:      fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file)", shquote.Word(w.Row.Path)),
+			Allocate: w.Row.Path,
 		})
 	}
 	return out
@@ -336,11 +366,17 @@ func checkOverlaps(f Facts) []Finding {
 		if !o.AKeeps {
 			keeper, loser = b, a
 		}
+		fix := ""
+		if loser.Repo == "" {
+			// Another repository's worktree is that repository's to move.
+			fix = loser.Worktree.Path
+		}
 		out = append(out, Finding{
 			Check: "overlap", Severity: Problem, Path: loser.Path,
 			Message: fmt.Sprintf("%s and %s reserve overlapping bundles (%s and %s); %s keeps its bundle", a.Label, b.Label,
 				bundleText(a.Reservation), bundleText(b.Reservation), keeper.Label),
-			Fix: fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shquote.Word(loser.Worktree.Path), keeper.Label),
+			Fix:      fmt.Sprintf("git -C %s worktree-ports allocate   (it moves; %s is not touched)", shquote.Word(loser.Worktree.Path), keeper.Label),
+			Allocate: fix,
 		})
 	}
 	return out
@@ -463,15 +499,45 @@ func checkHeld(f Facts) []Finding {
 				if !l.Hidden && l.Holder == s.Worktree.Path {
 					continue // its own server: exactly what the bundle is for
 				}
-				out = append(out, Finding{
-					Check: "held", Severity: Problem, Path: s.Path,
-					Message: fmt.Sprintf("port %d, reserved by %s, is held by %s", p, s.Label, who),
-					Fix:     fmt.Sprintf("stop that process, or move %s with `git -C %s worktree-ports allocate --force` (nothing is ever killed for you)", s.Label, shquote.Word(s.Worktree.Path)),
-				})
+				out = append(out, heldFinding(s, p, who))
 			}
 		}
 	}
 	return out
+}
+
+// heldFinding is the finding for port p of s's bundle, held by who. A port a service or
+// lease of s uses is a problem: its server cannot start. A spare port of the bundle is
+// advice: nothing breaks until a service is added on it.
+func heldFinding(s claim.Sibling, p int, who string) Finding {
+	fix := fmt.Sprintf("stop that process, or move %s with `git -C %s worktree-ports allocate --force` (nothing is ever killed for you)", s.Label, shquote.Word(s.Worktree.Path))
+	if !usesPort(s.Reservation, p) {
+		return Finding{
+			Check: "held", Severity: Advice, Path: s.Path,
+			Message: fmt.Sprintf("port %d of %s's bundle, which no service uses, is held by %s", p, s.Label, who),
+			Fix:     "nothing breaks until a service is added on it; stop that process if it should not run there (nothing is ever killed for you)",
+		}
+	}
+	return Finding{
+		Check: "held", Severity: Problem, Path: s.Path,
+		Message: fmt.Sprintf("port %d, reserved by %s, is held by %s", p, s.Label, who),
+		Fix:     fix,
+	}
+}
+
+// usesPort reports whether one of r's services or leases is on port p.
+func usesPort(r reserve.Reservation, p int) bool {
+	for _, sp := range r.Ports {
+		if sp.Port == p {
+			return true
+		}
+	}
+	for _, l := range r.Leases {
+		if l.Port == p {
+			return true
+		}
+	}
+	return false
 }
 
 func describeListener(l listener.Listener) string {

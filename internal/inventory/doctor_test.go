@@ -109,13 +109,13 @@ func TestChecks(t *testing.T) {
 			f.Worktrees[1].Reservation.Root = "/elsewhere/a"
 		}, []Finding{{Check: "copied", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written for the worktree at /elsewhere/a (copied, cloned or committed), so it lists that worktree's ports",
-			Fix:     "git -C /src/a worktree-ports allocate   (it moves to a bundle of its own)"}}},
+			Fix:     "git -C /src/a worktree-ports allocate   (it moves to a bundle of its own)", Allocate: "/src/a"}}},
 
 		{"stale: a service added since", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written before its config changed (no CACHE_PORT), so env and exec do not give programs what the config says",
-			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)"}}},
+			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)", Allocate: "/src/a"}}},
 		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 			f.Worktrees[1].Origin = claim.Copied
@@ -132,7 +132,7 @@ func TestChecks(t *testing.T) {
 			f.Overlaps = []Overlap{{A: sib("/src/shop", 21000), B: sib("/src/a", 21005), AKeeps: false}}
 		}, []Finding{{Check: "overlap", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
 			Message: "../shop and ../a reserve overlapping bundles (21000+10 and 21005+10); ../a keeps its bundle",
-			Fix:     "git -C /src/shop worktree-ports allocate   (it moves; ../a is not touched)"}}},
+			Fix:     "git -C /src/shop worktree-ports allocate   (it moves; ../a is not touched)", Allocate: "/src/shop"}}},
 
 		{"overlap: two worktrees of one other repository", checkOverlaps, func(f *Facts) {
 			a, b := sib("/src/blog", 21000), sib("/src/blog-2", 21005)
@@ -167,9 +167,9 @@ func TestChecks(t *testing.T) {
 			f.Listeners = map[int][]Listener{21010: {{Listener: listener.Listener{Port: 21010, PID: 7, Program: "node", Cwd: "/src/a/web"}, Holder: "/src/a"}}}
 		}, nil},
 		{"held: by another worktree", checkHeld, func(f *Facts) {
-			f.Listeners = map[int][]Listener{21013: {{Listener: listener.Listener{Port: 21013, PID: 7, Program: "node", Cwd: "/src/shop"}, Holder: "/src/shop"}}}
+			f.Listeners = map[int][]Listener{21010: {{Listener: listener.Listener{Port: 21010, PID: 7, Program: "node", Cwd: "/src/shop"}, Holder: "/src/shop"}}}
 		}, []Finding{{Check: "held", Severity: Problem, Path: "/src/a/.worktree-ports.json",
-			Message: "port 21013, reserved by ../a, is held by node (pid 7) from worktree ../shop",
+			Message: "port 21010, reserved by ../a, is held by node (pid 7) from worktree ../shop",
 			Fix:     "stop that process, or move ../a with `git -C /src/a worktree-ports allocate --force` (nothing is ever killed for you)"}}},
 		{"held: from outside, and hidden", checkHeld, func(f *Facts) {
 			f.Listeners = map[int][]Listener{
@@ -180,9 +180,10 @@ func TestChecks(t *testing.T) {
 			{Check: "held", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
 				Message: "port 21000, reserved by ../shop, is held by nc (pid 9) from outside every worktree",
 				Fix:     "stop that process, or move ../shop with `git -C /src/shop worktree-ports allocate --force` (nothing is ever killed for you)"},
-			{Check: "held", Severity: Problem, Path: "/src/shop/.worktree-ports.json",
-				Message: "port 21001, reserved by ../shop, is held by an unknown process",
-				Fix:     "stop that process, or move ../shop with `git -C /src/shop worktree-ports allocate --force` (nothing is ever killed for you)"},
+			// 21001 is a spare port of the bundle, which no service uses: advice.
+			{Check: "held", Severity: Advice, Path: "/src/shop/.worktree-ports.json",
+				Message: "port 21001 of ../shop's bundle, which no service uses, is held by an unknown process",
+				Fix:     "nothing breaks until a service is added on it; stop that process if it should not run there (nothing is ever killed for you)"},
 		}},
 		{"held: the OS would not tell", checkHeld, func(f *Facts) { f.ListenersErr = errors.New("permission denied") },
 			[]Finding{{Check: "held", Severity: Advice,

@@ -71,9 +71,12 @@ type Row struct {
 	Ports          []Port `json:"ports"`
 	// Leases are the worktree's leases (reserve.Lease) that have not expired; omitted
 	// when it holds none.
-	Leases []Lease  `json:"leases,omitempty"`
-	Flags  []string `json:"flags"`
-	Error  string   `json:"error,omitempty"`
+	Leases []Lease `json:"leases,omitempty"`
+	// Held are the ports of the bundle that no service or lease uses but something
+	// listens on (Service ""), with who where the OS tells; omitted when there are none.
+	Held  []Port   `json:"held,omitempty"`
+	Flags []string `json:"flags"`
+	Error string   `json:"error,omitempty"`
 
 	// readErr is the error behind Error, for doctor.
 	readErr error
@@ -177,11 +180,30 @@ func row(repo string, w gitwt.Worktree, current string, prober listener.Prober) 
 			}
 			r.Leases = append(r.Leases, Lease{Name: l.Name, Port: l.Port, Expires: e})
 		}
+		r.Held = heldPorts(res, prober)
 	case errors.Is(err, fs.ErrNotExist):
 	default:
 		r.Error, r.readErr = err.Error(), err
 	}
 	return r
+}
+
+// heldPorts lists the ports of r's bundle that no service or lease of r uses, and that
+// something listens on: doctor's held advice, shown by list too.
+func heldPorts(r reserve.Reservation, prober listener.Prober) []Port {
+	if prober == nil {
+		return nil
+	}
+	var out []Port
+	for p := r.Base; p < r.Base+r.Width; p++ {
+		if !r.Claimed(p) || usesPort(r, p) {
+			continue
+		}
+		if prober.Bound(p) {
+			out = append(out, Port{Port: p, Listening: true})
+		}
+	}
+	return out
 }
 
 func conflicts(rows []Row, i int) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
@@ -21,7 +22,7 @@ func AddOwners(ctx context.Context, out *List, warn func(string)) {
 	var wtPaths []string
 	for _, r := range out.Worktrees {
 		wtPaths = append(wtPaths, r.Path)
-		for _, p := range r.Ports {
+		for _, p := range slices.Concat(r.Ports, r.Held) {
 			if p.Listening {
 				ports = append(ports, p.Port)
 			}
@@ -38,26 +39,34 @@ func AddOwners(ctx context.Context, out *List, warn func(string)) {
 		return
 	}
 	for i := range out.Worktrees {
-		for j := range out.Worktrees[i].Ports {
-			p := &out.Worktrees[i].Ports[j]
-			ls := listeners[p.Port]
-			if !p.Listening {
-				continue
-			}
-			if len(ls) == 0 || ls[0].Hidden {
-				// Listening (the bind probe says so) but the OS will not say by whom.
-				p.Owner = "unknown process"
-				continue
-			}
-			l := ls[0]
-			p.PID, p.Program = l.PID, l.Program
-			if holder := listener.Attribute(l.Cwd, wtPaths); holder != "" {
-				p.OwnerPath = holder
-				p.Owner = filepath.Base(holder)
-			} else {
-				p.Owner = "outside"
-			}
+		r := &out.Worktrees[i]
+		for j := range r.Ports {
+			setOwner(&r.Ports[j], listeners, wtPaths)
 		}
+		for j := range r.Held {
+			setOwner(&r.Held[j], listeners, wtPaths)
+		}
+	}
+}
+
+// setOwner fills in who listens on p, from the connection table's listeners.
+func setOwner(p *Port, listeners map[int][]listener.Listener, wtPaths []string) {
+	ls := listeners[p.Port]
+	if !p.Listening {
+		return
+	}
+	if len(ls) == 0 || ls[0].Hidden {
+		// Listening (the bind probe says so) but the OS will not say by whom.
+		p.Owner = "unknown process"
+		return
+	}
+	l := ls[0]
+	p.PID, p.Program = l.PID, l.Program
+	if holder := listener.Attribute(l.Cwd, wtPaths); holder != "" {
+		p.OwnerPath = holder
+		p.Owner = filepath.Base(holder)
+	} else {
+		p.Owner = "outside"
 	}
 }
 

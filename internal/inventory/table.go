@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
@@ -99,7 +100,7 @@ func Table(out List, all bool, base string) *iostreams.Table {
 		}
 		slot, ports := text("-"), text("-")
 		if r.Reserved {
-			slot, ports = text(strconv.Itoa(r.Slot)), portsCell(r.Ports)
+			slot, ports = text(strconv.Itoa(r.Slot)), portsCell(slices.Concat(r.Ports, r.Held))
 			if r.Main {
 				// The main worktree on the ports its config names: no slot of the range.
 				slot = text(config.MainSlot)
@@ -118,8 +119,11 @@ func Table(out List, all bool, base string) *iostreams.Table {
 	return t
 }
 
-// portsCell is "api=21340*[node:123 feature-x healthy] web=21341": a listening port (*)
-// in green, followed by who listens; the Short form leaves out who.
+// portsCell is "api=21340*[node:123 feature-x healthy] web=21341 21345*[nc:9 outside]":
+// a listening port (*) in green, followed by who listens, and a spare port of the bundle
+// that something holds, in yellow without a name; the Short form leaves out who, but keeps a probed
+// port's health as a mark before its name (healthMarks), so that on a narrow terminal
+// an unhealthy service never looks healthy.
 func portsCell(ports []Port) iostreams.Cell {
 	var c iostreams.Cell
 	if len(ports) == 0 {
@@ -135,7 +139,15 @@ func portsCell(ports []Port) iostreams.Cell {
 			port.Text += "*"
 			port.Style = iostreams.Green
 		}
+		if p.Service == "" {
+			// A spare port of the bundle that something holds (Row.Held): no service's
+			// name, and yellow, since it wants a look.
+			port = iostreams.Segment{Text: fmt.Sprintf("%d*", p.Port), Style: iostreams.Yellow}
+		}
 		c.Full = append(c.Full, port)
+		if mark, ok := healthMarks[p.Health]; ok {
+			c.Short = append(c.Short, iostreams.Segment{Text: mark, Style: healthStyles[p.Health]})
+		}
 		c.Short = append(c.Short, port)
 		if p.Listening {
 			c.Full = append(c.Full, listenerSegments(p)...)
@@ -187,6 +199,16 @@ var healthStyles = map[string]iostreams.Style{
 	string(listener.Healthy):   iostreams.Green,
 	string(listener.Unhealthy): iostreams.Red,
 	string(listener.Closed):    iostreams.Red,
+}
+
+// healthMarks are the compact forms of a health probe's answer, printed before the
+// port's name when the listener's details give way: + healthy, ! unhealthy or closed,
+// ? not HTTP.
+var healthMarks = map[string]string{
+	string(listener.Healthy):   "+",
+	string(listener.Unhealthy): "!",
+	string(listener.Closed):    "!",
+	string(listener.NotHTTP):   "?",
 }
 
 // listenerSegments is the compact "[program:pid owner health]" after a listening port.

@@ -256,7 +256,9 @@ func isWord(s string, max int) bool {
 }
 
 // Holder returns what the current holder wrote about itself, or "" when the file says
-// nothing usable. The text is somebody else's: control characters are dropped.
+// nothing usable. The text is somebody else's: control characters are dropped. A line
+// whose pid no longer runs is "": it is a past holder's (the file keeps the last line
+// written), and the lock is held now by a process that did not write one.
 func Holder(path string) string {
 	data, err := safefile.Read(path, maxHolder)
 	if err != nil {
@@ -269,7 +271,12 @@ func Holder(path string) string {
 		}
 		return r
 	}, line)
-	if !strings.HasPrefix(line, "pid ") {
+	rest, ok := strings.CutPrefix(line, "pid ")
+	if !ok {
+		return ""
+	}
+	num, _, _ := strings.Cut(rest, " ")
+	if pid, err := strconv.Atoi(num); err == nil && pid > 0 && !alive(pid) {
 		return ""
 	}
 	return line
