@@ -27,6 +27,7 @@ import (
 // working directory, as a dev server would.
 var programs = map[string]func(){
 	"tcpserver": tcpServer,
+	"tcpclient": tcpClient,
 }
 
 // tcpServer listens until killed:
@@ -42,6 +43,7 @@ func tcpServer() {
 	echo := fs.Bool("echo", false, "with -http: answer with the request's Host, path and X-Forwarded-* headers")
 	pidfile := fs.String("pidfile", "", `write {"pid":N,"port":P} here once listening`)
 	offset := fs.Int("offset", 0, "listen on ADDRESS's port plus this (scripts have no arithmetic)")
+	ignoreTerm := fs.Bool("ignore-term", false, "ignore SIGTERM, as a stuck server does (only KILL ends it)")
 	_ = fs.Parse(os.Args[1:])
 	if fs.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tcpserver [-http] [-pidfile FILE] ADDRESS")
@@ -74,7 +76,12 @@ func tcpServer() {
 	// testscript interrupts background programs at the end of a script: that is the
 	// normal way for this one to stop.
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	if *ignoreTerm {
+		signal.Ignore(syscall.SIGTERM)
+		signal.Notify(sig, os.Interrupt)
+	} else {
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	}
 	go func() { <-sig; os.Exit(0) }()
 	fmt.Printf("listening %d\n", port)
 	if *httpMode {
@@ -100,6 +107,38 @@ func tcpServer() {
 		}
 		go func() { time.Sleep(10 * time.Second); c.Close() }()
 	}
+}
+
+// tcpClient holds a connection open until killed, as a browser tab does:
+//
+//	tcpclient -pidfile FILE ADDRESS
+//
+// It writes {"pid":N,"port":P} to FILE once connected (P the server's port, for waitport).
+func tcpClient() {
+	fs := flag.NewFlagSet("tcpclient", flag.ExitOnError)
+	pidfile := fs.String("pidfile", "", `write {"pid":N} here once connected`)
+	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() != 1 || *pidfile == "" {
+		fmt.Fprintln(os.Stderr, "usage: tcpclient -pidfile FILE ADDRESS")
+		os.Exit(2)
+	}
+	c, err := net.Dial("tcp", fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tcpclient:", err)
+		os.Exit(1)
+	}
+	defer c.Close()
+	err = os.WriteFile(*pidfile+".tmp", []byte(fmt.Sprintf(`{"pid":%d,"port":%d}`, os.Getpid(), c.RemoteAddr().(*net.TCPAddr).Port)), 0o644)
+	if err == nil {
+		err = os.Rename(*pidfile+".tmp", *pidfile)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tcpclient:", err)
+		os.Exit(1)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
 }
 
 // cmdWaitPort waits until something accepts connections on 127.0.0.1:PORT (at most 10 s):

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/stop"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
+)
+
+// stopReport lists the plan (--dry-run) or runs it, and says on stderr what ended, what
+// needed KILL, what was left alone and what survived.
+func stopReport(ctx context.Context, opts *StopOptions, plan stop.Plan, name string, paths []string, label func(string) string) error {
+	f := opts.F
+	wt := untrusted.New(name)
+	for _, l := range plan.Other {
+		fmt.Fprintf(f.ErrOut, "%s: left alone: port %d is held by %s\n", wt, l.Port, listener.Holder(l, paths, label))
+	}
+	if len(plan.Procs) == 0 {
+		what := "no server of this worktree listens on its ports"
+		if opts.Removed {
+			what = "no server of a removed worktree listens in the range"
+		}
+		fmt.Fprintf(f.ErrOut, "%s: %s\n", wt, what)
+		return nil
+	}
+	if opts.DryRun {
+		for _, p := range plan.Procs {
+			port, service := "-", "-"
+			if p.Port != 0 {
+				port = strconv.Itoa(p.Port)
+			}
+			if p.Service != "" {
+				service = p.Service
+			}
+			fmt.Fprintf(f.Out, "%d %s %s %s %s\n", p.PID, untrusted.New(p.Program), port, untrusted.New(service), untrusted.New(p.Cwd))
+		}
+		return nil
+	}
+	r := stop.Run(ctx, plan, stop.Options{Grace: opts.Timeout, Prober: f.Prober})
+	for _, p := range r.Termed {
+		fmt.Fprintf(f.ErrOut, "%s: stopped %s\n", wt, procText(p))
+	}
+	for _, p := range r.Killed {
+		fmt.Fprintf(f.ErrOut, "%s: killed %s, still running %s after TERM\n", wt, procText(p), opts.Timeout)
+	}
+	for _, p := range r.Survived {
+		fmt.Fprintf(f.ErrOut, "%s: still running after KILL: %s\n", wt, procText(p))
+	}
+	for _, p := range r.Bound {
+		fmt.Fprintf(f.ErrOut, "%s: port %d is still in use\n", wt, p)
+	}
+	if len(r.Survived) > 0 || len(r.Bound) > 0 {
+		return &silentError{code: exitSurvived}
+	}
+	return nil
+}
+
+// procText names a stopped process: "tcpserver (pid 42) on port 14601 (web)", or for a
+// child "sleep (pid 43), a child of pid 42".
+func procText(p stop.Proc) string {
+	s := fmt.Sprintf("%s (pid %d)", untrusted.New(p.Program), p.PID)
+	switch {
+	case p.Port != 0 && p.Service != "":
+		s += fmt.Sprintf(" on port %d (%s)", p.Port, untrusted.New(p.Service))
+	case p.Port != 0:
+		s += fmt.Sprintf(" on port %d from %s", p.Port, untrusted.New(p.Cwd))
+	default:
+		s += fmt.Sprintf(", a child of pid %d", p.Parent)
+	}
+	return s
+}
