@@ -44,6 +44,7 @@ func tcpServer() {
 	pidfile := fs.String("pidfile", "", `write {"pid":N,"port":P} here once listening`)
 	offset := fs.Int("offset", 0, "listen on ADDRESS's port plus this (scripts have no arithmetic)")
 	ignoreTerm := fs.Bool("ignore-term", false, "ignore SIGTERM, as a stuck server does (only KILL ends it)")
+	childIn := fs.String("child-in", "", "start a child (sleep) in this directory that shares the listening socket; the pidfile gets its pid as child")
 	_ = fs.Parse(os.Args[1:])
 	if fs.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tcpserver [-http] [-pidfile FILE] ADDRESS")
@@ -61,9 +62,13 @@ func tcpServer() {
 		os.Exit(1)
 	}
 	port := l.Addr().(*net.TCPAddr).Port
+	child := 0
+	if *childIn != "" {
+		child = shareSocket(l, *childIn)
+	}
 	if *pidfile != "" {
 		// Written whole and renamed into place, so a waiting script never reads half of it.
-		data := fmt.Sprintf(`{"pid":%d,"port":%d}`, os.Getpid(), port)
+		data := fmt.Sprintf(`{"pid":%d,"port":%d,"child":%d}`, os.Getpid(), port, child)
 		err := os.WriteFile(*pidfile+".tmp", []byte(data), 0o644)
 		if err == nil {
 			err = os.Rename(*pidfile+".tmp", *pidfile)
@@ -107,6 +112,22 @@ func tcpServer() {
 		}
 		go func() { time.Sleep(10 * time.Second); c.Close() }()
 	}
+}
+
+// shareSocket starts `sleep 30` in dir holding a copy of l's socket, as a server's
+// worker would, and returns its pid.
+func shareSocket(l net.Listener, dir string) int {
+	f, err := l.(*net.TCPListener).File()
+	if err == nil {
+		cmd := exec.Command("sleep", "30")
+		cmd.Dir, cmd.ExtraFiles = dir, []*os.File{f}
+		if err = cmd.Start(); err == nil {
+			return cmd.Process.Pid
+		}
+	}
+	fmt.Fprintln(os.Stderr, "tcpserver:", err)
+	os.Exit(1)
+	return 0
 }
 
 // tcpClient holds a connection open until killed, as a browser tab does:

@@ -145,8 +145,12 @@ func ownPorts(root, service string) ([]stop.Port, error) {
 
 // removedTargets is every port of the repository's range, and the test for a working
 // directory that a removed worktree of this repository left: it no longer exists, it is
-// in no worktree that exists, and it lies beside one (in the directory that holds a
-// worktree) or below the directory of one, where `git worktree add` puts worktrees.
+// in no worktree that exists, and it is (or lies below) a deleted entry of a directory
+// that holds one of the repository's worktrees, where `git worktree add` put the removed
+// one. A deleted directory below one that still exists (/src/tmp/x, with /src/tmp still
+// there) is not a removed worktree's. Nothing on disk says which repository a deleted
+// worktree belonged to: a sibling repository that shares both the range and the parent
+// directory would match too, which is why --dry-run exists.
 func removedTargets(repo *repository.Repo, paths []string) ([]stop.Port, func(string) bool, error) {
 	cfg, err := repo.LoadConfig("", 0)
 	if err != nil {
@@ -165,11 +169,22 @@ func removedTargets(repo *repository.Repo, paths []string) ([]stop.Port, func(st
 			return false
 		}
 		for _, w := range paths {
-			if listener.Attribute(cwd, []string{filepath.Dir(w)}) != "" {
+			if top, ok := entryBelow(filepath.Dir(w), cwd); ok && listener.Gone(top) {
 				return true
 			}
 		}
 		return false
 	}
 	return ports, inside, nil
+}
+
+// entryBelow returns the entry of dir that path is or lies in (dir/a for dir/a/b/c), and
+// false when path is not below dir.
+func entryBelow(dir, path string) (string, bool) {
+	rel, err := filepath.Rel(dir, filepath.Clean(path))
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	first, _, _ := strings.Cut(rel, string(filepath.Separator))
+	return filepath.Join(dir, first), true
 }

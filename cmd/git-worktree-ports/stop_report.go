@@ -49,9 +49,7 @@ func stopReport(ctx context.Context, opts *StopOptions, plan stop.Plan, name str
 	for _, p := range r.Survived {
 		fmt.Fprintf(f.ErrOut, "%s: still running after KILL: %s\n", wt, procText(p))
 	}
-	for _, p := range r.Bound {
-		fmt.Fprintf(f.ErrOut, "%s: port %d is still in use\n", wt, p)
-	}
+	stillHeld(ctx, f, wt.String(), r.Bound, paths, label)
 	if len(r.Survived) > 0 || len(r.Bound) > 0 {
 		return &silentError{code: exitSurvived}
 	}
@@ -71,4 +69,20 @@ func procText(p stop.Proc) string {
 		s += fmt.Sprintf(", a child of pid %d", p.Parent)
 	}
 	return s
+}
+
+// stillHeld names who holds each port that stayed in use. A socket shared by several
+// processes shows only one of them in the connection table, so another holder comes to
+// light only once the first has gone: this second look names it.
+func stillHeld(ctx context.Context, f *Factory, wt string, ports []int, paths []string, label func(string) string) {
+	found, err := listener.Lookup(ctx, ports)
+	for _, p := range ports {
+		if err != nil || len(found[p]) == 0 {
+			fmt.Fprintf(f.ErrOut, "%s: port %d is still in use\n", wt, p)
+			continue
+		}
+		for _, l := range found[p] {
+			fmt.Fprintf(f.ErrOut, "%s: port %d is still in use by %s\n", wt, p, listener.Holder(l, paths, label))
+		}
+	}
 }

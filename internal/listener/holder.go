@@ -10,8 +10,8 @@ import (
 )
 
 // Holder names who holds a port in a message: "tcpserver (pid 4242) from worktree
-// ../app-b", "... from removed worktree /src/app-old" when the working directory no
-// longer exists, "... from outside every worktree", or "a process the OS does not name".
+// ../app-b", "... from deleted directory /src/app-old" when the working directory no
+// longer exists (what `git worktree remove` leaves running), "... from outside every worktree", or "a process the OS does not name".
 // worktrees are the repository's worktrees (Attribute), and label turns a path into the
 // words a message shows (it may be nil: the path itself).
 func Holder(l Listener, worktrees []string, label func(string) string) string {
@@ -24,7 +24,8 @@ func Holder(l Listener, worktrees []string, label func(string) string) string {
 	who := fmt.Sprintf("%s (pid %d)", untrusted.New(l.Program), l.PID)
 	switch wt := Attribute(l.Cwd, worktrees); {
 	case wt == "" && Gone(l.Cwd):
-		return who + " from removed worktree " + untrusted.New(l.Cwd).String()
+		// Likely a removed worktree, but nothing left on disk says whose.
+		return who + " from deleted directory " + untrusted.New(l.Cwd).String()
 	case wt != "" && Gone(l.Cwd):
 		return who + " from worktree " + label(wt) + " (its directory " + untrusted.New(l.Cwd).String() + " was removed)"
 	case wt != "":
