@@ -3,9 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strconv"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitfiles"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/stop"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -83,6 +90,75 @@ func stillHeld(ctx context.Context, f *Factory, wt string, ports []int, paths []
 		}
 		for _, l := range found[p] {
 			fmt.Fprintf(f.ErrOut, "%s: port %d is still in use by %s\n", wt, p, listener.Holder(l, paths, label))
+		}
+	}
+}
+
+// heldBy names who listens on port for a message, as " by tcpserver (pid 42) from
+// worktree ../b" with worktrees named relative to base; "" when the OS will not say.
+func heldBy(ctx context.Context, port int, wts []gitwt.Worktree, base string) string {
+	found, err := listener.Lookup(ctx, []int{port})
+	if err != nil || len(found[port]) == 0 {
+		return ""
+	}
+	paths := make([]string, 0, len(wts))
+	for _, w := range wts {
+		paths = append(paths, w.Path)
+	}
+	return " by " + listener.Holder(found[port][0], paths, func(p string) string { return repository.Label(base, p) })
+}
+
+// ownPortsOf reads the ports of root's reservation; none when there is no readable one.
+func ownPortsOf(root string) []reserve.Port {
+	res, _, err := reserve.Read(filepath.Join(root, reserve.FileName))
+	if err != nil {
+		return nil
+	}
+	return res.Ports
+}
+
+// stillListening warns about each server started in root that still listens on one of
+// old's ports that root's reservation no longer holds (release, allocate --base or
+// --force moved away from it): stop, which looks at the reservation, cannot see it there
+// any more, so the message gives its pid.
+func stillListening(ctx context.Context, f *Factory, root string, old []reserve.Port) {
+	left := map[int]string{}
+	var ports []int
+	for _, p := range old {
+		left[p.Port] = p.Name
+	}
+	for _, p := range ownPortsOf(root) {
+		delete(left, p.Port)
+	}
+	for p := range left {
+		if f.Prober.Bound(p) {
+			ports = append(ports, p)
+		}
+	}
+	if len(ports) == 0 {
+		return
+	}
+	slices.Sort(ports)
+	found, err := listener.Lookup(ctx, ports)
+	if err != nil {
+		return
+	}
+	wts, err := gitfiles.ListWorktrees(ctx, f.git())
+	if err != nil {
+		return
+	}
+	paths := make([]string, 0, len(wts))
+	for _, w := range wts {
+		paths = append(paths, w.Path)
+	}
+	name := untrusted.New(filepath.Base(root))
+	for _, p := range ports {
+		for _, l := range found[p] {
+			if l.Hidden || !fspath.Equal(listener.Attribute(l.Cwd, paths), root) {
+				continue
+			}
+			fmt.Fprintf(f.ErrOut, "%s: its server %s (pid %d) still listens on port %d (%s), which this worktree no longer holds: restart it, or `kill %d`\n",
+				name, untrusted.New(l.Program), l.PID, p, untrusted.New(left[p]), l.PID)
 		}
 	}
 }
