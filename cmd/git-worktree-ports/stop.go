@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
@@ -123,9 +125,16 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	return stopReport(ctx, opts, plan, filepath.Base(root), paths, label)
 }
 
-// ownPorts is this worktree's reservation's ports, or service's alone.
+// ownPorts is this worktree's reservation's ports, or service's alone; none without a
+// reservation (stop then has nothing to look at: a teardown script need not check first).
 func ownPorts(root, service string) ([]stop.Port, error) {
 	res, _, err := reserve.Read(filepath.Join(root, reserve.FileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		if service != "" {
+			return nil, usageErrorf(nil, "stop %s: this worktree has no reservation (%s), so no service", untrusted.New(service), untrusted.New(filepath.Join(root, reserve.FileName)))
+		}
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
