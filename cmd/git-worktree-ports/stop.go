@@ -125,7 +125,8 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	return stopReport(ctx, opts, plan, filepath.Base(root), paths, label)
 }
 
-// ownPorts is this worktree's reservation's ports, or service's alone; none without a
+// ownPorts is this worktree's reservation's ports and leases, or service's (or lease
+// service's) alone; none without a
 // reservation (stop then has nothing to look at: a teardown script need not check first).
 func ownPorts(root, service string) ([]stop.Port, error) {
 	res, _, err := reserve.Read(filepath.Join(root, reserve.FileName))
@@ -144,6 +145,12 @@ func ownPorts(root, service string) ([]stop.Port, error) {
 		names = append(names, p.Name)
 		if service == "" || p.Name == service {
 			ports = append(ports, stop.Port{Port: p.Port, Service: p.Name})
+		}
+	}
+	// A lease's port is this worktree's too (an agent's server); SERVICE names one alone.
+	for _, l := range res.Leases {
+		if service == "" || l.Name == service {
+			ports = append(ports, stop.Port{Port: l.Port, Service: "lease " + l.Name})
 		}
 	}
 	if len(ports) == 0 && service != "" {
