@@ -111,7 +111,7 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 		ports, err = ownPorts(root, opts.Service)
 		inside = func(cwd string) bool {
 			h := listener.Attribute(cwd, paths)
-			return h != "" && fspath.Equal(h, root)
+			return h != "" && fspath.Same(h, root)
 		}
 	}
 	if err != nil {

@@ -154,7 +154,7 @@ func stillListening(ctx context.Context, f *Factory, root string, old []reserve.
 	name := untrusted.New(filepath.Base(root))
 	for _, p := range ports {
 		for _, l := range found[p] {
-			if l.Hidden || !fspath.Equal(listener.Attribute(l.Cwd, paths), root) {
+			if l.Hidden || !fspath.Same(listener.Attribute(l.Cwd, paths), root) {
 				continue
 			}
 			fmt.Fprintf(f.ErrOut, "%s: its server %s (pid %d) still listens on port %d (%s), which this worktree no longer holds: restart it, or `kill %d`\n",
