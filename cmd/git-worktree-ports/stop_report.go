@@ -23,6 +23,9 @@ func stopReport(ctx context.Context, opts *StopOptions, plan stop.Plan, name str
 	f := opts.F
 	wt := untrusted.New(name)
 	for _, l := range plan.Other {
+		if opts.Removed && !listener.Gone(l.Cwd) {
+			continue // the range's live servers are not what --removed is about
+		}
 		fmt.Fprintf(f.ErrOut, "%s: left alone: port %d is held by %s\n", wt, l.Port, listener.Holder(l, paths, label))
 	}
 	if len(plan.Procs) == 0 {

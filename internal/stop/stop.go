@@ -39,11 +39,10 @@ func signalAll(ctx context.Context, procs []Proc, sig syscall.Signal) []Proc {
 		if !alive(ctx, p) {
 			continue
 		}
-		if err := syscall.Kill(int(p.PID), sig); err != nil {
-			if err == syscall.ESRCH {
-				continue
-			}
+		if err := syscall.Kill(int(p.PID), sig); err == syscall.ESRCH {
+			continue // ended meanwhile
 		}
+		// Any other failure (EPERM) leaves it running: it is reported as surviving.
 		out = append(out, p)
 	}
 	return out
