@@ -38,8 +38,9 @@ func NewCmdStop(f *Factory, runF func(*StopOptions) error) *cobra.Command {
 (or SERVICE's alone) AND runs inside this worktree (its working directory), with those of
 its child processes that run inside it too. Each gets TERM; what is still running after
 --timeout gets KILL; then stop waits until the ports are free. Nothing else is ever
-signalled: a browser or any program merely connected to a port, another worktree's server,
-a process from outside every worktree; those are named as left alone. Nothing is ever
+signalled: not a browser or any program merely connected to a port, nor another
+worktree's server or a process from outside every worktree listening on one (those are
+named as left alone), nor the shell or supervisor that started a server. Nothing is ever
 stopped unless you run this.
 
 With --removed it stops instead what removed worktrees of this repository left behind: the
