@@ -34,20 +34,21 @@ func NewCmdStop(f *Factory, runF func(*StopOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "stop [SERVICE]",
 		Short: "Stop the servers this worktree started on its ports",
-		Long: `Stop the servers of this worktree: every process that listens on one of its ports (its
-services' and leases', or SERVICE's alone) AND runs inside this worktree (its working directory), with those of
-its child processes that run inside it too. Each gets TERM; what is still running after
---timeout gets KILL; then stop waits until the ports are free. Nothing else is ever
-signalled: not a browser or any program merely connected to a port, nor another
-worktree's server or a process from outside every worktree listening on one (those are
-named as left alone), nor the shell or supervisor that started a server. Nothing is ever
-stopped unless you run this.
+		Long: `Stop the servers of this worktree: every process that listens on one of its
+ports (its services' and leases', or SERVICE's alone) AND runs inside this worktree (its
+working directory), with those of its child processes that run inside it too. Each gets
+TERM; what is still running after --timeout gets KILL; then stop waits until the ports
+are free. Nothing else is ever signalled: not a browser or any program merely connected
+to a port, nor another worktree's server or a process from outside every worktree
+listening on one (those are named as left alone), nor the shell or supervisor that
+started a server. Nothing is ever stopped unless you run this.
 
-With --removed it stops instead what removed worktrees of this repository left behind: the
-listeners on ports of the repository's range whose working directory no longer exists and
-was in a directory that holds this repository's worktrees (where ` + "`git worktree add`" + ` put
-the removed one): ` + "`git worktree remove`" + ` leaves a running server there. --dry-run lists what would be stopped, one process a line on stdout
-(PID PROGRAM PORT SERVICE DIRECTORY, "-" where none), and signals nothing.
+With --removed it stops instead what removed worktrees of this repository left behind:
+the listeners on ports of the repository's range whose working directory no longer
+exists and was in a directory that holds this repository's worktrees (where
+` + "`git worktree add`" + ` put the removed one): ` + "`git worktree remove`" + ` leaves a running server
+there. --dry-run lists what would be stopped, one process a line on stdout (PID PROGRAM PORT SERVICE
+DIRECTORY, "-" where none), and signals nothing.
 
 It exits 0 when everything it found has ended and its ports are free (or there was
 nothing to stop), and 7 when a process survived KILL or a port stayed bound.`,
