@@ -47,8 +47,8 @@ With --removed it stops instead what removed worktrees of this repository left b
 the listeners on ports of the repository's range whose working directory no longer
 exists and was in a directory that holds this repository's worktrees (where
 ` + "`git worktree add`" + ` put the removed one): ` + "`git worktree remove`" + ` leaves a running server
-there. --dry-run lists what would be stopped, one process a line on stdout (PID PROGRAM PORT SERVICE
-DIRECTORY, "-" where none), and signals nothing.
+there. --dry-run lists what would be stopped, one process a line on stdout (PID
+PROGRAM PORT SERVICE DIRECTORY, "-" where none), and signals nothing.
 
 It exits 0 when everything it found has ended and its ports are free (or there was
 nothing to stop), and 7 when a process survived KILL or a port stayed bound.`,
