@@ -27,6 +27,7 @@ import (
 // working directory, as a dev server would.
 var programs = map[string]func(){
 	"tcpserver": tcpServer,
+	"tcpclient": tcpClient,
 }
 
 // tcpServer listens until killed:
@@ -43,6 +44,8 @@ func tcpServer() {
 	status := fs.Int("status", 200, "with -http: answer with this status (500: an unhealthy server)")
 	pidfile := fs.String("pidfile", "", `write {"pid":N,"port":P} here once listening`)
 	offset := fs.Int("offset", 0, "listen on ADDRESS's port plus this (scripts have no arithmetic)")
+	ignoreTerm := fs.Bool("ignore-term", false, "ignore SIGTERM, as a stuck server does (only KILL ends it)")
+	childIn := fs.String("child-in", "", "start a child (sleep) in this directory that shares the listening socket; the pidfile gets its pid as child")
 	_ = fs.Parse(os.Args[1:])
 	if fs.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tcpserver [-http] [-pidfile FILE] ADDRESS")
@@ -60,9 +63,13 @@ func tcpServer() {
 		os.Exit(1)
 	}
 	port := l.Addr().(*net.TCPAddr).Port
+	child := 0
+	if *childIn != "" {
+		child = shareSocket(l, *childIn)
+	}
 	if *pidfile != "" {
 		// Written whole and renamed into place, so a waiting script never reads half of it.
-		data := fmt.Sprintf(`{"pid":%d,"port":%d}`, os.Getpid(), port)
+		data := fmt.Sprintf(`{"pid":%d,"port":%d,"child":%d}`, os.Getpid(), port, child)
 		err := os.WriteFile(*pidfile+".tmp", []byte(data), 0o644)
 		if err == nil {
 			err = os.Rename(*pidfile+".tmp", *pidfile)
@@ -75,7 +82,12 @@ func tcpServer() {
 	// testscript interrupts background programs at the end of a script: that is the
 	// normal way for this one to stop.
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	if *ignoreTerm {
+		signal.Ignore(syscall.SIGTERM)
+		signal.Notify(sig, os.Interrupt)
+	} else {
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	}
 	go func() { <-sig; os.Exit(0) }()
 	fmt.Printf("listening %d\n", port)
 	if *httpMode {
@@ -102,6 +114,54 @@ func tcpServer() {
 		}
 		go func() { time.Sleep(10 * time.Second); c.Close() }()
 	}
+}
+
+// shareSocket starts `sleep 30` in dir holding a copy of l's socket, as a server's
+// worker would, and returns its pid.
+func shareSocket(l net.Listener, dir string) int {
+	f, err := l.(*net.TCPListener).File()
+	if err == nil {
+		cmd := exec.Command("sleep", "30")
+		cmd.Dir, cmd.ExtraFiles = dir, []*os.File{f}
+		if err = cmd.Start(); err == nil {
+			return cmd.Process.Pid
+		}
+	}
+	fmt.Fprintln(os.Stderr, "tcpserver:", err)
+	os.Exit(1)
+	return 0
+}
+
+// tcpClient holds a connection open until killed, as a browser tab does:
+//
+//	tcpclient -pidfile FILE ADDRESS
+//
+// It writes {"pid":N,"port":P} to FILE once connected (P the server's port, for waitport).
+func tcpClient() {
+	fs := flag.NewFlagSet("tcpclient", flag.ExitOnError)
+	pidfile := fs.String("pidfile", "", `write {"pid":N} here once connected`)
+	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() != 1 || *pidfile == "" {
+		fmt.Fprintln(os.Stderr, "usage: tcpclient -pidfile FILE ADDRESS")
+		os.Exit(2)
+	}
+	c, err := net.Dial("tcp", fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tcpclient:", err)
+		os.Exit(1)
+	}
+	defer c.Close()
+	err = os.WriteFile(*pidfile+".tmp", []byte(fmt.Sprintf(`{"pid":%d,"port":%d}`, os.Getpid(), c.RemoteAddr().(*net.TCPAddr).Port)), 0o644)
+	if err == nil {
+		err = os.Rename(*pidfile+".tmp", *pidfile)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tcpclient:", err)
+		os.Exit(1)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
 }
 
 // cmdWaitPort waits until something accepts connections on 127.0.0.1:PORT (at most 10 s):

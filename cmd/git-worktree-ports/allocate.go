@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/alloc"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
 
@@ -82,6 +83,14 @@ Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, 
 
 func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 	f := opts.F
+	// --base and --force may move the bundle away from servers this worktree still runs.
+	var root string
+	var old []reserve.Port
+	if (opts.Base != 0 || opts.Force) && !opts.DryRun {
+		if r, err := findRoot(ctx, f); err == nil {
+			root, old = r, ownPortsOf(r)
+		}
+	}
 	res, err := alloc.Allocate(ctx, alloc.Options{
 		Dir: f.dir(), Env: f.Environ(), DryRun: opts.DryRun, Force: opts.Force, Base: opts.Base,
 		Range: opts.Range, Width: opts.Width, Prober: f.Prober, Now: f.Now, Diag: f.diag(),
@@ -94,6 +103,9 @@ func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 		return err
 	}
 	fmt.Fprintln(f.ErrOut, untrusted.Lines(res.Message))
+	if len(old) > 0 {
+		stillListening(ctx, f, root, old)
+	}
 	if opts.JSON {
 		_, err = f.Out.Write(res.Data)
 	}

@@ -26,6 +26,7 @@ const (
 	exitLockTimeout   = 4 // another process held the repository (or per-user) lock too long
 	exitNoReservation = 5 // env/exec --no-allocate and this worktree has no reservation
 	exitFindings      = 6 // doctor found a problem (advice alone exits 0)
+	exitSurvived      = 7 // stop: a process survived KILL, or one of its ports stayed in use
 
 	// exec passes its command's own status through; when the command cannot be run at
 	// all it exits as a shell would.

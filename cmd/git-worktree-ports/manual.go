@@ -39,6 +39,7 @@ var exitStatuses = []exitStatus{
 		"(for `env` and `exec`: none that this user's tool wrote for this worktree)."},
 	{code: exitFindings, summary: "doctor found problems", meaning: "`doctor` found a problem: something that breaks ports or puts them at risk. " +
 		"Advice alone (a missing hook, say) is printed and exits 0."},
+	{code: exitSurvived, summary: "stop: a process it signalled survived, or a port stayed in use", meaning: "`stop`: a process it signalled survived KILL, or one of the ports it freed is still in use; a line names each."},
 	{code: exitNotExecutable, summary: "cannot execute", meaning: "`exec`: the command was found but cannot be executed, as in a shell.", exec: true},
 	{code: exitNotFound, summary: "not found", meaning: "`exec`: the command was not found, as in a shell.", exec: true},
 }

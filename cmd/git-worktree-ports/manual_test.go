@@ -91,9 +91,9 @@ func TestExitStatusesDocumentEveryCode(t *testing.T) {
 // written by hand.
 func TestExitCodesHelp(t *testing.T) {
 	want := `Exit codes: 0 ok, 1 error, 2 usage (or not inside a worktree), 3 range exhausted, 4 lock
-timeout, 5 no reservation (--no-allocate), 6 doctor found problems; exec passes its
-command's status through, or exits 126 (cannot execute) or 127 (not found) as a shell
-would.`
+timeout, 5 no reservation (--no-allocate), 6 doctor found problems, 7 stop: a process it
+signalled survived, or a port stayed in use; exec passes its command's status through, or
+exits 126 (cannot execute) or 127 (not found) as a shell would.`
 	if got := exitCodesHelp(); got != want {
 		t.Errorf("exitCodesHelp() =\n%s\nwant\n%s", got, want)
 	}

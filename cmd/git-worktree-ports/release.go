@@ -129,6 +129,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 		return err
 	}
 	name := untrusted.New(filepath.Base(root))
+	old := ownPortsOf(root)
 	removed, err := reserve.Remove(root)
 	if err != nil {
 		return err
@@ -137,6 +138,7 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 		fmt.Fprintf(f.ErrOut, "%s: no reservation to release\n", name)
 	} else {
 		fmt.Fprintf(f.ErrOut, "%s: released\n", name)
+		stillListening(ctx, f, root, old)
 	}
 	// The blocks allocate keeps in the config's dotenv files go too, each file left as it
 	// was before (with or without a reservation: a block may outlive one removed by hand).
@@ -171,7 +173,8 @@ func neighbour(ctx context.Context, opts *ReleaseOptions) (string, error) {
 	}
 	if res, _, err := reserve.Read(filepath.Join(w.Path, reserve.FileName)); err == nil {
 		if p, busy := res.InUse(f.Prober); busy {
-			return "", fmt.Errorf("%s: port %d of its bundle is in use; stop its servers first, or add --force to release it anyway", untrusted.New(opts.Worktree), p)
+			base, _ := f.workDir()
+			return "", fmt.Errorf("%s: port %d of its bundle is in use%s; stop its servers first, or add --force to release it anyway", untrusted.New(opts.Worktree), p, heldBy(ctx, p, wts, base))
 		}
 	}
 	return w.Path, nil

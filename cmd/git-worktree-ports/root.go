@@ -148,6 +148,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		NewCmdCompose(f, nil),
 		NewCmdList(f, nil),
 		NewCmdRelease(f, nil),
+		NewCmdStop(f, nil),
 		NewCmdLease(f, nil),
 		NewCmdProxy(f, nil),
 		NewCmdMCP(f, nil),

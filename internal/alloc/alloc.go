@@ -319,6 +319,8 @@ type allocation struct {
 	// files counts, per reservation file, the slots it took during stepping, so that the
 	// "range exhausted" message can name one file that takes most of the range.
 	files map[string]*fileHold
+	// named counts the bound slots whose holder was looked up during stepping (heldBy).
+	named int
 	// movedFrom is the top level the worktree's reservation was written at, when it was
 	// moved since (git worktree move).
 	movedFrom string

@@ -135,15 +135,7 @@ func (a *allocation) warnHeld(want reserve.Reservation) {
 			if holder != "" && fspath.Same(holder, a.root) {
 				continue // its own server
 			}
-			who := "a process the OS does not name"
-			if !l.Hidden && l.PID != 0 {
-				who = fmt.Sprintf("%s (pid %d)", untrusted.New(l.Program), l.PID)
-				if holder == "" {
-					who += " from outside every worktree"
-				} else {
-					who += " from worktree " + repository.Label(a.root, holder)
-				}
-			}
+			who := listener.Holder(l, paths, func(p string) string { return repository.Label(a.root, p) })
 			a.warn(fmt.Sprintf("%s: port %d (%s) is in use by %s; the main worktree keeps it", untrusted.New(a.name), port, untrusted.New(name), who))
 		}
 	}

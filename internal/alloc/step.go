@@ -9,6 +9,8 @@ import (
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/bundle"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/claim"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
+	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/untrusted"
 )
@@ -85,7 +87,7 @@ func (a *allocation) taken(base int) bundle.Verdict {
 	}
 	for p := base; p < base+w; p++ {
 		if a.prober.Bound(p) {
-			return bundle.Verdict{Taken: true, Kind: "bound", Detail: fmt.Sprintf("port %d is in use", p)}
+			return bundle.Verdict{Taken: true, Kind: "bound", Detail: fmt.Sprintf("port %d is in use%s", p, a.heldBy(p))}
 		}
 	}
 	return bundle.Verdict{}
@@ -178,4 +180,28 @@ func (a *allocation) fileText() string {
 	}
 	return fmt.Sprintf("\n%s alone reserves %d of the %d slots (%s); if that worktree does not need them, run `git worktree-ports release` in %s",
 		untrusted.New(top.sib.Path), top.n, slots, what, untrusted.New(top.sib.Worktree.Path))
+}
+
+// namedHolders is how many bound slots heldBy names the holder of: the messages show the
+// first skips alone, and each lookup scans the connection table.
+const namedHolders = 3
+
+// heldBy names who listens on port, as " by tcpserver (pid 42) from worktree ../b", for
+// the first namedHolders bound slots of a stepping; "" after them or when the OS will not
+// say.
+func (a *allocation) heldBy(port int) string {
+	if a.named >= namedHolders {
+		return ""
+	}
+	a.named++
+	found, err := listener.Lookup(a.ctx, []int{port})
+	if err != nil || len(found[port]) == 0 {
+		return ""
+	}
+	paths := make([]string, 0, len(a.repo.Worktrees))
+	for _, w := range a.repo.Worktrees {
+		paths = append(paths, w.Path)
+	}
+	label := func(p string) string { return repository.Label(a.root, p) }
+	return " by " + listener.Holder(found[port][0], paths, label)
 }

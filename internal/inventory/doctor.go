@@ -70,8 +70,8 @@ type Facts struct {
 	// Overlaps are the pairs of Siblings whose bundles overlap, with the one that keeps
 	// its bundle by the overlap rule.
 	Overlaps []Overlap
-	// Listeners are the processes listening on the ports the Siblings claim, by port;
-	// ListenersErr says why the OS would not tell.
+	// Listeners are the processes listening on the ports the Siblings claim and on every
+	// port of Range, by port; ListenersErr says why the OS would not tell.
 	Listeners    map[int][]Listener
 	ListenersErr error
 	// Range is the range of the config in Toplevel, for advice on widening it.
@@ -155,6 +155,7 @@ var checks = []check{
 	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkMainHeld, checkOverlaps,
 	checkForeign, checkHeld, checkMoved, checkNoPorts, checkInherited,
 	checkPrunable, checkLeftovers, checkHooksPath, checkHook, checkUnapproved,
+	checkStray,
 }
 
 // checkUnapproved advises approving a config that asks for more than the ports: until
@@ -489,7 +490,9 @@ func checkHeld(f Facts) []Finding {
 		for _, l := range f.Listeners[p] {
 			who := describeListener(l.Listener)
 			if !l.Hidden {
-				if l.Holder == "" {
+				if l.Holder == "" && listener.Gone(l.Cwd) {
+					who += " from deleted directory " + untrusted.New(l.Cwd).String()
+				} else if l.Holder == "" {
 					who += " from outside every worktree"
 				} else {
 					who += " from worktree " + repository.Label(f.Toplevel, l.Holder)

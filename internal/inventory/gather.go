@@ -191,7 +191,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 	// repositories of the per-user index.
 	all := append(slices.Clip(f.Siblings), f.Foreign...)
 	f.Overlaps = overlaps(repo, all)
-	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees)
+	f.Listeners, f.ListenersErr = listeners(ctx, f.Siblings, repo.Worktrees, f.Range)
 	f.NoPorts = noPorts(ctx, f.Worktrees, o.DryRun)
 	f.Hook = hookFacts(ctx, top, o.Hook, o.HookErr, o.Env)
 	if o.Getenv != nil {
@@ -290,10 +290,13 @@ func recordedAt(gitDir string) string {
 	return filepath.Dir(filepath.Clean(p))
 }
 
-// listeners looks up who listens on the ports the reservations claim, in one scan, and
-// which worktree each runs in.
-func listeners(ctx context.Context, sibs []claim.Sibling, wts []gitwt.Worktree) (map[int][]Listener, error) {
+// listeners looks up who listens on the ports the reservations claim and on every port
+// of rg (for checkStray), in one scan, and which worktree each runs in.
+func listeners(ctx context.Context, sibs []claim.Sibling, wts []gitwt.Worktree, rg bundle.Range) (map[int][]Listener, error) {
 	ports, _ := claimedPorts(sibs)
+	for p := rg.Lo; rg.Lo > 0 && p <= rg.Hi; p++ {
+		ports = append(ports, p)
+	}
 	if len(ports) == 0 {
 		return nil, nil
 	}

@@ -137,7 +137,7 @@ func describe(ctx context.Context, pid int32) *procInfo {
 	if err != nil {
 		return classify(err)
 	}
-	return &procInfo{name: name, cwd: undeleted(cwd)}
+	return &procInfo{name: name, cwd: Undeleted(cwd)}
 }
 
 // classify sorts a failed process lookup into "gone" (leave the listener out)
@@ -150,11 +150,11 @@ func classify(err error) *procInfo {
 	return &procInfo{hidden: true}
 }
 
-// undeleted strips the " (deleted)" that Linux appends to the cwd link of a
+// Undeleted strips the " (deleted)" that Linux appends to the cwd link of a
 // process whose directory was removed, so that a server left running in a
 // deleted (prunable) worktree is still attributed to it. A directory really
 // named that way, which still exists, keeps its name.
-func undeleted(cwd string) string {
+func Undeleted(cwd string) string {
 	const suffix = " (deleted)"
 	if !strings.HasSuffix(cwd, suffix) {
 		return cwd

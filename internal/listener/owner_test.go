@@ -301,8 +301,8 @@ func TestUndeleted(t *testing.T) {
 		real:                     real,
 		"/w/a (deleted)/x":       "/w/a (deleted)/x",
 	} {
-		if got := undeleted(in); got != want {
-			t.Errorf("undeleted(%q) = %q, want %q", in, got, want)
+		if got := Undeleted(in); got != want {
+			t.Errorf("Undeleted(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
