@@ -154,7 +154,7 @@ func validServiceName(s string) bool {
 // builtinPlaceholders are the template placeholders that are not service
 // names. A service may not take one of these names, or "{repo}" would be
 // ambiguous.
-var builtinPlaceholders = []string{"repo", "worktree", "slot", "base", "root", "repo-slug", "worktree-slug", "branch", "branch-slug"}
+var builtinPlaceholders = []string{"repo", "worktree", "slot", "base", "root", "repo-slug", "worktree-slug", "branch", "branch-slug", "repo_slug", "worktree_slug", "branch_slug"}
 
 func isBuiltin(name string) bool {
 	for _, b := range builtinPlaceholders {

@@ -77,7 +77,10 @@ name), ` + "`{branch}`" + ` (the branch checked out when ` + "`allocate`" + ` la
 HEAD), ` + "`{slot}`, `{base}` and `{root}`" + ` (the worktree's top level), and the slug forms
 ` + "`{repo-slug}`, `{worktree-slug}` and `{branch-slug}`" + ` (lower-case ` + "`[a-z0-9-]`" + `, at most 63
 characters, never empty; a detached HEAD's ` + "`{branch-slug}`" + ` names the worktree) for the names of
-other tools (compose projects, databases, host names). ` + "`{{` and `}}`" + ` are literal braces.
+other tools (compose projects, databases, host names), and their underscore forms
+` + "`{repo_slug}`, `{worktree_slug}` and `{branch_slug}`" + ` (` + "`[a-z0-9_]`" + `, starting with a letter, at
+most 63 characters: ` + "`feat/Login-2`" + ` gives ` + "`feat_login_2`" + `, ` + "`2fa`" + ` gives ` + "`x_2fa`" + `) for database
+and schema names, which PostgreSQL and many ORMs refuse with ` + "`-`" + ` unquoted. ` + "`{{` and `}}`" + ` are literal braces.
 
 ` + "`dotenv`" + `
 : Files, relative to each worktree's top level (` + "`[\".env\", \"server/.env.local\"]`" + `), in
