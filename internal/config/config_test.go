@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -744,4 +745,16 @@ func envNames(env []EnvVar) []string {
 		out = append(out, e.Name)
 	}
 	return out
+}
+
+// TestBranchVars: the vars a branch switch changes are those whose templates use a
+// branch placeholder, in any of its forms.
+func TestBranchVars(t *testing.T) {
+	c := Config{Spec: bundle.Spec{Services: []bundle.Service{{Name: "web"}}}, Vars: []Var{
+		{"URL", "http://localhost:{web}"}, {"DB", "{repo_slug}_{branch_slug}"},
+		{"B", "{branch}"}, {"S", "x-{branch-slug}"}, {"LIT", "{{branch}}"}, {"W", "{worktree-slug}"},
+	}}
+	if got, want := c.BranchVars(), []string{"DB", "B", "S"}; !slices.Equal(got, want) {
+		t.Errorf("BranchVars() = %q, want %q", got, want)
+	}
 }

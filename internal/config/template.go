@@ -201,3 +201,28 @@ func (t TemplateData) value(name string, byName map[string]int) string {
 	}
 	return strconv.Itoa(byName[name])
 }
+
+// branchPlaceholders are the placeholders whose value is the branch checked out.
+var branchPlaceholders = []string{"branch", "branch-slug", "branch_slug"}
+
+// BranchVars lists the vars whose templates use the branch ({branch}, {branch-slug},
+// {branch_slug}), in file order: the values a branch switch changes while the config
+// stays the same, so that a stale reservation can be told to have followed another
+// branch rather than another config.
+func (c Config) BranchVars() []string {
+	services := map[string]bool{}
+	for _, s := range c.Spec.Services {
+		services[s.Name] = true
+	}
+	var out []string
+	for _, v := range c.Vars {
+		segs, err := parseTemplate(v.Template, services)
+		if err != nil {
+			continue
+		}
+		if slices.ContainsFunc(segs, func(s segment) bool { return s.placeholder && slices.Contains(branchPlaceholders, s.text) }) {
+			out = append(out, v.Name)
+		}
+	}
+	return out
+}
