@@ -97,6 +97,9 @@ type Worktree struct {
 	// Expected is what allocate would write there now, under its own config; nil
 	// when it has no reservation or its config does not load.
 	Expected *reserve.Reservation
+	// BranchVars are the vars its config derives from the branch (config.BranchVars),
+	// which tell a file stale after a branch switch from one stale after a config change.
+	BranchVars []string
 	// ConfigErr is why its config (its own checkout of the file, with git config on
 	// top) does not load.
 	ConfigErr error
@@ -312,8 +315,8 @@ func checkStale(f Facts) []Finding {
 		path := filepath.Join(w.Row.Path, reserve.FileName)
 		out = append(out, Finding{
 			Check: "stale", Severity: Problem, Path: path,
-			Message: fmt.Sprintf("%s was written before its config changed (%s), so env and exec do not give programs what the config says", path, d),
-			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file)", shquote.Word(w.Row.Path)),
+			Message: staleMessage(path, w, d),
+			Fix:     fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file; allocate --all updates every worktree)", shquote.Word(w.Row.Path)),
 		})
 	}
 	return out

@@ -115,7 +115,15 @@ func TestChecks(t *testing.T) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written before its config changed (no CACHE_PORT), so env and exec do not give programs what the config says",
-			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)"}}},
+			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file; allocate --all updates every worktree)"}}},
+		{"stale: only a value derived from the branch differs: the branch changed", checkStale, func(f *Facts) {
+			f.Worktrees[1].Reservation = res(21010, "DB_NAME", "shop_feat_one")
+			f.Worktrees[1].Expected = res(21010, "DB_NAME", "shop_feat_two")
+			f.Worktrees[1].BranchVars = []string{"DB_NAME"}
+			f.Worktrees[1].Row.Branch = "feat/two"
+		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
+			Message: "/src/a/.worktree-ports.json was written for another branch than the one checked out, branch feat/two (DB_NAME differs), so env and exec give programs the previous branch's values",
+			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file; allocate --all updates every worktree)"}}},
 		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 			f.Worktrees[1].Origin = claim.Copied

@@ -250,7 +250,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, geten
 				want, err = claim.ExpectedMain(cfg, repo.RepoName(), w.Row.Branch, root, "")
 			}
 			if err == nil {
-				w.Expected = &want
+				w.Expected, w.BranchVars = &want, cfg.BranchVars()
 			}
 		}
 	}
