@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -87,7 +88,30 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	if existing && res.Outcome == alloc.Kept && len(res.Dotenv) == 0 && !counted(warnings) {
 		return "" // the file already holds what this branch and config give
 	}
-	return hookLine(res.Message, res.Root, warnings)
+	return hookLine(namePorts(res.Message, res.Reservation), res.Root, warnings)
+}
+
+// namePorts adds to allocate's message msg, after the bundle's range, the port of each
+// service ("ports 21340-21349: web 21340, api 21341"), so the hook's one line is all a
+// user needs to open the server; a message without the range is returned as it is.
+func namePorts(msg string, r reserve.Reservation) string {
+	if len(r.Ports) == 0 {
+		return msg
+	}
+	span := strconv.Itoa(r.Base)
+	if r.Width > 1 {
+		span = fmt.Sprintf("%d-%d", r.Base, r.Base+r.Width-1)
+	}
+	at := strings.Index(msg, "ports "+span)
+	if at < 0 {
+		return msg
+	}
+	at += len("ports " + span)
+	names := make([]string, len(r.Ports))
+	for i, p := range r.Ports {
+		names[i] = fmt.Sprintf("%s %d", untrusted.New(p.Name), p.Port)
+	}
+	return msg[:at] + ": " + strings.Join(names, ", ") + msg[at:]
 }
 
 // hookLine folds allocate's message msg and the warnings it reported into the hook's one
