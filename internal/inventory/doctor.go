@@ -100,6 +100,10 @@ type Worktree struct {
 	// BranchVars are the vars its config derives from the branch (config.BranchVars),
 	// which tell a file stale after a branch switch from one stale after a config change.
 	BranchVars []string
+	// Unignored are the dotenv files of its config that are there, untracked, and not
+	// ignored by git (dotenvfile.Unignored), relative to its top level.
+	Unignored []string
+	dotenv    []string // the dotenv files its approved config lists
 	// ConfigErr is why its config (its own checkout of the file, with git config on
 	// top) does not load.
 	ConfigErr error
@@ -153,7 +157,7 @@ type check func(Facts) []Finding
 var checks = []check{
 	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkMainHeld, checkOverlaps,
 	checkForeign, checkHeld, checkMoved, checkNoPorts, checkInherited,
-	checkPrunable, checkLeftovers, checkHooksPath, checkHook, checkUnapproved,
+	checkPrunable, checkLeftovers, checkHooksPath, checkHook, checkUnapproved, checkUnignoredDotenv,
 }
 
 // checkUnapproved advises approving a config that asks for more than the ports: until

@@ -124,6 +124,11 @@ func TestChecks(t *testing.T) {
 		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written for another branch than the one checked out, branch feat/two (DB_NAME differs), so env and exec give programs the previous branch's values",
 			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file; allocate --all updates every worktree)"}}},
+		{"unignored: a dotenv file git does not ignore", checkUnignoredDotenv, func(f *Facts) {
+			f.Worktrees[1].Unignored = []string{"server/.env"}
+		}, []Finding{{Check: "unignored", Severity: Advice, Path: "/src/a/server/.env",
+			Message: "dotenv file /src/a/server/.env: git does not ignore it, so a `git add .` would commit this worktree's ports and `git worktree remove` refuses the worktree; add it to .gitignore",
+			Fix:     "echo /server/.env >> /src/a/.gitignore"}}},
 		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 			f.Worktrees[1].Origin = claim.Copied

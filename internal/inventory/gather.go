@@ -178,6 +178,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 
 	f.Siblings = claim.ReadSiblings(repo.Worktrees, "", top, nil)
 	f.Worktrees = examineWorktrees(repo, top, f.Siblings, o.Env)
+	findUnignored(ctx, f.Worktrees, o.Env)
 	if top != "" {
 		if cfg, err := repo.LoadConfig("", 0); err == nil {
 			f.Range = cfg.Spec.Range
@@ -250,7 +251,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, geten
 				want, err = claim.ExpectedMain(cfg, repo.RepoName(), w.Row.Branch, root, "")
 			}
 			if err == nil {
-				w.Expected, w.BranchVars = &want, cfg.BranchVars()
+				w.Expected, w.BranchVars, w.dotenv = &want, cfg.BranchVars(), cfg.Dotenv
 			}
 		}
 	}
