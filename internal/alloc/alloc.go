@@ -118,6 +118,10 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if note := p.cfg.RangeNote(); note != "" {
+		// A personal range over the committed one is never silent.
+		res.Message += "; " + note
+	}
 	if !o.DryRun {
 		p.finish(ctx, o, res, warn)
 	}

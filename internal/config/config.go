@@ -73,6 +73,12 @@ type Config struct {
 	// Unapproved says PortsOnly dropped what the file asks beyond the ports, because
 	// this content is not approved: callers say so in one line.
 	Unapproved bool
+	// FileRange is the range the file itself gives (zero when it gives none), and
+	// RangeFrom where the range in Spec comes from when git config or a flag replaced
+	// the file's ("git config worktree-ports.range", "--range 1-2"), "" otherwise: a
+	// personal override of the committed range must not go unsaid (RangeNote).
+	FileRange bundle.Range
+	RangeFrom string
 
 	// defaultServices says the file has no "services": the one default service, whose
 	// env name PORT is the tool's own, not the file's choice.
@@ -361,3 +367,14 @@ func checkDotenv(files []string) (key, msg string) {
 
 // reservationFile is reserve.FileName, which config does not import.
 const reservationFile = ".worktree-ports.json"
+
+// RangeNote says, for allocate's line and list, where the range came from when git
+// config or a flag replaced the one the file gives: "range 21000-21999 from git config
+// worktree-ports.range, not the file's 20000-29999". It is "" when the range is the
+// file's or the default, or an override repeats the file's.
+func (c Config) RangeNote() string {
+	if c.RangeFrom == "" || c.FileRange == (bundle.Range{}) || c.FileRange == c.Spec.Range {
+		return ""
+	}
+	return fmt.Sprintf("range %d-%d from %s, not the file's %d-%d", c.Spec.Range.Lo, c.Spec.Range.Hi, c.RangeFrom, c.FileRange.Lo, c.FileRange.Hi)
+}

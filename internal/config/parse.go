@@ -115,7 +115,7 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		if err != nil {
 			return p.errorf(key, "%v", err)
 		}
-		c.Spec.Range = r
+		c.Spec.Range, c.FileRange = r, r
 	case "width":
 		n, err := p.integer(key, v)
 		if err != nil {

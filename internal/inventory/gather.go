@@ -85,6 +85,7 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 		}
 		AddHealth(ctx, &out, cfg.Spec.Services)
 	}
+	noteRange(repo, o.Diag)
 	return out, nil
 }
 
