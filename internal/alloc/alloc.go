@@ -349,7 +349,8 @@ func (a *allocation) run(o Options) (*Result, error) {
 		prev = reserve.WithoutLeases(prev)
 	}
 	spec := a.cfg.Spec
-	if spec.HasMain() && gitfiles.InMain(a.repo.Loc) {
+	cur, _ := a.repo.Current()
+	if claim.HoldsMain(a.cfg, cur.ShortBranch(), gitfiles.InMain(a.repo.Loc)) {
 		want := a.mainReservation()
 		held, port := a.mainHeldElsewhere(want, own, hasOwn)
 		if held == nil {

@@ -40,7 +40,7 @@ const (
 // Keys are the keys of the config file, in the order the documentation gives them;
 // ServiceKeys are those of a service's object.
 var (
-	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "$schema"}
+	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "mainBranch", "$schema"}
 	ServiceKeys = []string{"offset", "env", "health", "main"}
 )
 
@@ -79,6 +79,12 @@ type Config struct {
 	// personal override of the committed range must not go unsaid (RangeNote).
 	FileRange bundle.Range
 	RangeFrom string
+	// MainBranch, when set, gives the services' main ports to the worktree on this
+	// branch instead of git's main worktree: in the bare layout (`git clone --bare .
+	// .bare`, worktrees beside it) git's main worktree is the bare directory, which has
+	// no files, so without it no worktree would get them. Like the main ports themselves
+	// it waits for approval.
+	MainBranch string
 
 	// defaultServices says the file has no "services": the one default service, whose
 	// env name PORT is the tool's own, not the file's choice.
@@ -202,6 +208,9 @@ func (c Config) check() (key, msg string) {
 	}
 	if k, msg := checkMain(c.Spec.Services); msg != "" {
 		return k, msg
+	}
+	if c.MainBranch != "" && !c.Spec.HasMain() {
+		return "mainBranch", "names the worktree that keeps the main ports, but no service names one (services.<name>.main)"
 	}
 	if k, msg := checkVars(c.Vars, names, c.allow, envOwner); msg != "" {
 		return k, msg

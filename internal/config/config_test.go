@@ -666,7 +666,7 @@ func TestLoad(t *testing.T) {
 
 	// A bad file names the path as given.
 	bad := write("bad.json", `{"wdth": 10}`)
-	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars, dotenv, exec, $schema)" {
+	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (known: range, width, services, avoid, vars, dotenv, exec, mainBranch, $schema)" {
 		t.Errorf("Load(bad, nil) = %v", err)
 	}
 

@@ -97,6 +97,13 @@ depth, and a read-only file are refused with a warning and never written, by eit
 is left out of the block with a warning. List files git ignores: ` + "`allocate`" + ` warns when it
 writes one that git does not.
 
+` + "`mainBranch`" + `
+: The branch whose worktree keeps the main ports, instead of git's main worktree
+(` + "`\"mainBranch\": \"main\"`" + `). For the bare layout (` + "`git clone --bare . .bare`" + `, a ` + "`.git`" + ` file
+` + "`gitdir: ./.bare`" + `, worktrees beside it), where git's main worktree is the bare directory and
+so no worktree would get them. A worktree that leaves the branch gives them up at its next
+` + "`allocate`" + ` (or the hook's, on the checkout). Needs main ports; waits for approval, as they do.
+
 ` + "`exec`" + `
 : Which service's port ` + "`git worktree-ports exec`" + ` puts into a dev server's flags (see DEV
 SERVERS): a program (` + "`\"vite\": \"web\"`" + `), a program's second port (` + "`\"node.inspect\": \"debug\"`" + `), or a

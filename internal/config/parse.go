@@ -148,6 +148,8 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		assigns, err := p.exec(key, v)
 		c.Exec = assigns
 		return err
+	case "mainBranch":
+		return p.mainBranch(c, key, v)
 	case "$schema":
 		// For editors (SchemaURL); the tool has nothing to check against it.
 		if v.Type != gjson.String {
@@ -373,4 +375,14 @@ func (p *parser) controls(v gjson.Result, path string) error {
 		}
 	}
 	return err
+}
+
+// mainBranch reads "mainBranch": a branch's short name, whose worktree keeps the main
+// ports (Config.MainBranch).
+func (p *parser) mainBranch(c *Config, key string, v gjson.Result) error {
+	if v.Type != gjson.String || v.Str == "" || strings.ContainsAny(v.Str, " \t\n~^:?*[\\") || strings.HasPrefix(v.Str, "refs/") {
+		return p.errorf(key, "must be a branch name such as \"main\" (the worktree on it keeps the main ports), not %s", strings.TrimSpace(v.Raw))
+	}
+	c.MainBranch = v.Str
+	return nil
 }

@@ -247,7 +247,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, geten
 				slot = res.Slot
 			}
 			want, err := claim.Expected(cfg, repo.RepoName(), w.Row.Branch, root, "", slot, res.Base)
-			if cfg.Spec.HasMain() && !w.Linked {
+			if claim.HoldsMain(cfg, w.Row.Branch, !w.Linked) {
 				// The main worktree keeps the ports its config names.
 				want, err = claim.ExpectedMain(cfg, repo.RepoName(), w.Row.Branch, root, "")
 			}
