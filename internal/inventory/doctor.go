@@ -104,6 +104,7 @@ type Worktree struct {
 	// ignored by git (dotenvfile.Unignored), relative to its top level.
 	Unignored []string
 	dotenv    []string // the dotenv files its approved config lists
+	mainByGit bool     // its approved config names main ports and leaves them to git's main worktree
 	// ConfigErr is why its config (its own checkout of the file, with git config on
 	// top) does not load.
 	ConfigErr error
@@ -157,7 +158,7 @@ type check func(Facts) []Finding
 var checks = []check{
 	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkMainHeld, checkOverlaps,
 	checkForeign, checkHeld, checkMoved, checkNoPorts, checkInherited,
-	checkPrunable, checkLeftovers, checkHooksPath, checkHook, checkUnapproved, checkUnignoredDotenv,
+	checkPrunable, checkLeftovers, checkHooksPath, checkHook, checkUnapproved, checkUnignoredDotenv, checkBareMain,
 }
 
 // checkUnapproved advises approving a config that asks for more than the ports: until

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/dotenvfile"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/gitwt"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/shquote"
@@ -69,4 +70,25 @@ func checkUnignoredDotenv(f Facts) []Finding {
 		}
 	}
 	return out
+}
+
+// checkBareMain advises "mainBranch" when the config names main ports but git's main
+// worktree is bare (the layout of `git clone --bare . .bare` with worktrees beside it):
+// then no worktree keeps the main ports, and nothing else would say why.
+func checkBareMain(f Facts) []Finding {
+	if len(f.Worktrees) == 0 || !f.Worktrees[0].Row.Bare {
+		return nil
+	}
+	for _, w := range f.Worktrees[1:] {
+		if !w.mainByGit {
+			continue
+		}
+		p := filepath.Join(w.Row.Path, config.FileName)
+		return []Finding{{
+			Check: "main-ports", Severity: Advice, Path: p,
+			Message: fmt.Sprintf("%s names main ports (services.<name>.main), which go to git's main worktree, but that is the bare repository %s: no worktree keeps them", untrusted.New(p), untrusted.New(f.Worktrees[0].Row.Path)),
+			Fix:     `add "mainBranch": "main" to the config (the worktree on that branch keeps them), then git worktree-ports trust`,
+		}}
+	}
+	return nil
 }

@@ -129,6 +129,15 @@ func TestChecks(t *testing.T) {
 		}, []Finding{{Check: "unignored", Severity: Advice, Path: "/src/a/server/.env",
 			Message: "dotenv file /src/a/server/.env: git does not ignore it, so a `git add .` would commit this worktree's ports and `git worktree remove` refuses the worktree; add it to .gitignore",
 			Fix:     "echo /server/.env >> /src/a/.gitignore"}}},
+		{"main-ports: main ports left to a bare main worktree", checkBareMain, func(f *Facts) {
+			f.Worktrees[0].Row.Bare = true
+			f.Worktrees[1].mainByGit = true
+		}, []Finding{{Check: "main-ports", Severity: Advice, Path: "/src/a/.worktree-ports.config.json",
+			Message: "/src/a/.worktree-ports.config.json names main ports (services.<name>.main), which go to git's main worktree, but that is the bare repository /src/shop: no worktree keeps them",
+			Fix:     `add "mainBranch": "main" to the config (the worktree on that branch keeps them), then git worktree-ports trust`}}},
+		{"main-ports: a main worktree with files keeps them", checkBareMain, func(f *Facts) {
+			f.Worktrees[1].mainByGit = true
+		}, nil},
 		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 			f.Worktrees[1].Origin = claim.Copied

@@ -253,6 +253,7 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, geten
 			}
 			if err == nil {
 				w.Expected, w.BranchVars, w.dotenv = &want, cfg.BranchVars(), cfg.Dotenv
+				w.mainByGit = cfg.Spec.HasMain() && cfg.MainBranch == ""
 			}
 		}
 	}
