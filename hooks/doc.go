@@ -11,9 +11,11 @@
 // any sh, bash, zsh, dash or ksh hook, including one running under `set -eu`:
 //   - it never calls exit, and does all its work in a subshell whose failure is ignored,
 //     so it cannot end or fail the surrounding script and never changes its variables;
-//   - it costs two shell builtins and no process when the worktree already has a
-//     reservation (.worktree-ports.json in the current directory, which git makes the
-//     worktree's top level) or when the checkout is a file checkout ($3 = 0);
+//   - it costs one shell builtin and no process on a file checkout ($3 = 0); every branch
+//     checkout runs the binary, which allocates in a worktree without a reservation and
+//     otherwise keeps the bundle and refreshes what derives from the branch and the
+//     checked-out config (about 12 ms a switch on 2 cores), printing nothing when
+//     nothing changed;
 //   - it unsets GIT_DIR and the other variables git sets for a hook, because they are set
 //     for a checkout inside a linked worktree and unset under `git worktree add`;
 //   - it calls the binary at the absolute path recorded at install time, falling back to

@@ -14,7 +14,7 @@ import (
 
 // Version is the version of the hook block, written into its start marker. Increase it
 // whenever the block changes, so installs can tell an old block from the current one.
-const Version = 3
+const Version = 4
 
 // StartMarkerPrefix begins the first line of every version of the block. The full start
 // line is StartMarkerPrefix + " (vN) >>>".

@@ -149,14 +149,16 @@ func TestBlockSkipsAndFallsBack(t *testing.T) {
 	t.Parallel()
 	sh := "/bin/sh"
 	t.Run("reservation exists", func(t *testing.T) {
+		// A branch checkout goes to the binary even then: it refreshes what derives
+		// from the branch, keeping the bundle.
 		t.Parallel()
 		bin := filepath.Join(t.TempDir(), "git-worktree-ports")
 		fake(t, bin, filepath.Join(filepath.Dir(bin), "log"))
 		r := runBlock(t, sh, "set -eu", bin, nil, func(dir string) {
 			os.WriteFile(filepath.Join(dir, ".worktree-ports.json"), []byte("{}"), 0o644)
 		}, "a", "b", "1")
-		if r.err != nil || r.log != "" || r.stderr != "" {
-			t.Fatalf("err=%v log=%q stderr=%q; want the binary not called", r.err, r.log, r.stderr)
+		if r.err != nil || !strings.HasSuffix(r.log, " hook post-checkout a b 1 GIT_DIR=unset\n") || r.stderr != "" {
+			t.Fatalf("err=%v log=%q stderr=%q; want the binary called once", r.err, r.log, r.stderr)
 		}
 	})
 	t.Run("file checkout", func(t *testing.T) {

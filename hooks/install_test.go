@@ -36,13 +36,16 @@ func TestInstallFresh(t *testing.T) {
 	head := s.git(wt, "rev-parse", "HEAD")
 	s.git(wt, "checkout", "-q", "-b", "other")
 	s.wantCall(wt, head+" "+head+" 1")
-	// A file checkout and a worktree that already has its reservation cost nothing.
+	// A file checkout costs nothing.
 	s.git(wt, "checkout", "-q", "--", "README")
-	put(t, filepath.Join(wt, ".worktree-ports.json"), "{}\n", 0o644)
-	s.git(wt, "checkout", "-q", "-b", "third")
 	if got := s.calls(); got != nil {
 		t.Fatalf("binary called: %q", got)
 	}
+	// A branch checkout in a worktree that has its reservation calls the binary, which
+	// keeps the bundle and refreshes what derives from the branch.
+	put(t, filepath.Join(wt, ".worktree-ports.json"), "{}\n", 0o644)
+	s.git(wt, "checkout", "-q", "-b", "third")
+	s.wantCall(wt, head+" "+head+" 1")
 
 	r, err = Uninstall(o)
 	wantAction(t, r, err, ActionDeleted)

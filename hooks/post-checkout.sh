@@ -1,13 +1,12 @@
 #!/bin/sh
 # post-checkout hook of git-worktree-ports; `git worktree-ports install-hook --uninstall` removes it.
-# >>> git-worktree-ports post-checkout (v3) >>>
+# >>> git-worktree-ports post-checkout (v4) >>>
 # Gives a new worktree its own ports (git worktree-ports). Never fails the
 # checkout and never touches this script's variables: all work is in a subshell.
-# A new worktree (previous HEAD all zeros) always goes to the binary: a reservation that
-# is already there was checked out from a commit, and must be warned about and moved.
-gwp_new=
-case ${1-} in *[!0]* | '') ;; *) gwp_new=1 ;; esac
-if [ "${3-}" != 0 ] && { [ -n "$gwp_new" ] || [ ! -e .worktree-ports.json ]; }; then
+# Every branch checkout goes to the binary: a new worktree's reservation (if one came with
+# the checkout) is a committed copy, to be warned about and moved; an existing one keeps
+# its bundle and has what derives from the branch and the config refreshed.
+if [ "${3-}" != 0 ]; then
 	(
 		unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR
 		gwp_bin='@BINARY@'
@@ -23,6 +22,5 @@ if [ "${3-}" != 0 ] && { [ -n "$gwp_new" ] || [ ! -e .worktree-ports.json ]; }; 
 		fi
 	) || :
 fi
-unset gwp_new
 # <<< git-worktree-ports post-checkout <<<
 exit 0

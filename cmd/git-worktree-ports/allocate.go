@@ -22,15 +22,11 @@ type AllocateOptions struct {
 	JSON   bool
 	Range  string
 	Width  int
+	All    bool
 }
 
-// NewCmdAllocate builds `allocate`. runF replaces the work in flag-parsing tests.
-func NewCmdAllocate(f *Factory, runF func(*AllocateOptions) error) *cobra.Command {
-	opts := &AllocateOptions{F: f}
-	cmd := &cobra.Command{
-		Use:   "allocate",
-		Short: "Reserve this worktree's port bundle (idempotent)",
-		Long: `Reserve this worktree's port bundle and write it to .worktree-ports.json.
+// allocateLong is the help text of `allocate`.
+const allocateLong = `Reserve this worktree's port bundle and write it to .worktree-ports.json.
 
 A valid reservation that overlaps no other worktree's is kept untouched. One written for
 another worktree (a clone of a repository that committed it, a copied directory) is not
@@ -55,11 +51,25 @@ A worktree whose directory name is not UTF-8 cannot be given ports (the name goe
 JSON file): allocate says so and exits 1; git worktree move gives it a name that works.
 --range and --width apply together before the spec is checked.
 
+--all allocates in every worktree of the repository that has a reservation, each under
+its own checked-out config and branch, keeping bundles that still fit: after a pull that
+adds a service or a var, one command brings every worktree up to date. A worktree
+without a reservation is left so.
+
 Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, or inside
-.git), 3 every slot is taken, 4 lock timeout.`,
+.git), 3 every slot is taken, 4 lock timeout.`
+
+// NewCmdAllocate builds `allocate`. runF replaces the work in flag-parsing tests.
+func NewCmdAllocate(f *Factory, runF func(*AllocateOptions) error) *cobra.Command {
+	opts := &AllocateOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "allocate",
+		Short: "Reserve this worktree's port bundle (idempotent)",
+		Long:  allocateLong,
 		Example: `  git worktree-ports allocate
   git worktree-ports allocate --dry-run --json
-  git worktree-ports allocate --base 21340`,
+  git worktree-ports allocate --base 21340
+  git worktree-ports allocate --all`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if opts.Base < 0 {
@@ -67,6 +77,9 @@ Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, 
 			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if opts.All {
+				return allocateAllRun(c.Context(), c, opts)
 			}
 			return allocateRun(c.Context(), opts)
 		},
@@ -78,6 +91,7 @@ Exit codes: 0 ok, 1 error, 2 usage or not inside a worktree (a bare repository, 
 	fl.BoolVar(&opts.JSON, "json", false, "print the reservation as JSON on stdout")
 	fl.StringVar(&opts.Range, "range", "", "override the port range, e.g. 30000-30999")
 	fl.IntVar(&opts.Width, "width", 0, "override the bundle width")
+	fl.BoolVar(&opts.All, "all", false, "allocate in every worktree of the repository that has a reservation (after a pull that changed the config)")
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -52,18 +53,21 @@ func NewCmdHook(f *Factory) *cobra.Command {
 	}
 }
 
-// hookPostCheckout allocates when the worktree has no reservation, or is new (newWorktree:
-// git passed the null id as the previous HEAD), and returns the one line to print, or
-// "" when there is nothing to say.
+// hookPostCheckout allocates on a branch checkout and returns the one line to print, or
+// "" when there is nothing to say. A worktree without a reservation, or a new one
+// (newWorktree: git passed the null id as the previous HEAD), gets its bundle; one that
+// has a reservation keeps its bundle, and allocate rewrites what derives from the branch
+// and the config ({branch-slug}, a service or var the checkout brought, the dotenv
+// blocks), so env, exec and .env never keep the previous branch's values. A reservation
+// that needs nothing prints nothing.
 func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 	// git runs the hook at the worktree's top level, with GIT_DIR set or not; the hook
 	// script unsets it, and so git's own discovery from here is the truth.
+	existing := false
 	if _, err := os.Lstat(filepath.Join(f.dir(), reserve.FileName)); err == nil {
 		// A reservation in a brand-new worktree came with the checkout: it is committed,
 		// and allocate warns about it and moves off the copy. Otherwise it is ours.
-		if !newWorktree {
-			return ""
-		}
+		existing = !newWorktree
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Sprintf("ports not allocated: %v", err)
 	}
@@ -81,7 +85,33 @@ func hookPostCheckout(c *cobra.Command, f *Factory, newWorktree bool) string {
 		}
 		return fmt.Sprintf("ports not allocated: %s (the checkout itself succeeded; run `git worktree-ports allocate` to retry)", first)
 	}
-	return hookLine(res.Message, res.Root, warnings)
+	if existing && res.Outcome == alloc.Kept && len(res.Dotenv) == 0 && !counted(warnings) {
+		return "" // the file already holds what this branch and config give
+	}
+	return hookLine(namePorts(res.Message, res.Reservation), res.Root, warnings)
+}
+
+// namePorts adds to allocate's message msg, after the bundle's range, the port of each
+// service ("ports 21340-21349: web 21340, api 21341"), so the hook's one line is all a
+// user needs to open the server; a message without the range is returned as it is.
+func namePorts(msg string, r reserve.Reservation) string {
+	if len(r.Ports) == 0 {
+		return msg
+	}
+	span := strconv.Itoa(r.Base)
+	if r.Width > 1 {
+		span = fmt.Sprintf("%d-%d", r.Base, r.Base+r.Width-1)
+	}
+	at := strings.Index(msg, "ports "+span)
+	if at < 0 {
+		return msg
+	}
+	at += len("ports " + span)
+	names := make([]string, len(r.Ports))
+	for i, p := range r.Ports {
+		names[i] = fmt.Sprintf("%s %d", untrusted.New(p.Name), p.Port)
+	}
+	return msg[:at] + ": " + strings.Join(names, ", ") + msg[at:]
 }
 
 // hookLine folds allocate's message msg and the warnings it reported into the hook's one
@@ -119,6 +149,21 @@ func hookLine(msg, root string, warnings []error) string {
 		msg += fmt.Sprintf(" (%d warning(s): run `git worktree-ports allocate` in %s to see them)", others, untrusted.New(filepath.Base(root)))
 	}
 	return msg
+}
+
+// counted reports whether any of warnings is one hookLine counts: not a notice (a wait
+// for the lock, a config waiting for approval) nor a tracked file, which an unchanged
+// reservation need not repeat on every checkout.
+func counted(warnings []error) bool {
+	for _, w := range warnings {
+		var d diag.Warning
+		// A tracked file was told of when the worktree was made, and doctor keeps saying it.
+		if errors.Is(w, diag.Unapproved) || errors.Is(w, diag.Tracked) || errors.As(w, &d) && d.Kind.Notice() {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // hookEnv drops the variables git sets for hooks. The installed block unsets them too, but

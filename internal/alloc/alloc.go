@@ -118,6 +118,10 @@ func Allocate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if note := p.cfg.RangeNote(); note != "" {
+		// A personal range over the committed one is never silent.
+		res.Message += "; " + note
+	}
 	if !o.DryRun {
 		p.finish(ctx, o, res, warn)
 	}
@@ -353,7 +357,8 @@ func (a *allocation) run(o Options) (*Result, error) {
 		a.ownLeases = own.Leases
 	}
 	spec := a.cfg.Spec
-	if spec.HasMain() && gitfiles.InMain(a.repo.Loc) {
+	cur, _ := a.repo.Current()
+	if claim.HoldsMain(a.cfg, cur.ShortBranch(), gitfiles.InMain(a.repo.Loc)) {
 		want := a.mainReservation()
 		held, port := a.mainHeldElsewhere(want, own, hasOwn)
 		if held == nil {

@@ -56,6 +56,8 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 	switch {
 	case !a.sealed(own) && samePorts(own, want):
 		why = "signed it as yours"
+	case a.branchOnly(own, want):
+		why = "refreshed for branch " + a.branchName()
 	case !samePorts(own, want):
 	case a.movedFrom != "":
 		why = "updated for its new place (moved from " + untrusted.New(a.movedFrom).String() + ")"
@@ -69,6 +71,22 @@ func (a *allocation) keep(own reserve.Reservation, prev []byte, preferred int, d
 		return nil, false
 	}
 	return r, true
+}
+
+// branchOnly reports whether own differs from want only in the vars derived from the
+// branch: the branch changed since the file was written, not the config.
+func (a *allocation) branchOnly(own, want reserve.Reservation) bool {
+	return own.Base == want.Base && own.Slot == want.Slot && slices.Equal(own.Ports, want.Ports) &&
+		claim.Compare(own, want, true).BranchOnly(a.cfg.BranchVars())
+}
+
+// branchName is the branch checked out here, for a message, or "(detached HEAD)".
+func (a *allocation) branchName() string {
+	cur, _ := a.repo.Current()
+	if b := cur.ShortBranch(); b != "" {
+		return untrusted.New(b).String()
+	}
+	return "(detached HEAD)"
 }
 
 func modTime(path string) time.Time {

@@ -91,3 +91,17 @@ func recordable(p string) string {
 	}
 	return ""
 }
+
+// HoldsMain reports whether a worktree keeps cfg's main ports (services.<name>.main):
+// the one on cfg.MainBranch when the config names one (branch is the worktree's short
+// branch name, "" when detached), otherwise git's main worktree (inMain). In the bare
+// layout git's main worktree is the bare directory, so only MainBranch can give them.
+func HoldsMain(cfg config.Config, branch string, inMain bool) bool {
+	if !cfg.Spec.HasMain() {
+		return false
+	}
+	if cfg.MainBranch != "" {
+		return branch == cfg.MainBranch
+	}
+	return inMain
+}

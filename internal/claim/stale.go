@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,21 @@ type Drift struct {
 
 // Empty reports whether the file holds what the config gives.
 func (d Drift) Empty() bool { return len(d.Missing)+len(d.Changed)+len(d.Extra) == 0 }
+
+// BranchOnly reports whether the file differs only in values derived from the branch
+// (branchVars, config.Config.BranchVars): what a branch switch changes, with the config
+// as it was. Doctor and allocate then name the branch as the cause, not the config.
+func (d Drift) BranchOnly(branchVars []string) bool {
+	if len(d.Missing)+len(d.Extra) > 0 || len(d.Changed) == 0 {
+		return false
+	}
+	for _, n := range d.Changed {
+		if !slices.Contains(branchVars, n) {
+			return false
+		}
+	}
+	return true
+}
 
 // String says it in a few words for a one-line message, e.g. "no CACHE_PORT; API_URL
 // differs". Names come from files anyone may have written, so they are escaped.

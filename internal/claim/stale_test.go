@@ -202,3 +202,25 @@ func TestConfigDriftMain(t *testing.T) {
 		}
 	}
 }
+
+// TestBranchOnly: a drift is the branch's when only values derived from it changed.
+func TestBranchOnly(t *testing.T) {
+	branch := []string{"DB", "B"}
+	tests := []struct {
+		name string
+		d    Drift
+		want bool
+	}{
+		{"a branch var changed", Drift{Changed: []string{"DB"}}, true},
+		{"two branch vars changed", Drift{Changed: []string{"DB", "B"}}, true},
+		{"another var changed too", Drift{Changed: []string{"DB", "URL"}}, false},
+		{"a var added", Drift{Changed: []string{"DB"}, Missing: []string{"NEW"}}, false},
+		{"a var removed", Drift{Changed: []string{"DB"}, Extra: []string{"OLD"}}, false},
+		{"nothing changed", Drift{}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.d.BranchOnly(branch); got != tt.want {
+			t.Errorf("%s: BranchOnly = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -40,7 +40,7 @@ const (
 // Keys are the keys of the config file, in the order the documentation gives them;
 // ServiceKeys are those of a service's object.
 var (
-	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "host", "$schema"}
+	Keys        = []string{"range", "width", "services", "avoid", "vars", "dotenv", "exec", "host", "mainBranch", "$schema"}
 	ServiceKeys = []string{"offset", "env", "health", "main"}
 )
 
@@ -77,6 +77,18 @@ type Config struct {
 	// Unapproved says PortsOnly dropped what the file asks beyond the ports, because
 	// this content is not approved: callers say so in one line.
 	Unapproved bool
+	// FileRange is the range the file itself gives (zero when it gives none), and
+	// RangeFrom where the range in Spec comes from when git config or a flag replaced
+	// the file's ("git config worktree-ports.range", "--range 1-2"), "" otherwise: a
+	// personal override of the committed range must not go unsaid (RangeNote).
+	FileRange bundle.Range
+	RangeFrom string
+	// MainBranch, when set, gives the services' main ports to the worktree on this
+	// branch instead of git's main worktree: in the bare layout (`git clone --bare .
+	// .bare`, worktrees beside it) git's main worktree is the bare directory, which has
+	// no files, so without it no worktree would get them. Like the main ports themselves
+	// it waits for approval.
+	MainBranch string
 
 	// defaultServices says the file has no "services": the one default service, whose
 	// env name PORT is the tool's own, not the file's choice.
@@ -158,7 +170,7 @@ func validServiceName(s string) bool {
 // builtinPlaceholders are the template placeholders that are not service
 // names. A service may not take one of these names, or "{repo}" would be
 // ambiguous.
-var builtinPlaceholders = []string{"repo", "worktree", "slot", "base", "root", "repo-slug", "worktree-slug", "branch", "branch-slug"}
+var builtinPlaceholders = []string{"repo", "worktree", "slot", "base", "root", "repo-slug", "worktree-slug", "branch", "branch-slug", "repo_slug", "worktree_slug", "branch_slug"}
 
 func isBuiltin(name string) bool {
 	for _, b := range builtinPlaceholders {
@@ -200,6 +212,9 @@ func (c Config) check() (key, msg string) {
 	}
 	if k, msg := checkMain(c.Spec.Services); msg != "" {
 		return k, msg
+	}
+	if c.MainBranch != "" && !c.Spec.HasMain() {
+		return "mainBranch", "names the worktree that keeps the main ports, but no service names one (services.<name>.main)"
 	}
 	if k, msg := checkVars(c.Vars, names, c.allow, envOwner); msg != "" {
 		return k, msg
@@ -365,3 +380,14 @@ func checkDotenv(files []string) (key, msg string) {
 
 // reservationFile is reserve.FileName, which config does not import.
 const reservationFile = ".worktree-ports.json"
+
+// RangeNote says, for allocate's line and list, where the range came from when git
+// config or a flag replaced the one the file gives: "range 21000-21999 from git config
+// worktree-ports.range, not the file's 20000-29999". It is "" when the range is the
+// file's or the default, or an override repeats the file's.
+func (c Config) RangeNote() string {
+	if c.RangeFrom == "" || c.FileRange == (bundle.Range{}) || c.FileRange == c.Spec.Range {
+		return ""
+	}
+	return fmt.Sprintf("range %d-%d from %s, not the file's %d-%d", c.Spec.Range.Lo, c.Spec.Range.Hi, c.RangeFrom, c.FileRange.Lo, c.FileRange.Hi)
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,6 +163,11 @@ func TestParse(t *testing.T) {
 				t.Errorf("Digest = %s, want the SHA-256 of the file", got.Digest)
 			}
 			got.Digest, got.defaultServices, tt.want.defaultServices = "", false, false
+			// FileRange is the file's range when it gives one (TestRangeNote).
+			if got.FileRange != (bundle.Range{}) && got.FileRange != got.Spec.Range {
+				t.Errorf("FileRange = %v, want the file's range %v", got.FileRange, got.Spec.Range)
+			}
+			got.FileRange = bundle.Range{}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Parse =\n %+v\nwant\n %+v", got, tt.want)
 			}
@@ -660,7 +666,7 @@ func TestLoad(t *testing.T) {
 
 	// A bad file names the path as given.
 	bad := write("bad.json", `{"wdth": 10}`)
-	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (did you mean \"width\"? known: range, width, services, avoid, vars, dotenv, exec, host, $schema)" {
+	if _, err := Load(bad, nil); err == nil || err.Error() != bad+": wdth: unknown key (did you mean \"width\"? known: range, width, services, avoid, vars, dotenv, exec, host, mainBranch, $schema)" {
 		t.Errorf("Load(bad, nil) = %v", err)
 	}
 
@@ -744,4 +750,51 @@ func envNames(env []EnvVar) []string {
 		out = append(out, e.Name)
 	}
 	return out
+}
+
+// TestBranchVars: the vars a branch switch changes are those whose templates use a
+// branch placeholder, in any of its forms.
+func TestBranchVars(t *testing.T) {
+	c := Config{Spec: bundle.Spec{Services: []bundle.Service{{Name: "web"}}}, Vars: []Var{
+		{"URL", "http://localhost:{web}"}, {"DB", "{repo_slug}_{branch_slug}"},
+		{"B", "{branch}"}, {"S", "x-{branch-slug}"}, {"LIT", "{{branch}}"}, {"W", "{worktree-slug}"},
+	}}
+	if got, want := c.BranchVars(), []string{"DB", "B", "S"}; !slices.Equal(got, want) {
+		t.Errorf("BranchVars() = %q, want %q", got, want)
+	}
+}
+
+// TestRangeNote: a range that git config or a flag put over the file's is said, with the
+// file's; one the file or the default gives is not.
+func TestRangeNote(t *testing.T) {
+	withRange := []byte(`{"range": "20000-29999"}`)
+	git := []Entry{{Key: "worktree-ports.range", Value: "21000-21999"}}
+	tests := []struct {
+		name string
+		file []byte
+		git  []Entry
+		flag string
+		want string
+	}{
+		{"the file's", withRange, nil, "", ""},
+		{"the default", []byte(`{}`), git, "", ""},
+		{"git config over the file's", withRange, git, "", "range 21000-21999 from git config worktree-ports.range, not the file's 20000-29999"},
+		{"the flag over both", withRange, git, "22000-22999", "range 22000-22999 from --range 22000-22999, not the file's 20000-29999"},
+		{"git config repeating the file's", withRange, []Entry{{Key: "worktree-ports.range", Value: "20000-29999"}}, "", ""},
+	}
+	for _, tt := range tests {
+		c, err := Parse(file, tt.file, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.ApplyGit(tt.git); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.ApplyFlags(Inputs{Flags: map[string]string{"range": tt.flag}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.RangeNote(); got != tt.want {
+			t.Errorf("%s: RangeNote() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
 }

@@ -67,7 +67,7 @@ func (c *Config) ApplyGit(entries []Entry) error {
 		if err != nil {
 			return rv.Errorf("%v", err)
 		}
-		n.Spec.Range = r
+		n.Spec.Range, n.RangeFrom = r, GitConfig+" "+Range.Key
 	}
 	wv, setWidth := in.Lookup(Width)
 	if setWidth {
@@ -120,7 +120,7 @@ func (c *Config) ApplyFlags(in Inputs) error {
 		if err != nil {
 			return v.Errorf("%v", err)
 		}
-		n.Spec.Range, given = r, append(given, v.Origin())
+		n.Spec.Range, n.RangeFrom, given = r, v.Origin(), append(given, v.Origin())
 	}
 	if v, ok := in.Lookup(Width); ok && v.From == FromFlag {
 		w, err := strconv.Atoi(strings.TrimSpace(v.Text))

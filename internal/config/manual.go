@@ -77,7 +77,10 @@ name), ` + "`{branch}`" + ` (the branch checked out when ` + "`allocate`" + ` la
 HEAD), ` + "`{slot}`, `{base}` and `{root}`" + ` (the worktree's top level), and the slug forms
 ` + "`{repo-slug}`, `{worktree-slug}` and `{branch-slug}`" + ` (lower-case ` + "`[a-z0-9-]`" + `, at most 63
 characters, never empty; a detached HEAD's ` + "`{branch-slug}`" + ` names the worktree) for the names of
-other tools (compose projects, databases, host names). ` + "`{{` and `}}`" + ` are literal braces.
+other tools (compose projects, databases, host names), and their underscore forms
+` + "`{repo_slug}`, `{worktree_slug}` and `{branch_slug}`" + ` (` + "`[a-z0-9_]`" + `, starting with a letter, at
+most 63 characters: ` + "`feat/Login-2`" + ` gives ` + "`feat_login_2`" + `, ` + "`2fa`" + ` gives ` + "`x_2fa`" + `) for database
+and schema names, which PostgreSQL and many ORMs refuse with ` + "`-`" + ` unquoted. ` + "`{{` and `}}`" + ` are literal braces.
 
 ` + "`dotenv`" + `
 : Files, relative to each worktree's top level (` + "`[\".env\", \"server/.env.local\"]`" + `), in
@@ -93,6 +96,13 @@ with ` + "`..`" + ` or a symlink on it, one in a git directory or through a dire
 depth, and a read-only file are refused with a warning and never written, by either. A variable that dotenv cannot carry
 is left out of the block with a warning. List files git ignores: ` + "`allocate`" + ` warns when it
 writes one that git does not.
+
+` + "`mainBranch`" + `
+: The branch whose worktree keeps the main ports, instead of git's main worktree
+(` + "`\"mainBranch\": \"main\"`" + `). For the bare layout (` + "`git clone --bare . .bare`" + `, a ` + "`.git`" + ` file
+` + "`gitdir: ./.bare`" + `, worktrees beside it), where git's main worktree is the bare directory and
+so no worktree would get them. A worktree that leaves the branch gives them up at its next
+` + "`allocate`" + ` (or the hook's, on the checkout). Needs main ports; waits for approval, as they do.
 
 ` + "`exec`" + `
 : Which service's port ` + "`git worktree-ports exec`" + ` puts into a dev server's flags (see DEV

@@ -109,14 +109,9 @@ func (p *parser) document(data []byte) (gjson.Result, error) {
 func (p *parser) member(c *Config, key string, v gjson.Result) error {
 	switch key {
 	case "range":
-		if v.Type != gjson.String {
-			return p.errorf(key, "must be a string like %q, not %s", DefaultRange, typeName(v))
-		}
-		r, err := bundle.ParseRange(v.Str)
-		if err != nil {
-			return p.errorf(key, "%v", err)
-		}
-		c.Spec.Range = r
+		r, err := p.rangeValue(key, v)
+		c.Spec.Range, c.FileRange = r, r
+		return err
 	case "width":
 		n, err := p.integer(key, v)
 		if err != nil {
@@ -134,13 +129,9 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		c.Spec.Avoid = avoid
 		return err
 	case "vars":
-		return p.object(v, key, func(name string, v gjson.Result) error {
-			if v.Type != gjson.String {
-				return p.errorf("vars."+name, "must be a template string, not %s", typeName(v))
-			}
-			c.Vars = append(c.Vars, Var{Name: name, Template: v.Str})
-			return nil
-		})
+		vars, err := p.vars(key, v)
+		c.Vars = vars
+		return err
 	case "dotenv":
 		files, err := p.dotenv(key, v)
 		c.Dotenv = files
@@ -153,6 +144,8 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		host, err := p.host(key, v)
 		c.Host = host
 		return err
+	case "mainBranch":
+		return p.mainBranch(c, key, v)
 	case "$schema":
 		// For editors (SchemaURL); the tool has nothing to check against it.
 		if v.Type != gjson.String {
@@ -165,6 +158,31 @@ func (p *parser) member(c *Config, key string, v gjson.Result) error {
 		return p.errorf(key, "%s", unknownKey(key, Keys))
 	}
 	return nil
+}
+
+// rangeValue reads "range": "LO-HI".
+func (p *parser) rangeValue(key string, v gjson.Result) (bundle.Range, error) {
+	if v.Type != gjson.String {
+		return bundle.Range{}, p.errorf(key, "must be a string like %q, not %s", DefaultRange, typeName(v))
+	}
+	r, err := bundle.ParseRange(v.Str)
+	if err != nil {
+		return bundle.Range{}, p.errorf(key, "%v", err)
+	}
+	return r, nil
+}
+
+// vars reads "vars": name -> template, in file order.
+func (p *parser) vars(key string, v gjson.Result) ([]Var, error) {
+	var vars []Var
+	err := p.object(v, key, func(name string, v gjson.Result) error {
+		if v.Type != gjson.String {
+			return p.errorf(key+"."+name, "must be a template string, not %s", typeName(v))
+		}
+		vars = append(vars, Var{Name: name, Template: v.Str})
+		return nil
+	})
+	return vars, err
 }
 
 // host reads "host": a template of the services' host names (package hosttemplate).
@@ -389,4 +407,14 @@ func (p *parser) controls(v gjson.Result, path string) error {
 		}
 	}
 	return err
+}
+
+// mainBranch reads "mainBranch": a branch's short name, whose worktree keeps the main
+// ports (Config.MainBranch).
+func (p *parser) mainBranch(c *Config, key string, v gjson.Result) error {
+	if v.Type != gjson.String || v.Str == "" || strings.ContainsAny(v.Str, " \t\n~^:?*[\\") || strings.HasPrefix(v.Str, "refs/") {
+		return p.errorf(key, "must be a branch name such as \"main\" (the worktree on it keeps the main ports), not %s", strings.TrimSpace(v.Raw))
+	}
+	c.MainBranch = v.Str
+	return nil
 }

@@ -14,9 +14,9 @@ import (
 // TemplateData is what a var's placeholders expand to, besides the
 // services' ports.
 type TemplateData struct {
-	Repo     string // {repo}; {repo-slug} is its slug
-	Worktree string // {worktree}; {worktree-slug} is its slug
-	Branch   string // {branch}, "" on a detached HEAD; {branch-slug} is its slug, or the worktree's when detached
+	Repo     string // {repo}; {repo-slug} is its slug, {repo_slug} its underscore form
+	Worktree string // {worktree}; {worktree-slug} is its slug, {worktree_slug} its underscore form
+	Branch   string // {branch}, "" on a detached HEAD; {branch-slug} and {branch_slug} are its slugs, or the worktree's when detached
 	Root     string // {root}
 	Slot     int    // {slot}
 	Base     int    // {base}
@@ -189,6 +189,40 @@ func (t TemplateData) value(name string, byName map[string]int) string {
 			return slug.Make(t.Worktree)
 		}
 		return slug.Make(t.Branch)
+	case "repo_slug":
+		return slug.Underscore(t.Repo)
+	case "worktree_slug":
+		return slug.Underscore(t.Worktree)
+	case "branch_slug":
+		if t.Branch == "" {
+			return slug.Underscore(t.Worktree)
+		}
+		return slug.Underscore(t.Branch)
 	}
 	return strconv.Itoa(byName[name])
+}
+
+// branchPlaceholders are the placeholders whose value is the branch checked out.
+var branchPlaceholders = []string{"branch", "branch-slug", "branch_slug"}
+
+// BranchVars lists the vars whose templates use the branch ({branch}, {branch-slug},
+// {branch_slug}), in file order: the values a branch switch changes while the config
+// stays the same, so that a stale reservation can be told to have followed another
+// branch rather than another config.
+func (c Config) BranchVars() []string {
+	services := map[string]bool{}
+	for _, s := range c.Spec.Services {
+		services[s.Name] = true
+	}
+	var out []string
+	for _, v := range c.Vars {
+		segs, err := parseTemplate(v.Template, services)
+		if err != nil {
+			continue
+		}
+		if slices.ContainsFunc(segs, func(s segment) bool { return s.placeholder && slices.Contains(branchPlaceholders, s.text) }) {
+			out = append(out, v.Name)
+		}
+	}
+	return out
 }

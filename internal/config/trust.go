@@ -37,6 +37,9 @@ func (c Config) Beyond() []Ask {
 			asks = append(asks, Ask{Kind: "main", Key: "services." + sv.Name + ".main", Detail: fmt.Sprintf("port %d for %s in the main worktree", sv.Main, sv.Name)})
 		}
 	}
+	if c.MainBranch != "" {
+		asks = append(asks, Ask{Kind: "main", Key: "mainBranch", Detail: "the main ports go to the worktree on branch " + c.MainBranch + ", not git's main worktree"})
+	}
 	for _, v := range c.Vars {
 		asks = append(asks, Ask{Kind: "vars", Key: "vars." + v.Name, Detail: fmt.Sprintf("%s=%s", v.Name, v.Template)})
 	}
@@ -83,7 +86,7 @@ func (c Config) PortsOnly() Config {
 		sv.Main = 0
 		out.Spec.Services = append(out.Spec.Services, sv)
 	}
-	out.Vars, out.Dotenv, out.Exec, out.Host = nil, nil, nil, ""
+	out.Vars, out.Dotenv, out.Exec, out.Host, out.MainBranch = nil, nil, nil, "", ""
 	out.Unapproved = len(c.Beyond()) > 0
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/git-worktree-ports/git-worktree-ports/internal/config"
@@ -70,7 +71,7 @@ func Keep(ctx context.Context, o Options, vars []render.Var) []string {
 		return nil
 	}
 	var changed []string
-	var written []target
+	var held []target // the files that hold the block now, written or not
 	cleaned := map[string]bool{}
 	for _, f := range o.targets(ctx) {
 		d, ok := f.open(o, "not created")
@@ -81,42 +82,45 @@ func Keep(ctx context.Context, o Options, vars []render.Var) []string {
 			cleaned[f.dir] = true
 			o.removeTemps(d, f)
 		}
-		if f.keep(o, d, body.Bytes()) {
+		wrote, holds := f.keep(o, d, body.Bytes())
+		if wrote {
 			changed = append(changed, f.name)
-			written = append(written, f)
+		}
+		if holds {
+			held = append(held, f)
 		}
 		d.Close()
 	}
-	o.warnUnignored(ctx, written)
+	o.warnUnignored(ctx, held)
 	return changed
 }
 
 // keep writes the block into the file f in its open directory d, and reports whether it
-// changed the file.
-func (f target) keep(o Options, d *safefile.Dir, body []byte) bool {
+// changed the file and whether the file holds the block now.
+func (f target) keep(o Options, d *safefile.Dir, body []byte) (wrote, holds bool) {
 	old, exists, mode, ok := f.read(o, d)
 	if !ok {
-		return false
+		return false, false
 	}
 	data, err := Splice(old, exists, body)
 	if err != nil {
 		o.warn("%s: not written: %v", f.label(), err)
-		return false
+		return false, false
 	}
 	if exists && bytes.Equal(data, old) {
-		return false
+		return false, true
 	}
 	if !exists {
 		mode = safefile.Umasked(newFilePerm)
 	} else if readOnly(mode) {
 		o.warn("%s: left alone: it is read-only (mode %04o); make it writable for allocate to keep its block", f.label(), mode)
-		return false
+		return false, false
 	}
 	if err := d.WriteAtomic(f.base, data, mode, reserve.DotenvTempPrefix); err != nil {
 		o.warn("%s: not written: %v", f.label(), err)
-		return false
+		return false, false
 	}
-	return true
+	return true, true
 }
 
 // removeTemps removes the temporary files of ours in d, the directory of f: a crash
@@ -136,30 +140,55 @@ func (o Options) removeTemps(d *safefile.Dir, f target) {
 // it so, and a rename over it (which the directory allows) would undo that.
 func readOnly(mode fs.FileMode) bool { return mode&0o200 == 0 }
 
-// warnUnignored warns about each file just written that git does not ignore: a `git add
-// .` would commit this worktree's ports, and every clone would start with them. It asks
-// only after a write, which is rare, so keeping an unchanged file costs no process.
+// warnUnignored warns about each file holding the block that git does not ignore: a `git
+// add .` would commit this worktree's ports, every clone would start with them, and `git
+// worktree remove` refuses the worktree. It warns whether the file was written now or
+// not, so that allocate shows again what the hook counted; it costs one git process.
 func (o Options) warnUnignored(ctx context.Context, files []target) {
 	if len(files) == 0 {
 		return
 	}
-	var specs []string
-	for _, f := range files {
-		specs = append(specs, ":(top,literal)"+f.rel)
+	rels := make([]string, len(files))
+	for i, f := range files {
+		rels[i] = f.rel
 	}
-	out, err := gitwt.Git{Dir: o.Root, Env: o.Env}.Output(ctx, append([]string{"ls-files", "-z", "--full-name", "--others", "--ignored", "--exclude-standard", "--"}, specs...)...)
+	bad, err := Unignored(ctx, o.Root, o.Env, rels)
 	if err != nil {
 		return // only advice depends on it
 	}
-	ignored := map[string]bool{}
-	for _, p := range strings.Split(out, "\x00") {
-		ignored[p] = true
-	}
 	for _, f := range files {
-		if !ignored[f.rel] {
-			o.warn("%s: git does not ignore it, so a `git add .` would commit this worktree's ports; add it to .gitignore", f.label())
+		if slices.Contains(bad, f.rel) {
+			o.warn("%s: %s", f.label(), UnignoredReason)
 		}
 	}
+}
+
+// UnignoredReason says what is wrong with a dotenv file git does not ignore, and what to do.
+const UnignoredReason = "git does not ignore it, so a `git add .` would commit this worktree's ports and `git worktree remove` refuses the worktree; add it to .gitignore"
+
+// Unignored returns those of the files rels (relative to the worktree's top level root,
+// as git's --full-name prints them) that are there, untracked, and not ignored by git,
+// in rels' order: a file missing or tracked is not listed.
+func Unignored(ctx context.Context, root string, env []string, rels []string) ([]string, error) {
+	if len(rels) == 0 {
+		return nil, nil
+	}
+	var specs []string
+	for _, r := range rels {
+		specs = append(specs, ":(top,literal)"+r)
+	}
+	out, err := gitwt.Git{Dir: root, Env: env}.Output(ctx, append([]string{"ls-files", "-z", "--full-name", "--others", "--exclude-standard", "--"}, specs...)...)
+	if err != nil {
+		return nil, err
+	}
+	listed := strings.Split(out, "\x00")
+	var bad []string
+	for _, r := range rels {
+		if slices.Contains(listed, r) {
+			bad = append(bad, r)
+		}
+	}
+	return bad, nil
 }
 
 // Release removes the block from each file, leaving it as it was before the block came,

@@ -101,6 +101,14 @@ type Worktree struct {
 	// Expected is what allocate would write there now, under its own config; nil
 	// when it has no reservation or its config does not load.
 	Expected *reserve.Reservation
+	// BranchVars are the vars its config derives from the branch (config.BranchVars),
+	// which tell a file stale after a branch switch from one stale after a config change.
+	BranchVars []string
+	// Unignored are the dotenv files of its config that are there, untracked, and not
+	// ignored by git (dotenvfile.Unignored), relative to its top level.
+	Unignored []string
+	dotenv    []string // the dotenv files its approved config lists
+	mainByGit bool     // its approved config names main ports and leaves them to git's main worktree
 	// ConfigErr is why its config (its own checkout of the file, with git config on
 	// top) does not load.
 	ConfigErr error
@@ -155,7 +163,7 @@ var checks = []check{
 	checkConfig, checkTracked, checkInvalid, checkCopied, checkStale, checkMainHeld, checkOverlaps,
 	checkForeign, checkHeld, checkMoved, checkNoPorts, checkInherited,
 	checkPrunable, checkLeftovers, checkHooksPath, checkHook, checkUnapproved,
-	checkStray,
+	checkStray, checkUnignoredDotenv, checkBareMain,
 }
 
 // checkUnapproved advises approving a config that asks for more than the ports: until
@@ -342,8 +350,8 @@ func checkStale(f Facts) []Finding {
 		path := filepath.Join(w.Row.Path, reserve.FileName)
 		out = append(out, Finding{
 			Check: "stale", Severity: Problem, Path: path,
-			Message:  fmt.Sprintf("%s was written before its config changed (%s), so env and exec do not give programs what the config says", path, d),
-			Fix:      fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file)", shquote.Word(w.Row.Path)),
+			Message:  staleMessage(path, w, d),
+			Fix:      fmt.Sprintf("git -C %s worktree-ports allocate   (it updates the file; allocate --all updates every worktree)", shquote.Word(w.Row.Path)),
 			Allocate: w.Row.Path,
 		})
 	}

@@ -115,7 +115,29 @@ func TestChecks(t *testing.T) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
 			Message: "/src/a/.worktree-ports.json was written before its config changed (no CACHE_PORT), so env and exec do not give programs what the config says",
-			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file)", Allocate: "/src/a"}}},
+			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file; allocate --all updates every worktree)", Allocate: "/src/a"}}},
+		{"stale: only a value derived from the branch differs: the branch changed", checkStale, func(f *Facts) {
+			f.Worktrees[1].Reservation = res(21010, "DB_NAME", "shop_feat_one")
+			f.Worktrees[1].Expected = res(21010, "DB_NAME", "shop_feat_two")
+			f.Worktrees[1].BranchVars = []string{"DB_NAME"}
+			f.Worktrees[1].Row.Branch = "feat/two"
+		}, []Finding{{Check: "stale", Severity: Problem, Path: "/src/a/.worktree-ports.json",
+			Message: "/src/a/.worktree-ports.json was written for another branch than the one checked out, branch feat/two (DB_NAME differs), so env and exec give programs the previous branch's values",
+			Fix:     "git -C /src/a worktree-ports allocate   (it updates the file; allocate --all updates every worktree)", Allocate: "/src/a"}}},
+		{"unignored: a dotenv file git does not ignore", checkUnignoredDotenv, func(f *Facts) {
+			f.Worktrees[1].Unignored = []string{"server/.env"}
+		}, []Finding{{Check: "unignored", Severity: Advice, Path: "/src/a/server/.env",
+			Message: "dotenv file /src/a/server/.env: git does not ignore it, so a `git add .` would commit this worktree's ports and `git worktree remove` refuses the worktree; add it to .gitignore",
+			Fix:     "echo /server/.env >> /src/a/.gitignore"}}},
+		{"main-ports: main ports left to a bare main worktree", checkBareMain, func(f *Facts) {
+			f.Worktrees[0].Row.Bare = true
+			f.Worktrees[1].mainByGit = true
+		}, []Finding{{Check: "main-ports", Severity: Advice, Path: "/src/a/.worktree-ports.config.json",
+			Message: "/src/a/.worktree-ports.config.json names main ports (services.<name>.main), which go to git's main worktree, but that is the bare repository /src/shop: no worktree keeps them",
+			Fix:     `add "mainBranch": "main" to the config (the worktree on that branch keeps them), then git worktree-ports trust`}}},
+		{"main-ports: a main worktree with files keeps them", checkBareMain, func(f *Facts) {
+			f.Worktrees[1].mainByGit = true
+		}, nil},
 		{"stale: not for a copy, which is reported as one", checkStale, func(f *Facts) {
 			f.Worktrees[1].Expected = res(21010, "CACHE_PORT", "21011")
 			f.Worktrees[1].Origin = claim.Copied

@@ -85,6 +85,7 @@ func Collect(ctx context.Context, o ListOptions) (List, error) {
 		}
 		AddHealth(ctx, &out, cfg.Spec.Services)
 	}
+	noteRange(repo, o.Diag)
 	return out, nil
 }
 
@@ -178,6 +179,7 @@ func Examine(ctx context.Context, o DoctorOptions) (Facts, error) {
 
 	f.Siblings = claim.ReadSiblings(repo.Worktrees, "", top, nil)
 	f.Worktrees = examineWorktrees(repo, top, f.Siblings, o.Env)
+	findUnignored(ctx, f.Worktrees, o.Env)
 	if top != "" {
 		if cfg, err := repo.LoadConfig("", 0); err == nil {
 			f.Range = cfg.Spec.Range
@@ -245,12 +247,13 @@ func examineWorktree(repo *repository.Repo, w *Worktree, s *claim.Sibling, geten
 				slot = res.Slot
 			}
 			want, err := claim.Expected(cfg, repo.RepoName(), w.Row.Branch, root, "", slot, res.Base)
-			if cfg.Spec.HasMain() && !w.Linked {
+			if claim.HoldsMain(cfg, w.Row.Branch, !w.Linked) {
 				// The main worktree keeps the ports its config names.
 				want, err = claim.ExpectedMain(cfg, repo.RepoName(), w.Row.Branch, root, "")
 			}
 			if err == nil {
-				w.Expected = &want
+				w.Expected, w.BranchVars, w.dotenv = &want, cfg.BranchVars(), cfg.Dotenv
+				w.mainByGit = cfg.Spec.HasMain() && cfg.MainBranch == ""
 			}
 		}
 	}

@@ -3,6 +3,7 @@
 // names, DNS labels such as <worktree>.<repo>.localhost. A slug is lower-case
 // [a-z0-9-], starts and ends with a letter or digit, is at most MaxLen bytes long, is
 // never empty, and depends only on its input, so every machine computes the same one.
+// Its underscore form (Underscore) is for the names that refuse "-": databases, schemas.
 package slug
 
 import (
@@ -45,6 +46,23 @@ func Make(name string) string {
 	case len(s) > MaxLen:
 		h := hash(name)
 		return strings.TrimRight(s[:MaxLen-len(h)-1], "-") + "-" + h
+	}
+	return s
+}
+
+// Underscore returns the underscore form of name's slug, for database and schema names,
+// which PostgreSQL and many ORMs refuse with "-" unless quoted: lower-case [a-z0-9_],
+// starting with a letter, at most MaxLen bytes, never empty. It is Make's slug with each
+// "-" as "_"; one that starts with a digit gets "x_" before it, and one that is then too
+// long is cut and ends with the same hash of the whole name as a long slug.
+func Underscore(name string) string {
+	s := strings.ReplaceAll(Make(name), "-", "_")
+	if s[0] >= '0' && s[0] <= '9' {
+		s = "x_" + s
+	}
+	if len(s) > MaxLen {
+		h := hash(name)
+		s = strings.TrimRight(s[:MaxLen-len(h)-1], "_") + "_" + h
 	}
 	return s
 }

@@ -271,7 +271,7 @@ func (w *loaded) warnDrift() {
 	given := w.res
 	given.Env = w.env // what env gives, the ports alone or all of the file
 	if d := claim.ConfigDrift(w.root, w.path, given, w.allow, portsOnly); !d.Empty() {
-		w.warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it", untrusted.New(w.path), config.FileName, d))
+		w.warn(fmt.Sprintf("warning: %s is older than %s and does not match it (%s); run `git worktree-ports allocate` to update it, or `allocate --all` to update every worktree", untrusted.New(w.path), config.FileName, d))
 	}
 }
 
