@@ -3,7 +3,6 @@
 package tests
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -79,28 +78,7 @@ func cmdTab(ts *testscript.TestScript, neg bool, args []string) {
 	want, err := regexp.Compile("(?m)" + args[1])
 	ts.Check(err)
 
-	// A socket path must be short (about 100 bytes), so not under $WORK.
-	dir, err := os.MkdirTemp("", "gwp-tab-")
-	ts.Check(err)
-	defer os.RemoveAll(dir)
-	env := scriptEnv(ts)
-	for _, k := range shellEnv {
-		if v := ts.Getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	sock := filepath.Join(dir, "sock")
-	tmux := func(a ...string) string {
-		cmd := exec.Command("tmux", append([]string{"-S", sock, "-f", "/dev/null"}, a...)...)
-		cmd.Env = env
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			ts.Fatalf("tmux %s: %v: %s", strings.Join(a, " "), err, stderr.String())
-		}
-		return string(out)
-	}
+	tmux, sock := tmuxServer(ts, "gwp-tab-", shellEnv)
 	newSession := append([]string{"new-session", "-d", "-s", "tab", "-x", "120", "-y", "40", "-c", ts.MkAbs("."), "--"}, shell...)
 	tmux(newSession...)
 	defer func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() }()

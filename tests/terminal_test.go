@@ -44,28 +44,7 @@ func cmdTerm(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	cols, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	// A socket path must be short (about 100 bytes), so not under $WORK.
-	dir, err := os.MkdirTemp("", "gwp-tmux-")
-	ts.Check(err)
-	ts.Defer(func() { os.RemoveAll(dir) })
-	env := scriptEnv(ts)
-	for _, k := range []string{"NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS"} {
-		if v := ts.Getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	sock := filepath.Join(dir, "sock")
-	tmux := func(a ...string) string {
-		cmd := exec.Command("tmux", append([]string{"-S", sock, "-f", "/dev/null"}, a...)...)
-		cmd.Env = env
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			ts.Fatalf("tmux %s: %v: %s", strings.Join(a, " "), err, stderr.String())
-		}
-		return string(out)
-	}
+	tmux, sock := tmuxServer(ts, "gwp-tmux-", []string{"NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS"})
 
 	quoted := make([]string, len(args)-1)
 	for i, a := range args[1:] {
@@ -74,7 +53,7 @@ func cmdTerm(ts *testscript.TestScript, neg bool, args []string) {
 	// After the program, the pane waits, so that tmux keeps what it showed.
 	run := fmt.Sprintf("cd %s || exit 1\n%s\nprintf '\\n%s%%d\\n' $?\nexec sleep 600\n",
 		shquote.Quote(ts.MkAbs(".")), strings.Join(quoted, " "), termDone)
-	runFile := filepath.Join(dir, "run.sh")
+	runFile := filepath.Join(filepath.Dir(sock), "run.sh")
 	ts.Check(os.WriteFile(runFile, []byte(run), 0o644))
 	tmux("new-session", "-d", "-x", args[0], "-y", "50", "-s", "term", "sh "+shquote.Quote(runFile))
 	ts.Defer(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
@@ -122,6 +101,34 @@ func cmdTerm(ts *testscript.TestScript, neg bool, args []string) {
 
 // csi matches a terminal control sequence, as capture-pane -e writes them.
 var csi = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+
+// tmuxServer returns a function that runs tmux against a server of the script's own, on a
+// socket in a fresh directory (removed when the script ends), with the script's environment
+// plus the variables keys names that the script set; and that socket's path.
+func tmuxServer(ts *testscript.TestScript, prefix string, keys []string) (func(...string) string, string) {
+	// A socket path must be short (about 100 bytes), so not under $WORK.
+	dir, err := os.MkdirTemp("", prefix)
+	ts.Check(err)
+	ts.Defer(func() { os.RemoveAll(dir) })
+	env := scriptEnv(ts)
+	for _, k := range keys {
+		if v := ts.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	sock := filepath.Join(dir, "sock")
+	return func(a ...string) string {
+		cmd := exec.Command("tmux", append([]string{"-S", sock, "-f", "/dev/null"}, a...)...)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			ts.Fatalf("tmux %s: %v: %s", strings.Join(a, " "), err, stderr.String())
+		}
+		return string(out)
+	}, sock
+}
 
 // untilDone is the lines before the termDone marker, without the blank line before it.
 func untilDone(lines []string) []string {
