@@ -10,8 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-worktree-ports/git-worktree-ports/internal/fspath"
-	"github.com/git-worktree-ports/git-worktree-ports/internal/listener"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/repository"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/reserve"
 	"github.com/git-worktree-ports/git-worktree-ports/internal/stop"
@@ -108,16 +106,16 @@ func stopRun(ctx context.Context, opts *StopOptions) error {
 	var ports []stop.Port
 	var inside func(string) bool
 	if opts.Removed {
-		ports, inside, err = removedTargets(repo, paths)
-	} else {
-		ports, err = ownPorts(root, opts.Service)
-		inside = func(cwd string) bool {
-			h := listener.Attribute(cwd, paths)
-			return h != "" && fspath.Same(h, root)
+		cfg, err := repo.LoadConfig("", 0)
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		return err
+		ports, inside = stop.Removed(cfg.Spec.Range, paths)
+	} else {
+		if ports, err = ownPorts(root, opts.Service); err != nil {
+			return err
+		}
+		inside = stop.InWorktree(root, paths)
 	}
 	plan, err := stop.Find(ctx, ports, inside)
 	if err != nil {
@@ -159,50 +157,4 @@ func ownPorts(root, service string) ([]stop.Port, error) {
 		return nil, usageErrorf(nil, "stop %s: no such service in %s (it has %s)", untrusted.New(service), untrusted.New(filepath.Join(root, reserve.FileName)), untrusted.New(strings.Join(names, ", ")))
 	}
 	return ports, nil
-}
-
-// removedTargets is every port of the repository's range, and the test for a working
-// directory that a removed worktree of this repository left: it no longer exists, it is
-// in no worktree that exists, and it is (or lies below) a deleted entry of a directory
-// that holds one of the repository's worktrees, where `git worktree add` put the removed
-// one. A deleted directory below one that still exists (/src/tmp/x, with /src/tmp still
-// there) is not a removed worktree's. Nothing on disk says which repository a deleted
-// worktree belonged to: a sibling repository that shares both the range and the parent
-// directory would match too, which is why --dry-run exists.
-func removedTargets(repo *repository.Repo, paths []string) ([]stop.Port, func(string) bool, error) {
-	cfg, err := repo.LoadConfig("", 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	rg := cfg.Spec.Range
-	ports := make([]stop.Port, 0, rg.Hi-rg.Lo+1)
-	for p := rg.Lo; p <= rg.Hi; p++ {
-		ports = append(ports, stop.Port{Port: p})
-	}
-	inside := func(cwd string) bool {
-		if !listener.Gone(cwd) {
-			return false
-		}
-		if h := listener.Attribute(cwd, paths); h != "" {
-			return false
-		}
-		for _, w := range paths {
-			if top, ok := entryBelow(filepath.Dir(w), cwd); ok && listener.Gone(top) {
-				return true
-			}
-		}
-		return false
-	}
-	return ports, inside, nil
-}
-
-// entryBelow returns the entry of dir that path is or lies in (dir/a for dir/a/b/c), and
-// false when path is not below dir.
-func entryBelow(dir, path string) (string, bool) {
-	rel, err := filepath.Rel(dir, filepath.Clean(path))
-	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", false
-	}
-	first, _, _ := strings.Cut(rel, string(filepath.Separator))
-	return filepath.Join(dir, first), true
 }
