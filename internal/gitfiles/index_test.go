@@ -1,9 +1,17 @@
 package gitfiles
 
 import (
+	"context"
 	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/git-worktree-ports/git-worktree-ports/internal/gittest"
 )
 
 // indexNames are the names every index case asks about: files, a directory, a prefix
@@ -141,4 +149,69 @@ func TestTrackedFallsBack(t *testing.T) {
 	if answered, _ := s.trackedAgrees(sha); answered {
 		t.Errorf("SHA-256 index: Tracked answered; want a fallback")
 	}
+}
+
+// FuzzTrackedAgainstGit builds an index of the given paths (one a line) in the given
+// version with git update-index, then asks Tracked and git ls-files about name. Where
+// Tracked answers, git must agree.
+func FuzzTrackedAgainstGit(f *testing.F) {
+	if _, err := exec.LookPath("git"); err != nil {
+		f.Skip("git not installed")
+	}
+	s := &sandbox{gittest.New(f), nil}
+	m := s.Repo("r")
+	loc, err := s.g(m).Locate(context.Background())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("a\nsub/b\nsub/deep/c", "sub", uint8(2))
+	f.Add("a.b\nab/c", "a", uint8(4))
+	f.Add("é/ü\nsp ace/x", "sp ace", uint8(3))
+	f.Add("x/y/z\nx/yz", "x/y", uint8(4))
+	f.Fuzz(func(t *testing.T, paths, name string, version uint8) {
+		if strings.ContainsRune(paths+name, 0) {
+			return // no argument can carry it
+		}
+		if err := os.Remove(filepath.Join(m, ".git", "index")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		args := []string{"update-index", "--add", "--index-version", strconv.Itoa(2 + int(version)%3)}
+		for _, p := range strings.Split(paths, "\n") {
+			args = append(args, "--cacheinfo", "100644,e69de29bb2d1d6434b8b29ae775ad8c2e48c5391,"+p)
+		}
+		if _, code := gitIn(t, s.Env, m, args...); code != 0 {
+			return // a path git refuses
+		}
+		got, err := Files{Loc: loc, Env: s.Env}.Tracked([]string{name})
+		if err != nil {
+			if !errors.Is(err, ErrUseGit) {
+				t.Fatalf("Tracked(%q) failed without falling back: %v", name, err)
+			}
+			return
+		}
+		out, code := gitIn(t, s.Env, m, "ls-files", "-z", "--", ":(top,literal)"+name)
+		if code != 0 {
+			t.Fatalf("Tracked(%q) answered %v where git ls-files fails", name, got[name])
+		}
+		if want := out != ""; got[name] != want {
+			t.Fatalf("index of %q: Tracked(%q) = %v, git ls-files says %v", paths, name, got[name], want)
+		}
+	})
+}
+
+// gitIn runs git in dir with env, for a fuzz target (the sandbox's helpers belong to
+// the testing.F), and returns its standard output and exit status.
+func gitIn(t *testing.T, env []string, dir string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return string(out), exit.ExitCode()
+	}
+	if err != nil {
+		t.Fatalf("git %q: %v", args, err)
+	}
+	return string(out), 0
 }
