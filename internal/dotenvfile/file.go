@@ -476,12 +476,16 @@ func isOwn(base string) bool {
 // dropped, the name cut to six characters, then "~" and a digit).
 const ownShort = "worktr~"
 
-// tracked asks git, in one process, which of the files are in its index, and returns
-// their paths relative to the top level.
+// tracked reads from the index, or else asks git in one process, which of the files are
+// in the index, and returns their paths relative to the top level.
 func (o Options) tracked(ctx context.Context, files []target) (map[string]bool, error) {
-	var specs []string
+	var specs, rels []string
 	for _, f := range files {
 		specs = append(specs, ":(top,literal)"+f.rel)
+		rels = append(rels, f.rel)
+	}
+	if tracked, ok := indexTracked(o.Root, o.Env, rels); ok {
+		return tracked, nil
 	}
 	out, err := gitwt.Git{Dir: o.Root, Env: o.Env}.Output(ctx, append([]string{"ls-files", "-z", "--full-name", "--"}, specs...)...)
 	if err != nil {

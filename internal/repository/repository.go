@@ -72,8 +72,9 @@ const configPattern = `^(worktree-ports\.|remote\.origin\.url$)`
 // repository Loc.Toplevel is "".
 //
 // It reads git's files directly (gitfiles.Files) wherever it can be sure to read them as
-// git would, and runs git for the rest: in the usual worktree no git process at all, or
-// one `git ls-files` when a reservation exists (is it tracked?). Where the location
+// git would, and runs git for the rest: in the usual worktree no git process at all (the
+// index is read too, to tell whether a reservation is tracked; `git ls-files` runs only
+// where it cannot be: a split or sparse index, GIT_INDEX_FILE, ...). Where the location
 // itself cannot be read (GIT_DIR set, a bare repository, inside .git, ...), everything
 // is asked of git, in one wave of concurrent processes: they are independent, and their
 // start-up cost dominates allocation time.
@@ -88,21 +89,26 @@ func Discover(ctx context.Context, g gitwt.Git, o Options) (*Repo, error) {
 	return discoverWithGit(ctx, g, o)
 }
 
-// discoverAt learns the rest where the location was read from git's files: the config
-// and the worktrees from the files too where they can be, the tracked check (when
-// there is a file to check) from git, concurrently.
+// discoverAt learns the rest where the location was read from git's files: the config,
+// the worktrees and the tracked check (when there is a file to check) from the files too
+// where they can be, each falling back to git, concurrently.
 func discoverAt(ctx context.Context, g gitwt.Git, o Options, loc gitwt.Location) (*Repo, error) {
 	r := &Repo{Loc: loc, how: o}
 	var (
 		wg                        sync.WaitGroup
 		wtErr, cfgErr, trackedErr error
 	)
+	files := gitfiles.Files{Loc: loc, Env: g.Env, PathsOnly: o.PathsOnly}
 	if exists(filepath.Join(loc.Toplevel, reserve.FileName)) {
 		// Only an existing reservation can be tracked (a committed one is checked out
 		// into every new worktree), and the hook runs only where there is none.
-		wg.Go(func() { r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName) })
+		if tracked, err := files.Tracked([]string{reserve.FileName}); err == nil {
+			r.Tracked = tracked[reserve.FileName]
+		} else {
+			o.fellBack("whether the reservation is tracked (git ls-files)", err)
+			wg.Go(func() { r.Tracked, trackedErr = g.IsTrackedAtTop(ctx, reserve.FileName) })
+		}
 	}
-	files := gitfiles.Files{Loc: loc, Env: g.Env, PathsOnly: o.PathsOnly}
 	if all, err := files.Config(); err == nil {
 		r.Config, cfgErr = gitfiles.MatchConfig(all, configPattern)
 	} else {
