@@ -130,6 +130,13 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	}
 	name := untrusted.New(filepath.Base(root))
 	old := ownPortsOf(root)
+	// Under the repository lock, as allocate writes: an allocate in this worktree either
+	// finishes before (and its reservation and dotenv block both go) or starts after.
+	unlock, err := lockRepository(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	removed, err := reserve.Remove(root)
 	if err != nil {
 		return err
@@ -146,6 +153,24 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 		fmt.Fprintf(f.ErrOut, "%s: removed its block from %s\n", name, untrusted.New(strings.Join(changed, ", ")))
 	}
 	return nil
+}
+
+// lockRepository takes the repository lock allocate takes (reserve.AcquireLock), waiting
+// as long as it would, and returns what releases it.
+func lockRepository(ctx context.Context, f *Factory) (func(), error) {
+	repo, err := repository.Discover(ctx, f.git(), repository.Options{PathsOnly: true, Diag: f.diag()})
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := repo.LockTimeout(0, f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	lk, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout, f.diag().Lines(diag.Other))
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = lk.Release() }, nil
 }
 
 // neighbour resolves --worktree, relative to the directory the command acts on, to one
