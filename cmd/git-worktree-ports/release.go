@@ -37,7 +37,9 @@ worktrees. Releasing a worktree that has no reservation succeeds and says so.
 
 The block allocate keeps in each file the config lists under "dotenv" is removed too,
 and the file is left byte for byte as it was before the block came; a file the block
-created is removed once nothing else is in it.
+created is removed once nothing else is in it. Both are done under the repository lock
+allocate takes, so an allocate beside it ends before or starts after (exit 4 when the
+lock stays busy past worktree-ports.lockTimeout).
 
 --worktree PATH releases a neighbour's bundle instead: PATH must be one of this
 repository's worktrees, and while any of its ports is in use it is refused unless
