@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench.sh: times git-worktree-ports against git itself with hyperfine and prints each
+# bench.sh: times git-worktree-ports, run as users run it (through `git worktree-ports`,
+# with the system config in play), against git itself with hyperfine and prints each
 # goal of issue 14 as the ratio of two medians taken in this run, with PASS or MISS (and,
 # beside it, the ratio of CPU time, which moves less with the machine's load). Then the
 # processes each command starts, counted with strace. `make bench` runs it after
@@ -54,10 +55,20 @@ linkage() { # ldd fails on a static binary
 	if ! command -v ldd >/dev/null; then echo "linkage unknown"; elif ldd "$1" >/dev/null 2>&1; then echo dynamic; else echo static; fi
 }
 link_static=$(linkage "$bin") link_cgo=$(linkage "$bin_cgo")
+# Every figure is taken as users run the tool: through git (`git worktree-ports ...`), which
+# puts its exec path first on PATH, with the system config in play. Each build gets a
+# directory of its own holding it as git-worktree-ports; the static one is first on PATH.
+mkdir -p "$tmp/path-static" "$tmp/path-cgo"
+ln -s "$bin" "$tmp/path-static/git-worktree-ports"
+ln -s "$bin_cgo" "$tmp/path-cgo/git-worktree-ports"
+path_cgo=$tmp/path-cgo:$PATH
+export PATH=$tmp/path-static:$PATH
 
-# Isolate git and the tool from the machine, as the tests do.
+# Isolate git and the tool from the user's files, as the tests do, but not from the
+# system config (/etc/gitconfig): users have it, and reading it is part of the cost.
 export HOME=$tmp/home XDG_STATE_HOME=$tmp/state XDG_CONFIG_HOME=$tmp/home/.config
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.invalid
+unset GIT_CONFIG_NOSYSTEM
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.invalid
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.invalid
 unset GIT_DIR GIT_WORK_TREE WORKTREE_PORTS_ROOT GIT_WORKTREE_PORTS_CROSS_REPO
 mkdir -p "$HOME"
@@ -135,21 +146,24 @@ for n in $sizes; do
 	# reservation file is the only thing allocate writes for a worktree).
 	(cd "$w/wt-2" && hyperfine -N "${hf[@]}" --style basic \
 		--export-csv "$tmp/cmds-$n.csv" --export-json "$tmp/cmds-$n.json" \
-		--prepare "rm -f $w/wt-2/.worktree-ports.json" -n "allocate (new worktree)" "$bin allocate" \
+		--prepare "rm -f $w/wt-2/.worktree-ports.json" -n "allocate (new worktree)" "git worktree-ports allocate" \
 		--prepare true -n "git worktree list --porcelain -z" "git worktree list --porcelain -z" \
-		--prepare true -n "allocate (keep)" "$bin allocate" \
-		--prepare true -n "env (static)" "$bin env" \
-		--prepare true -n "env (cgo)" "$bin_cgo env" \
+		--prepare true -n "allocate (keep)" "git worktree-ports allocate" \
+		--prepare true -n "env (static)" "git worktree-ports env" \
 		--prepare true -n "git rev-parse --show-toplevel" "git rev-parse --show-toplevel" \
-		--prepare true -n "list" "$bin list" \
-		--prepare true -n "list --no-owners" "$bin list --no-owners" \
+		--prepare true -n "list" "git worktree-ports list" \
+		--prepare true -n "list --no-owners" "git worktree-ports list --no-owners" \
 		--prepare true -n "git worktree list --porcelain" "git worktree list --porcelain") >&2
 	collect "$n" "$tmp/cmds-$n.csv"
+	# The cgo build, found through git the same way: PATH names its directory first.
+	(export PATH=$path_cgo && cd "$w/wt-2" && hyperfine -N "${hf[@]}" --style basic \
+		--export-csv "$tmp/cgo-$n.csv" -n "env (cgo)" "git worktree-ports env") >&2
+	collect "$n" "$tmp/cgo-$n.csv"
 	[ -f "$w/wt-2/.worktree-ports.json" ] || { echo "bench: allocate left no reservation in $w/wt-2" >&2; exit 1; }
 	rm -f "$w/wt-2/.worktree-ports.json"
-	count_procs "allocate (new worktree), $n worktrees" "$w/wt-2" "$bin" allocate
-	count_procs "allocate (keep), $n worktrees" "$w/wt-2" "$bin" allocate
-	count_procs "env, $n worktrees" "$w/wt-2" "$bin" env
+	count_procs "allocate (new worktree), $n worktrees" "$w/wt-2" git worktree-ports allocate
+	count_procs "allocate (keep), $n worktrees" "$w/wt-2" git worktree-ports allocate
+	count_procs "env, $n worktrees" "$w/wt-2" git worktree-ports env
 
 	echo "bench: $n worktrees: git worktree add with our hook and with a no-op hook (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 	(cd "$w/repo" && "$bin" install-hook >/dev/null 2>&1)
@@ -185,16 +199,16 @@ if [ -d "$tmp/state-cross" ]; then
 	export XDG_STATE_HOME=$tmp/state-cross
 	echo "bench: cross-repository: $cross_repos other repositories of $cross_wts worktrees (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 	(cd "$w/wt-2" && hyperfine -N "${hf[@]}" --style basic --export-csv "$tmp/cross-on.csv" \
-		--prepare "rm -f $w/wt-2/.worktree-ports.json" -n "allocate (new worktree)" "$bin allocate" \
+		--prepare "rm -f $w/wt-2/.worktree-ports.json" -n "allocate (new worktree)" "git worktree-ports allocate" \
 		--prepare true -n "git worktree list --porcelain -z (another repository)" "git -C $tmp/x1/repo worktree list --porcelain -z") >&2
 	collect "cross-on" "$tmp/cross-on.csv"
 	(export GIT_WORKTREE_PORTS_CROSS_REPO=0 && cd "$w/wt-2" && hyperfine -N "${hf[@]}" --style basic --export-csv "$tmp/cross-off.csv" \
-		--prepare "rm -f $w/wt-2/.worktree-ports.json" -n "allocate (new worktree)" "$bin allocate") >&2
+		--prepare "rm -f $w/wt-2/.worktree-ports.json" -n "allocate (new worktree)" "git worktree-ports allocate") >&2
 	collect "cross-off" "$tmp/cross-off.csv"
 	rm -f "$w/wt-2/.worktree-ports.json"
-	count_procs "allocate (new worktree), $cross_at worktrees, $cross_repos other repositories" "$w/wt-2" "$bin" allocate
+	count_procs "allocate (new worktree), $cross_at worktrees, $cross_repos other repositories" "$w/wt-2" git worktree-ports allocate
 	rm -f "$w/wt-2/.worktree-ports.json"
-	GIT_WORKTREE_PORTS_CROSS_REPO=0 count_procs "the same, cross-repository awareness off" "$w/wt-2" "$bin" allocate
+	GIT_WORKTREE_PORTS_CROSS_REPO=0 count_procs "the same, cross-repository awareness off" "$w/wt-2" git worktree-ports allocate
 fi
 
 # Package initialisers of each build, summed from GODEBUG=inittrace=1: the median of 11 starts.

@@ -47,6 +47,9 @@ const (
 // per-user lock with the others. A repository skipped for such a transient failure
 // would have its ports ignored, and that shows here as an overlap.
 func TestStressCrossRepoChurn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a churn stress run: not with -short")
+	}
 	rounds := envInt(t, "GWP_STRESS_CHURN_ROUNDS", max(2, envInt(t, "GWP_STRESS_ROUNDS", 20)/8))
 	f := newRepoFixture(t, "")
 	f.git(f.root, "config", "--global", "worktree-ports.range", churnRange)

@@ -29,6 +29,9 @@ const dotenvCrashRange = "11300-11399"
 // is left must be mode 0600 and invisible to `git status`; the next `allocate` exits 0,
 // removes them all, and leaves each file as the user's lines and one block.
 func TestCrashDotenv(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crash loop: not with -short")
+	}
 	runs := envInt(t, "GWP_CRASH_RUNS", 40)
 	seed := uint64(time.Now().UnixNano())
 	report(t, "seed %d", seed)

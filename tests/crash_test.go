@@ -35,6 +35,9 @@ const crashNextLimit = 1500 * time.Millisecond
 //
 // Leftover temporary files of an interrupted atomic write are allowed; they are counted.
 func TestCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a crash loop: not with -short")
+	}
 	runs := envInt(t, "GWP_CRASH_RUNS", 100)
 	seed := uint64(time.Now().UnixNano())
 	if v := os.Getenv("GWP_CRASH_SEED"); v != "" {

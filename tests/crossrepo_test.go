@@ -14,6 +14,9 @@ import (
 // processes at once, drawing from one narrow range. The per-user index and lock must keep
 // every bundle disjoint across both repositories, round after round.
 func TestCrossRepoConcurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a concurrency stress run: not with -short")
+	}
 	const perRepo = 16
 	rounds := envInt(t, "GWP_CROSS_ROUNDS", 3)
 	f := newRepoFixture(t, "")

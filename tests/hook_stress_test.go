@@ -24,6 +24,9 @@ import (
 // half-written entry (gitWorktreeRace); git cleans that worktree up, and only those adds
 // are started again, all at once, in a next wave. Any other failure fails the test.
 func TestHookParallelAdd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a concurrency stress run: not with -short")
+	}
 	const parallel = 32
 	rounds := 3
 	if v := os.Getenv("GWP_HOOK_ROUNDS"); v != "" {

@@ -22,6 +22,9 @@ var manTH = regexp.MustCompile(`(?m)^\.TH "([^"]*)" "([^"]*)" "([^"]*)" "([^"]*)
 // the output has the line a zsh user must add for completion and ends with the one bash
 // and fish users must set, with the real PREFIX in them.
 func TestMakeInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("it runs make install and the installed programs: not with -short")
+	}
 	for _, prog := range []string{"make", "go", "git"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			if os.Getenv("CI") != "" {

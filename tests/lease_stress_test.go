@@ -18,6 +18,9 @@ import (
 // ports must be distinct, and none may lie in any worktree's bundle or ports: the leases
 // are recorded where the overlap rules look, under the same locks as allocate.
 func TestLeaseConcurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a concurrency stress run: not with -short")
+	}
 	const perRepo, perWorktree = 4, 8
 	rounds := envInt(t, "GWP_LEASE_ROUNDS", 2)
 	f := newRepoFixture(t, "")

@@ -29,6 +29,9 @@ const stressRange = "6000-7999"
 // (default rounds/10) of 32 concurrent `git worktree add` with the post-checkout hook
 // installed. Every process must succeed and no two reservations may overlap, ever.
 func TestStress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a stress run: not with -short")
+	}
 	rounds := envInt(t, "GWP_STRESS_ROUNDS", 20)
 	hookRounds := envInt(t, "GWP_STRESS_HOOK_ROUNDS", max(1, rounds/10))
 	f := newRepoFixture(t, stressRange)

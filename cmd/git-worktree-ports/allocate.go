@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -45,7 +46,11 @@ the port. Linked worktrees, and every other repository's, treat them as reserved
 With "dotenv" in the config, allocate (and so the hook) also keeps a marked block of the
 worktree's variables in each listed file, creating it if needed; a file git tracks, or a
 path that leaves the worktree (.., a symlink), is refused with a warning and never
-written. The first line on stderr ends with "; wrote FILE..." when a block changed.
+written. The first line on stderr ends with "; wrote FILE..." when a block changed. A
+file its owner made read-only is left alone with a warning (exit 0); when a write
+itself fails (a full or read-only file system), the reservation stands, the file lags
+it, and allocate says so and exits 1, as a failed write fails any git command. The hook
+says so too and still exits 0.
 
 A worktree whose directory name is not UTF-8 cannot be given ports (the name goes into the
 JSON file): allocate says so and exits 1; git worktree move gives it a name that works.
@@ -121,7 +126,14 @@ func allocateRun(ctx context.Context, opts *AllocateOptions) error {
 		stillListening(ctx, f, root, old)
 	}
 	if opts.JSON {
-		_, err = f.Out.Write(res.Data)
+		if _, err = f.Out.Write(res.Data); err != nil {
+			return err
+		}
 	}
-	return err
+	if len(res.DotenvFailed) > 0 {
+		// The reservation stands, but what reads the dotenv files would get stale ports:
+		// a failed write, as git's own, is a failure (the hook still exits 0).
+		return fmt.Errorf("%s not written (said above): it lags the reservation; free space or make it writable, then run allocate again", untrusted.New(strings.Join(res.DotenvFailed, ", ")))
+	}
+	return nil
 }

@@ -26,7 +26,7 @@ type exitStatus struct {
 // table says the same at more length; a test keeps the two listing the same codes.
 var exitStatuses = []exitStatus{
 	{code: exitOK, summary: "ok", meaning: "Success."},
-	{code: exitError, summary: "error", meaning: "An error: a bad config, an unreadable reservation, git failed."},
+	{code: exitError, summary: "error", meaning: "An error: a bad config, an unreadable reservation, git failed; `allocate`: a dotenv file could not be written (the reservation stands)."},
 	{code: exitUsage, summary: "usage (or not inside a worktree)", meaning: "A usage error: bad flags or arguments (`port`: a service " +
 		"the worktree has no port for); " +
 		"`install-hook` refusing to edit a hook it cannot edit safely; a write refused because a symlink leads out of " +

@@ -37,7 +37,9 @@ worktrees. Releasing a worktree that has no reservation succeeds and says so.
 
 The block allocate keeps in each file the config lists under "dotenv" is removed too,
 and the file is left byte for byte as it was before the block came; a file the block
-created is removed once nothing else is in it.
+created is removed once nothing else is in it. Both are done under the repository lock
+allocate takes, so an allocate beside it ends before or starts after (exit 4 when the
+lock stays busy past worktree-ports.lockTimeout).
 
 --worktree PATH releases a neighbour's bundle instead: PATH must be one of this
 repository's worktrees, and while any of its ports is in use it is refused unless
@@ -130,6 +132,13 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 	}
 	name := untrusted.New(filepath.Base(root))
 	old := ownPortsOf(root)
+	// Under the repository lock, as allocate writes: an allocate in this worktree either
+	// finishes before (and its reservation and dotenv block both go) or starts after.
+	unlock, err := lockRepository(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	removed, err := reserve.Remove(root)
 	if err != nil {
 		return err
@@ -146,6 +155,24 @@ func releaseRun(ctx context.Context, opts *ReleaseOptions) error {
 		fmt.Fprintf(f.ErrOut, "%s: removed its block from %s\n", name, untrusted.New(strings.Join(changed, ", ")))
 	}
 	return nil
+}
+
+// lockRepository takes the repository lock allocate takes (reserve.AcquireLock), waiting
+// as long as it would, and returns what releases it.
+func lockRepository(ctx context.Context, f *Factory) (func(), error) {
+	repo, err := repository.Discover(ctx, f.git(), repository.Options{PathsOnly: true, Diag: f.diag()})
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := repo.LockTimeout(0, f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	lk, err := reserve.AcquireLock(ctx, filepath.Join(repo.Loc.CommonDir, reserve.LockFileName), timeout, f.diag().Lines(diag.Other))
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = lk.Release() }, nil
 }
 
 // neighbour resolves --worktree, relative to the directory the command acts on, to one

@@ -93,6 +93,9 @@ type Result struct {
 	Wrote       bool
 	// Dotenv lists the dotenv files (config "dotenv") whose block was written, as listed.
 	Dotenv []string
+	// DotenvFailed lists the dotenv files whose write failed (a full or read-only file
+	// system): the reservation stands, and they lag it.
+	DotenvFailed []string
 }
 
 // Allocate runs the whole algorithm of SPEC "Choosing a bundle", in four phases: prepare
@@ -292,10 +295,12 @@ func (p *prepared) finish(ctx context.Context, o Options, res *Result, warn func
 	}
 	// Still under the lock, so two allocations in this worktree never interleave their
 	// writes of a file.
-	if changed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: p.root, Files: p.cfg.Dotenv, Env: o.Env, Warn: warn}, claim.Vars(p.root, res.Reservation)); len(changed) > 0 {
+	changed, failed := dotenvfile.Keep(ctx, dotenvfile.Options{Root: p.root, Files: p.cfg.Dotenv, Env: o.Env, Warn: warn}, claim.Vars(p.root, res.Reservation))
+	if len(changed) > 0 {
 		res.Message += "; wrote " + untrusted.New(strings.Join(changed, ", ")).String()
 		res.Dotenv = changed
 	}
+	res.DotenvFailed = failed
 	// A block an earlier approval wrote goes with the approval.
 	if gone := dotenvfile.Withdraw(ctx, dotenvfile.Options{Root: p.root, Files: p.listed, Env: o.Env, Warn: warn}, p.cfg.Dotenv); len(gone) > 0 {
 		res.Message += "; removed the block from " + untrusted.New(strings.Join(gone, ", ")).String() + " (the config is not approved)"

@@ -54,10 +54,11 @@ func (o Options) warn(format string, args ...any) {
 // (render's rules) is left out of the block with a warning; a file that may not be
 // written (see the package comment), or that its owner made read-only, is left alone
 // with one. In each directory it writes in, it first removes the temporary files an
-// interrupted write of ours left there.
-func Keep(ctx context.Context, o Options, vars []render.Var) []string {
+// interrupted write of ours left there. failed lists, as listed, the files whose write
+// itself failed (a full or read-only file system): they lag the reservation.
+func Keep(ctx context.Context, o Options, vars []render.Var) (changed, failed []string) {
 	if len(o.Files) == 0 {
-		return nil
+		return nil, nil
 	}
 	var body bytes.Buffer
 	err := render.Render(&body, "dotenv", vars)
@@ -68,9 +69,8 @@ func Keep(ctx context.Context, o Options, vars []render.Var) []string {
 		}
 	} else if err != nil {
 		o.warn("dotenv files: not written: %v", err)
-		return nil
+		return nil, nil
 	}
-	var changed []string
 	var held []target // the files that hold the block now, written or not
 	cleaned := map[string]bool{}
 	for _, f := range o.targets(ctx) {
@@ -82,9 +82,12 @@ func Keep(ctx context.Context, o Options, vars []render.Var) []string {
 			cleaned[f.dir] = true
 			o.removeTemps(d, f)
 		}
-		wrote, holds := f.keep(o, d, body.Bytes())
+		wrote, holds, werr := f.keep(o, d, body.Bytes())
 		if wrote {
 			changed = append(changed, f.name)
+		}
+		if werr {
+			failed = append(failed, f.name)
 		}
 		if holds {
 			held = append(held, f)
@@ -92,35 +95,36 @@ func Keep(ctx context.Context, o Options, vars []render.Var) []string {
 		d.Close()
 	}
 	o.warnUnignored(ctx, held)
-	return changed
+	return changed, failed
 }
 
 // keep writes the block into the file f in its open directory d, and reports whether it
-// changed the file and whether the file holds the block now.
-func (f target) keep(o Options, d *safefile.Dir, body []byte) (wrote, holds bool) {
+// changed the file, whether the file holds the block now, and whether the write itself
+// failed.
+func (f target) keep(o Options, d *safefile.Dir, body []byte) (wrote, holds, failed bool) {
 	old, exists, mode, ok := f.read(o, d)
 	if !ok {
-		return false, false
+		return false, false, false
 	}
 	data, err := Splice(old, exists, body)
 	if err != nil {
 		o.warn("%s: not written: %v", f.label(), err)
-		return false, false
+		return false, false, false
 	}
 	if exists && bytes.Equal(data, old) {
-		return false, true
+		return false, true, false
 	}
 	if !exists {
 		mode = safefile.Umasked(newFilePerm)
 	} else if readOnly(mode) {
 		o.warn("%s: left alone: it is read-only (mode %04o); make it writable for allocate to keep its block", f.label(), mode)
-		return false, false
+		return false, false, false
 	}
 	if err := d.WriteAtomic(f.base, data, mode, reserve.DotenvTempPrefix); err != nil {
 		o.warn("%s: not written: %v", f.label(), err)
-		return false, false
+		return false, false, true
 	}
-	return true, true
+	return true, true, false
 }
 
 // removeTemps removes the temporary files of ours in d, the directory of f: a crash

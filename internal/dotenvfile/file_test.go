@@ -21,7 +21,7 @@ var vars = []render.Var{{Name: "API_PORT", Value: "21340"}, {Name: "API_URL", Va
 func keep(t *testing.T, sb *gittest.Sandbox, root string, files ...string) ([]string, []string) {
 	t.Helper()
 	var warnings []string
-	changed := Keep(context.Background(), Options{Root: root, Files: files, Env: sb.Env, Warn: func(s string) { warnings = append(warnings, s) }}, vars)
+	changed, _ := Keep(context.Background(), Options{Root: root, Files: files, Env: sb.Env, Warn: func(s string) { warnings = append(warnings, s) }}, vars)
 	return changed, warnings
 }
 

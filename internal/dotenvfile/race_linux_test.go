@@ -54,7 +54,7 @@ func TestKeepRace(t *testing.T) {
 				late++
 			}
 		}
-		if len(Keep(t.Context(), Options{Root: root, Files: []string{"sub/config"}, Env: sb.Env, Warn: warn}, v)) > 0 {
+		if changed, _ := Keep(t.Context(), Options{Root: root, Files: []string{"sub/config"}, Env: sb.Env, Warn: warn}, v); len(changed) > 0 {
 			wrote++
 		}
 		if got := read(t, gitConfig); got != before {

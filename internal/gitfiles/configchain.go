@@ -171,8 +171,11 @@ func readConfigFile(path string) ([]fileEntry, error) {
 }
 
 // systemConfig returns the system config file of the git on PATH. Where git is kept is
-// where it was built to look: a git installed under /usr (every Linux distribution's)
-// reads /etc/gitconfig. For any other git the file is not known without asking it.
+// where it was built to look: a git built with prefix=/usr (every Linux distribution's)
+// reads /etc/gitconfig, and is found either as $prefix/bin/git or, when git itself runs
+// this program (`git worktree-ports`, a hook), in its exec path, which git puts first on
+// PATH and exports as GIT_EXEC_PATH: /usr/lib/git-core on Debian, /usr/libexec/git-core
+// elsewhere. For any other git the file is not known without asking it.
 func (f *Files) systemConfig() (string, error) {
 	if runtime.GOOS != "linux" {
 		return "", fallback("the system config of git on %s is not known without git", runtime.GOOS)
@@ -190,12 +193,25 @@ func (f *Files) systemConfig() (string, error) {
 		if err != nil {
 			return "", fallback("git at %s: %v", bin, err)
 		}
-		if real == "/usr/bin/git" || real == "/bin/git" {
+		if usrGit(real) {
 			return "/etc/gitconfig", nil
 		}
 		return "", fallback("git at %s was not installed under /usr, so its system config is not known", real)
 	}
 	return "", fallback("no git on PATH")
+}
+
+// usrGit reports whether the git program at path (symlinks resolved) is one installed
+// with prefix=/usr: its bin directory, or its exec path as Debian (lib) or git's own
+// Makefile (libexec) lays it out. /bin and /lib are /usr's where /usr is merged.
+func usrGit(path string) bool {
+	switch path {
+	case "/usr/bin/git", "/bin/git",
+		"/usr/lib/git-core/git", "/lib/git-core/git",
+		"/usr/libexec/git-core/git", "/libexec/git-core/git":
+		return true
+	}
+	return false
 }
 
 // repoFormat is what the repository's own config says about its layout.

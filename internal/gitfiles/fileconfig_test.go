@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -448,4 +449,83 @@ func FuzzGitBoolAgainstGit(f *testing.F) {
 			t.Fatalf("gitBool(%q) = %v, git %q", v, got, out)
 		}
 	})
+}
+
+// TestFilesSystemConfigUnderGit reads the config chain in the environment git gives the
+// programs it runs (`git worktree-ports`, every hook): its exec path first on PATH and
+// in GIT_EXEC_PATH, the system config in play. A distribution's git is found there as
+// /usr/lib/git-core/git or /usr/libexec/git-core/git, so the reader must know its system
+// config as git does, and read what `git config --show-origin --list` lists.
+func TestFilesSystemConfigUnderGit(t *testing.T) {
+	t.Parallel()
+	s := newDiff(t)
+	m := s.Repo("main")
+	s.Git(m, "config", "worktree-ports.range", "30000-30999")
+	var base []string
+	for _, kv := range s.Env {
+		if !strings.HasPrefix(kv, "GIT_CONFIG_") {
+			base = append(base, kv)
+		}
+	}
+	// git itself says what its children get, through an alias that prints it.
+	out, code := s.tryEnv(base, m, "-c", "alias.gwpenv=!env -0", "gwpenv")
+	if code != 0 {
+		t.Fatalf("printing git's environment: exit %d", code)
+	}
+	var env []string
+	for _, kv := range strings.Split(strings.TrimSuffix(out, "\x00"), "\x00") {
+		if !strings.HasPrefix(kv, "GIT_DIR=") && !strings.HasPrefix(kv, "GIT_PREFIX=") && !strings.HasPrefix(kv, "GIT_CONFIG_PARAMETERS=") {
+			env = append(env, kv)
+		}
+	}
+	execPath, _ := (&Files{Env: env}).getenv("GIT_EXEC_PATH")
+	if real, err := filepath.EvalSymlinks(filepath.Join(execPath, "git")); err != nil || (real != "/usr/lib/git-core/git" && real != "/usr/libexec/git-core/git") {
+		t.Skipf("git's exec path %q holds no git installed with prefix=/usr (%v)", execPath, err)
+	}
+	got, err := Files{Loc: s.where(m), Env: env}.Config()
+	if err != nil {
+		t.Fatalf("under git (GIT_EXEC_PATH=%s), the config chain is left to git: %v", execPath, err)
+	}
+	want, code := s.tryEnv(env, m, "config", "-z", "--list")
+	if code != 0 {
+		t.Fatalf("git config --list: exit %d", code)
+	}
+	if !reflect.DeepEqual(got, gitwt.ParseConfigZ([]byte(want))) {
+		t.Errorf("under git:\nFiles %q\n  git %q", got, gitwt.ParseConfigZ([]byte(want)))
+	}
+	// Every file git read is one the reader reads: /etc/gitconfig among them, if it exists.
+	files, err := (&Files{Loc: s.where(m), Env: env}).userConfigFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	origins, code := s.tryEnv(env, m, "config", "-z", "--show-origin", "--list")
+	if code != 0 {
+		t.Fatalf("git config --show-origin --list: exit %d", code)
+	}
+	fields := strings.Split(origins, "\x00")
+	for i := 0; i+1 < len(fields); i += 2 {
+		origin, ok := strings.CutPrefix(fields[i], "file:")
+		if !ok || !filepath.IsAbs(origin) || strings.HasPrefix(origin, m) {
+			continue // the repository's own files, read from its location
+		}
+		if !slices.Contains(files, origin) {
+			t.Errorf("git read %s (%q); the reader reads only %q", origin, fields[i+1], files)
+		}
+	}
+}
+
+// TestUsrGit lists where a git built with prefix=/usr is found: its bin directory, or its
+// exec path.
+func TestUsrGit(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]bool{
+		"/usr/bin/git": true, "/bin/git": true,
+		"/usr/lib/git-core/git": true, "/usr/libexec/git-core/git": true, "/lib/git-core/git": true,
+		"/usr/local/bin/git": false, "/usr/local/libexec/git-core/git": false, "/opt/git/bin/git": false,
+		"/usr/lib/git-core/git-upload-pack": false, "/home/u/bin/git": false, "/usr/lib/git/git": false,
+	} {
+		if got := usrGit(path); got != want {
+			t.Errorf("usrGit(%q) = %v, want %v", path, got, want)
+		}
+	}
 }
