@@ -5,5 +5,12 @@ package main
 import "os"
 
 func main() {
-	os.Exit(Main(os.Args[1:], defaultFactory()))
+	// The verbs that read other repositories run in a child that may be left behind
+	// (see isolate).
+	if code, ok := isolate(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	code := Main(os.Args[1:], defaultFactory())
+	reportStatus(code)
+	os.Exit(code)
 }

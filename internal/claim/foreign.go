@@ -309,17 +309,66 @@ func (f *Foreign) read(ctx context.Context, r ForeignRepo, labelBase string) for
 				return foreignRead{msgs: []diag.Warning{msg}, note: res.note}
 			}
 		}
-		res.sibs = ReadSiblings(wts, labelBase, labelBase, func(m string) { res.msgs = append(res.msgs, warning(m)) })
-		for j := range res.sibs {
-			res.sibs[j].Repo = r.Entry.Name
-			res.sibs[j].Label += " (repo " + untrusted.New(r.Entry.Name).String() + ")"
-		}
+		res.sibs, res.msgs = f.readEach(rctx, r.Entry, wts, labelBase)
 		return res
 	})
 	if !ok {
 		return foreignRead{msgs: []diag.Warning{f.stuck(r.Entry, "reading its worktrees' reservations")}}
 	}
 	return res
+}
+
+// readEach reads the reservation of each of wts, the worktrees of the repository of e,
+// each on its own within ctx: one that does not answer (a worktree on a mount that
+// stopped answering) is skipped with a warning naming it, and the others still count.
+func (f *Foreign) readEach(ctx context.Context, e registry.Entry, wts []gitwt.Worktree, labelBase string) ([]Sibling, []diag.Warning) {
+	type one struct {
+		sibs []Sibling
+		msgs []diag.Warning
+	}
+	// Each read gives up before the whole read of the repository does (read's within),
+	// so that a worktree that hangs is named, not the repository.
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Until(dl)*3/4)
+		defer cancel()
+	}
+	got := make([]one, len(wts))
+	var wg sync.WaitGroup
+	for i, w := range wts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o, ok := within(ctx, func() (o one) {
+				o.sibs = ReadSiblings([]gitwt.Worktree{w}, labelBase, labelBase, func(m string) { o.msgs = append(o.msgs, warning(m)) })
+				return o
+			})
+			if !ok {
+				o = one{msgs: []diag.Warning{f.stuckWorktree(e, w)}}
+			}
+			for j := range o.sibs {
+				// git lists the main worktree first.
+				o.sibs[j].Main = i == 0
+				o.sibs[j].Repo = e.Name
+				o.sibs[j].Label += " (repo " + untrusted.New(e.Name).String() + ")"
+			}
+			got[i] = o
+		}()
+	}
+	wg.Wait()
+	var sibs []Sibling
+	var msgs []diag.Warning
+	for _, o := range got {
+		sibs, msgs = append(sibs, o.sibs...), append(msgs, o.msgs...)
+	}
+	return sibs, msgs
+}
+
+// stuckWorktree is the warning for one worktree of another repository that did not
+// answer in time.
+func (f *Foreign) stuckWorktree(e registry.Entry, w gitwt.Worktree) diag.Warning {
+	return diag.Warning{Kind: diag.Stuck, Text: fmt.Sprintf("skipping worktree %s of repository %s: reading its reservation did not answer within %s (a hung network mount?), so its ports are not counted this time (time limit: git config %s)",
+		untrusted.New(w.Path), untrusted.New(e.Name), f.idx.Timeout, repository.ConfigCrossRepoTimeout)}
 }
 
 // within runs f on a goroutine of its own and waits for its result until ctx is done,

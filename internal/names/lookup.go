@@ -41,8 +41,13 @@ func RepoLabel(idx *registry.Index, self registry.Entry) string {
 func RepoLabels(idx *registry.Index, repos []registry.Entry) []string {
 	var all []Repo
 	at := map[string]int{}
-	add := func(e registry.Entry, since time.Time) int {
-		dir := fspath.Canonical(e.CommonDir)
+	add := func(e registry.Entry, since time.Time, indexed bool) int {
+		dir := e.CommonDir
+		if !indexed {
+			// The index's entries are canonical already: resolving theirs again could
+			// block on a mount that stopped answering.
+			dir = fspath.Canonical(dir)
+		}
 		if i, ok := at[dir]; ok {
 			return i
 		}
@@ -50,16 +55,16 @@ func RepoLabels(idx *registry.Index, repos []registry.Entry) []string {
 		all = append(all, Repo{Name: e.Name, CommonDir: dir, Since: since})
 		return len(all) - 1
 	}
+	now := time.Now()
 	if idx != nil {
 		entries, _, _ := idx.Registered()
 		for _, e := range entries {
-			add(e, entryTime(idx, e))
+			add(e, entryTime(idx, e), true)
 		}
 	}
-	now := time.Now()
 	want := make([]int, len(repos))
 	for i, e := range repos {
-		want[i] = add(e, now)
+		want[i] = add(e, now, false)
 	}
 	labels := Repos(all)
 	out := make([]string, len(repos))
@@ -71,7 +76,7 @@ func RepoLabels(idx *registry.Index, repos []registry.Entry) []string {
 
 // entryTime is when e was registered, or the zero time when that cannot be told.
 func entryTime(idx *registry.Index, e registry.Entry) time.Time {
-	fi, err := os.Stat(idx.Path(e.CommonDir))
+	fi, err := os.Stat(idx.EntryPath(e))
 	if err != nil {
 		return time.Time{}
 	}

@@ -125,6 +125,13 @@ func (x Index) Path(commonDir string) string {
 	return filepath.Join(x.Dir, fileName(fspath.Canonical(commonDir)))
 }
 
+// EntryPath returns the path of the entry file of e, an entry read from the index, whose
+// CommonDir is canonical already. Unlike Path it touches no file system: the repository
+// may sit on a mount that stopped answering.
+func (x Index) EntryPath(e Entry) string {
+	return filepath.Join(x.Dir, fileName(e.CommonDir))
+}
+
 // Register records e in the index, creating the index directory (mode
 // 0700) when needed. e.CommonDir must be absolute; it is stored in its
 // Canonical form, and Mount is filled in. An empty Name defaults to the
