@@ -68,6 +68,7 @@ func runIsolated(exe string, args []string) (int, bool) {
 	cmd.Env = append(os.Environ(), isolatedEnv+"=1")
 	cmd.Stdin = os.Stdin
 	cmd.ExtraFiles = []*os.File{statusW}
+	dieWithParent(cmd)
 	var relays []*relay
 	cmd.Stdout, relays = relayed(os.Stdout, relays)
 	cmd.Stderr, relays = relayed(os.Stderr, relays)
