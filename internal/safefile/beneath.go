@@ -2,7 +2,9 @@ package safefile
 
 import (
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -63,4 +65,20 @@ func checkName(name string) error {
 		return fmt.Errorf("%s: not a file name", untrusted.New(name))
 	}
 	return nil
+}
+
+// fill writes data to f, a new temporary file, gives it perm, flushes it to the disk and
+// closes it, so that the rename that follows publishes whole content with its mode.
+func fill(f *os.File, data []byte, perm fs.FileMode) error {
+	_, err := f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm.Perm())
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

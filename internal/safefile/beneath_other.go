@@ -109,16 +109,7 @@ func (d *Dir) WriteAtomic(name string, data []byte, perm fs.FileMode, tempPrefix
 	if err != nil {
 		return fmt.Errorf("%s: cannot create a temporary file: %w", d.at(name), err)
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm.Perm())
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err = fill(f, data, perm)
 	if err == nil {
 		err = d.r.Rename(tmp, name)
 	}

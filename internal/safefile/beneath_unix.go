@@ -158,16 +158,7 @@ func (d *Dir) WriteAtomic(name string, data []byte, perm fs.FileMode, tempPrefix
 	if testHookTemp != nil {
 		testHookTemp(f)
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm.Perm())
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err = fill(f, data, perm)
 	if err == nil {
 		err = unix.Renameat(d.fd, tmp, d.fd, name)
 	}
